@@ -1,0 +1,16 @@
+/** @type {import('@remix-run/dev').AppConfig} */
+export default {
+  ignoredRouteFiles: ["**/.*", "**/*.test.*"],
+  appDirectory: "app",
+  serverModuleFormat: "esm",
+  serverPlatform: "node",
+  // Dependencies that ship ESM-only or CSS imports must be bundled into the server build.
+  serverDependenciesToBundle: [/^@shopify\/polaris/],
+  future: {
+    v3_fetcherPersist: true,
+    v3_relativeSplatPath: true,
+    v3_throwAbortReason: true,
+    v3_lazyRouteDiscovery: true,
+    v3_singleFetch: true,
+  },
+};
