@@ -1,7 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { authenticate } from "../shopify.server";
+import { onRefundCreated } from "../loyalty/orders.server";
+import { refundPayload, toRefund } from "../loyalty/payloads";
+import { parseWith, processWebhook } from "../loyalty/webhooks.server";
 
-export const action = async ({ request }: ActionFunctionArgs) => {
-  await authenticate.webhook(request);
-  return new Response();
-};
+export const action = ({ request }: ActionFunctionArgs) =>
+  processWebhook(request, parseWith(refundPayload, toRefund), (db, { shop, payload, now }) =>
+    onRefundCreated(db, shop, payload, now),
+  );

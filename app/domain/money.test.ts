@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { currencyDecimals, fromMinorUnits, toMinorUnits } from "./money";
+
+describe("money", () => {
+  it("knows currencies with 0, 2 and 3 decimals", () => {
+    expect(currencyDecimals("JPY")).toBe(0);
+    expect(currencyDecimals("USD")).toBe(2);
+    expect(currencyDecimals("KWD")).toBe(3);
+  });
+
+  it("parses decimal strings to minor units without floating point", () => {
+    expect(toMinorUnits("0.29", "USD")).toBe(29);
+    expect(toMinorUnits("1.10", "USD")).toBe(110);
+    expect(toMinorUnits("1200", "JPY")).toBe(1200);
+    expect(toMinorUnits("1.5", "KWD")).toBe(1500);
+    expect(toMinorUnits("-3.25", "EUR")).toBe(-325);
+    expect(toMinorUnits("19.990", "USD")).toBe(1999);
+  });
+
+  it("rejects amounts that are not decimals or are too precise", () => {
+    expect(() => toMinorUnits("1e3", "USD")).toThrow(RangeError);
+    expect(() => toMinorUnits("12.345", "USD")).toThrow(/more decimals/);
+    expect(() => toMinorUnits("1.5", "JPY")).toThrow(/more decimals/);
+    expect(() => toMinorUnits("abc", "USD")).toThrow(RangeError);
+    expect(() => toMinorUnits("1", "XYZ1")).toThrow(/Unknown currency/);
+  });
+
+  it("formats minor units back to the string Shopify expects", () => {
+    expect(fromMinorUnits(500, "USD")).toBe("5.00");
+    expect(fromMinorUnits(5, "USD")).toBe("0.05");
+    expect(fromMinorUnits(1200, "JPY")).toBe("1200");
+    expect(fromMinorUnits(1500, "KWD")).toBe("1.500");
+    expect(fromMinorUnits(-7, "USD")).toBe("-0.07");
+  });
+});

@@ -1,0 +1,49 @@
+/**
+ * Money as integer minor units (cents, yen, fils). Shopify sends amounts as decimal strings;
+ * parsing them by hand keeps binary floating point out of every calculation.
+ */
+
+const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/;
+
+/** ISO 4217 minor-unit digits (JPY 0, USD 2, KWD 3), from the runtime's own currency data. */
+export function currencyDecimals(currency: string): number {
+  try {
+    return (
+      new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions()
+        .maximumFractionDigits ?? 2
+    );
+  } catch {
+    throw new RangeError(`Unknown currency code "${currency}"`);
+  }
+}
+
+/** "12.34" in USD → 1234; "1200" in JPY → 1200; "1.5" in KWD → 1500. */
+export function toMinorUnits(amount: string, currency: string): number {
+  const match = DECIMAL.exec(amount.trim());
+  if (!match) throw new RangeError(`"${amount}" is not a decimal amount`);
+  const [, sign, whole = "0", fraction = ""] = match;
+  const decimals = currencyDecimals(currency);
+  const significant = fraction.replace(/0+$/, "");
+  if (significant.length > decimals) {
+    throw new RangeError(`"${amount}" has more decimals than ${currency} allows (${decimals})`);
+  }
+  const minor = BigInt(whole + significant.padEnd(decimals, "0"));
+  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`"${amount}" is too large`);
+  return Number(sign ? -minor : minor);
+}
+
+/** 1234 in USD → "12.34": the inverse of toMinorUnits, for display and for the Admin API. */
+export function fromMinorUnits(minor: number, currency: string): string {
+  if (!Number.isSafeInteger(minor)) throw new RangeError(`${minor} is not an integer amount`);
+  const decimals = currencyDecimals(currency);
+  const sign = minor < 0 ? "-" : "";
+  const digits = Math.abs(minor)
+    .toString()
+    .padStart(decimals + 1, "0");
+  if (decimals === 0) return sign + digits;
+  return `${sign}${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`;
+}
+
+export function isDecimalString(value: string): boolean {
+  return DECIMAL.test(value.trim());
+}

@@ -1,0 +1,122 @@
+import type { PrismaClient } from "@prisma/client";
+import { postEntry } from "./ledger.server";
+import { evaluateTier } from "./members.server";
+import { programFor } from "./program.server";
+
+/**
+ * Scheduled work: make pending points spendable, expire idle balances, and move members between
+ * tiers when a calendar-year or rolling window moves on. Every step is idempotent (ledger keys)
+ * and runs one member or order per transaction, so a crash or an overlapping run loses nothing.
+ */
+
+const BATCH = 200;
+
+export async function releasePendingPoints(prisma: PrismaClient, now: Date) {
+  let released = 0;
+  for (;;) {
+    const due = await prisma.orderRecord.findMany({
+      where: { pendingRemaining: { gt: 0 }, availableAt: { lte: now } },
+      take: BATCH,
+    });
+    if (due.length === 0) return released;
+    for (const order of due) {
+      await prisma.$transaction(async (tx) => {
+        const record = await tx.orderRecord.findUnique({ where: { id: order.id } });
+        if (!record || record.pendingRemaining <= 0 || !record.customerId) return;
+        const program = await programFor(tx, record.shop);
+        const member = await tx.member.findUnique({
+          where: { shop_customerId: { shop: record.shop, customerId: record.customerId } },
+        });
+        if (!member) return;
+        await postEntry(
+          tx,
+          program,
+          member,
+          {
+            kind: "RELEASE",
+            points: record.pendingRemaining,
+            pendingPoints: -record.pendingRemaining,
+            source: "ORDER",
+            sourceId: record.orderId,
+            orderId: record.orderId,
+            idempotencyKey: `order:${record.orderId}:release`,
+            description: `Points from order ${record.name ?? record.orderId} are now available`,
+            occurredAt: record.availableAt ?? now,
+          },
+          now,
+        );
+        await tx.orderRecord.update({ where: { id: record.id }, data: { pendingRemaining: 0 } });
+        released += 1;
+      });
+    }
+  }
+}
+
+export async function expireBalances(prisma: PrismaClient, now: Date) {
+  let expired = 0;
+  for (;;) {
+    const due = await prisma.member.findMany({
+      where: { expiresAt: { lte: now }, balance: { gt: 0 } },
+      take: BATCH,
+    });
+    if (due.length === 0) return expired;
+    for (const candidate of due) {
+      await prisma.$transaction(async (tx) => {
+        const member = await tx.member.findUnique({ where: { id: candidate.id } });
+        if (!member?.expiresAt || member.expiresAt > now || member.balance <= 0) return;
+        const program = await programFor(tx, member.shop);
+        await postEntry(
+          tx,
+          program,
+          member,
+          {
+            kind: "EXPIRE",
+            points: -member.balance,
+            source: "SYSTEM",
+            idempotencyKey: `member:${member.id}:expire:${member.expiresAt.toISOString()}`,
+            rule: { expiryMonths: program.expiryMonths },
+            description: `Points expired after ${program.expiryMonths} months without activity`,
+            occurredAt: member.expiresAt,
+          },
+          now,
+        );
+        // Nothing left to expire until the member earns again.
+        await tx.member.update({ where: { id: member.id }, data: { expiresAt: null } });
+        expired += 1;
+      });
+    }
+  }
+}
+
+/** Windows that roll (calendar year, 12 months) can drop members a tier without any event. */
+export async function reevaluateTiers(prisma: PrismaClient, now: Date, shop?: string) {
+  const programs = await prisma.program.findMany({ where: shop ? { shop } : {} });
+  let changed = 0;
+  for (const program of programs) {
+    let cursor: string | undefined;
+    for (;;) {
+      const members = await prisma.member.findMany({
+        where: { shop: program.shop },
+        orderBy: { id: "asc" },
+        take: BATCH,
+        ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
+      });
+      if (members.length === 0) break;
+      for (const member of members) {
+        const after = await prisma.$transaction((tx) =>
+          evaluateTier(tx, program, member, now, "tier review"),
+        );
+        if (after.tierId !== member.tierId) changed += 1;
+      }
+      cursor = members[members.length - 1]?.id;
+    }
+  }
+  return changed;
+}
+
+export async function runScheduledJobs(prisma: PrismaClient, now = new Date()) {
+  const released = await releasePendingPoints(prisma, now);
+  const expired = await expireBalances(prisma, now);
+  const tierChanges = await reevaluateTiers(prisma, now);
+  return { released, expired, tierChanges };
+}

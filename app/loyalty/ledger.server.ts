@@ -1,0 +1,99 @@
+import type { Member, Program } from "@prisma/client";
+import { balanceExpiresAt } from "../domain/schedule";
+import type { Db } from "./program.server";
+
+/** Entry kinds that count as the member earning (lifetime total, activity for expiry). */
+const EARNING_KINDS = new Set(["EARN", "SIGNUP_BONUS"]);
+/** Entry kinds that keep a balance alive: the shopper did something. */
+const ACTIVITY_KINDS = new Set(["EARN", "SIGNUP_BONUS", "REDEEM", "MANUAL", "IMPORT"]);
+
+export type EntryKind =
+  | "EARN"
+  | "RELEASE"
+  | "REFUND_CLAWBACK"
+  | "CANCEL_REVERSAL"
+  | "SIGNUP_BONUS"
+  | "EXPIRE"
+  | "MANUAL"
+  | "IMPORT"
+  | "REDEEM"
+  | "REDEEM_RETURN";
+
+export type EntrySource =
+  "ORDER" | "REFUND" | "CUSTOMER" | "MANUAL" | "IMPORT" | "REDEMPTION" | "SYSTEM";
+
+export interface EntryInput {
+  kind: EntryKind;
+  /** Change to the spendable balance. */
+  points: number;
+  /** Change to the pending bucket. */
+  pendingPoints?: number;
+  shortfall?: number;
+  source: EntrySource;
+  sourceId?: string;
+  orderId?: string;
+  amountMinor?: number;
+  currency?: string;
+  idempotencyKey: string;
+  rule?: unknown;
+  description: string;
+  occurredAt: Date;
+  availableAt?: Date | null;
+  createdBy?: string;
+}
+
+/**
+ * The only way points move. The member row and the entry are written together, inside the
+ * caller's transaction, so the cached balance is always the sum of the ledger and every entry
+ * carries the balance it left behind. The unique (shop, idempotencyKey) makes a second attempt at
+ * the same event fail instead of counting twice.
+ */
+export async function postEntry(
+  db: Db,
+  program: Program,
+  member: Member,
+  input: EntryInput,
+  now: Date,
+): Promise<Member> {
+  const pendingDelta = input.pendingPoints ?? 0;
+  const earned = EARNING_KINDS.has(input.kind) ? input.points + pendingDelta : 0;
+  const active = ACTIVITY_KINDS.has(input.kind) && (input.points !== 0 || pendingDelta !== 0);
+  const lastActivityAt = active ? now : member.lastActivityAt;
+
+  const updated = await db.member.update({
+    where: { id: member.id },
+    data: {
+      balance: { increment: input.points },
+      pendingPoints: { increment: pendingDelta },
+      lifetimeEarned: { increment: earned },
+      lastActivityAt,
+      expiresAt: balanceExpiresAt(lastActivityAt, program.expiryMonths),
+    },
+  });
+
+  await db.ledgerEntry.create({
+    data: {
+      shop: member.shop,
+      memberId: member.id,
+      kind: input.kind,
+      points: input.points,
+      pendingPoints: pendingDelta,
+      balanceAfter: updated.balance,
+      pendingAfter: updated.pendingPoints,
+      shortfall: input.shortfall ?? 0,
+      source: input.source,
+      sourceId: input.sourceId,
+      orderId: input.orderId,
+      amountMinor: input.amountMinor,
+      currency: input.currency,
+      idempotencyKey: input.idempotencyKey,
+      rule: input.rule === undefined ? undefined : JSON.stringify(input.rule),
+      description: input.description,
+      occurredAt: input.occurredAt,
+      availableAt: input.availableAt ?? undefined,
+      expiresAt: updated.expiresAt,
+      createdBy: input.createdBy,
+    },
+  });
+  return updated;
+}

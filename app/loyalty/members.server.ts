@@ -1,0 +1,81 @@
+import type { Member, Program } from "@prisma/client";
+import { nextTier, periodStart, qualifyingTier } from "../domain/tiers";
+import type { CustomerRef } from "./payloads";
+import type { Db } from "./program.server";
+import { tierBasis, tierPeriod, tiersFor } from "./program.server";
+
+/** Finds or creates the member, refreshing contact details the payload brings. */
+export async function memberFor(db: Db, shop: string, customer: CustomerRef): Promise<Member> {
+  const details = {
+    ...(customer.email ? { email: customer.email } : {}),
+    ...(customer.firstName ? { firstName: customer.firstName } : {}),
+    ...(customer.lastName ? { lastName: customer.lastName } : {}),
+  };
+  return db.member.upsert({
+    where: { shop_customerId: { shop, customerId: customer.customerId } },
+    create: { shop, customerId: customer.customerId, ...details },
+    update: details,
+  });
+}
+
+/** Kinds whose points count towards tier qualification (earning and its reversals). */
+export const QUALIFYING_KINDS = ["EARN", "SIGNUP_BONUS", "REFUND_CLAWBACK", "CANCEL_REVERSAL"];
+
+/**
+ * The member's qualification metric: points earned (net of clawbacks, including the part a
+ * balance floor kept us from taking) or money spent (net of refunds) inside the tier period.
+ */
+export async function tierMetric(db: Db, program: Program, memberId: string, now: Date) {
+  const start = periodStart(tierPeriod(program), now);
+  const sums = await db.ledgerEntry.aggregate({
+    where: {
+      memberId,
+      kind: { in: QUALIFYING_KINDS },
+      ...(start ? { occurredAt: { gte: start } } : {}),
+    },
+    _sum: { points: true, pendingPoints: true, shortfall: true, amountMinor: true },
+  });
+  if (tierBasis(program) === "AMOUNT_SPENT") return sums._sum.amountMinor ?? 0;
+  return (sums._sum.points ?? 0) + (sums._sum.pendingPoints ?? 0) - (sums._sum.shortfall ?? 0);
+}
+
+/** Re-evaluates the member's tier and records any change. */
+export async function evaluateTier(
+  db: Db,
+  program: Program,
+  member: Member,
+  now: Date,
+  reason: string,
+): Promise<Member> {
+  const tiers = await tiersFor(db, member.shop);
+  const metric = tiers.length ? await tierMetric(db, program, member.id, now) : 0;
+  const target = qualifyingTier(tiers, metric);
+  const targetId = target?.id ?? null;
+  if (targetId === member.tierId) return member;
+
+  const from = member.tierId ? tiers.find((t) => t.id === member.tierId) : undefined;
+  await db.tierChange.create({
+    data: {
+      shop: member.shop,
+      memberId: member.id,
+      fromTierId: member.tierId,
+      fromName: from?.name ?? null,
+      toTierId: targetId,
+      toName: target?.name ?? null,
+      metric,
+      reason,
+    },
+  });
+  return db.member.update({ where: { id: member.id }, data: { tierId: targetId } });
+}
+
+export async function tierProgress(db: Db, program: Program, member: Member, now: Date) {
+  const tiers = await tiersFor(db, member.shop);
+  const metric = await tierMetric(db, program, member.id, now);
+  const next = nextTier(tiers, metric);
+  return {
+    metric,
+    tier: tiers.find((t) => t.id === member.tierId) ?? null,
+    next: next ? { name: next.tier.name, remaining: next.remaining } : null,
+  };
+}

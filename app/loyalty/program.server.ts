@@ -1,0 +1,46 @@
+import type { Prisma, Program, Tier } from "@prisma/client";
+import type { EarnRule, Rounding } from "../domain/earning";
+import type { TierBasis, TierDefinition, TierPeriod } from "../domain/tiers";
+
+export type Db = Prisma.TransactionClient;
+
+/**
+ * Every shop starts with a working program: 1 point per 1 unit of shop currency on the subtotal
+ * after discounts (no shipping, no tax), rounded down; no pending period, no expiry.
+ * The column defaults in prisma/schema.prisma are that program.
+ */
+export async function programFor(db: Db, shop: string, currency?: string): Promise<Program> {
+  const existing = await db.program.findUnique({ where: { shop } });
+  if (existing) {
+    // The first order teaches us the shop's currency; later ones cannot change it.
+    if (currency && existing.currency !== currency && !(await hasEarned(db, shop))) {
+      return db.program.update({ where: { shop }, data: { currency } });
+    }
+    return existing;
+  }
+  return db.program.create({ data: { shop, ...(currency ? { currency } : {}) } });
+}
+
+async function hasEarned(db: Db, shop: string) {
+  return (await db.orderRecord.count({ where: { shop, status: "EARNED" } })) > 0;
+}
+
+export function earnRule(program: Program): EarnRule {
+  return {
+    earnPoints: program.earnPoints,
+    perAmount: program.earnPerAmount,
+    rounding: program.rounding as Rounding,
+  };
+}
+
+export function tierBasis(program: Program): TierBasis {
+  return program.tierBasis as TierBasis;
+}
+
+export function tierPeriod(program: Program): TierPeriod {
+  return program.tierPeriod as TierPeriod;
+}
+
+export async function tiersFor(db: Db, shop: string): Promise<(Tier & TierDefinition)[]> {
+  return db.tier.findMany({ where: { shop }, orderBy: { threshold: "asc" } });
+}
