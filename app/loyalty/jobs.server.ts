@@ -2,6 +2,8 @@ import type { PrismaClient } from "@prisma/client";
 import { postEntry } from "./ledger.server";
 import { evaluateTier } from "./members.server";
 import { programFor } from "./program.server";
+import type { AdminGraphqlClient } from "../shopify/admin-api.server";
+import { expireRewardCodes, reconcileRedemptions } from "./redemptions.server";
 
 /**
  * Scheduled work: make pending points spendable, expire idle balances, and move members between
@@ -114,9 +116,15 @@ export async function reevaluateTiers(prisma: PrismaClient, now: Date, shop?: st
   return changed;
 }
 
-export async function runScheduledJobs(prisma: PrismaClient, now = new Date()) {
+export async function runScheduledJobs(
+  prisma: PrismaClient,
+  adminFor: (shop: string) => Promise<AdminGraphqlClient | null>,
+  now = new Date(),
+) {
   const released = await releasePendingPoints(prisma, now);
   const expired = await expireBalances(prisma, now);
   const tierChanges = await reevaluateTiers(prisma, now);
-  return { released, expired, tierChanges };
+  const expiredCodes = await expireRewardCodes(prisma, now);
+  const redemptions = await reconcileRedemptions(prisma, adminFor, now);
+  return { released, expired, tierChanges, expiredCodes, redemptions };
 }

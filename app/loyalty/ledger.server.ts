@@ -40,6 +40,15 @@ export interface EntryInput {
   occurredAt: Date;
   availableAt?: Date | null;
   createdBy?: string;
+  /** Refuse (InsufficientPointsError) rather than take the balance below zero. */
+  requireBalance?: boolean;
+}
+
+export class InsufficientPointsError extends Error {
+  constructor() {
+    super("Not enough points");
+    this.name = "InsufficientPointsError";
+  }
 }
 
 /**
@@ -60,16 +69,26 @@ export async function postEntry(
   const active = ACTIVITY_KINDS.has(input.kind) && (input.points !== 0 || pendingDelta !== 0);
   const lastActivityAt = active ? now : member.lastActivityAt;
 
-  const updated = await db.member.update({
-    where: { id: member.id },
-    data: {
-      balance: { increment: input.points },
-      pendingPoints: { increment: pendingDelta },
-      lifetimeEarned: { increment: earned },
-      lastActivityAt,
-      expiresAt: balanceExpiresAt(lastActivityAt, program.expiryMonths),
-    },
-  });
+  const data = {
+    balance: { increment: input.points },
+    pendingPoints: { increment: pendingDelta },
+    lifetimeEarned: { increment: earned },
+    lastActivityAt,
+    expiresAt: balanceExpiresAt(lastActivityAt, program.expiryMonths),
+  };
+  let updated: Member;
+  if (input.requireBalance && input.points < 0) {
+    // A conditional update, not read-then-write: of many concurrent spends of the last points,
+    // the database lets exactly one through.
+    const { count } = await db.member.updateMany({
+      where: { id: member.id, balance: { gte: -input.points } },
+      data,
+    });
+    if (count === 0) throw new InsufficientPointsError();
+    updated = await db.member.findUniqueOrThrow({ where: { id: member.id } });
+  } else {
+    updated = await db.member.update({ where: { id: member.id }, data });
+  }
 
   await db.ledgerEntry.create({
     data: {

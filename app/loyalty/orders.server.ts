@@ -5,6 +5,7 @@ import { availableAt, isPending } from "../domain/schedule";
 import { postEntry } from "./ledger.server";
 import { evaluateTier, memberFor } from "./members.server";
 import type { PaidOrder, Refund } from "./payloads";
+import { markRewardCodesUsed } from "./redemptions.server";
 import type { Db } from "./program.server";
 import { earnRule, programFor } from "./program.server";
 
@@ -46,6 +47,7 @@ export async function onOrderPaid(
     where: { shop_orderId: { shop, orderId: order.orderId } },
   });
   if (existing?.paidAt) return "duplicate";
+  await markRewardCodesUsed(db, shop, order);
 
   const program = await programFor(db, shop, order.currency);
   const facts = {

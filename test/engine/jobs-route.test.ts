@@ -18,7 +18,13 @@ describe("POST /jobs/run", () => {
     process.env.CRON_SECRET = "s3cret-value";
     const response = await call({ Authorization: "Bearer s3cret-value" });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ released: 0, expired: 0, tierChanges: 0 });
+    expect(await response.json()).toEqual({
+      released: 0,
+      expired: 0,
+      tierChanges: 0,
+      expiredCodes: 0,
+      redemptions: { completed: 0, refunded: 0, skipped: 0 },
+    });
   });
 
   it("refuses other callers, and everyone when no secret is configured", async () => {

@@ -85,7 +85,11 @@ describe("expiry", () => {
   it("never expires when the program has no expiry", async () => {
     await deliver({ topic: "orders/paid", payload: orderPayload({ customerId: 812 }) });
     expect((await memberOf(812))?.expiresAt).toBeNull();
-    const result = await runScheduledJobs(prisma, new Date(Date.now() + 5 * 365 * DAY));
+    const result = await runScheduledJobs(
+      prisma,
+      async () => null,
+      new Date(Date.now() + 5 * 365 * DAY),
+    );
     expect(result.expired).toBe(0);
   });
 });

@@ -12,7 +12,13 @@ import { orderPayload, refundPayload } from "../support/payloads";
 
 type Delivery = { topic: string; payload: unknown; webhookId: string };
 
-const orderHistory = fc.record({
+interface OrderHistory {
+  subtotalCents: number;
+  refundCents: number[];
+  cancelled: boolean;
+}
+
+const orderHistory: fc.Arbitrary<OrderHistory> = fc.record({
   subtotalCents: fc.integer({ min: 0, max: 50_000 }),
   refundCents: fc.array(fc.integer({ min: 0, max: 20_000 }), { maxLength: 4 }),
   cancelled: fc.boolean(),
@@ -20,7 +26,7 @@ const orderHistory = fc.record({
 
 let run = 0;
 
-function historyDeliveries(histories: fc.infer<typeof orderHistory>[], customerId: number) {
+function historyDeliveries(histories: OrderHistory[], customerId: number) {
   run += 1;
   const deliveries: Delivery[] = [];
   histories.forEach((history, index) => {

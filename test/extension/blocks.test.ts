@@ -123,6 +123,11 @@ describe("launcher (app embed)", () => {
     expect(html).toContain('data-lw-list="earn"');
   });
 
+  it("falls back to the stylesheet's colours when a colour setting is cleared", async () => {
+    const html = await renderBlock("launcher", { settings: { accent_color: "", text_color: "" } });
+    expect(tagWith(html, "data-lw-root")).toContain('style=""');
+  });
+
   it("uses the merchant's label, escaped, or the translated default", async () => {
     const custom = await renderBlock("launcher", {
       settings: { launcher_label: 'VIP <img src=x onerror="alert(1)">' },

@@ -1,0 +1,158 @@
+import { isDecimalString, toMinorUnits } from "./money";
+
+export type RewardType = "FIXED_AMOUNT" | "PERCENTAGE" | "FREE_SHIPPING";
+
+export interface RewardTerms {
+  name: string;
+  type: RewardType;
+  pointsCost: number;
+  amount: string | null;
+  percentage: number | null;
+  minimumSubtotal: string | null;
+  codeLifetimeDays: number;
+  combinesWithOrder: boolean;
+  combinesWithProduct: boolean;
+  combinesWithShipping: boolean;
+}
+
+export type Ineligibility =
+  "REWARD_DISABLED" | "TIER_REQUIRED" | "INSUFFICIENT_POINTS" | "RATE_LIMITED";
+
+/** Why a member cannot redeem a reward right now, or null when they can. */
+export function redemptionBlocker(input: {
+  enabled: boolean;
+  pointsCost: number;
+  balance: number;
+  /** Threshold of the tier the reward requires, if any. */
+  requiredTierThreshold: number | null;
+  /** Threshold of the member's tier, if any. */
+  memberTierThreshold: number | null;
+  recentRedemptions: number;
+  redemptionsPerHour: number;
+}): Ineligibility | null {
+  if (!input.enabled) return "REWARD_DISABLED";
+  if (
+    input.requiredTierThreshold !== null &&
+    (input.memberTierThreshold === null || input.memberTierThreshold < input.requiredTierThreshold)
+  ) {
+    return "TIER_REQUIRED";
+  }
+  if (input.recentRedemptions >= input.redemptionsPerHour) return "RATE_LIMITED";
+  if (input.balance < input.pointsCost) return "INSUFFICIENT_POINTS";
+  return null;
+}
+
+/** Problems with reward terms, keyed by field, for admin forms and for safety before redeeming. */
+export function rewardTermErrors(
+  terms: RewardTerms,
+  currency: string,
+): Partial<Record<keyof RewardTerms, string>> {
+  const errors: Partial<Record<keyof RewardTerms, string>> = {};
+  if (!terms.name.trim()) errors.name = "Give the reward a name shoppers will recognise";
+  if (!Number.isInteger(terms.pointsCost) || terms.pointsCost < 1)
+    errors.pointsCost = "Cost must be a whole number of points, at least 1";
+  if (
+    !Number.isInteger(terms.codeLifetimeDays) ||
+    terms.codeLifetimeDays < 1 ||
+    terms.codeLifetimeDays > 365
+  ) {
+    errors.codeLifetimeDays = "Codes must last between 1 and 365 days";
+  }
+  const positiveAmount = (value: string | null) => {
+    if (!value || !isDecimalString(value)) return false;
+    try {
+      return toMinorUnits(value, currency) > 0;
+    } catch {
+      return false;
+    }
+  };
+  if (terms.type === "FIXED_AMOUNT" && !positiveAmount(terms.amount)) {
+    errors.amount = `Enter an amount in ${currency}, greater than zero`;
+  }
+  if (
+    terms.type === "PERCENTAGE" &&
+    (!Number.isInteger(terms.percentage) || terms.percentage! < 1 || terms.percentage! > 100)
+  ) {
+    errors.percentage = "Enter a whole percentage from 1 to 100";
+  }
+  if (
+    terms.minimumSubtotal !== null &&
+    terms.minimumSubtotal !== "" &&
+    !positiveAmount(terms.minimumSubtotal)
+  ) {
+    errors.minimumSubtotal = `Enter a minimum in ${currency}, or leave it empty`;
+  }
+  return errors;
+}
+
+// No 0/O, 1/I/L: codes get read aloud and typed from phones.
+const CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+/**
+ * An unguessable code: 12 symbols from a 31-letter alphabet (~59 bits) drawn from the platform's
+ * cryptographic random source, with rejection sampling so every symbol is equally likely.
+ */
+export function generateRewardCode(
+  prefix = "LOYAL",
+  random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b),
+): string {
+  const limit = 256 - (256 % CODE_ALPHABET.length);
+  let code = "";
+  while (code.length < 12) {
+    for (const byte of random(new Uint8Array(16))) {
+      if (byte < limit && code.length < 12) code += CODE_ALPHABET[byte % CODE_ALPHABET.length];
+    }
+  }
+  return `${prefix}-${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}`;
+}
+
+/** The Admin API input for a reward's discount, restricted to one customer and one use. */
+export function discountInput(input: {
+  terms: RewardTerms;
+  code: string;
+  customerGid: string;
+  startsAt: Date;
+  endsAt: Date;
+}) {
+  const { terms } = input;
+  const common = {
+    title: `${terms.name} (loyalty reward ${input.code})`,
+    code: input.code,
+    startsAt: input.startsAt.toISOString(),
+    endsAt: input.endsAt.toISOString(),
+    context: { customers: { add: [input.customerGid] } },
+    usageLimit: 1,
+    appliesOncePerCustomer: true,
+    combinesWith: {
+      orderDiscounts: terms.combinesWithOrder,
+      productDiscounts: terms.combinesWithProduct,
+      shippingDiscounts: terms.combinesWithShipping,
+    },
+    ...(terms.minimumSubtotal
+      ? {
+          minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: terms.minimumSubtotal } },
+        }
+      : {}),
+  };
+  if (terms.type === "FREE_SHIPPING") {
+    return { kind: "FREE_SHIPPING" as const, input: { ...common, destination: { all: true } } };
+  }
+  const value =
+    terms.type === "FIXED_AMOUNT"
+      ? { discountAmount: { amount: terms.amount, appliesOnEachItem: false } }
+      : // The API takes a fraction (0.1 = 10 %); a whole percent / 100 is exact enough for it.
+        { percentage: (terms.percentage ?? 0) / 100 };
+  return {
+    kind: "AMOUNT" as const,
+    input: { ...common, customerGets: { value, items: { all: true } } },
+  };
+}
+
+export function customerGid(customerId: string): string {
+  return `gid://shopify/Customer/${customerId}`;
+}
+
+/** Link that puts the code in the buyer's cart. */
+export function applyUrl(shopDomain: string, code: string): string {
+  return `https://${shopDomain}/discount/${encodeURIComponent(code)}?redirect=/cart`;
+}

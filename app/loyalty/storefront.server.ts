@@ -1,0 +1,122 @@
+import type { Program, Reward } from "@prisma/client";
+import prisma from "../db.server";
+import { fromMinorUnits } from "../domain/money";
+import { nextTier } from "../domain/tiers";
+import { tierMetric } from "./members.server";
+import { programFor, tierBasis, tiersFor } from "./program.server";
+
+/**
+ * What the storefront widget shows. Built from our own tables only: no Admin API call, so it works
+ * whether or not the shop has an offline session, and stays fast.
+ */
+
+const HISTORY_LENGTH = 10;
+
+function pointsName(program: Program) {
+  return { one: program.pointsNameOne, other: program.pointsNameOther };
+}
+
+function waysToEarn(program: Program) {
+  const ways = [
+    {
+      id: "order",
+      title: "Place an order",
+      points: program.earnPoints,
+      description: `${program.earnPoints} ${program.earnPoints === 1 ? program.pointsNameOne : program.pointsNameOther} for every ${program.earnPerAmount} ${program.currency} spent`,
+    },
+  ];
+  if (program.signupBonus > 0) {
+    ways.push({
+      id: "signup",
+      title: "Create an account",
+      points: program.signupBonus,
+      description: `${program.signupBonus} ${program.pointsNameOther} when you join`,
+    });
+  }
+  return ways;
+}
+
+function publicReward(reward: Reward) {
+  return { id: reward.id, name: reward.name, cost: reward.pointsCost, type: reward.type };
+}
+
+async function enabledRewards(shop: string) {
+  return prisma.reward.findMany({ where: { shop, enabled: true }, orderBy: { pointsCost: "asc" } });
+}
+
+export async function programSummary(shop: string) {
+  const program = await prisma.$transaction((tx) => programFor(tx, shop));
+  const rewards = await enabledRewards(shop);
+  return {
+    loggedIn: false as const,
+    enabled: program.enabled,
+    pointsName: pointsName(program),
+    program: { waysToEarn: waysToEarn(program), rewards: rewards.map(publicReward) },
+  };
+}
+
+export async function memberView(shop: string, customerId: string, now = new Date()) {
+  const program = await prisma.$transaction((tx) => programFor(tx, shop));
+  const rewards = await enabledRewards(shop);
+  const member = await prisma.member.findUnique({
+    where: { shop_customerId: { shop, customerId } },
+    include: { tier: true },
+  });
+  const tiers = await tiersFor(prisma, shop);
+  const metric = member ? await tierMetric(prisma, program, member.id, now) : 0;
+  const next = nextTier(tiers, metric);
+  const balance = member?.balance ?? 0;
+  const memberThreshold = member?.tier?.threshold ?? null;
+  const history = member
+    ? await prisma.ledgerEntry.findMany({
+        where: { memberId: member.id },
+        orderBy: { id: "desc" },
+        take: HISTORY_LENGTH,
+      })
+    : [];
+  const spendBased = tierBasis(program) === "AMOUNT_SPENT";
+
+  return {
+    loggedIn: true as const,
+    enabled: program.enabled,
+    pointsName: pointsName(program),
+    points: balance,
+    pendingPoints: member?.pendingPoints ?? 0,
+    tier: member?.tier
+      ? {
+          name: member.tier.name,
+          multiplier: (member.tier.multiplierPercent / 100).toString(),
+          perks: member.tier.perks,
+        }
+      : null,
+    nextTier: next
+      ? {
+          name: next.tier.name,
+          remaining: next.remaining,
+          basis: tierBasis(program),
+          ...(spendBased
+            ? { remainingAmount: fromMinorUnits(next.remaining, program.currency) }
+            : {}),
+          progress: next.tier.threshold > 0 ? Math.min(1, metric / next.tier.threshold) : 1,
+        }
+      : null,
+    rewards: rewards.map((reward) => {
+      const required = reward.tierId ? tiers.find((t) => t.id === reward.tierId) : undefined;
+      const tierOk =
+        !required || (memberThreshold !== null && memberThreshold >= required.threshold);
+      return {
+        ...publicReward(reward),
+        affordable: tierOk && balance >= reward.pointsCost,
+        ...(required && !tierOk ? { requiresTier: required.name } : {}),
+      };
+    }),
+    history: history.map((entry) => ({
+      date: entry.occurredAt.toISOString(),
+      points: entry.points + entry.pendingPoints,
+      kind: entry.kind,
+      description: entry.description,
+    })),
+    expiresAt: member?.expiresAt?.toISOString() ?? null,
+    waysToEarn: waysToEarn(program),
+  };
+}

@@ -1,0 +1,58 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import prisma from "../db.server";
+import { RedemptionError, redeemReward } from "../loyalty/redemptions.server";
+import { authenticate } from "../shopify.server";
+
+const redeemBody = z.object({ rewardId: z.string().min(1).max(64) });
+
+function error(status: number, code: string, message: string) {
+  return Response.json(
+    { error: { code, message } },
+    { status, headers: { "Cache-Control": "private, no-store" } },
+  );
+}
+
+// POST /apps/loyalty/redeem {"rewardId": "…"} from the storefront widget.
+export const action = async ({ request }: ActionFunctionArgs) => {
+  if (request.method !== "POST")
+    return error(405, "METHOD_NOT_ALLOWED", "Use POST to redeem a reward.");
+  const { admin } = await authenticate.public.appProxy(request);
+  const url = new URL(request.url);
+  const shop = url.searchParams.get("shop")!;
+  // The shopper is whoever Shopify says is logged in; a customer id in the body is ignored.
+  const customerId = url.searchParams.get("logged_in_customer_id") ?? "";
+  if (!/^\d+$/.test(customerId))
+    return error(401, "NOT_LOGGED_IN", "Sign in to redeem your points.");
+
+  const parsed = redeemBody.safeParse(await request.json().catch(() => null));
+  if (!parsed.success) return error(400, "INVALID_REQUEST", "Choose a reward to redeem.");
+  if (!admin)
+    return error(
+      503,
+      "STORE_NOT_CONNECTED",
+      "Rewards are unavailable right now. Please try again later.",
+    );
+
+  try {
+    const result = await redeemReward({
+      prisma,
+      admin,
+      shop,
+      customerId,
+      rewardId: parsed.data.rewardId,
+    });
+    return Response.json(
+      {
+        code: result.code,
+        applyUrl: result.applyUrl,
+        expiresAt: result.expiresAt.toISOString(),
+        points: result.points,
+      },
+      { headers: { "Cache-Control": "private, no-store" } },
+    );
+  } catch (caught) {
+    if (caught instanceof RedemptionError) return error(caught.status, caught.code, caught.message);
+    throw caught;
+  }
+};

@@ -1,0 +1,852 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { createAdminApi, type AdminApi } from "./admin-api";
+import { createManualClock, type ManualClock } from "./state";
+
+const CREATE_BASIC = /* GraphQL */ `
+  mutation CreateReward($input: DiscountCodeBasicInput!) {
+    discountCodeBasicCreate(basicCodeDiscount: $input) {
+      codeDiscountNode {
+        id
+        codeDiscount {
+          ... on DiscountCodeBasic {
+            title
+            codes(first: 1) {
+              nodes {
+                code
+              }
+            }
+          }
+        }
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+const LOOKUP_BY_CODE = /* GraphQL */ `
+  query RewardByCode($code: String!) {
+    codeDiscountNodeByCode(code: $code) {
+      id
+      codeDiscount {
+        __typename
+        ... on DiscountCodeBasic {
+          title
+          status
+          startsAt
+          endsAt
+          usageLimit
+          asyncUsageCount
+          appliesOncePerCustomer
+          combinesWith {
+            orderDiscounts
+            productDiscounts
+            shippingDiscounts
+          }
+          context {
+            __typename
+            ... on DiscountCustomers {
+              customers {
+                id
+                email
+              }
+            }
+          }
+          customerGets {
+            value {
+              __typename
+              ... on DiscountAmount {
+                amount {
+                  amount
+                  currencyCode
+                }
+                appliesOnEachItem
+              }
+              ... on DiscountPercentage {
+                percentage
+              }
+            }
+          }
+          minimumRequirement {
+            __typename
+            ... on DiscountMinimumSubtotal {
+              greaterThanOrEqualToSubtotal {
+                amount
+                currencyCode
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+interface CreateData {
+  discountCodeBasicCreate: {
+    codeDiscountNode: {
+      id: string;
+      codeDiscount: { title: string; codes: { nodes: Array<{ code: string }> } };
+    } | null;
+    userErrors: Array<{ field: string[] | null; message: string; code: string | null }>;
+  };
+}
+
+let clock: ManualClock;
+let api: AdminApi;
+let alice: string;
+
+function rewardInput(overrides: Record<string, unknown> = {}) {
+  return {
+    title: "Loyalty reward: $5 off",
+    code: "LOYAL-5OFF-ALICE",
+    startsAt: "2026-10-01T00:00:00Z",
+    endsAt: "2026-12-31T00:00:00Z",
+    context: { customers: { add: [alice] } },
+    customerGets: {
+      value: { discountAmount: { amount: "5.00", appliesOnEachItem: false } },
+      items: { all: true },
+    },
+    minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: "50.00" } },
+    usageLimit: 1,
+    appliesOncePerCustomer: true,
+    combinesWith: { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true },
+    ...overrides,
+  };
+}
+
+beforeEach(() => {
+  clock = createManualClock(Date.UTC(2026, 9, 15, 12, 0, 0));
+  api = createAdminApi({ shop: "loyal-shop.myshopify.com", clock: clock.now, currencyCode: "EUR" });
+  alice = api.addCustomer({
+    email: "alice@example.com",
+    firstName: "Alice",
+    lastName: "Liddell",
+    tags: ["vip"],
+  }).id;
+});
+
+describe("transport and auth", () => {
+  it("answers 401 with Shopify's body for a missing or unknown token", async () => {
+    for (const token of [null, "shpat_not_issued"]) {
+      const reply = await api.graphql("{ shop { name } }", { token });
+      expect(reply.status).toBe(401);
+      expect(reply.body).toEqual({
+        errors: "[API] Invalid API key or access token (unrecognized login or wrong password)",
+      });
+    }
+  });
+
+  it("accepts tokens it was seeded with", async () => {
+    const seeded = createAdminApi({ accessTokens: ["totally_real_token"] });
+    const reply = await seeded.graphql<{ shop: { myshopifyDomain: string } }>(
+      "{ shop { myshopifyDomain } }",
+      { token: "totally_real_token" },
+    );
+    expect(reply.body.data?.shop.myshopifyDomain).toBe("test-shop.myshopify.com");
+  });
+
+  it("404s paths and hosts that are not this shop's GraphQL endpoint", async () => {
+    const wrongHost = await api.handle(
+      new Request("https://other.myshopify.com/admin/api/2026-10/graphql.json", { method: "POST" }),
+    );
+    const wrongVersion = await api.handle(
+      new Request("https://loyal-shop.myshopify.com/admin/api/2026-13/graphql.json", {
+        method: "POST",
+      }),
+    );
+    expect([wrongHost.status, wrongVersion.status]).toEqual([404, 404]);
+  });
+
+  it("serves shop fields with a cost extension and the version header", async () => {
+    const reply = await api.graphql<{ shop: Record<string, string> }>(
+      "{ shop { id name myshopifyDomain currencyCode email } }",
+    );
+    expect(reply.status).toBe(200);
+    expect(reply.headers.get("x-shopify-api-version")).toBe("2026-10");
+    expect(reply.body.data?.shop).toEqual({
+      id: "gid://shopify/Shop/60000001",
+      name: "loyal-shop",
+      myshopifyDomain: "loyal-shop.myshopify.com",
+      currencyCode: "EUR",
+      email: "owner@loyal-shop.myshopify.com",
+    });
+    expect(reply.body.extensions?.cost).toEqual({
+      requestedQueryCost: 1,
+      actualQueryCost: 1,
+      throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 2000, restoreRate: 100 },
+    });
+  });
+});
+
+describe("validation errors", () => {
+  it("answers 200 with graphql-ruby style errors for an unknown field", async () => {
+    const reply = await api.graphql("query Q { shop { nmae } }");
+    expect(reply.status).toBe(200);
+    expect(reply.body.data).toBeUndefined();
+    expect(reply.body.errors).toEqual([
+      {
+        message: "Field 'nmae' doesn't exist on type 'Shop'",
+        locations: [{ line: 1, column: 18 }],
+        extensions: { code: "undefinedField", typeName: "Shop", fieldName: "nmae" },
+      },
+    ]);
+  });
+
+  it("merges missing required arguments into one error", async () => {
+    const reply = await api.graphql("mutation { tagsAdd { userErrors { message } } }");
+    expect(reply.body.errors).toEqual([
+      expect.objectContaining({
+        message: "Field 'tagsAdd' is missing required arguments: id, tags",
+        extensions: expect.objectContaining({ code: "missingRequiredArguments" }),
+      }),
+    ]);
+  });
+
+  it("reports bad variables as INVALID_VARIABLE with problem paths", async () => {
+    const reply = await api.graphql(CREATE_BASIC, {
+      variables: {
+        input: {
+          ...rewardInput(),
+          customerGets: { value: { discountAmount: { amount: "5.00" }, bogus: 1 } },
+        },
+      },
+    });
+    const [error] = reply.body.errors as Array<{
+      message: string;
+      extensions: { code: string; problems: unknown };
+    }>;
+    expect(error?.extensions.code).toBe("INVALID_VARIABLE");
+    expect(error?.extensions.problems).toEqual([
+      {
+        path: ["customerGets", "value", "bogus"],
+        explanation: "Field is not defined on DiscountCustomerGetsValueInput",
+      },
+    ]);
+    expect(error?.message).toBe(
+      "Variable $input of type DiscountCodeBasicInput! was provided invalid value for customerGets.value.bogus (Field is not defined on DiscountCustomerGetsValueInput)",
+    );
+    expect(api.state.discounts.size).toBe(0);
+  });
+
+  it("rejects numeric ids the way Shopify does (a webhook id is not a gid)", async () => {
+    const reply = await api.graphql("query($id: ID!) { customer(id: $id) { id } }", {
+      variables: { id: "123" },
+    });
+    expect(reply.body.errors?.[0]).toMatchObject({
+      message: "Invalid global id '123'",
+      path: ["customer"],
+    });
+    expect(reply.body.data).toEqual({ customer: null });
+  });
+
+  it("denies fields the token has no scope for", async () => {
+    const token = api.issueAccessToken({ scopes: ["read_customers"] });
+    const reply = await api.graphql(CREATE_BASIC, { token, variables: { input: rewardInput() } });
+    expect(reply.body.errors?.[0]).toMatchObject({
+      message:
+        "Access denied for discountCodeBasicCreate field. Required access: `write_discounts` access scope.",
+      extensions: { code: "ACCESS_DENIED" },
+    });
+    expect(api.state.discounts.size).toBe(0);
+  });
+});
+
+describe("discount codes", () => {
+  it("creates a basic code and finds it by code, case-insensitively", async () => {
+    const created = await api.graphql<CreateData>(CREATE_BASIC, {
+      variables: { input: rewardInput() },
+    });
+    const payload = created.body.data?.discountCodeBasicCreate;
+    expect(payload?.userErrors).toEqual([]);
+    expect(payload?.codeDiscountNode?.id).toMatch(/^gid:\/\/shopify\/DiscountCodeNode\/\d+$/);
+    expect(payload?.codeDiscountNode?.codeDiscount).toEqual({
+      title: "Loyalty reward: $5 off",
+      codes: { nodes: [{ code: "LOYAL-5OFF-ALICE" }] },
+    });
+    expect(created.body.extensions?.cost.requestedQueryCost).toBe(10);
+
+    const found = await api.graphql<{
+      codeDiscountNodeByCode: { id: string; codeDiscount: Record<string, unknown> };
+    }>(LOOKUP_BY_CODE, {
+      variables: { code: "loyal-5off-alice" },
+    });
+    expect(found.body.errors).toBeUndefined();
+    expect(found.body.data?.codeDiscountNodeByCode.id).toBe(payload?.codeDiscountNode?.id);
+    expect(found.body.data?.codeDiscountNodeByCode.codeDiscount).toEqual({
+      __typename: "DiscountCodeBasic",
+      title: "Loyalty reward: $5 off",
+      status: "ACTIVE",
+      startsAt: "2026-10-01T00:00:00.000Z",
+      endsAt: "2026-12-31T00:00:00.000Z",
+      usageLimit: 1,
+      asyncUsageCount: 0,
+      appliesOncePerCustomer: true,
+      combinesWith: { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true },
+      context: {
+        __typename: "DiscountCustomers",
+        customers: [{ id: alice, email: "alice@example.com" }],
+      },
+      // Shopify prints Decimal like Ruby's BigDecimal: "5.0", not "5.00".
+      customerGets: {
+        value: {
+          __typename: "DiscountAmount",
+          amount: { amount: "5.0", currencyCode: "EUR" },
+          appliesOnEachItem: false,
+        },
+      },
+      minimumRequirement: {
+        __typename: "DiscountMinimumSubtotal",
+        greaterThanOrEqualToSubtotal: { amount: "50.0", currencyCode: "EUR" },
+      },
+    });
+    expect(api.state.discounts.get(payload?.codeDiscountNode?.id ?? "")?.eligibility).toEqual([
+      alice,
+    ]);
+  });
+
+  it("returns null for an unknown code", async () => {
+    const reply = await api.graphql(LOOKUP_BY_CODE, { variables: { code: "NOPE" } });
+    expect(reply.body.data).toEqual({ codeDiscountNodeByCode: null });
+  });
+
+  it("answers a duplicate code with TAKEN on basicCodeDiscount.code", async () => {
+    await api.graphql(CREATE_BASIC, { variables: { input: rewardInput() } });
+    const again = await api.graphql<CreateData>(CREATE_BASIC, {
+      variables: { input: rewardInput({ code: "Loyal-5off-Alice", title: "Other" }) },
+    });
+    expect(again.body.data?.discountCodeBasicCreate).toEqual({
+      codeDiscountNode: null,
+      userErrors: [
+        {
+          field: ["basicCodeDiscount", "code"],
+          message: "Code must be unique. Please try a different code.",
+          code: "TAKEN",
+        },
+      ],
+    });
+    expect(api.state.discounts.size).toBe(1);
+  });
+
+  it("rejects endsAt before startsAt and customers that do not exist", async () => {
+    const reply = await api.graphql<CreateData>(CREATE_BASIC, {
+      variables: {
+        input: rewardInput({
+          endsAt: "2026-09-01T00:00:00Z",
+          context: { customers: { add: [alice, "gid://shopify/Customer/999"] } },
+        }),
+      },
+    });
+    expect(reply.body.data?.discountCodeBasicCreate.userErrors).toEqual([
+      {
+        field: ["basicCodeDiscount", "endsAt"],
+        message: "Ends at needs to be after starts_at",
+        code: "END_DATE_BEFORE_START_DATE",
+      },
+      {
+        field: ["basicCodeDiscount", "context", "customers", "add", "1"],
+        message: "Customer does not exist",
+        code: "INVALID",
+      },
+    ]);
+    expect(api.state.discounts.size).toBe(0);
+  });
+
+  it("creates a free-shipping code", async () => {
+    const reply = await api.graphql<{
+      discountCodeFreeShippingCreate: {
+        codeDiscountNode: { codeDiscount: unknown };
+        userErrors: unknown[];
+      };
+    }>(
+      `mutation($input: DiscountCodeFreeShippingInput!) {
+        discountCodeFreeShippingCreate(freeShippingCodeDiscount: $input) {
+          codeDiscountNode { codeDiscount { ... on DiscountCodeFreeShipping { title destinationSelection { __typename } discountClasses } } }
+          userErrors { field message code }
+        }
+      }`,
+      {
+        variables: {
+          input: {
+            title: "Free shipping",
+            code: "SHIPFREE-1",
+            startsAt: "2026-10-01T00:00:00Z",
+            context: { all: "ALL" },
+            destination: { all: true },
+          },
+        },
+      },
+    );
+    expect(reply.body.data?.discountCodeFreeShippingCreate).toEqual({
+      codeDiscountNode: {
+        codeDiscount: {
+          title: "Free shipping",
+          destinationSelection: { __typename: "DiscountCountryAll" },
+          discountClasses: ["SHIPPING"],
+        },
+      },
+      userErrors: [],
+    });
+  });
+
+  it("deactivates (status EXPIRED) and deletes", async () => {
+    const created = await api.graphql<CreateData>(CREATE_BASIC, {
+      variables: { input: rewardInput() },
+    });
+    const id = created.body.data?.discountCodeBasicCreate.codeDiscountNode?.id;
+    const deactivated = await api.graphql<{
+      discountCodeDeactivate: {
+        codeDiscountNode: { codeDiscount: { status: string; endsAt: string } };
+      };
+    }>(
+      `mutation($id: ID!) { discountCodeDeactivate(id: $id) { codeDiscountNode { codeDiscount { ... on DiscountCodeBasic { status endsAt } } } userErrors { message } } }`,
+      { variables: { id } },
+    );
+    expect(deactivated.body.data?.discountCodeDeactivate.codeDiscountNode.codeDiscount).toEqual({
+      status: "EXPIRED",
+      endsAt: "2026-10-15T12:00:00.000Z",
+    });
+
+    const deleted = await api.graphql(
+      `mutation($id: ID!) { discountCodeDelete(id: $id) { deletedCodeDiscountId userErrors { field message } } }`,
+      { variables: { id } },
+    );
+    expect(deleted.body.data).toEqual({
+      discountCodeDelete: { deletedCodeDiscountId: id, userErrors: [] },
+    });
+    const again = await api.graphql(
+      `mutation($id: ID!) { discountCodeDelete(id: $id) { deletedCodeDiscountId userErrors { field message } } }`,
+      { variables: { id } },
+    );
+    expect(again.body.data).toEqual({
+      discountCodeDelete: {
+        deletedCodeDiscountId: null,
+        userErrors: [{ field: ["id"], message: "Discount does not exist" }],
+      },
+    });
+  });
+
+  it("lists code discounts with a search query", async () => {
+    await api.graphql(CREATE_BASIC, { variables: { input: rewardInput() } });
+    await api.graphql(CREATE_BASIC, {
+      variables: {
+        input: rewardInput({ code: "OTHER-1", title: "Spring sale", context: { all: "ALL" } }),
+      },
+    });
+    const reply = await api.graphql<{
+      codeDiscountNodes: { nodes: Array<{ codeDiscount: { title: string } }> };
+    }>(
+      `{ codeDiscountNodes(first: 10, query: "title:Loyalty*") { nodes { codeDiscount { ... on DiscountCodeBasic { title } } } } }`,
+    );
+    expect(reply.body.data?.codeDiscountNodes.nodes).toEqual([
+      { codeDiscount: { title: "Loyalty reward: $5 off" } },
+    ]);
+  });
+});
+
+describe("customers", () => {
+  it("reads a customer's loyalty-relevant fields", async () => {
+    const reply = await api.graphql(
+      `query($id: ID!) { customer(id: $id) { id email firstName lastName displayName tags numberOfOrders amountSpent { amount currencyCode } } }`,
+      { variables: { id: alice } },
+    );
+    expect(reply.body.data).toEqual({
+      customer: {
+        id: alice,
+        email: "alice@example.com",
+        firstName: "Alice",
+        lastName: "Liddell",
+        displayName: "Alice Liddell",
+        tags: ["vip"],
+        numberOfOrders: "0",
+        amountSpent: { amount: "0.0", currencyCode: "EUR" },
+      },
+    });
+  });
+
+  it("searches and paginates", async () => {
+    api.addCustomer({ email: "bob@example.com", tags: ["vip"] });
+    api.addCustomer({ email: "carol@example.com" });
+    const page1 = await api.graphql<{
+      customers: {
+        nodes: Array<{ email: string }>;
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+      };
+    }>(
+      `{ customers(first: 1, query: "tag:vip") { nodes { email } pageInfo { hasNextPage endCursor } } }`,
+    );
+    expect(page1.body.data?.customers.nodes).toEqual([{ email: "alice@example.com" }]);
+    expect(page1.body.data?.customers.pageInfo.hasNextPage).toBe(true);
+    expect(page1.body.extensions?.cost.requestedQueryCost).toBe(3);
+
+    const page2 = await api.graphql<{
+      customers: { nodes: Array<{ email: string }>; pageInfo: { hasNextPage: boolean } };
+    }>(
+      `query($after: String) { customers(first: 5, after: $after, query: "tag:vip") { nodes { email } pageInfo { hasNextPage } } }`,
+      { variables: { after: page1.body.data?.customers.pageInfo.endCursor } },
+    );
+    expect(page2.body.data?.customers).toEqual({
+      nodes: [{ email: "bob@example.com" }],
+      pageInfo: { hasNextPage: false },
+    });
+    // Requested 2 + 5 items, but only one came back.
+    expect(page2.body.extensions?.cost).toMatchObject({
+      requestedQueryCost: 7,
+      actualQueryCost: 3,
+    });
+  });
+
+  it("requires first or last on connections", async () => {
+    const reply = await api.graphql(`{ customers { nodes { id } } }`);
+    expect(reply.body.errors?.[0]).toMatchObject({
+      message: "you must provide one of first or last",
+      path: ["customers"],
+    });
+  });
+
+  it("tagsAdd appends without duplicates", async () => {
+    const reply = await api.graphql(
+      `mutation($id: ID!, $tags: [String!]!) { tagsAdd(id: $id, tags: $tags) { node { id } userErrors { field message } } }`,
+      {
+        variables: { id: alice, tags: ["loyalty-gold", "VIP", "a, b"] },
+      },
+    );
+    expect(reply.body.data).toEqual({ tagsAdd: { node: { id: alice }, userErrors: [] } });
+    expect(api.state.customers.get(alice)?.tags).toEqual(["vip", "loyalty-gold", "a", "b"]);
+  });
+});
+
+describe("metafields", () => {
+  const SET = `mutation($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) { metafields { key namespace value compareDigest } userErrors { field message code elementIndex } }
+  }`;
+
+  it("sets app-owned metafields on the installation and the customer, readable back via $app", async () => {
+    const installation = await api.graphql<{ currentAppInstallation: { id: string } }>(
+      "{ currentAppInstallation { id } }",
+    );
+    const installationId = installation.body.data?.currentAppInstallation.id;
+    const reply = await api.graphql<{
+      metafieldsSet: { metafields: Array<{ namespace: string }>; userErrors: unknown[] };
+    }>(SET, {
+      variables: {
+        metafields: [
+          {
+            ownerId: installationId,
+            namespace: "$app",
+            key: "program",
+            type: "json",
+            value: '{"pointsPerEuro":1}',
+          },
+          {
+            ownerId: alice,
+            namespace: "$app:loyalty",
+            key: "points",
+            type: "number_integer",
+            value: "120",
+          },
+        ],
+      },
+    });
+    expect(reply.body.data?.metafieldsSet.userErrors).toEqual([]);
+    expect(reply.body.data?.metafieldsSet.metafields.map((m) => m.namespace)).toEqual([
+      `app--${api.state.appId}`,
+      `app--${api.state.appId}--loyalty`,
+    ]);
+
+    const read = await api.graphql(
+      `query($id: ID!) {
+      currentAppInstallation { metafield(namespace: "$app", key: "program") { jsonValue } }
+      customer(id: $id) { metafield(namespace: "$app:loyalty", key: "points") { value jsonValue type } }
+    }`,
+      { variables: { id: alice } },
+    );
+    expect(read.body.data).toEqual({
+      currentAppInstallation: { metafield: { jsonValue: { pointsPerEuro: 1 } } },
+      customer: { metafield: { value: "120", jsonValue: 120, type: "number_integer" } },
+    });
+  });
+
+  it("is atomic: one invalid entry writes nothing", async () => {
+    const reply = await api.graphql<{
+      metafieldsSet: { metafields: unknown[]; userErrors: unknown[] };
+    }>(SET, {
+      variables: {
+        metafields: [
+          {
+            ownerId: alice,
+            namespace: "loyalty",
+            key: "points",
+            type: "number_integer",
+            value: "10",
+          },
+          {
+            ownerId: alice,
+            namespace: "loyalty",
+            key: "tier",
+            type: "number_integer",
+            value: "gold",
+          },
+        ],
+      },
+    });
+    expect(reply.body.data?.metafieldsSet).toEqual({
+      metafields: [],
+      userErrors: [
+        {
+          field: ["metafields", "1", "value"],
+          message: "Value must be an integer.",
+          code: "INVALID_VALUE",
+          elementIndex: 1,
+        },
+      ],
+    });
+    expect(api.state.metafields.size).toBe(0);
+  });
+
+  it("refuses more than 25 metafields per call", async () => {
+    const metafields = Array.from({ length: 26 }, (_, i) => ({
+      ownerId: alice,
+      namespace: "loyalty",
+      key: `k${i}x`,
+      type: "single_line_text_field",
+      value: "v",
+    }));
+    const reply = await api.graphql<{ metafieldsSet: { userErrors: Array<{ code: string }> } }>(
+      SET,
+      { variables: { metafields } },
+    );
+    expect(reply.body.data?.metafieldsSet.userErrors.map((e) => e.code)).toEqual([
+      "LESS_THAN_OR_EQUAL_TO",
+    ]);
+    expect(api.state.metafields.size).toBe(0);
+  });
+
+  it("enforces compareDigest", async () => {
+    const first = await api.graphql<{
+      metafieldsSet: { metafields: Array<{ compareDigest: string }> };
+    }>(SET, {
+      variables: {
+        metafields: [
+          {
+            ownerId: alice,
+            namespace: "loyalty",
+            key: "points",
+            type: "number_integer",
+            value: "10",
+            compareDigest: null,
+          },
+        ],
+      },
+    });
+    const digest = first.body.data?.metafieldsSet.metafields[0]?.compareDigest;
+    const stale = await api.graphql<{ metafieldsSet: { userErrors: Array<{ code: string }> } }>(
+      SET,
+      {
+        variables: {
+          metafields: [
+            {
+              ownerId: alice,
+              namespace: "loyalty",
+              key: "points",
+              value: "20",
+              compareDigest: "stale",
+            },
+          ],
+        },
+      },
+    );
+    expect(stale.body.data?.metafieldsSet.userErrors.map((e) => e.code)).toEqual(["STALE_OBJECT"]);
+    const fresh = await api.graphql<{ metafieldsSet: { userErrors: unknown[] } }>(SET, {
+      variables: {
+        metafields: [
+          {
+            ownerId: alice,
+            namespace: "loyalty",
+            key: "points",
+            value: "20",
+            compareDigest: digest,
+          },
+        ],
+      },
+    });
+    expect(fresh.body.data?.metafieldsSet.userErrors).toEqual([]);
+    expect([...api.state.metafields.values()][0]?.value).toBe("20");
+  });
+});
+
+describe("flowTriggerReceive", () => {
+  it("records the trigger call", async () => {
+    const reply = await api.graphql(
+      `mutation($handle: String!, $payload: JSON!) { flowTriggerReceive(handle: $handle, payload: $payload) { userErrors { field message } } }`,
+      {
+        variables: { handle: "loyalty-tier-changed", payload: { customer_id: 1, tier: "gold" } },
+      },
+    );
+    expect(reply.body.data).toEqual({ flowTriggerReceive: { userErrors: [] } });
+    expect(api.state.flowTriggers).toEqual([
+      {
+        handle: "loyalty-tier-changed",
+        payload: { customer_id: 1, tier: "gold" },
+        body: null,
+        receivedAt: "2026-10-15T12:00:00.000Z",
+      },
+    ]);
+  });
+});
+
+describe("cost and throttling", () => {
+  it("throttles when the bucket is empty and restores at restoreRate per second", async () => {
+    api.state.throttle = {
+      ...api.state.throttle,
+      enabled: true,
+      maximumAvailable: 100,
+      restoreRate: 10,
+      currentlyAvailable: 15,
+      updatedAt: clock.now(),
+    };
+    const query = `{ customers(first: 10) { nodes { id } } }`; // 2 + 10 × 1 = 12 requested
+
+    const ok = await api.graphql(query);
+    // Only one customer came back: actual 3, so 15 - 3 = 12 left.
+    expect(ok.body.extensions?.cost).toEqual({
+      requestedQueryCost: 12,
+      actualQueryCost: 3,
+      throttleStatus: { maximumAvailable: 100, currentlyAvailable: 12, restoreRate: 10 },
+    });
+    const ok2 = await api.graphql(query);
+    expect(ok2.body.extensions?.cost.throttleStatus.currentlyAvailable).toBe(9);
+
+    const throttled = await api.graphql(query);
+    expect(throttled.status).toBe(200);
+    expect(throttled.body.data).toBeUndefined();
+    expect(throttled.body.errors).toEqual([
+      {
+        message: "Throttled",
+        extensions: {
+          code: "THROTTLED",
+          documentation: "https://shopify.dev/api/usage/rate-limits",
+        },
+      },
+    ]);
+    expect(throttled.body.extensions?.cost).toEqual({
+      requestedQueryCost: 12,
+      actualQueryCost: null,
+      throttleStatus: { maximumAvailable: 100, currentlyAvailable: 9, restoreRate: 10 },
+    });
+
+    clock.advance(300); // +3 points → 12 available: enough again
+    const restored = await api.graphql(query);
+    expect(restored.body.errors).toBeUndefined();
+    expect(restored.body.extensions?.cost.throttleStatus.currentlyAvailable).toBe(9);
+
+    clock.advance(60_000); // refills to the maximum, never beyond
+    const full = await api.graphql("{ shop { id } }");
+    expect(full.body.extensions?.cost.throttleStatus.currentlyAvailable).toBe(99);
+  });
+
+  it("rejects a single query over 1000 points", async () => {
+    const reply = await api.graphql(
+      `{ customers(first: 250) { nodes { metafields(first: 250) { nodes { id } } } } }`,
+    );
+    expect(reply.body.errors?.[0]).toMatchObject({
+      extensions: { code: "MAX_COST_EXCEEDED", cost: 63252, maxCost: 1000 },
+    });
+  });
+});
+
+describe("faults and the call log", () => {
+  it("fails the next request with an HTTP status, then recovers", async () => {
+    api.state.faults.push({
+      kind: "http",
+      status: 503,
+      body: "Service Unavailable",
+      headers: { "Retry-After": "1" },
+    });
+    const failed = await api.graphql("{ shop { id } }").catch((error: unknown) => error);
+    // api.graphql parses JSON, so a non-JSON 503 body surfaces as a parse failure; use handle() to see the raw response.
+    expect(failed).toBeInstanceOf(SyntaxError);
+    expect(api.state.calls.at(-1)).toMatchObject({ status: 503, fault: "http" });
+    const ok = await api.graphql("{ shop { id } }");
+    expect(ok.status).toBe(200);
+  });
+
+  it("throws like fetch does for a network fault", async () => {
+    api.state.faults.push({ kind: "network" });
+    await expect(api.graphql("{ shop { id } }")).rejects.toThrow(new TypeError("fetch failed"));
+  });
+
+  it("targets faults by operation name and leaves others queued", async () => {
+    api.state.faults.push({ kind: "throttled", match: "CreateReward" });
+    const unrelated = await api.graphql("query ShopName { shop { name } }");
+    expect(unrelated.body.errors).toBeUndefined();
+    const throttled = await api.graphql(CREATE_BASIC, { variables: { input: rewardInput() } });
+    expect(throttled.body.errors?.[0]).toMatchObject({ extensions: { code: "THROTTLED" } });
+    expect(throttled.body.extensions?.cost.requestedQueryCost).toBe(10);
+    expect(api.state.discounts.size).toBe(0);
+    expect(api.state.faults).toEqual([]);
+  });
+
+  it("injects userErrors into a mutation without running it", async () => {
+    api.state.faults.push({
+      kind: "userErrors",
+      match: "discountCodeBasicCreate",
+      userErrors: [
+        { field: ["basicCodeDiscount", "code"], message: "boom", code: "INTERNAL_ERROR" },
+      ],
+    });
+    // A query has no payload for userErrors, so it leaves the fault queued.
+    await api.graphql("{ shop { id } }");
+    expect(api.state.faults).toHaveLength(1);
+    const reply = await api.graphql<CreateData>(CREATE_BASIC, {
+      variables: { input: rewardInput() },
+    });
+    expect(reply.body.data?.discountCodeBasicCreate).toEqual({
+      codeDiscountNode: null,
+      userErrors: [
+        { field: ["basicCodeDiscount", "code"], message: "boom", code: "INTERNAL_ERROR" },
+      ],
+    });
+    expect(api.state.discounts.size).toBe(0);
+  });
+
+  it("logs operation name, variables, status and response", async () => {
+    await api.graphql(CREATE_BASIC, { variables: { input: rewardInput() } });
+    const call = api.state.calls.at(-1);
+    expect(call).toMatchObject({
+      endpoint: "graphql",
+      apiVersion: "2026-10",
+      operationName: "CreateReward",
+      operationType: "mutation",
+      rootFields: ["discountCodeBasicCreate"],
+      variables: { input: expect.objectContaining({ code: "LOYAL-5OFF-ALICE" }) },
+      status: 200,
+      fault: null,
+      deprecations: [],
+    });
+    expect(call?.response).toMatchObject({ data: { discountCodeBasicCreate: { userErrors: [] } } });
+  });
+
+  it("flags deprecated fields in the response header and the log", async () => {
+    const reply = await api.graphql(`query($id: ID!) { codeDiscountNode(id: $id) { id } }`, {
+      variables: { id: "gid://shopify/DiscountCodeNode/1" },
+    });
+    expect(reply.headers.get("x-shopify-api-deprecated-reason")).toBe(
+      "https://shopify.dev/api/usage/versioning#deprecation-practices",
+    );
+    expect(api.state.calls.at(-1)?.deprecations).toEqual([
+      "The field QueryRoot.codeDiscountNode is deprecated. Use `discountNode` instead.",
+    ]);
+  });
+
+  it("reports valid-but-unsimulated fields loudly", async () => {
+    const reply = await api.graphql(`{ shop { plan { partnerDevelopment } } }`);
+    expect(reply.body.errors?.[0]).toMatchObject({
+      message: "[sandbox] Shop.plan is valid Admin API but not simulated",
+      extensions: { code: "SANDBOX_NOT_SIMULATED" },
+    });
+  });
+});

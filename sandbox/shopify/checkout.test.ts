@@ -1,0 +1,199 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { createAdminApi, type AdminApi } from "./admin-api";
+import { applyDiscountCode, recordOrderWithCode } from "./checkout";
+import { createManualClock, type ManualClock } from "./state";
+
+let clock: ManualClock;
+let api: AdminApi;
+let alice: string;
+let bob: string;
+
+const CREATE = `mutation($input: DiscountCodeBasicInput!) { discountCodeBasicCreate(basicCodeDiscount: $input) { userErrors { field message } } }`;
+
+async function createCode(input: Record<string, unknown>) {
+  const reply = await api.graphql<{ discountCodeBasicCreate: { userErrors: unknown[] } }>(CREATE, {
+    variables: {
+      input: {
+        title: "Reward",
+        startsAt: "2026-10-01T00:00:00Z",
+        customerGets: {
+          value: { discountAmount: { amount: "5.00", appliesOnEachItem: false } },
+          items: { all: true },
+        },
+        context: { all: "ALL" },
+        ...input,
+      },
+    },
+  });
+  expect(reply.body.data?.discountCodeBasicCreate.userErrors).toEqual([]);
+}
+
+beforeEach(() => {
+  clock = createManualClock(Date.UTC(2026, 9, 15, 12, 0, 0));
+  api = createAdminApi({ clock: clock.now });
+  alice = api.addCustomer({ email: "alice@example.com" }).id;
+  bob = api.addCustomer({ email: "bob@example.com" }).id;
+});
+
+describe("applyDiscountCode", () => {
+  it("takes a fixed amount off, never more than the subtotal", async () => {
+    await createCode({ code: "FIVE" });
+    expect(
+      applyDiscountCode(api.state, { code: "five", customerId: null, subtotal: "42.50" }),
+    ).toEqual({
+      ok: true,
+      discount: {
+        discountId: expect.stringMatching(/^gid:\/\/shopify\/DiscountCodeNode\//),
+        code: "FIVE",
+        kind: "amount",
+        amount: "5.00",
+        amountMinorUnits: 500,
+        subtotalAfterDiscount: "37.50",
+        freeShipping: false,
+      },
+    });
+    const small = applyDiscountCode(api.state, {
+      code: "FIVE",
+      customerId: null,
+      subtotal: "3.20",
+    });
+    expect(small.ok && [small.discount.amount, small.discount.subtotalAfterDiscount]).toEqual([
+      "3.20",
+      "0.00",
+    ]);
+  });
+
+  it("computes percentages exactly in minor units, rounding half up", async () => {
+    await createCode({
+      code: "TENPCT",
+      customerGets: { value: { percentage: 0.1 }, items: { all: true } },
+    });
+    const result = applyDiscountCode(api.state, {
+      code: "TENPCT",
+      customerId: null,
+      subtotal: "19.95",
+    });
+    // 10% of 19.95 is 1.995 → 2.00 (a float would give 1.9949999…)
+    expect(result.ok && result.discount).toMatchObject({
+      kind: "percentage",
+      amount: "2.00",
+      subtotalAfterDiscount: "17.95",
+    });
+  });
+
+  it("enforces the customer restriction", async () => {
+    await createCode({ code: "ALICE-ONLY", context: { customers: { add: [alice] } } });
+    expect(
+      applyDiscountCode(api.state, { code: "ALICE-ONLY", customerId: bob, subtotal: "10.00" }),
+    ).toEqual({ ok: false, reason: "CUSTOMER_NOT_ELIGIBLE" });
+    expect(
+      applyDiscountCode(api.state, { code: "ALICE-ONLY", customerId: null, subtotal: "10.00" }),
+    ).toEqual({ ok: false, reason: "CUSTOMER_REQUIRED" });
+    expect(
+      applyDiscountCode(api.state, { code: "ALICE-ONLY", customerId: alice, subtotal: "10.00" }).ok,
+    ).toBe(true);
+  });
+
+  it("enforces the minimum subtotal at the boundary", async () => {
+    await createCode({
+      code: "MIN50",
+      minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: "50.00" } },
+    });
+    expect(
+      applyDiscountCode(api.state, { code: "MIN50", customerId: null, subtotal: "49.99" }),
+    ).toEqual({ ok: false, reason: "MINIMUM_SUBTOTAL_NOT_MET" });
+    expect(
+      applyDiscountCode(api.state, { code: "MIN50", customerId: null, subtotal: "50.00" }).ok,
+    ).toBe(true);
+  });
+
+  it("enforces startsAt and endsAt", async () => {
+    await createCode({
+      code: "WINDOW",
+      startsAt: "2026-11-01T00:00:00Z",
+      endsAt: "2026-11-30T00:00:00Z",
+    });
+    expect(
+      applyDiscountCode(api.state, { code: "WINDOW", customerId: null, subtotal: "10.00" }),
+    ).toEqual({ ok: false, reason: "NOT_YET_ACTIVE" });
+    expect(
+      applyDiscountCode(api.state, {
+        code: "WINDOW",
+        customerId: null,
+        subtotal: "10.00",
+        now: new Date("2026-11-15T00:00:00Z"),
+      }).ok,
+    ).toBe(true);
+    expect(
+      applyDiscountCode(api.state, {
+        code: "WINDOW",
+        customerId: null,
+        subtotal: "10.00",
+        now: new Date("2026-11-30T00:00:00Z"),
+      }),
+    ).toEqual({
+      ok: false,
+      reason: "EXPIRED",
+    });
+  });
+
+  it("says NOT_FOUND for unknown codes", () => {
+    expect(
+      applyDiscountCode(api.state, { code: "NOPE", customerId: alice, subtotal: "10.00" }),
+    ).toEqual({ ok: false, reason: "NOT_FOUND" });
+  });
+});
+
+describe("recordOrderWithCode", () => {
+  it("counts usage: a single-use code works exactly once", async () => {
+    await createCode({ code: "ONCE", usageLimit: 1 });
+    const order = recordOrderWithCode(api.state, {
+      code: "ONCE",
+      customerId: alice,
+      subtotal: "30.00",
+    });
+    expect(order).toMatchObject({
+      ok: true,
+      orderId: expect.stringMatching(/^gid:\/\/shopify\/Order\//),
+    });
+    expect(api.findDiscountByCode("ONCE")?.asyncUsageCount).toBe(1);
+    expect(
+      recordOrderWithCode(api.state, { code: "ONCE", customerId: bob, subtotal: "30.00" }),
+    ).toEqual({ ok: false, reason: "USAGE_LIMIT_REACHED" });
+
+    // The usage is visible through the Admin API too.
+    const reply = await api.graphql(
+      `{ codeDiscountNodeByCode(code: "ONCE") { codeDiscount { ... on DiscountCodeBasic { asyncUsageCount codes(first: 1) { nodes { asyncUsageCount } } } } } }`,
+    );
+    expect(reply.body.data).toEqual({
+      codeDiscountNodeByCode: {
+        codeDiscount: { asyncUsageCount: 1, codes: { nodes: [{ asyncUsageCount: 1 }] } },
+      },
+    });
+  });
+
+  it("enforces one use per customer and updates the customer's order stats", async () => {
+    await createCode({ code: "PERCUST", appliesOncePerCustomer: true });
+    expect(
+      recordOrderWithCode(api.state, { code: "PERCUST", customerId: alice, subtotal: "30.00" }).ok,
+    ).toBe(true);
+    expect(
+      recordOrderWithCode(api.state, { code: "PERCUST", customerId: alice, subtotal: "30.00" }),
+    ).toEqual({ ok: false, reason: "ALREADY_USED_BY_CUSTOMER" });
+    expect(
+      recordOrderWithCode(api.state, { code: "PERCUST", customerId: bob, subtotal: "30.00" }).ok,
+    ).toBe(true);
+    expect(api.state.customers.get(alice)).toMatchObject({
+      numberOfOrders: 1,
+      amountSpent: "25.00",
+    });
+    expect(api.state.orders).toHaveLength(2);
+  });
+
+  it("refuses subtotals with more precision than the currency has instead of rounding silently", async () => {
+    await createCode({ code: "FIVE" });
+    expect(() =>
+      applyDiscountCode(api.state, { code: "FIVE", customerId: null, subtotal: "10.001" }),
+    ).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * What Shopify checkout does with a code the app created: the eligibility rules a buyer hits
+ * (dates, customer restriction, usage limits, minimum subtotal) and the usage counting an
+ * order causes. Lets end-to-end tests prove a reward code is actually redeemable, once.
+ */
+import { decimalFraction, fromMinorUnits, mulDivRound, toMinorUnits } from "./money";
+import {
+  discountStatus,
+  findDiscountByCode,
+  gid,
+  nextNumericId,
+  type AdminApiState,
+  type DiscountRecord,
+} from "./state";
+
+export type CheckoutRejection =
+  | "NOT_FOUND"
+  | "NOT_YET_ACTIVE"
+  | "EXPIRED"
+  | "USAGE_LIMIT_REACHED"
+  | "CUSTOMER_REQUIRED"
+  | "CUSTOMER_NOT_ELIGIBLE"
+  | "ALREADY_USED_BY_CUSTOMER"
+  | "MINIMUM_SUBTOTAL_NOT_MET";
+
+export interface AppliedDiscount {
+  discountId: string;
+  code: string;
+  kind: "amount" | "percentage" | "freeShipping";
+  /** Money taken off the merchandise subtotal, decimal string in the shop currency. */
+  amount: string;
+  /** Same amount in integer minor units (cents for USD). */
+  amountMinorUnits: number;
+  /** The subtotal after the discount. */
+  subtotalAfterDiscount: string;
+  freeShipping: boolean;
+}
+
+export type CheckoutResult =
+  { ok: true; discount: AppliedDiscount } | { ok: false; reason: CheckoutRejection };
+
+export interface CheckoutInput {
+  code: string;
+  /** gid://shopify/Customer/N, or null for a guest checkout. */
+  customerId: string | null;
+  /** Merchandise subtotal before discounts, decimal string in the shop currency ("42.50"). */
+  subtotal: string;
+  /** Defaults to the simulation's clock. */
+  now?: Date | number;
+}
+
+/** Checks a code against a cart the way checkout does; changes nothing. */
+export function applyDiscountCode(state: AdminApiState, input: CheckoutInput): CheckoutResult {
+  const discount = findDiscountByCode(state, input.code);
+  if (!discount) return { ok: false, reason: "NOT_FOUND" };
+  const now =
+    input.now === undefined
+      ? state.clock()
+      : typeof input.now === "number"
+        ? input.now
+        : input.now.getTime();
+
+  const status = discountStatus(discount, now);
+  if (status === "SCHEDULED") return { ok: false, reason: "NOT_YET_ACTIVE" };
+  if (status === "EXPIRED") return { ok: false, reason: "EXPIRED" };
+  if (discount.usageLimit !== null && discount.asyncUsageCount >= discount.usageLimit)
+    return { ok: false, reason: "USAGE_LIMIT_REACHED" };
+
+  if (discount.eligibility !== "all") {
+    if (input.customerId === null) return { ok: false, reason: "CUSTOMER_REQUIRED" };
+    if (!discount.eligibility.includes(input.customerId))
+      return { ok: false, reason: "CUSTOMER_NOT_ELIGIBLE" };
+  }
+  if (discount.appliesOncePerCustomer) {
+    // Shopify needs to know who the buyer is to enforce one use per customer.
+    if (input.customerId === null) return { ok: false, reason: "CUSTOMER_REQUIRED" };
+    if (discount.redemptions.some((r) => r.customerId === input.customerId))
+      return { ok: false, reason: "ALREADY_USED_BY_CUSTOMER" };
+  }
+
+  const currency = state.shop.currencyCode;
+  const subtotal = toMinorUnits(input.subtotal, currency);
+  if (
+    discount.minimumSubtotal !== null &&
+    subtotal < toMinorUnits(discount.minimumSubtotal, currency)
+  ) {
+    return { ok: false, reason: "MINIMUM_SUBTOTAL_NOT_MET" };
+  }
+  return { ok: true, discount: price(state, discount, subtotal) };
+}
+
+function price(state: AdminApiState, discount: DiscountRecord, subtotal: bigint): AppliedDiscount {
+  const currency = state.shop.currencyCode;
+  let off = 0n;
+  let kind: AppliedDiscount["kind"] = "freeShipping";
+  if (discount.kind === "basic") {
+    if (discount.items !== "all")
+      throw new Error("[sandbox] pricing product/collection-specific discounts is not simulated");
+    const value = discount.value;
+    if (!value) throw new Error(`[sandbox] discount ${discount.id} has no value`);
+    if (value.kind === "amount") {
+      kind = "amount";
+      const amount = toMinorUnits(value.amount, currency);
+      off = amount < subtotal ? amount : subtotal; // never below zero
+    } else {
+      kind = "percentage";
+      const { numerator, denominator } = decimalFraction(value.percentage);
+      off = mulDivRound(subtotal, numerator, denominator);
+    }
+  }
+  return {
+    discountId: discount.id,
+    code: discount.code,
+    kind,
+    amount: fromMinorUnits(off, currency),
+    amountMinorUnits: Number(off),
+    subtotalAfterDiscount: fromMinorUnits(subtotal - off, currency),
+    freeShipping: discount.kind === "freeShipping",
+  };
+}
+
+export type OrderResult =
+  (CheckoutResult & { ok: false }) | { ok: true; discount: AppliedDiscount; orderId: string };
+
+/**
+ * Places an order with the code: re-checks eligibility, then counts the use against the
+ * discount and the customer (numberOfOrders, amountSpent), as the order would on Shopify.
+ */
+export function recordOrderWithCode(
+  state: AdminApiState,
+  input: CheckoutInput & { orderId?: string },
+): OrderResult {
+  const result = applyDiscountCode(state, input);
+  if (!result.ok) return result;
+  const discount = state.discounts.get(result.discount.discountId);
+  if (!discount) throw new Error("discount vanished during checkout");
+  const orderId = input.orderId ?? gid("Order", nextNumericId(state));
+  const at = new Date(
+    input.now === undefined
+      ? state.clock()
+      : typeof input.now === "number"
+        ? input.now
+        : input.now.getTime(),
+  ).toISOString();
+
+  discount.asyncUsageCount += 1;
+  discount.redemptions.push({ customerId: input.customerId, orderId });
+  discount.updatedAt = at;
+  state.orders.push({
+    id: orderId,
+    customerId: input.customerId,
+    code: discount.code,
+    subtotal: input.subtotal,
+    discountAmount: result.discount.amount,
+    createdAt: at,
+  });
+  const customer = input.customerId ? state.customers.get(input.customerId) : undefined;
+  if (customer) {
+    const currency = state.shop.currencyCode;
+    customer.numberOfOrders += 1;
+    customer.amountSpent = fromMinorUnits(
+      toMinorUnits(customer.amountSpent, currency) +
+        toMinorUnits(result.discount.subtotalAfterDiscount, currency),
+      currency,
+    );
+    customer.updatedAt = at;
+  }
+  return { ok: true, discount: result.discount, orderId };
+}

@@ -1,0 +1,31 @@
+/** Test/demo tooling only: a local stand-in for Shopify's Admin API. Never import from app/. */
+export {
+  adminSchema,
+  validateAdminDocument,
+  deprecatedUsages,
+  DEFAULT_ADMIN_API_VERSION,
+  type AdminApiVersion,
+} from "./schema";
+export { createAdminApi, type AdminApi, type AdminApiOptions } from "./admin-api";
+export {
+  createManualClock,
+  addCustomer,
+  issueAccessToken,
+  findDiscountByCode,
+  type AdminApiState,
+  type CallLogEntry,
+  type Clock,
+  type CustomerRecord,
+  type DiscountRecord,
+  type Fault,
+  type ManualClock,
+  type MetafieldRecord,
+} from "./state";
+export { signSessionToken, verifySessionToken, handleAccessTokenRequest } from "./token-exchange";
+export {
+  applyDiscountCode,
+  recordOrderWithCode,
+  type CheckoutResult,
+  type AppliedDiscount,
+} from "./checkout";
+export { installShopifyFetch, type ShopifyRoute } from "./fetch";

@@ -1,0 +1,1002 @@
+/**
+ * Resolvers for the slice of the Admin API a loyalty app uses. Records are turned into plain
+ * "view" objects whose keys are schema field names; a key holding a function is a field with
+ * arguments (graphql-js's default resolver convention). A field the view lacks is reported as
+ * not simulated instead of silently resolving to null.
+ */
+import {
+  GraphQLError,
+  getNamedType,
+  isObjectType,
+  type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
+} from "graphql";
+import {
+  NotSimulatedError,
+  createCodeDiscount,
+  deactivateCodeDiscount,
+  deleteCodeDiscount,
+  type CodeDiscountInput,
+} from "./discounts";
+import { fromMinorUnits, shopifyDecimal, toMinorUnits } from "./money";
+import { requiredAccessNote } from "./schema";
+import {
+  digest,
+  discountStatus,
+  findDiscountByCode,
+  gid,
+  hasScope,
+  nextNumericId,
+  nowIso,
+  parseGid,
+  type AdminApiState,
+  type CustomerRecord,
+  type DiscountRecord,
+  type Fault,
+  type MetafieldOwnerType,
+  type MetafieldRecord,
+} from "./state";
+
+export interface ExecContext {
+  state: AdminApiState;
+  /** Scopes of the access token that made the request. */
+  scopes: readonly string[];
+  /** A queued `userErrors` fault, answered by the first mutation field instead of running it. */
+  injectedUserErrors: Extract<Fault, { kind: "userErrors" }> | null;
+  /** Fields the app asked for that the sandbox does not model; surfaced in the call log. */
+  notSimulated: string[];
+}
+
+type View = Record<string, unknown>;
+type Args = Record<string, unknown>;
+
+const MAX_PAGE_SIZE = 250;
+const MAX_METAFIELDS_PER_SET = 25;
+const FLOW_PAYLOAD_LIMIT_BYTES = 50_000;
+
+// ---------------------------------------------------------------------------------------------
+// Field resolver: access scopes, not-simulated detection, injected userErrors.
+
+export const fieldResolver: GraphQLFieldResolver<unknown, ExecContext> = (
+  source,
+  args,
+  context,
+  info,
+) => {
+  checkAccess(info, context);
+  const isMutationRoot = info.parentType === info.schema.getMutationType();
+  if (isMutationRoot && context.injectedUserErrors) {
+    const fault = context.injectedUserErrors;
+    context.injectedUserErrors = null;
+    return injectedPayload(info, fault);
+  }
+  if (source === null || typeof source !== "object" || !(info.fieldName in source)) {
+    const coordinate = `${info.parentType.name}.${info.fieldName}`;
+    context.notSimulated.push(coordinate);
+    throw new GraphQLError(`[sandbox] ${coordinate} is valid Admin API but not simulated`, {
+      extensions: { code: "SANDBOX_NOT_SIMULATED" },
+    });
+  }
+  const value = (source as View)[info.fieldName];
+  if (typeof value !== "function") return value;
+  try {
+    return (value as (args: Args, context: ExecContext, info: GraphQLResolveInfo) => unknown).call(
+      source,
+      args,
+      context,
+      info,
+    );
+  } catch (error) {
+    if (error instanceof NotSimulatedError) {
+      context.notSimulated.push(`${info.parentType.name}.${info.fieldName}`);
+      throw new GraphQLError(`[sandbox] ${error.message}`, {
+        extensions: { code: "SANDBOX_NOT_SIMULATED" },
+      });
+    }
+    throw error;
+  }
+};
+
+const SCOPE_PATTERN = /`((?:unauthenticated_)?(?:read|write)_[a-z_]+)`/g;
+
+/** Scopes named in Shopify's requiredAccess note; the part after "Also:" is about staff permissions. */
+function scopesIn(note: string): string[] {
+  const head = note.split("Also:")[0] ?? "";
+  return [...head.matchAll(SCOPE_PATTERN)].map((match) => match[1] ?? "").filter(Boolean);
+}
+
+function checkAccess(info: GraphQLResolveInfo, context: ExecContext): void {
+  const returned = getNamedType(info.returnType);
+  const note =
+    requiredAccessNote(`${info.parentType.name}.${info.fieldName}`) ??
+    (isObjectType(returned) ? requiredAccessNote(returned.name) : undefined);
+  if (!note) return;
+  const needed = scopesIn(note);
+  if (needed.length === 0 || needed.some((scope) => hasScope(context.scopes, scope))) return;
+  throw accessDenied(info.fieldName, note);
+}
+
+function accessDenied(fieldName: string, note: string): GraphQLError {
+  const requiredAccess = note.replace(/^Apps must have /, "").trim();
+  return new GraphQLError(
+    `Access denied for ${fieldName} field. Required access: ${requiredAccess}`,
+    {
+      extensions: {
+        code: "ACCESS_DENIED",
+        documentation: "https://shopify.dev/api/usage/access-scopes",
+        requiredAccess,
+      },
+    },
+  );
+}
+
+function requireScope(context: ExecContext, fieldName: string, scope: string): void {
+  if (!hasScope(context.scopes, scope)) throw accessDenied(fieldName, `\`${scope}\` access scope.`);
+}
+
+function injectedPayload(
+  info: GraphQLResolveInfo,
+  fault: Extract<Fault, { kind: "userErrors" }>,
+): View {
+  const payload = getNamedType(info.returnType);
+  const view: View = {};
+  if (isObjectType(payload)) for (const name of Object.keys(payload.getFields())) view[name] = null;
+  view["userErrors"] = fault.userErrors.map((error) => ({
+    extraInfo: null,
+    elementIndex: null,
+    code: null,
+    ...error,
+  }));
+  return view;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared helpers.
+
+function invalidGlobalId(value: unknown): GraphQLError {
+  return new GraphQLError(`Invalid global id '${String(value)}'`, {
+    extensions: { code: "argumentLiteralsIncompatible", typeName: "CoercionError" },
+  });
+}
+
+/** Shopify rejects anything that is not a gid before resolving; numeric webhook ids are a classic bug. */
+function requireGid(value: unknown): { type: string; id: string; gid: string } {
+  const parsed = typeof value === "string" ? parseGid(value) : null;
+  if (!parsed) throw invalidGlobalId(value);
+  return { ...parsed, gid: value as string };
+}
+
+function money(state: AdminApiState, amount: string): View {
+  return { amount: shopifyDecimal(amount), currencyCode: state.shop.currencyCode };
+}
+
+interface PageArgs {
+  first?: number | null;
+  last?: number | null;
+  after?: string | null;
+  before?: string | null;
+  reverse?: boolean | null;
+}
+
+function encodeCursor(key: string): string {
+  return Buffer.from(JSON.stringify({ last_id: key })).toString("base64url");
+}
+
+function decodeCursor(cursor: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as {
+      last_id?: unknown;
+    };
+    if (typeof parsed.last_id === "string") return parsed.last_id;
+  } catch {
+    // fall through to the error below
+  }
+  throw new GraphQLError("Invalid cursor for current pagination sort.", {
+    extensions: { code: "BAD_REQUEST" },
+  });
+}
+
+/** Relay connection over an already-filtered list, with Shopify's pagination rules. */
+function connection<T>(
+  items: readonly T[],
+  args: PageArgs,
+  keyOf: (item: T) => string,
+  view: (item: T) => unknown,
+): View {
+  const first = args.first ?? null;
+  const last = args.last ?? null;
+  if (first === null && last === null) {
+    throw new GraphQLError("you must provide one of first or last", {
+      extensions: { code: "BAD_REQUEST" },
+    });
+  }
+  const ordered = args.reverse ? [...items].reverse() : [...items];
+  let start = 0;
+  let end = ordered.length;
+  if (args.after) {
+    const key = decodeCursor(args.after);
+    const index = ordered.findIndex((item) => keyOf(item) === key);
+    start = index === -1 ? ordered.length : index + 1;
+  }
+  if (args.before) {
+    const key = decodeCursor(args.before);
+    const index = ordered.findIndex((item) => keyOf(item) === key);
+    end = index === -1 ? end : index;
+  }
+  let window = ordered.slice(start, end);
+  // graphql-ruby caps page sizes at the connection's max_page_size instead of failing.
+  if (first !== null) window = window.slice(0, Math.min(Math.max(first, 0), MAX_PAGE_SIZE));
+  else if (last !== null)
+    window = window.slice(Math.max(window.length - Math.min(Math.max(last, 0), MAX_PAGE_SIZE), 0));
+  const firstIndex = window.length ? ordered.indexOf(window[0] as T) : start;
+  const lastIndex = window.length ? ordered.indexOf(window[window.length - 1] as T) : start - 1;
+  const edges = window.map((item) => ({ cursor: encodeCursor(keyOf(item)), node: view(item) }));
+  return {
+    edges,
+    nodes: edges.map((edge) => edge.node),
+    pageInfo: {
+      hasNextPage: lastIndex < ordered.length - 1,
+      hasPreviousPage: firstIndex > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}
+
+/**
+ * Shopify search syntax, the part apps use: `field:value` terms (ANDed), `-field:value`
+ * negation, a trailing `*` for prefix match, quoted values, and bare words for free text.
+ */
+function parseSearch(
+  query: string | null | undefined,
+): Array<{ field: string | null; value: string; negate: boolean }> {
+  if (!query) return [];
+  const terms: Array<{ field: string | null; value: string; negate: boolean }> = [];
+  const pattern = /(-)?(?:(\w+):)?(?:"([^"]*)"|'([^']*)'|(\S+))/g;
+  for (const match of query.matchAll(pattern)) {
+    const value = match[3] ?? match[4] ?? match[5] ?? "";
+    if (!match[2] && /^(AND|OR|NOT)$/.test(value)) {
+      if (value !== "AND")
+        throw new NotSimulatedError(`search connective ${value} is not simulated`);
+      continue;
+    }
+    terms.push({ field: match[2]?.toLowerCase() ?? null, value, negate: match[1] === "-" });
+  }
+  return terms;
+}
+
+function textMatches(candidate: string | null | undefined, wanted: string): boolean {
+  if (candidate === null || candidate === undefined) return false;
+  const a = candidate.toLowerCase();
+  const b = wanted.toLowerCase();
+  return b.endsWith("*") ? a.startsWith(b.slice(0, -1)) : a === b;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metafields.
+
+/** `$app` namespaces belong to the calling app: Shopify stores them as `app--{appId}`. */
+function resolveNamespace(state: AdminApiState, namespace: string | null | undefined): string {
+  if (namespace === null || namespace === undefined || namespace === "$app")
+    return `app--${state.appId}`;
+  if (namespace.startsWith("$app:")) return `app--${state.appId}--${namespace.slice(5)}`;
+  return namespace;
+}
+
+function metafieldKey(ownerId: string, namespace: string, key: string): string {
+  return `${ownerId}|${namespace}|${key}`;
+}
+
+function ownerTypeOf(state: AdminApiState, ownerId: string): MetafieldOwnerType | null {
+  if (ownerId === state.shop.id) return "SHOP";
+  if (ownerId === state.appInstallationId) return "API_PERMISSION";
+  if (state.customers.has(ownerId)) return "CUSTOMER";
+  return null;
+}
+
+function metafieldJsonValue(record: MetafieldRecord): unknown {
+  switch (record.type) {
+    case "number_integer":
+      return Number(record.value);
+    case "boolean":
+      return record.value === "true";
+    case "json":
+    case "money":
+    case "rating":
+    case "dimension":
+    case "volume":
+    case "weight":
+      return JSON.parse(record.value) as unknown;
+    default:
+      return record.type.startsWith("list.") ? (JSON.parse(record.value) as unknown) : record.value;
+  }
+}
+
+/** Value checks for the common metafield types; returns an error message or null. */
+function metafieldValueProblem(type: string, value: string): string | null {
+  const isJson = () => {
+    try {
+      JSON.parse(value);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  switch (type) {
+    case "single_line_text_field":
+      return /[\r\n]/.test(value) ? "Value must be a single line text string." : null;
+    case "multi_line_text_field":
+    case "url":
+    case "color":
+      return null;
+    case "number_integer":
+      return /^-?\d+$/.test(value) ? null : "Value must be an integer.";
+    case "number_decimal":
+      return /^-?\d+(\.\d+)?$/.test(value) ? null : "Value must be a decimal.";
+    case "boolean":
+      return value === "true" || value === "false" ? null : "Value must be true or false.";
+    case "date":
+      return /^\d{4}-\d{2}-\d{2}$/.test(value) ? null : "Value must be in YYYY-MM-DD format.";
+    case "date_time":
+      return Number.isNaN(Date.parse(value))
+        ? "Value must be in YYYY-MM-DDTHH:MM:SS format."
+        : null;
+    case "json":
+    case "money":
+      return isJson() ? null : "Value is invalid JSON.";
+    default:
+      if (type.startsWith("list.")) return isJson() ? null : "Value is invalid JSON.";
+      return null;
+  }
+}
+
+function metafieldView(state: AdminApiState, record: MetafieldRecord): View {
+  return {
+    __typename: "Metafield",
+    id: record.id,
+    namespace: record.namespace,
+    key: record.key,
+    type: record.type,
+    value: record.value,
+    jsonValue: metafieldJsonValue(record),
+    compareDigest: record.compareDigest,
+    ownerType: record.ownerType,
+    owner: () => nodeView(state, record.ownerId),
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    legacyResourceId: parseGid(record.id)?.id ?? "0",
+    definition: null,
+    reference: null,
+    description: null,
+  };
+}
+
+/** The `metafield(namespace,key)` and `metafields(...)` fields every HasMetafields owner has. */
+function metafieldFields(state: AdminApiState, ownerId: string): View {
+  const ownerRecords = () => [...state.metafields.values()].filter((m) => m.ownerId === ownerId);
+  return {
+    metafield: (args: Args) => {
+      const namespace = resolveNamespace(state, args["namespace"] as string | null | undefined);
+      const record = state.metafields.get(metafieldKey(ownerId, namespace, String(args["key"])));
+      return record ? metafieldView(state, record) : null;
+    },
+    metafields: (args: Args) => {
+      let records = ownerRecords();
+      if (typeof args["namespace"] === "string") {
+        const namespace = resolveNamespace(state, args["namespace"]);
+        records = records.filter((m) => m.namespace === namespace);
+      }
+      if (Array.isArray(args["keys"])) {
+        const wanted = new Set(
+          (args["keys"] as string[]).map((full) => {
+            const dot = full.lastIndexOf(".");
+            return `${resolveNamespace(state, full.slice(0, dot))}.${full.slice(dot + 1)}`;
+          }),
+        );
+        records = records.filter((m) => wanted.has(`${m.namespace}.${m.key}`));
+      }
+      return connection(
+        records,
+        args as PageArgs,
+        (m) => m.id,
+        (m) => metafieldView(state, m),
+      );
+    },
+  };
+}
+
+interface MetafieldsSetInput {
+  ownerId: string;
+  namespace?: string | null;
+  key: string;
+  type?: string | null;
+  value: string;
+  compareDigest?: string | null;
+}
+
+function metafieldsSet(context: ExecContext, inputs: MetafieldsSetInput[]): View {
+  const { state } = context;
+  type SetError = {
+    field: string[] | null;
+    message: string;
+    code: string;
+    elementIndex: number | null;
+  };
+  const errors: SetError[] = [];
+  if (inputs.length > MAX_METAFIELDS_PER_SET) {
+    return {
+      metafields: [],
+      userErrors: [
+        {
+          field: ["metafields"],
+          message: `Exceeded the maximum metafields input limit of ${MAX_METAFIELDS_PER_SET}.`,
+          code: "LESS_THAN_OR_EQUAL_TO",
+          elementIndex: null,
+        },
+      ],
+    };
+  }
+  const planned: Array<{ slot: string; record: MetafieldRecord }> = [];
+  inputs.forEach((input, index) => {
+    const fail = (field: string, message: string, code: string) =>
+      errors.push({
+        field: ["metafields", String(index), field],
+        message,
+        code,
+        elementIndex: index,
+      });
+    const parsedOwner = parseGid(input.ownerId);
+    if (!parsedOwner) throw invalidGlobalId(input.ownerId);
+    const ownerType = ownerTypeOf(state, input.ownerId);
+    if (!ownerType) {
+      if (!["Shop", "Customer", "AppInstallation"].includes(parsedOwner.type)) {
+        throw new NotSimulatedError(`metafieldsSet on ${parsedOwner.type} owners is not simulated`);
+      }
+      fail("ownerId", "Owner does not exist.", "INVALID");
+      return;
+    }
+    // Writing a customer's metafields needs the same scope as editing the customer.
+    if (ownerType === "CUSTOMER") requireScope(context, "metafieldsSet", "write_customers");
+    const namespace = resolveNamespace(state, input.namespace);
+    if (input.key.length < 2)
+      return fail("key", "Key is too short (minimum is 2 characters)", "TOO_SHORT");
+    if (input.key.length > 64)
+      return fail("key", "Key is too long (maximum is 64 characters)", "TOO_LONG");
+    if (!/^[\w-]+$/.test(input.key))
+      return fail("key", "Key contains one or more invalid characters.", "INVALID");
+    const slot = metafieldKey(input.ownerId, namespace, input.key);
+    const existing = state.metafields.get(slot);
+    const type = input.type ?? existing?.type ?? null;
+    if (!type) return fail("type", "Type can't be blank", "BLANK");
+    if (existing && existing.type !== type)
+      return fail(
+        "type",
+        "Type must be the same as the existing metafield's type.",
+        "INVALID_TYPE",
+      );
+    const problem = metafieldValueProblem(type, input.value);
+    if (problem) return fail("value", problem, "INVALID_VALUE");
+    // compareDigest: a string must match the stored digest; an explicit null means "must not exist yet".
+    if ("compareDigest" in input && input.compareDigest !== undefined) {
+      const stale =
+        input.compareDigest === null
+          ? existing !== undefined
+          : existing?.compareDigest !== input.compareDigest;
+      if (stale) {
+        return fail(
+          "compareDigest",
+          "The resource has been updated since it was loaded. Try again with an updated `compareDigest` value.",
+          "STALE_OBJECT",
+        );
+      }
+    }
+    const at = nowIso(state);
+    const id = existing?.id ?? gid("Metafield", nextNumericId(state));
+    planned.push({
+      slot,
+      record: {
+        id,
+        ownerId: input.ownerId,
+        ownerType,
+        namespace,
+        key: input.key,
+        type,
+        value: input.value,
+        compareDigest: digest([id, type, input.value, at, String(state.nextId)]),
+        createdAt: existing?.createdAt ?? at,
+        updatedAt: at,
+      },
+    });
+  });
+  // Atomic like Shopify: one bad entry and nothing is written.
+  if (errors.length) return { metafields: [], userErrors: errors };
+  for (const { slot, record } of planned) state.metafields.set(slot, record);
+  return { metafields: planned.map(({ record }) => metafieldView(state, record)), userErrors: [] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views.
+
+function shopView(state: AdminApiState): View {
+  const shop = state.shop;
+  return {
+    __typename: "Shop",
+    id: shop.id,
+    name: shop.name,
+    myshopifyDomain: shop.myshopifyDomain,
+    currencyCode: shop.currencyCode,
+    email: shop.email,
+    contactEmail: shop.email,
+    ianaTimezone: shop.ianaTimezone,
+    url: `https://${shop.myshopifyDomain}`,
+    ...metafieldFields(state, shop.id),
+  };
+}
+
+export function customerDisplayName(customer: CustomerRecord): string {
+  const name = [customer.firstName, customer.lastName].filter(Boolean).join(" ");
+  return name || customer.email || "";
+}
+
+function customerView(state: AdminApiState, customer: CustomerRecord): View {
+  return {
+    __typename: "Customer",
+    id: customer.id,
+    legacyResourceId: parseGid(customer.id)?.id ?? "0",
+    email: customer.email,
+    defaultEmailAddress: customer.email
+      ? {
+          emailAddress: customer.email,
+          marketingState: "NOT_SUBSCRIBED",
+          marketingOptInLevel: null,
+          marketingUpdatedAt: null,
+          validFormat: true,
+        }
+      : null,
+    firstName: customer.firstName,
+    lastName: customer.lastName,
+    displayName: customerDisplayName(customer),
+    tags: [...customer.tags],
+    numberOfOrders: String(customer.numberOfOrders),
+    amountSpent: money(state, customer.amountSpent),
+    note: customer.note,
+    state: "ENABLED",
+    locale: "en",
+    verifiedEmail: customer.email !== null,
+    createdAt: customer.createdAt,
+    updatedAt: customer.updatedAt,
+    ...metafieldFields(state, customer.id),
+  };
+}
+
+function appInstallationView(context: ExecContext): View {
+  const { state } = context;
+  return {
+    __typename: "AppInstallation",
+    id: state.appInstallationId,
+    accessScopes: context.scopes.map((handle) => ({ handle, description: handle })),
+    ...metafieldFields(state, state.appInstallationId),
+  };
+}
+
+function discountSummary(
+  state: AdminApiState,
+  discount: DiscountRecord,
+): { short: string; full: string } {
+  const currency = state.shop.currencyCode;
+  const format = (amount: string) =>
+    `${fromMinorUnits(toMinorUnits(amount, currency), currency)} ${currency}`;
+  let short: string;
+  if (discount.kind === "freeShipping") short = "Free shipping on all products";
+  else if (discount.value?.kind === "percentage")
+    short = `${Math.round(discount.value.percentage * 10000) / 100}% off entire order`;
+  else short = `${format(discount.value?.amount ?? "0")} off entire order`;
+  const parts = [short];
+  if (discount.minimumSubtotal)
+    parts.push(`Minimum purchase of ${format(discount.minimumSubtotal)}`);
+  if (discount.appliesOncePerCustomer) parts.push("One use per customer");
+  if (discount.usageLimit !== null)
+    parts.push(`Limit of ${discount.usageLimit} use${discount.usageLimit === 1 ? "" : "s"}`);
+  return { short, full: parts.join(" • ") };
+}
+
+function codeDiscountView(state: AdminApiState, discount: DiscountRecord): View {
+  const summary = discountSummary(state, discount);
+  const redeemCode = {
+    id: discount.redeemCodeId,
+    code: discount.code,
+    asyncUsageCount: discount.asyncUsageCount,
+    createdBy: null,
+  };
+  const common: View = {
+    title: discount.title,
+    codes: (args: Args) =>
+      connection(
+        [redeemCode],
+        args as PageArgs,
+        (c) => c.id,
+        (c) => c,
+      ),
+    codesCount: { count: 1, precision: "EXACT" },
+    startsAt: discount.startsAt,
+    endsAt: discount.endsAt,
+    status: discountStatus(discount, state.clock()),
+    asyncUsageCount: discount.asyncUsageCount,
+    usageLimit: discount.usageLimit,
+    appliesOncePerCustomer: discount.appliesOncePerCustomer,
+    combinesWith: { ...discount.combinesWith, productDiscountsWithTagsOnSameCartLine: null },
+    context:
+      discount.eligibility === "all"
+        ? { __typename: "DiscountBuyerSelectionAll", all: "ALL" }
+        : {
+            __typename: "DiscountCustomers",
+            customers: customerViews(state, discount.eligibility),
+          },
+    customerSelection:
+      discount.eligibility === "all"
+        ? { __typename: "DiscountCustomerAll", allCustomers: true }
+        : {
+            __typename: "DiscountCustomers",
+            customers: customerViews(state, discount.eligibility),
+          },
+    minimumRequirement: discount.minimumSubtotal
+      ? {
+          __typename: "DiscountMinimumSubtotal",
+          greaterThanOrEqualToSubtotal: money(state, discount.minimumSubtotal),
+        }
+      : discount.minimumQuantity
+        ? {
+            __typename: "DiscountMinimumQuantity",
+            greaterThanOrEqualToQuantity: discount.minimumQuantity,
+          }
+        : null,
+    tags: [...discount.tags],
+    summary: summary.full,
+    shortSummary: summary.short,
+    createdAt: discount.createdAt,
+    updatedAt: discount.updatedAt,
+    hasTimelineComment: false,
+    shareableUrls: [],
+    totalSales: null,
+    recurringCycleLimit: discount.kind === "basic" ? 1 : null,
+  };
+  if (discount.kind === "freeShipping") {
+    return {
+      __typename: "DiscountCodeFreeShipping",
+      ...common,
+      discountClass: "SHIPPING",
+      discountClasses: ["SHIPPING"],
+      appliesOnOneTimePurchase: true,
+      appliesOnSubscription: false,
+      destinationSelection:
+        discount.destination === "all" || discount.destination === null
+          ? { __typename: "DiscountCountryAll", allCountries: true }
+          : {
+              __typename: "DiscountCountries",
+              countries: discount.destination,
+              includeRestOfWorld: false,
+            },
+      maximumShippingPrice: discount.maximumShippingPrice
+        ? money(state, discount.maximumShippingPrice)
+        : null,
+    };
+  }
+  const merchandiseClass = discount.items === "all" ? "ORDER" : "PRODUCT";
+  const value = discount.value;
+  return {
+    __typename: "DiscountCodeBasic",
+    ...common,
+    discountClass: merchandiseClass,
+    discountClasses: [merchandiseClass],
+    customerGets: {
+      appliesOnOneTimePurchase: true,
+      appliesOnSubscription: false,
+      value:
+        value?.kind === "percentage"
+          ? { __typename: "DiscountPercentage", percentage: value.percentage }
+          : {
+              __typename: "DiscountAmount",
+              amount: money(state, value?.amount ?? "0"),
+              appliesOnEachItem: value?.appliesOnEachItem ?? false,
+            },
+      items: () => {
+        if (discount.items !== "all")
+          throw new NotSimulatedError("reading product/collection discount items is not simulated");
+        return { __typename: "AllDiscountItems", allItems: true };
+      },
+    },
+  };
+}
+
+function customerViews(state: AdminApiState, ids: readonly string[]): View[] {
+  return ids.flatMap((id) => {
+    const customer = state.customers.get(id);
+    return customer ? [customerView(state, customer)] : [];
+  });
+}
+
+function codeDiscountNodeView(state: AdminApiState, discount: DiscountRecord): View {
+  return {
+    __typename: "DiscountCodeNode",
+    id: discount.id,
+    codeDiscount: codeDiscountView(state, discount),
+    ...metafieldFields(state, discount.id),
+  };
+}
+
+function discountNodeView(state: AdminApiState, discount: DiscountRecord): View {
+  return {
+    __typename: "DiscountNode",
+    id: discount.id,
+    discount: codeDiscountView(state, discount),
+    ...metafieldFields(state, discount.id),
+  };
+}
+
+function nodeView(state: AdminApiState, id: string, context?: ExecContext): View | null {
+  const parsed = requireGid(id);
+  switch (parsed.type) {
+    case "Customer": {
+      const customer = state.customers.get(id);
+      return customer ? customerView(state, customer) : null;
+    }
+    case "DiscountCodeNode": {
+      const discount = state.discounts.get(id);
+      return discount ? codeDiscountNodeView(state, discount) : null;
+    }
+    case "Shop":
+      return id === state.shop.id ? shopView(state) : null;
+    case "AppInstallation":
+      return id === state.appInstallationId && context ? appInstallationView(context) : null;
+    case "Metafield": {
+      const record = [...state.metafields.values()].find((m) => m.id === id);
+      return record ? metafieldView(state, record) : null;
+    }
+    default:
+      throw new NotSimulatedError(`node(id:) for ${parsed.type} is not simulated`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Root fields.
+
+function customerMatches(
+  customer: CustomerRecord,
+  term: { field: string | null; value: string },
+): boolean {
+  switch (term.field) {
+    case null:
+      return [
+        customer.email,
+        customer.firstName,
+        customer.lastName,
+        customerDisplayName(customer),
+      ].some((text) => text?.toLowerCase().includes(term.value.replace(/\*$/, "").toLowerCase()));
+    case "email":
+      return textMatches(customer.email, term.value);
+    case "first_name":
+      return textMatches(customer.firstName, term.value);
+    case "last_name":
+      return textMatches(customer.lastName, term.value);
+    case "tag":
+      return customer.tags.some((tag) => textMatches(tag, term.value));
+    case "id":
+      return parseGid(customer.id)?.id === term.value.replace(/^gid:\/\/shopify\/Customer\//, "");
+    default:
+      throw new NotSimulatedError(`customers(query:) filter "${term.field}" is not simulated`);
+  }
+}
+
+function discountMatches(
+  state: AdminApiState,
+  discount: DiscountRecord,
+  term: { field: string | null; value: string },
+): boolean {
+  switch (term.field) {
+    case null:
+      return [discount.title, discount.code].some((text) =>
+        text.toLowerCase().includes(term.value.replace(/\*$/, "").toLowerCase()),
+      );
+    case "code":
+      return textMatches(discount.code, term.value);
+    case "title":
+      return textMatches(discount.title, term.value);
+    case "status":
+      return discountStatus(discount, state.clock()).toLowerCase() === term.value.toLowerCase();
+    case "id":
+      return parseGid(discount.id)?.id === term.value;
+    default:
+      throw new NotSimulatedError(`discount search filter "${term.field}" is not simulated`);
+  }
+}
+
+function filterBySearch<T>(
+  items: readonly T[],
+  query: unknown,
+  matches: (item: T, term: { field: string | null; value: string }) => boolean,
+): T[] {
+  const terms = parseSearch(typeof query === "string" ? query : null);
+  return items.filter((item) => terms.every((term) => matches(item, term) !== term.negate));
+}
+
+function byNumericId<T extends { id: string }>(a: T, b: T): number {
+  return Number(parseGid(a.id)?.id ?? 0) - Number(parseGid(b.id)?.id ?? 0);
+}
+
+function normalizeTags(tags: readonly string[]): string[] {
+  return tags
+    .flatMap((tag) => tag.split(","))
+    .map((tag) => tag.trim())
+    .filter(Boolean);
+}
+
+function taggableCustomer(
+  context: ExecContext,
+  id: unknown,
+  fieldName: string,
+): CustomerRecord | null {
+  const parsed = requireGid(id);
+  if (parsed.type !== "Customer") {
+    if (["Order", "Product", "DraftOrder", "Article"].includes(parsed.type)) {
+      throw new NotSimulatedError(`${fieldName} on ${parsed.type} is not simulated`);
+    }
+    return null;
+  }
+  requireScope(context, fieldName, "write_customers");
+  return context.state.customers.get(parsed.gid) ?? null;
+}
+
+/** One object serves as rootValue for both queries and mutations; their field names don't clash. */
+export const rootValue: View = {
+  // Queries
+  shop: (_args: Args, context: ExecContext) => shopView(context.state),
+  customer: (args: Args, context: ExecContext) => {
+    const { gid: id } = requireGid(args["id"]);
+    const customer = context.state.customers.get(id);
+    return customer ? customerView(context.state, customer) : null;
+  },
+  customers: (args: Args, context: ExecContext) => {
+    const { state } = context;
+    const all = [...state.customers.values()].sort(byNumericId);
+    const matching = filterBySearch(all, args["query"], customerMatches);
+    return connection(
+      matching,
+      args as PageArgs,
+      (c) => c.id,
+      (c) => customerView(state, c),
+    );
+  },
+  codeDiscountNodeByCode: (args: Args, context: ExecContext) => {
+    const discount = findDiscountByCode(context.state, String(args["code"]));
+    return discount ? codeDiscountNodeView(context.state, discount) : null;
+  },
+  codeDiscountNode: (args: Args, context: ExecContext) => {
+    const { gid: id } = requireGid(args["id"]);
+    const discount = context.state.discounts.get(id);
+    return discount ? codeDiscountNodeView(context.state, discount) : null;
+  },
+  discountNode: (args: Args, context: ExecContext) => {
+    const { gid: id } = requireGid(args["id"]);
+    const discount = context.state.discounts.get(id);
+    return discount ? discountNodeView(context.state, discount) : null;
+  },
+  codeDiscountNodes: (args: Args, context: ExecContext) => {
+    const { state } = context;
+    const all = [...state.discounts.values()].sort(byNumericId);
+    const matching = filterBySearch(all, args["query"], (d, term) =>
+      discountMatches(state, d, term),
+    );
+    return connection(
+      matching,
+      args as PageArgs,
+      (d) => d.id,
+      (d) => codeDiscountNodeView(state, d),
+    );
+  },
+  discountNodes: (args: Args, context: ExecContext) => {
+    const { state } = context;
+    const all = [...state.discounts.values()].sort(byNumericId);
+    const matching = filterBySearch(all, args["query"], (d, term) =>
+      discountMatches(state, d, term),
+    );
+    return connection(
+      matching,
+      args as PageArgs,
+      (d) => d.id,
+      (d) => discountNodeView(state, d),
+    );
+  },
+  currentAppInstallation: (_args: Args, context: ExecContext) => appInstallationView(context),
+  node: (args: Args, context: ExecContext) => nodeView(context.state, String(args["id"]), context),
+  nodes: (args: Args, context: ExecContext) =>
+    (args["ids"] as string[]).map((id) => nodeView(context.state, id, context)),
+
+  // Mutations
+  discountCodeBasicCreate: (args: Args, context: ExecContext) => {
+    const { discount, userErrors } = createCodeDiscount(
+      context.state,
+      "basic",
+      "basicCodeDiscount",
+      args["basicCodeDiscount"] as CodeDiscountInput,
+    );
+    return {
+      codeDiscountNode: discount ? codeDiscountNodeView(context.state, discount) : null,
+      userErrors,
+    };
+  },
+  discountCodeFreeShippingCreate: (args: Args, context: ExecContext) => {
+    const { discount, userErrors } = createCodeDiscount(
+      context.state,
+      "freeShipping",
+      "freeShippingCodeDiscount",
+      args["freeShippingCodeDiscount"] as CodeDiscountInput,
+    );
+    return {
+      codeDiscountNode: discount ? codeDiscountNodeView(context.state, discount) : null,
+      userErrors,
+    };
+  },
+  discountCodeDelete: (args: Args, context: ExecContext) => {
+    const { gid: id } = requireGid(args["id"]);
+    const { deletedId, userErrors } = deleteCodeDiscount(context.state, id);
+    return { deletedCodeDiscountId: deletedId, userErrors };
+  },
+  discountCodeDeactivate: (args: Args, context: ExecContext) => {
+    const { gid: id } = requireGid(args["id"]);
+    const { discount, userErrors } = deactivateCodeDiscount(context.state, id);
+    return {
+      codeDiscountNode: discount ? codeDiscountNodeView(context.state, discount) : null,
+      userErrors,
+    };
+  },
+  tagsAdd: (args: Args, context: ExecContext) => {
+    const customer = taggableCustomer(context, args["id"], "tagsAdd");
+    if (!customer)
+      return { node: null, userErrors: [{ field: ["id"], message: "Resource not found" }] };
+    const tags = normalizeTags(args["tags"] as string[]);
+    const tooLong = tags.find((tag) => tag.length > 255);
+    if (tooLong)
+      return {
+        node: null,
+        userErrors: [{ field: ["tags"], message: "Tag is too long (maximum is 255 characters)" }],
+      };
+    for (const tag of tags) {
+      if (!customer.tags.some((existing) => existing.toLowerCase() === tag.toLowerCase()))
+        customer.tags.push(tag);
+    }
+    customer.updatedAt = nowIso(context.state);
+    return { node: customerView(context.state, customer), userErrors: [] };
+  },
+  tagsRemove: (args: Args, context: ExecContext) => {
+    const customer = taggableCustomer(context, args["id"], "tagsRemove");
+    if (!customer)
+      return { node: null, userErrors: [{ field: ["id"], message: "Resource not found" }] };
+    const remove = new Set(normalizeTags(args["tags"] as string[]).map((tag) => tag.toLowerCase()));
+    customer.tags = customer.tags.filter((tag) => !remove.has(tag.toLowerCase()));
+    customer.updatedAt = nowIso(context.state);
+    return { node: customerView(context.state, customer), userErrors: [] };
+  },
+  metafieldsSet: (args: Args, context: ExecContext) =>
+    metafieldsSet(context, args["metafields"] as MetafieldsSetInput[]),
+  flowTriggerReceive: (args: Args, context: ExecContext) => {
+    const { state } = context;
+    const handle = typeof args["handle"] === "string" ? args["handle"] : null;
+    const body = typeof args["body"] === "string" ? args["body"] : null;
+    const payload = args["payload"] ?? null;
+    if (!handle && !body)
+      return { userErrors: [{ field: ["handle"], message: "Handle can't be blank" }] };
+    if (handle && state.flowTriggerHandles && !state.flowTriggerHandles.includes(handle)) {
+      return { userErrors: [{ field: ["handle"], message: `Invalid handle '${handle}'.` }] };
+    }
+    const size = Buffer.byteLength(JSON.stringify(payload ?? body ?? ""), "utf8");
+    if (size > FLOW_PAYLOAD_LIMIT_BYTES) {
+      return {
+        userErrors: [
+          { field: ["payload"], message: "Errors: The size of the payload exceeds 50 KB" },
+        ],
+      };
+    }
+    state.flowTriggers.push({ handle, payload, body, receivedAt: nowIso(state) });
+    return { userErrors: [] };
+  },
+};

@@ -1,0 +1,411 @@
+/**
+ * The in-memory shop behind the Admin API simulation. Everything is plain data so tests can
+ * seed it, inspect it and assert on it directly.
+ */
+import { createHash, randomBytes } from "node:crypto";
+
+/** Milliseconds since the epoch; injectable so throttling and expiry are deterministic in tests. */
+export type Clock = () => number;
+
+export interface ManualClock {
+  readonly now: Clock;
+  advance(ms: number): void;
+  set(ms: number): void;
+}
+
+export function createManualClock(
+  start: number | Date = Date.UTC(2026, 9, 1, 12, 0, 0),
+): ManualClock {
+  let current = typeof start === "number" ? start : start.getTime();
+  return {
+    now: () => current,
+    advance(ms) {
+      current += ms;
+    },
+    set(ms) {
+      current = ms;
+    },
+  };
+}
+
+export interface ShopRecord {
+  id: string;
+  name: string;
+  myshopifyDomain: string;
+  currencyCode: string;
+  email: string;
+  ianaTimezone: string;
+}
+
+export interface CustomerRecord {
+  id: string;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  tags: string[];
+  numberOfOrders: number;
+  /** Decimal string in the shop currency. */
+  amountSpent: string;
+  note: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type DiscountValue =
+  | { kind: "amount"; amount: string; appliesOnEachItem: boolean }
+  | { kind: "percentage"; percentage: number };
+
+export interface CombinesWith {
+  orderDiscounts: boolean;
+  productDiscounts: boolean;
+  shippingDiscounts: boolean;
+}
+
+export interface DiscountRecord {
+  /** gid://shopify/DiscountCodeNode/N — the id every discount mutation and query uses. */
+  id: string;
+  redeemCodeId: string;
+  kind: "basic" | "freeShipping";
+  title: string;
+  code: string;
+  startsAt: string;
+  endsAt: string | null;
+  /** "all" buyers, or the customer gids from context.customers.add. */
+  eligibility: "all" | string[];
+  /** null for free shipping. */
+  value: DiscountValue | null;
+  /** "all" or the product/collection gids; only "all" is priced by checkout.ts. */
+  items: "all" | string[];
+  minimumSubtotal: string | null;
+  minimumQuantity: string | null;
+  usageLimit: number | null;
+  appliesOncePerCustomer: boolean;
+  combinesWith: CombinesWith;
+  tags: string[];
+  /** Free shipping only. */
+  destination: "all" | string[] | null;
+  maximumShippingPrice: string | null;
+  asyncUsageCount: number;
+  /** Customer gids that redeemed the code, one entry per order. */
+  redemptions: Array<{ customerId: string | null; orderId: string }>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type MetafieldOwnerType = "SHOP" | "CUSTOMER" | "API_PERMISSION";
+
+export interface MetafieldRecord {
+  id: string;
+  ownerId: string;
+  ownerType: MetafieldOwnerType;
+  namespace: string;
+  key: string;
+  type: string;
+  value: string;
+  compareDigest: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface FlowTriggerCall {
+  handle: string | null;
+  payload: unknown;
+  body: string | null;
+  receivedAt: string;
+}
+
+export interface AccessTokenRecord {
+  token: string;
+  mode: "offline" | "online" | "offline-expiring";
+  scopes: string[];
+  /** Epoch ms, or null for a non-expiring token. */
+  expiresAt: number | null;
+  revoked: boolean;
+  userId?: number;
+}
+
+export interface RefreshTokenRecord {
+  token: string;
+  accessToken: string;
+  expiresAt: number;
+  revoked: boolean;
+}
+
+export interface ThrottleState {
+  /** Off by default: the bucket is reported full and never drains. */
+  enabled: boolean;
+  maximumAvailable: number;
+  restoreRate: number;
+  currentlyAvailable: number;
+  /** Clock reading at the last refill. */
+  updatedAt: number;
+}
+
+export type FaultMatch = string | ((request: FaultContext) => boolean);
+
+export interface FaultContext {
+  endpoint: "graphql" | "oauth";
+  operationType: "query" | "mutation" | "subscription" | null;
+  operationName: string | null;
+  rootFields: string[];
+  variables: Record<string, unknown>;
+}
+
+interface FaultBase {
+  /** Operation name or root field name (or a predicate); unmatched faults stay queued. */
+  match?: FaultMatch;
+  /** Defaults to "graphql". */
+  endpoint?: "graphql" | "oauth";
+}
+
+export type Fault = FaultBase &
+  (
+    | { kind: "http"; status: number; body?: string; headers?: Record<string, string> }
+    | { kind: "network"; message?: string }
+    | { kind: "throttled"; currentlyAvailable?: number }
+    | { kind: "internalError" }
+    | {
+        kind: "userErrors";
+        userErrors: Array<{ field: string[] | null; message: string; code?: string }>;
+      }
+  );
+
+export interface CallLogEntry {
+  endpoint: "graphql" | "oauth";
+  apiVersion: string | null;
+  operationName: string | null;
+  operationType: "query" | "mutation" | "subscription" | null;
+  rootFields: string[];
+  query: string | null;
+  variables: Record<string, unknown>;
+  status: number;
+  response: unknown;
+  /** Set when a fault answered instead of the simulation. */
+  fault: Fault["kind"] | null;
+  deprecations: string[];
+  at: number;
+}
+
+export interface OrderRecord {
+  id: string;
+  customerId: string | null;
+  code: string | null;
+  subtotal: string;
+  discountAmount: string;
+  createdAt: string;
+}
+
+export interface AdminApiState {
+  readonly clock: Clock;
+  readonly apiKey: string;
+  readonly apiSecretKey: string;
+  /** Scopes granted at install; tokens issued by the token endpoint carry these. */
+  scopes: string[];
+  /** Numeric app id; `$app` metafield namespaces resolve to `app--{appId}`. */
+  readonly appId: string;
+  shop: ShopRecord;
+  appInstallationId: string;
+  customers: Map<string, CustomerRecord>;
+  discounts: Map<string, DiscountRecord>;
+  metafields: Map<string, MetafieldRecord>;
+  orders: OrderRecord[];
+  flowTriggers: FlowTriggerCall[];
+  /** Flow trigger handles the app declares; when set, other handles get a userError. */
+  flowTriggerHandles: string[] | null;
+  accessTokens: Map<string, AccessTokenRecord>;
+  refreshTokens: Map<string, RefreshTokenRecord>;
+  throttle: ThrottleState;
+  faults: Fault[];
+  calls: CallLogEntry[];
+  nextId: number;
+}
+
+export interface StateOptions {
+  shop?: string;
+  shopName?: string;
+  currencyCode?: string;
+  shopEmail?: string;
+  apiKey?: string;
+  apiSecretKey?: string;
+  scopes?: string[];
+  appId?: string;
+  clock?: Clock;
+  /** Tokens the shop already knows (e.g. the one a seeded session carries). */
+  accessTokens?: Array<string | { token: string; scopes?: string[]; expiresAt?: number | null }>;
+  customers?: Array<Partial<CustomerRecord> & { id?: string }>;
+  throttle?: Partial<ThrottleState>;
+  flowTriggerHandles?: string[];
+}
+
+export function nowIso(state: AdminApiState): string {
+  return new Date(state.clock()).toISOString();
+}
+
+export function nextNumericId(state: AdminApiState): number {
+  state.nextId += 1;
+  return state.nextId;
+}
+
+export function gid(type: string, id: number | string): string {
+  return `gid://shopify/${type}/${id}`;
+}
+
+export function parseGid(value: string): { type: string; id: string } | null {
+  const match = /^gid:\/\/shopify\/([A-Za-z]+)\/(\d+)$/.exec(value);
+  return match ? { type: match[1] ?? "", id: match[2] ?? "" } : null;
+}
+
+export function randomToken(prefix: string): string {
+  return `${prefix}${randomBytes(16).toString("hex")}`;
+}
+
+export function digest(parts: readonly string[]): string {
+  return createHash("sha256").update(parts.join("\u0000")).digest("hex");
+}
+
+export const DEFAULT_SCOPES = [
+  "read_orders",
+  "read_customers",
+  "write_customers",
+  "write_discounts",
+  "write_app_proxy",
+];
+
+export function createState(options: StateOptions = {}): AdminApiState {
+  const clock = options.clock ?? Date.now;
+  const domain = options.shop ?? "test-shop.myshopify.com";
+  const scopes = options.scopes ?? DEFAULT_SCOPES;
+  const throttle: ThrottleState = {
+    enabled: false,
+    maximumAvailable: 2000,
+    restoreRate: 100,
+    currentlyAvailable: options.throttle?.maximumAvailable ?? 2000,
+    updatedAt: clock(),
+    ...options.throttle,
+  };
+  const state: AdminApiState = {
+    clock,
+    apiKey: options.apiKey ?? "testApiKey",
+    apiSecretKey: options.apiSecretKey ?? "testApiSecretKey",
+    scopes,
+    appId: options.appId ?? "4242424242",
+    shop: {
+      id: gid("Shop", 60000001),
+      name: options.shopName ?? domain.replace(/\.myshopify\.com$/, ""),
+      myshopifyDomain: domain,
+      currencyCode: options.currencyCode ?? "USD",
+      email: options.shopEmail ?? `owner@${domain}`,
+      ianaTimezone: "UTC",
+    },
+    appInstallationId: gid("AppInstallation", 70000001),
+    customers: new Map(),
+    discounts: new Map(),
+    metafields: new Map(),
+    orders: [],
+    flowTriggers: [],
+    flowTriggerHandles: options.flowTriggerHandles ?? null,
+    accessTokens: new Map(),
+    refreshTokens: new Map(),
+    throttle,
+    faults: [],
+    calls: [],
+    nextId: 1000000,
+  };
+  for (const entry of options.accessTokens ?? []) {
+    const record = typeof entry === "string" ? { token: entry } : entry;
+    state.accessTokens.set(record.token, {
+      token: record.token,
+      mode: "offline",
+      scopes: record.scopes ?? scopes,
+      expiresAt: record.expiresAt ?? null,
+      revoked: false,
+    });
+  }
+  for (const customer of options.customers ?? []) addCustomer(state, customer);
+  return state;
+}
+
+export function addCustomer(
+  state: AdminApiState,
+  input: Partial<CustomerRecord> & { id?: string } = {},
+): CustomerRecord {
+  const at = nowIso(state);
+  const record: CustomerRecord = {
+    id: input.id ?? gid("Customer", nextNumericId(state)),
+    email: input.email ?? null,
+    firstName: input.firstName ?? null,
+    lastName: input.lastName ?? null,
+    tags: [...(input.tags ?? [])],
+    numberOfOrders: input.numberOfOrders ?? 0,
+    amountSpent: input.amountSpent ?? "0.00",
+    note: input.note ?? null,
+    createdAt: input.createdAt ?? at,
+    updatedAt: input.updatedAt ?? at,
+  };
+  if (!parseGid(record.id) || parseGid(record.id)?.type !== "Customer") {
+    throw new Error(`Customer id must be gid://shopify/Customer/<number>, got ${record.id}`);
+  }
+  state.customers.set(record.id, record);
+  return record;
+}
+
+/** Registers an offline access token the simulated shop will accept. */
+export function issueAccessToken(
+  state: AdminApiState,
+  options: {
+    token?: string;
+    scopes?: string[];
+    expiresInSeconds?: number;
+    mode?: AccessTokenRecord["mode"];
+  } = {},
+): string {
+  const token = options.token ?? randomToken("shpat_");
+  state.accessTokens.set(token, {
+    token,
+    mode: options.mode ?? "offline",
+    scopes: options.scopes ?? state.scopes,
+    expiresAt:
+      options.expiresInSeconds === undefined
+        ? null
+        : state.clock() + options.expiresInSeconds * 1000,
+    revoked: false,
+  });
+  return token;
+}
+
+export function findDiscountByCode(state: AdminApiState, code: string): DiscountRecord | undefined {
+  const wanted = code.trim().toLowerCase();
+  for (const discount of state.discounts.values()) {
+    if (discount.code.toLowerCase() === wanted) return discount;
+  }
+  return undefined;
+}
+
+export function discountStatus(
+  discount: DiscountRecord,
+  now: number,
+): "ACTIVE" | "EXPIRED" | "SCHEDULED" {
+  if (Date.parse(discount.startsAt) > now) return "SCHEDULED";
+  if (discount.endsAt !== null && Date.parse(discount.endsAt) <= now) return "EXPIRED";
+  return "ACTIVE";
+}
+
+/** Refills the cost bucket for the time elapsed since the last look. */
+export function refillThrottle(state: AdminApiState): ThrottleState {
+  const now = state.clock();
+  const throttle = state.throttle;
+  const elapsedSeconds = Math.max(0, now - throttle.updatedAt) / 1000;
+  throttle.currentlyAvailable = Math.min(
+    throttle.maximumAvailable,
+    throttle.currentlyAvailable + elapsedSeconds * throttle.restoreRate,
+  );
+  throttle.updatedAt = now;
+  return throttle;
+}
+
+/** write_x grants read_x on Shopify. */
+export function hasScope(granted: readonly string[], wanted: string): boolean {
+  if (granted.includes(wanted)) return true;
+  const match = /^(unauthenticated_)?read_(.+)$/.exec(wanted);
+  return match !== null && granted.includes(`${match[1] ?? ""}write_${match[2] ?? ""}`);
+}

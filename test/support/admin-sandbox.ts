@@ -1,0 +1,21 @@
+import { API_KEY, API_SECRET_KEY, TEST_SHOP } from "@shopify/shopify-api/test-helpers";
+import { afterEach, beforeEach } from "vitest";
+import { createAdminApi, installShopifyFetch, type AdminApi } from "../../sandbox/shopify";
+
+/** The simulated Admin API for TEST_SHOP, reachable through the app's own Shopify client. */
+export function useAdminSandbox(): { readonly api: AdminApi } {
+  const holder = {} as { api: AdminApi };
+  let uninstall: () => void = () => {};
+  beforeEach(() => {
+    holder.api = createAdminApi({
+      shop: TEST_SHOP,
+      apiKey: API_KEY,
+      apiSecretKey: API_SECRET_KEY,
+      // The token setUpValidSession() stores in offline sessions.
+      accessTokens: ["totally_real_token"],
+    });
+    uninstall = installShopifyFetch(holder.api);
+  });
+  afterEach(() => uninstall());
+  return holder;
+}
