@@ -12,12 +12,12 @@ import {
 } from "../../app/loyalty/redemptions.server";
 import type { RetryPolicy } from "../../app/shopify/admin-api.server";
 import { unauthenticated } from "../../app/shopify.server";
-import { useAdminSandbox } from "../support/admin-sandbox";
+import { adminSandbox } from "../support/admin-sandbox";
 import { deliver, expectLedgerConsistent, resetShop } from "../support/engine";
 import { orderPayload } from "../support/payloads";
 import { storeOfflineSession, TEST_SHOP } from "../support/shopify";
 
-const sandbox = useAdminSandbox();
+const sandbox = adminSandbox();
 const sleeps: number[] = [];
 const retry: RetryPolicy = {
   attempts: 4,

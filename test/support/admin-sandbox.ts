@@ -3,7 +3,7 @@ import { afterEach, beforeEach } from "vitest";
 import { createAdminApi, installShopifyFetch, type AdminApi } from "../../sandbox/shopify";
 
 /** The simulated Admin API for TEST_SHOP, reachable through the app's own Shopify client. */
-export function useAdminSandbox(): { readonly api: AdminApi } {
+export function adminSandbox(): { readonly api: AdminApi } {
   const holder = {} as { api: AdminApi };
   let uninstall: () => void = () => {};
   beforeEach(() => {

@@ -1,0 +1,382 @@
+// Source of assets/loyalty.js. The asset is this file minified (see docs/storefront.md);
+// test/extension/assets.test.ts fails when the two drift apart.
+
+type Names = Partial<Record<Intl.LDMLPluralRule, string>>;
+interface Reward {
+  id: string;
+  name: string;
+  cost: number;
+  affordable?: boolean;
+}
+interface Redemption {
+  code: string;
+  applyUrl?: string;
+  expiresAt?: string;
+  points: number;
+}
+interface Member {
+  loggedIn: boolean;
+  points: number;
+  pendingPoints?: number;
+  tier?: { name: string; multiplier?: string | number; perks?: string } | null;
+  nextTier?: { name: string; remaining: number; threshold?: number } | null;
+  rewards?: Reward[];
+  history?: { date: string; points: number; description: string }[];
+  expiresAt?: string | null;
+  pointsName?: Names;
+  program?: {
+    waysToEarn?: { title: string; points?: number; description?: string }[];
+    rewards?: Reward[];
+  };
+  codes?: Record<string, Redemption>;
+}
+interface ApiError {
+  code?: string;
+  message?: string;
+}
+interface Ctx {
+  r: HTMLElement;
+  ds: DOMStringMap;
+  t: DOMStringMap;
+  lang?: string;
+}
+type Win = { loyaltyWidgetLoaded?: boolean; Shopify?: { currency?: { rate?: string } } };
+
+const w = window as unknown as Win;
+const d = document;
+const $ = <E extends Element = HTMLElement>(s: string, el: ParentNode = d) =>
+  el.querySelector<E>(s);
+const $$ = (s: string, el: ParentNode = d) => el.querySelectorAll<HTMLElement>(s);
+const jobs: Record<string, Promise<Member> | undefined> = {};
+const ROOT = "[data-lw-root]";
+
+const ctx = (el: Element): Ctx => {
+  const r = el.closest<HTMLElement>(ROOT)!;
+  return { r, ds: r.dataset, t: ($("[data-lw-t]", r) || r).dataset, lang: r.dataset.locale };
+};
+const fmt = (s: string | undefined, v: Record<string, string>) =>
+  (s || "").replace(/\{(\w+)\}/g, (m, k: string) => v[k] ?? m);
+const num = (n: number | string, c: Ctx, o?: Intl.NumberFormatOptions) =>
+  Number(n).toLocaleString(c.lang, o);
+const day = (s: string, c: Ctx) => new Date(s).toLocaleDateString(c.lang, { dateStyle: "medium" });
+// The unit comes from the program (merchant's own term) or, failing that, the locale file.
+const pts = (n: number, c: Ctx, names?: Names) => {
+  const u = names || { one: c.ds.one, other: c.ds.other };
+  return num(n, c) + " " + (u[new Intl.PluralRules(c.lang).select(n)] || u.other);
+};
+
+const api = <T>(path: string, body?: object): Promise<T> =>
+  fetch(path, {
+    method: body && "POST",
+    headers: { Accept: "application/json", "Content-Type": "application/json" },
+    body: body && JSON.stringify(body),
+  }).then((res) =>
+    res
+      .json()
+      // A non-JSON answer (proxy misconfigured, HTML error page) is treated as an error.
+      .catch(() => ({ error: {} }))
+      .then((j) => {
+        if (!res.ok || j.error) throw j.error || {};
+        return j;
+      }),
+  );
+// One /member request per page, shared by the launcher and the balance blocks; a failed one is
+// forgotten so that opening the panel again retries.
+const member = (base = "") =>
+  jobs[base] ||
+  (jobs[base] = api<Member>(base + "/member").catch((e) => {
+    delete jobs[base];
+    throw e;
+  }));
+// Known codes get a translated message; the server's English text is the fallback for new ones.
+// A thrown Error is a network failure whose message means nothing to a shopper.
+const errText = (e: ApiError | Error, c: Ctx) =>
+  (!(e instanceof Error) && (c.t[String((e as ApiError).code).toLowerCase()] || e.message)) ||
+  c.t.error ||
+  "";
+
+const say = (c: Ctx, text = "") => {
+  const live = $("[data-lw-live]", c.r);
+  if (!live) return;
+  // Emptying first makes screen readers announce a message identical to the previous one.
+  live.textContent = "";
+  setTimeout(() => (live.textContent = text), 50);
+};
+const set = (scope: ParentNode, k: string, v?: string | false | null) => {
+  const el = $(`[data-lw-f="${k}"]`, scope);
+  if (el) {
+    el.textContent = v || "";
+    el.hidden = !v;
+  }
+};
+const part = <E extends HTMLElement>(c: Ctx, sel: string) =>
+  $<HTMLTemplateElement>("template", c.r)!.content.querySelector(sel)!.cloneNode(true) as E;
+
+const list = <T>(
+  c: Ctx,
+  key: string,
+  items: T[] | undefined,
+  fill: (li: HTMLElement, x: T) => void,
+) => {
+  const ul = $(`[data-lw-list="${key}"]`, c.r);
+  if (!ul) return;
+  ul.textContent = "";
+  for (const x of items || []) {
+    const li = part(c, "li");
+    fill(li, x);
+    ul.append(li);
+  }
+  ul.parentElement!.hidden = !ul.children.length;
+};
+
+const codeBox = (c: Ctx, x: Redemption) => {
+  const box = part(c, "div");
+  const a = $<HTMLAnchorElement>("a", box)!;
+  $<HTMLInputElement>("input", box)!.value = x.code;
+  // The URL is followed on click, so only http(s) or same-origin paths are accepted.
+  if (/^(https?:)?\//.test(x.applyUrl || "")) a.href = x.applyUrl!;
+  else a.remove();
+  set(box, "until", x.expiresAt && fmt(c.t.until, { date: day(x.expiresAt, c) }));
+  return box;
+};
+
+const render = (c: Ctx, m: Member) => {
+  const P = (n: number) => pts(n, c, m.pointsName);
+  const { tier, nextTier: next } = m;
+  if (m.loggedIn) {
+    set(c.r, "points", P(m.points));
+    set(c.r, "pending", !!m.pendingPoints && fmt(c.t.pending, { points: P(m.pendingPoints) }));
+    set(c.r, "expires", m.expiresAt && fmt(c.t.expires, { date: day(m.expiresAt, c) }));
+    set(c.r, "tier", tier && fmt(c.t.tier, { tier: tier.name }));
+    set(
+      c.r,
+      "multiplier",
+      !!tier &&
+        +(tier.multiplier || 1) > 1 &&
+        fmt(c.t.multiplier, { multiplier: num(tier.multiplier!, c) }),
+    );
+    set(c.r, "perks", tier?.perks);
+    set(
+      c.r,
+      "next",
+      next ? fmt(c.t.next, { points: P(next.remaining), tier: next.name }) : tier && c.t.top,
+    );
+    const bar = $<HTMLProgressElement>("progress", c.r);
+    if (bar) {
+      bar.hidden = !next;
+      // Tiers qualify on lifetime points; without nextTier.threshold the balance stands in for them.
+      bar.max = Math.max(1, next?.threshold || m.points + (next?.remaining || 0));
+      bar.value = bar.max - (next?.remaining || 0);
+    }
+    $$("[data-lw-member]", c.r).forEach((el) => (el.hidden = false));
+  }
+  list(c, "rewards", m.loggedIn ? m.rewards : m.program?.rewards, (li, x) => {
+    li.dataset.id = x.id;
+    set(li, "a", x.name);
+    set(li, "b", P(x.cost));
+    const got = m.codes?.[x.id];
+    if (!m.loggedIn) return;
+    if (got) return li.append(codeBox(c, got));
+    if (x.cost > m.points) return set(li, "c", fmt(c.t.need, { points: P(x.cost - m.points) }));
+    if (x.affordable === false) return;
+    const b = part(c, "button");
+    b.dataset.lwRedeem = x.id;
+    set(b, "a", x.name);
+    li.append(b);
+  });
+  list(c, "earn", m.program?.waysToEarn, (li, x) => {
+    set(li, "a", x.title);
+    set(li, "b", x.description);
+    set(li, "c", !!x.points && "+" + P(x.points));
+  });
+  list(c, "history", m.history, (li, x) => {
+    set(li, "a", x.description);
+    set(li, "b", day(x.date, c));
+    set(li, "c", num(x.points, c, { signDisplay: "exceptZero" }));
+  });
+};
+
+const load = (c: Ctx) => {
+  const st = $("[data-lw-status]", c.r)!;
+  if (c.ds.lwReady) return;
+  st.textContent = c.t.loading || "";
+  st.hidden = false;
+  member(c.ds.proxy).then(
+    (m) => {
+      c.ds.lwReady = "1";
+      st.hidden = true;
+      render(c, m);
+    },
+    (e) => {
+      st.textContent = errText(e, c) + " ";
+      st.append(part(c, "[data-lw-retry]"));
+    },
+  );
+};
+
+const redeem = async (b: HTMLElement) => {
+  const c = ctx(b);
+  const li = b.closest("li")!;
+  const id = b.dataset.lwRedeem!;
+  if (b.ariaDisabled) return;
+  // aria-disabled rather than disabled: a disabled button drops keyboard focus to <body>.
+  b.ariaDisabled = "true";
+  $(".lw-err", li)?.remove();
+  try {
+    const res = await api<Redemption>(c.ds.proxy + "/redeem", { rewardId: id });
+    const m = await member(c.ds.proxy);
+    m.points = res.points;
+    (m.codes ||= {})[id] = res;
+    $$(ROOT).forEach((r) => {
+      if (r.dataset.proxy === c.ds.proxy && r.dataset.lwReady) render(ctx(r), m);
+    });
+    $(`[data-id="${CSS.escape(id)}"] input`, c.r)?.focus();
+    say(c, fmt(c.t.redeemed, { code: res.code, points: pts(res.points, c, m.pointsName) }));
+  } catch (e) {
+    b.ariaDisabled = null;
+    const p = d.createElement("p");
+    p.className = "lw-err";
+    p.textContent = errText(e as ApiError, c);
+    li.append(p);
+    say(c, p.textContent);
+  }
+};
+
+const copy = (b: HTMLElement) => {
+  const c = ctx(b);
+  const input = $<HTMLInputElement>("input", b.parentElement!)!;
+  const ok = () => {
+    b.textContent = c.t.copied || "";
+    say(c, c.t.copied);
+  };
+  // Without the Clipboard API (insecure context, old browser) the code is left selected so the
+  // shopper can still copy it by hand.
+  const legacy = () => {
+    input.select();
+    if (d.execCommand("copy")) ok();
+  };
+  if (navigator.clipboard) navigator.clipboard.writeText(input.value).then(ok, legacy);
+  else legacy();
+};
+
+const open = (b: HTMLElement | null) => {
+  if (!b) return;
+  const c = ctx(b);
+  const dlg = $<HTMLDialogElement>("dialog", c.r)!;
+  if (dlg.open) return;
+  dlg.showModal();
+  b.ariaExpanded = "true";
+  load(c);
+};
+
+const balances = () =>
+  $$("[data-lw-root][data-lw-auto]").forEach((r) => {
+    const c = ctx(r);
+    member(c.ds.proxy).then(
+      (m) => {
+        c.ds.lwReady = "1";
+        render(c, m);
+      },
+      (e) => {
+        $$("[data-lw-member]", r).forEach((el) => (el.hidden = true));
+        set(r, "error", errText(e, c));
+      },
+    );
+  });
+
+// Liquid prices are in the shopper's currency while points accrue on the shop currency.
+const earn = (id?: string) =>
+  $$("[data-lw-earn]").forEach((el) => {
+    const c = ctx(el);
+    const price: number | undefined = id ? JSON.parse(c.ds.prices || "{}")[id] : +(c.ds.price || 0);
+    if (price == null) return;
+    const rate = (c.ds.fx && +(w.Shopify?.currency?.rate || 0)) || 1;
+    // Left to right keeps price × earn an exact integer before the single division.
+    const n = Math.floor(((price / rate) * +(c.ds.earn || 0)) / +(c.ds.per || 100));
+    el.hidden = !(n > 0);
+    set(el, "points", pts(n, c));
+  });
+
+if (!w.loyaltyWidgetLoaded) {
+  // Every block prints its own deferred <script>; only the first copy may bind listeners.
+  w.loyaltyWidgetLoaded = true;
+  const on = <E extends Event = Event>(
+    type: string,
+    fn: (e: E & { target: HTMLElement }) => void,
+    capture?: boolean,
+  ) => d.addEventListener(type, fn as unknown as EventListener, capture);
+
+  on("click", (e) => {
+    const t = e.target;
+    // The panel's inner box fills the dialog, so a click on the dialog itself hit the backdrop.
+    if (t.matches?.("[data-lw-root] dialog")) return (t as HTMLDialogElement).close();
+    const b = t.closest?.<HTMLElement>(
+      "[data-lw-open],[data-lw-close],[data-lw-redeem],[data-lw-copy],[data-lw-retry]",
+    );
+    if (!b) return;
+    const ds = b.dataset;
+    if ("lwOpen" in ds) open(b);
+    else if ("lwClose" in ds) b.closest("dialog")!.close();
+    else if ("lwRedeem" in ds) redeem(b);
+    else if ("lwCopy" in ds) copy(b);
+    else {
+      // The retry button is about to be replaced; park focus where it can stay.
+      $("[data-lw-close]", ctx(b).r)?.focus();
+      load(ctx(b));
+    }
+  });
+
+  // A native modal dialog lets Tab leave for the browser chrome; keep focus cycling in the panel.
+  on<KeyboardEvent>("keydown", (e) => {
+    const dlg = e.key === "Tab" && e.target.closest?.("[data-lw-root] dialog");
+    if (!dlg) return;
+    const f = [...$$("a[href],button,input", dlg)].filter((x) => x.getClientRects().length);
+    const back = e.shiftKey;
+    const edge = back ? f[0] : f[f.length - 1];
+    if (e.target === edge || e.target === dlg) {
+      e.preventDefault();
+      (back ? f[f.length - 1] : f[0])?.focus();
+    }
+  });
+
+  // close does not bubble, hence the capture listener.
+  on(
+    "close",
+    (e) => {
+      const r = e.target.closest?.(ROOT);
+      const b = r && $("[data-lw-open]", r);
+      if (b) {
+        b.ariaExpanded = "false";
+        b.focus();
+      }
+    },
+    true,
+  );
+
+  const prefetch = (e: { target: HTMLElement }) => {
+    const b = e.target.closest?.("[data-lw-open]");
+    if (b) member(ctx(b).ds.proxy).catch(() => {});
+  };
+  on("pointerover", prefetch);
+  on("focusin", prefetch);
+
+  // Dawn-style themes fire change on the variant input, Horizon fires variant:update.
+  on<Event & { target: HTMLInputElement }>("change", (e) => {
+    if (e.target.name === "id") earn(e.target.value);
+  });
+  on<CustomEvent>("variant:update", (e) => {
+    const v = e.detail?.resource;
+    if (v?.id) earn(String(v.id));
+  });
+
+  // Theme editor: blocks re-render in place after a setting changes.
+  on("shopify:section:load", () => {
+    balances();
+    earn();
+  });
+
+  balances();
+  earn();
+}
+
+export {};
