@@ -97,7 +97,7 @@ export async function memberView(shop: string, customerId: string, now = new Dat
           ...(spendBased
             ? { remainingAmount: fromMinorUnits(next.remaining, program.currency) }
             : {}),
-          progress: next.tier.threshold > 0 ? Math.min(1, metric / next.tier.threshold) : 1,
+          threshold: next.tier.threshold,
         }
       : null,
     rewards: rewards.map((reward) => {
@@ -117,6 +117,6 @@ export async function memberView(shop: string, customerId: string, now = new Dat
       description: entry.description,
     })),
     expiresAt: member?.expiresAt?.toISOString() ?? null,
-    waysToEarn: waysToEarn(program),
+    program: { waysToEarn: waysToEarn(program) },
   };
 }

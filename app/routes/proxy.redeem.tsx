@@ -25,6 +25,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (!/^\d+$/.test(customerId))
     return error(401, "NOT_LOGGED_IN", "Sign in to redeem your points.");
 
+  // JSON only: a cross-site HTML form cannot send it, so another site cannot redeem for a shopper.
+  if (!request.headers.get("content-type")?.toLowerCase().startsWith("application/json")) {
+    return error(415, "INVALID_REQUEST", "Send the reward as JSON.");
+  }
   const parsed = redeemBody.safeParse(await request.json().catch(() => null));
   if (!parsed.success) return error(400, "INVALID_REQUEST", "Choose a reward to redeem.");
   if (!admin)

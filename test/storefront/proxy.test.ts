@@ -1,0 +1,302 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import prisma from "../../app/db.server";
+import { loader as member } from "../../app/routes/proxy.member";
+import { action as redeem } from "../../app/routes/proxy.redeem";
+import { adminSandbox } from "../support/admin-sandbox";
+import { proxyRequest } from "../support/app-proxy";
+import { deliver, expectLedgerConsistent, resetShop } from "../support/engine";
+import { orderPayload } from "../support/payloads";
+import { routeArgs, storeOfflineSession, TEST_SHOP } from "../support/shopify";
+
+const sandbox = adminSandbox();
+const CUSTOMER = "8101";
+
+async function call(
+  handler: (args: ReturnType<typeof routeArgs>) => Promise<Response>,
+  request: Request,
+) {
+  try {
+    return await handler(routeArgs(request));
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+async function snapshot() {
+  return {
+    entries: await prisma.ledgerEntry.count(),
+    redemptions: await prisma.redemption.count(),
+    members: await prisma.member.findMany({ orderBy: { id: "asc" } }),
+  };
+}
+
+let rewardId: string;
+
+beforeEach(async () => {
+  await prisma.redemption.deleteMany();
+  await prisma.reward.deleteMany();
+  await resetShop();
+  await resetShop("other-shop.myshopify.com");
+  await prisma.session.deleteMany();
+  await storeOfflineSession();
+  sandbox.api.addCustomer({ id: `gid://shopify/Customer/${CUSTOMER}` });
+  await prisma.program.create({ data: { shop: TEST_SHOP, signupBonus: 50 } });
+  await deliver({
+    topic: "orders/paid",
+    payload: orderPayload({ customerId: Number(CUSTOMER), subtotal: "620.00" }),
+  });
+  await prisma.tier.create({
+    data: { shop: TEST_SHOP, name: "Platinum", threshold: 1000, multiplierPercent: 200 },
+  });
+  rewardId = (
+    await prisma.reward.create({
+      data: {
+        shop: TEST_SHOP,
+        name: "$5 off",
+        type: "FIXED_AMOUNT",
+        amount: "5.00",
+        pointsCost: 500,
+      },
+    })
+  ).id;
+  await prisma.reward.create({
+    data: {
+      shop: TEST_SHOP,
+      name: "$50 off",
+      type: "FIXED_AMOUNT",
+      amount: "50.00",
+      pointsCost: 5000,
+    },
+  });
+  sandbox.api.state.calls.length = 0;
+});
+
+afterEach(() => expectLedgerConsistent());
+
+describe("GET {proxy}/member", () => {
+  it("answers a logged-in shopper with their points, tier progress, rewards and history", async () => {
+    const response = await call(
+      member,
+      proxyRequest({ path: "/proxy/member", customerId: CUSTOMER }),
+    );
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Cache-Control")).toBe("private, no-store");
+    const body = await response.json();
+    expect(body).toMatchObject({
+      loggedIn: true,
+      points: 620,
+      pendingPoints: 0,
+      tier: null,
+      nextTier: { name: "Platinum", remaining: 380, threshold: 1000 },
+      pointsName: { one: "point", other: "points" },
+      expiresAt: null,
+    });
+    expect(body.rewards).toEqual([
+      { id: rewardId, name: "$5 off", cost: 500, type: "FIXED_AMOUNT", affordable: true },
+      expect.objectContaining({ name: "$50 off", cost: 5000, affordable: false }),
+    ]);
+    expect(body.history[0]).toMatchObject({ points: 620, kind: "EARN" });
+    expect(body.program.waysToEarn.map((w: { id: string }) => w.id)).toEqual(["order", "signup"]);
+    // Reading member data never needs the Admin API.
+    expect(sandbox.api.state.calls).toHaveLength(0);
+  });
+
+  it("answers a logged-out visitor with the program summary", async () => {
+    const body = await (await call(member, proxyRequest({ path: "/proxy/member" }))).json();
+    expect(body).toMatchObject({ loggedIn: false, pointsName: { other: "points" } });
+    expect(body.points).toBeUndefined();
+    expect(body.program.rewards.map((r: { name: string }) => r.name)).toEqual([
+      "$5 off",
+      "$50 off",
+    ]);
+  });
+
+  it("works without a stored offline session", async () => {
+    await prisma.session.deleteMany();
+    const response = await call(
+      member,
+      proxyRequest({ path: "/proxy/member", customerId: CUSTOMER }),
+    );
+    expect((await response.json()).points).toBe(620);
+  });
+
+  it("rejects a forged signature and a stale timestamp", async () => {
+    const forged = await call(
+      member,
+      proxyRequest({ path: "/proxy/member", customerId: CUSTOMER, secret: "nope" }),
+    );
+    expect(forged.status).toBe(400);
+    const stale = await call(
+      member,
+      proxyRequest({
+        path: "/proxy/member",
+        customerId: CUSTOMER,
+        timestamp: Math.floor(Date.now() / 1000) - 600,
+      }),
+    );
+    expect(stale.status).toBe(400);
+  });
+
+  it("rejects a tampered customer id even with an otherwise valid signature", async () => {
+    const request = proxyRequest({ path: "/proxy/member", customerId: "1" });
+    const tampered = new Request(
+      request.url.replace("logged_in_customer_id=1", `logged_in_customer_id=${CUSTOMER}`),
+    );
+    expect((await call(member, tampered)).status).toBe(400);
+  });
+
+  it("never shows one shop's member to another shop", async () => {
+    const body = await (
+      await call(
+        member,
+        proxyRequest({
+          path: "/proxy/member",
+          shop: "other-shop.myshopify.com",
+          customerId: CUSTOMER,
+        }),
+      )
+    ).json();
+    expect(body).toMatchObject({ loggedIn: true, points: 0, history: [], rewards: [] });
+  });
+});
+
+describe("POST {proxy}/redeem", () => {
+  it("redeems for the signed-in shopper and returns the code", async () => {
+    const response = await call(
+      redeem,
+      proxyRequest({
+        path: "/proxy/redeem",
+        method: "POST",
+        customerId: CUSTOMER,
+        body: { rewardId },
+      }),
+    );
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body).toMatchObject({
+      points: 120,
+      applyUrl: `https://${TEST_SHOP}/discount/${body.code}?redirect=/cart`,
+    });
+    expect(sandbox.api.findDiscountByCode(body.code)?.eligibility).toEqual([
+      `gid://shopify/Customer/${CUSTOMER}`,
+    ]);
+  });
+
+  it("ignores a customer id in the body: the signed parameter decides who pays", async () => {
+    await deliver({
+      topic: "orders/paid",
+      payload: orderPayload({ customerId: 8102, subtotal: "900.00" }),
+    });
+    const response = await call(
+      redeem,
+      proxyRequest({
+        path: "/proxy/redeem",
+        method: "POST",
+        customerId: CUSTOMER,
+        body: { rewardId, customerId: "8102", logged_in_customer_id: "8102" },
+      }),
+    );
+    expect(response.status).toBe(200);
+    const balances = await prisma.member.findMany({
+      where: { shop: TEST_SHOP },
+      orderBy: { customerId: "asc" },
+    });
+    expect(balances.map((m) => [m.customerId, m.balance])).toEqual([
+      [CUSTOMER, 120],
+      ["8102", 900],
+    ]);
+  });
+
+  it("answers errors as JSON with a code and writes nothing", async () => {
+    const before = await snapshot();
+    const cases: [Request, number, string][] = [
+      [
+        proxyRequest({ path: "/proxy/redeem", method: "POST", body: { rewardId } }),
+        401,
+        "NOT_LOGGED_IN",
+      ],
+      [
+        proxyRequest({
+          path: "/proxy/redeem",
+          method: "POST",
+          customerId: CUSTOMER,
+          body: { nope: 1 },
+        }),
+        400,
+        "INVALID_REQUEST",
+      ],
+      [
+        proxyRequest({
+          path: "/proxy/redeem",
+          method: "POST",
+          customerId: CUSTOMER,
+          body: "rewardId=x",
+          contentType: "application/x-www-form-urlencoded",
+        }),
+        415,
+        "INVALID_REQUEST",
+      ],
+      [
+        proxyRequest({
+          path: "/proxy/redeem",
+          method: "POST",
+          customerId: CUSTOMER,
+          body: { rewardId: "missing" },
+        }),
+        404,
+        "REWARD_NOT_FOUND",
+      ],
+    ];
+    for (const [request, status, code] of cases) {
+      const response = await call(redeem, request);
+      expect(response.status).toBe(status);
+      expect((await response.json()).error).toMatchObject({ code, message: expect.any(String) });
+    }
+    const expensive = await prisma.reward.findFirstOrThrow({ where: { name: "$50 off" } });
+    const poor = await call(
+      redeem,
+      proxyRequest({
+        path: "/proxy/redeem",
+        method: "POST",
+        customerId: CUSTOMER,
+        body: { rewardId: expensive.id },
+      }),
+    );
+    expect(poor.status).toBe(409);
+    expect((await poor.json()).error.code).toBe("INSUFFICIENT_POINTS");
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("rejects forged requests before reading anything", async () => {
+    const before = await snapshot();
+    const response = await call(
+      redeem,
+      proxyRequest({
+        path: "/proxy/redeem",
+        method: "POST",
+        customerId: CUSTOMER,
+        body: { rewardId },
+        secret: "forged",
+      }),
+    );
+    expect(response.status).toBe(400);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("explains that rewards are unavailable when the shop has no offline session", async () => {
+    await prisma.session.deleteMany();
+    const response = await call(
+      redeem,
+      proxyRequest({
+        path: "/proxy/redeem",
+        method: "POST",
+        customerId: CUSTOMER,
+        body: { rewardId },
+      }),
+    );
+    expect(response.status).toBe(503);
+    expect((await response.json()).error.code).toBe("STORE_NOT_CONNECTED");
+  });
+});
