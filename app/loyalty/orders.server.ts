@@ -226,32 +226,36 @@ function snapshotOf(record: OrderRecord): RuleSnapshot | null {
   return record.rule ? (JSON.parse(record.rule) as RuleSnapshot) : null;
 }
 
-/** Takes points back from the order: its own pending points first, then the balance. */
-async function debitOrder(
+/**
+ * Takes points back from the order — its own pending points first, then the balance — and books
+ * the spend it no longer counts, then re-evaluates the member's tier.
+ */
+async function takeBackFromOrder(
   db: Db,
   program: Program,
   record: OrderRecord,
   member: Member,
-  amount: number,
-  entry: {
+  change: {
+    points: number;
+    spendMinor: number;
     kind: "REFUND_CLAWBACK" | "CANCEL_REVERSAL";
     source: "REFUND" | "ORDER";
     sourceId: string;
     idempotencyKey: string;
     description: string;
-    amountMinor: number;
     occurredAt: Date;
   },
   now: Date,
 ) {
+  const { points, spendMinor, ...entry } = change;
   const split = splitDebit(
-    amount,
+    points,
     record.pendingRemaining,
     member.balance,
     program.allowNegativeBalance,
   );
-  const updatedMember =
-    amount > 0
+  const afterEntry =
+    points > 0
       ? await postEntry(
           db,
           program,
@@ -261,6 +265,7 @@ async function debitOrder(
             points: -split.fromBalance,
             pendingPoints: -split.fromPending,
             shortfall: split.shortfall,
+            amountMinor: -spendMinor,
             orderId: record.orderId,
             currency: record.currency ?? undefined,
             rule: snapshotOf(record) ?? undefined,
@@ -268,7 +273,16 @@ async function debitOrder(
           now,
         )
       : member;
-  return { split, member: updatedMember };
+  const updatedRecord = await db.orderRecord.update({
+    where: { id: record.id },
+    data: {
+      clawedBackPoints: { increment: points },
+      refundedMinor: { increment: spendMinor },
+      pendingRemaining: { decrement: split.fromPending },
+    },
+  });
+  const evaluated = await evaluateTier(db, program, afterEntry, now, entry.description);
+  return { record: updatedRecord, member: evaluated };
 }
 
 async function applyRefund(
@@ -279,95 +293,57 @@ async function applyRefund(
   refund: RefundRecord,
   now: Date,
 ) {
-  const snapshot = snapshotOf(record);
   const refundBasis = Math.max(
     0,
-    refund.subtotalMinor - (snapshot?.taxesIncluded ? refund.taxMinor : 0),
+    refund.subtotalMinor - (snapshotOf(record)?.taxesIncluded ? refund.taxMinor : 0),
   );
-  const amount = clawbackForRefund(record, refundBasis);
-  const refundedSpend = Math.min(
-    refundBasis,
-    Math.max(0, record.basisMinor - record.refundedMinor),
-  );
-  const { split, member: updatedMember } = await debitOrder(
+  const points = clawbackForRefund(record, refundBasis);
+  const result = await takeBackFromOrder(
     db,
     program,
     record,
     member,
-    amount,
     {
+      points,
+      spendMinor: Math.min(refundBasis, Math.max(0, record.basisMinor - record.refundedMinor)),
       kind: "REFUND_CLAWBACK",
       source: "REFUND",
       sourceId: refund.refundId,
       idempotencyKey: `refund:${refund.refundId}:clawback`,
       description: `Refund on order ${record.name ?? record.orderId}`,
-      amountMinor: -refundedSpend,
       occurredAt: refund.createdAtShopify,
     },
     now,
   );
   await db.refundRecord.update({
     where: { id: refund.id },
-    data: { appliedAt: now, clawedBack: amount },
+    data: { appliedAt: now, clawedBack: points },
   });
-  const updatedRecord = await db.orderRecord.update({
-    where: { id: record.id },
-    data: {
-      clawedBackPoints: { increment: amount },
-      refundedMinor: { increment: refundedSpend },
-      pendingRemaining: { decrement: split.fromPending },
-    },
-  });
-  const evaluated = await evaluateTier(
-    db,
-    program,
-    updatedMember,
-    now,
-    `refund on order ${record.name ?? record.orderId}`,
-  );
-  return { record: updatedRecord, member: evaluated };
+  return result;
 }
 
-async function applyCancellation(
+function applyCancellation(
   db: Db,
   program: Program,
   record: OrderRecord,
   member: Member,
   now: Date,
 ) {
-  const amount = clawbackForCancellation(record);
-  const remainingSpend = Math.max(0, record.basisMinor - record.refundedMinor);
-  const { split, member: updatedMember } = await debitOrder(
+  return takeBackFromOrder(
     db,
     program,
     record,
     member,
-    amount,
     {
+      points: clawbackForCancellation(record),
+      spendMinor: Math.max(0, record.basisMinor - record.refundedMinor),
       kind: "CANCEL_REVERSAL",
       source: "ORDER",
       sourceId: record.orderId,
       idempotencyKey: `order:${record.orderId}:cancel`,
       description: `Order ${record.name ?? record.orderId} cancelled`,
-      amountMinor: -remainingSpend,
       occurredAt: record.cancelledAt ?? now,
     },
     now,
   );
-  const updatedRecord = await db.orderRecord.update({
-    where: { id: record.id },
-    data: {
-      clawedBackPoints: { increment: amount },
-      refundedMinor: { increment: remainingSpend },
-      pendingRemaining: { decrement: split.fromPending },
-    },
-  });
-  const evaluated = await evaluateTier(
-    db,
-    program,
-    updatedMember,
-    now,
-    `order ${record.name ?? record.orderId} cancelled`,
-  );
-  return { record: updatedRecord, member: evaluated };
 }
