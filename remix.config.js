@@ -5,7 +5,9 @@ export default {
   serverModuleFormat: "esm",
   serverPlatform: "node",
   // Dependencies that ship ESM-only or CSS imports must be bundled into the server build.
-  serverDependenciesToBundle: [/^@shopify\/polaris/],
+  // @shopify/shopify-app-remix/react renders Polaris' AppProvider: bundle it with Polaris, or the
+  // server holds two Polaris copies and every page fails with MissingAppProviderError.
+  serverDependenciesToBundle: [/^@shopify\/polaris/, /^@shopify\/shopify-app-remix\/react/],
   future: {
     v3_fetcherPersist: true,
     v3_relativeSplatPath: true,

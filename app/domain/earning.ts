@@ -13,6 +13,19 @@ export interface EarnRule {
 
 export const DEFAULT_EARN_RULE: EarnRule = { earnPoints: 1, perAmount: "1", rounding: "DOWN" };
 
+/** The rule an order earned under, stored with the award so later clawbacks use it. */
+export interface RuleSnapshot {
+  earnPoints: number;
+  perAmount: string;
+  rounding: string;
+  multiplierPercent: number;
+  tier: string | null;
+  basisMinor: number;
+  currency: string;
+  taxesIncluded: boolean;
+  pendingDays: number;
+}
+
 /** Tier multipliers are whole percentages (150 = 1.5×) so the arithmetic stays in integers. */
 export const BASE_MULTIPLIER_PERCENT = 100;
 

@@ -16,6 +16,9 @@ export async function redactShop(db: Db, shop: string) {
   await db.failedEvent.deleteMany({ where: { shop } });
   await db.dataRequest.deleteMany({ where: { shop } });
   await db.webhookDelivery.deleteMany({ where: { shop } });
+  // Import rows (emails, names) cascade from their batches.
+  await db.importBatch.deleteMany({ where: { shop } });
+  await db.tierReevaluation.deleteMany({ where: { shop } });
   await db.session.deleteMany({ where: { shop } });
 }
 
@@ -30,6 +33,8 @@ export async function redactCustomer(db: Db, shop: string, customerId: string) {
     data: { customerId: null, name: null },
   });
   await db.dataRequest.deleteMany({ where: { shop, customerId } });
+  // Imported rows carry the shopper's email and name.
+  await db.importRow.deleteMany({ where: { shop, customerId } });
 }
 
 /** customers/data_request: everything we hold about the shopper, kept for the merchant to download. */

@@ -39,6 +39,20 @@ export async function tierMetric(db: Db, program: Program, memberId: string, now
   return (sums._sum.points ?? 0) + (sums._sum.pendingPoints ?? 0) - (sums._sum.shortfall ?? 0);
 }
 
+/** A tier granted outside qualification (e.g. imported from another app) is a floor until it ends. */
+function atLeastGranted<T extends { id: string; threshold: number }>(
+  qualified: T | null,
+  tiers: readonly T[],
+  member: Member,
+  now: Date,
+): T | null {
+  if (!member.grantedTierId) return qualified;
+  if (member.grantedTierUntil && member.grantedTierUntil <= now) return qualified;
+  const granted = tiers.find((t) => t.id === member.grantedTierId);
+  if (!granted) return qualified;
+  return !qualified || granted.threshold > qualified.threshold ? granted : qualified;
+}
+
 /** Re-evaluates the member's tier and records any change. */
 export async function evaluateTier(
   db: Db,
@@ -49,7 +63,7 @@ export async function evaluateTier(
 ): Promise<Member> {
   const tiers = await tiersFor(db, member.shop);
   const metric = tiers.length ? await tierMetric(db, program, member.id, now) : 0;
-  const target = qualifyingTier(tiers, metric);
+  const target = atLeastGranted(qualifyingTier(tiers, metric), tiers, member, now);
   const targetId = target?.id ?? null;
   if (targetId === member.tierId) return member;
 

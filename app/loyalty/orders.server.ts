@@ -1,5 +1,6 @@
 import type { Member, OrderRecord, Program, RefundRecord } from "@prisma/client";
 import { clawbackForCancellation, clawbackForRefund, splitDebit } from "../domain/clawback";
+import type { RuleSnapshot } from "../domain/earning";
 import { pointsForSpend } from "../domain/earning";
 import { availableAt, isPending } from "../domain/schedule";
 import { postEntry } from "./ledger.server";
@@ -17,18 +18,6 @@ import { earnRule, programFor } from "./program.server";
  */
 
 export type Outcome = "applied" | "duplicate" | "deferred" | "skipped";
-
-export interface RuleSnapshot {
-  earnPoints: number;
-  perAmount: string;
-  rounding: string;
-  multiplierPercent: number;
-  tier: string | null;
-  basisMinor: number;
-  currency: string;
-  taxesIncluded: boolean;
-  pendingDays: number;
-}
 
 function skipReason(program: Program, order: PaidOrder): string | null {
   if (!order.customer) return "GUEST_CHECKOUT";

@@ -64,7 +64,11 @@ export async function memberView(shop: string, customerId: string, now = new Dat
   });
   const tiers = await tiersFor(prisma, shop);
   const metric = member ? await tierMetric(prisma, program, member.id, now) : 0;
-  const next = nextTier(tiers, metric);
+  // A tier granted by an import can sit above what the metric earns; only tiers above it are next.
+  const next = nextTier(
+    tiers.filter((t) => !member?.tier || t.threshold > member.tier.threshold),
+    metric,
+  );
   const balance = member?.balance ?? 0;
   const memberThreshold = member?.tier?.threshold ?? null;
   const history = member

@@ -22,6 +22,13 @@ export default function App() {
         <Link to="/app" rel="home">
           Dashboard
         </Link>
+        <Link to="/app/members">Members</Link>
+        <Link to="/app/rewards">Rewards</Link>
+        <Link to="/app/tiers">Tiers</Link>
+        <Link to="/app/program">Program settings</Link>
+        <Link to="/app/orders">Explain an order</Link>
+        <Link to="/app/import">Import and export</Link>
+        <Link to="/app/failed-events">Failed events</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

@@ -41,8 +41,64 @@ export const FIND_DISCOUNT_BY_CODE = `#graphql
   }
 `;
 
+/** The app installation owns the app-data metafields the theme extension reads. */
+export const CURRENT_APP_INSTALLATION = `#graphql
+  query LoyaltyCurrentAppInstallation {
+    currentAppInstallation {
+      id
+    }
+  }
+`;
+
+export const SET_METAFIELDS = `#graphql
+  mutation LoyaltySetMetafields($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) {
+      metafields {
+        id
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+/** Import: resolves an email to a customer (first: 2 so an ambiguous email can be refused). */
+export const FIND_CUSTOMERS_BY_EMAIL = `#graphql
+  query LoyaltyFindCustomersByEmail($query: String!) {
+    customers(first: 2, query: $query) {
+      nodes {
+        id
+        email
+        firstName
+        lastName
+      }
+    }
+  }
+`;
+
+/** Import: confirms customer ids exist (up to 250 per call) and fetches their contact details. */
+export const CUSTOMERS_BY_ID = `#graphql
+  query LoyaltyCustomersById($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on Customer {
+        id
+        email
+        firstName
+        lastName
+      }
+    }
+  }
+`;
+
 export const ADMIN_OPERATIONS = {
   CREATE_AMOUNT_DISCOUNT,
   CREATE_SHIPPING_DISCOUNT,
   FIND_DISCOUNT_BY_CODE,
+  CURRENT_APP_INSTALLATION,
+  SET_METAFIELDS,
+  FIND_CUSTOMERS_BY_EMAIL,
+  CUSTOMERS_BY_ID,
 } as const;

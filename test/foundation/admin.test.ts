@@ -9,7 +9,7 @@ describe("embedded admin", () => {
 
     const data = await dashboardLoader(routeArgs(request));
 
-    expect(data).toEqual({ shop: TEST_SHOP });
+    expect(data).toMatchObject({ shop: TEST_SHOP });
   });
 
   it("refuses a request without Shopify's session token", async () => {

@@ -1,0 +1,175 @@
+import prisma from "../db.server";
+import type { DateRange } from "../domain/dashboard";
+import {
+  bucketsFor,
+  liabilityMinor,
+  pointsFlow,
+  pointValue,
+  redemptionRatePermille,
+  sumByBucket,
+} from "../domain/dashboard";
+import { fromMinorUnits } from "../domain/money";
+import { describeEarnRate } from "../domain/program-settings";
+import { loadProgram } from "./program.server";
+
+const ACTIVITY_KINDS = ["EARN", "SIGNUP_BONUS", "REDEEM", "MANUAL", "IMPORT"];
+
+/** The theme editor with our app embed ("launcher" block) ready to switch on. */
+export function appEmbedUrl(shop: string, apiKey: string) {
+  return `https://${shop}/admin/themes/current/editor?context=apps&template=index&activateAppId=${apiKey}/launcher`;
+}
+
+export async function dashboard(shop: string, range: DateRange, apiKey: string) {
+  const program = await loadProgram(shop);
+  const inRange = { gte: range.start, lt: range.end };
+  const money = (minor: number) => `${fromMinorUnits(minor, program.currency)} ${program.currency}`;
+
+  const [memberTotals, newMembers, active, entries, orders, used, rewards, rewardCount] =
+    await Promise.all([
+      prisma.member.aggregate({
+        where: { shop },
+        _count: true,
+        _sum: { balance: true, pendingPoints: true },
+      }),
+      prisma.member.count({ where: { shop, createdAt: inRange } }),
+      prisma.ledgerEntry.groupBy({
+        by: ["memberId"],
+        where: { shop, kind: { in: ACTIVITY_KINDS }, occurredAt: inRange },
+      }),
+      // Only the columns the figures need; a year of a busy shop's ledger stays small this way.
+      prisma.ledgerEntry.findMany({
+        where: { shop, occurredAt: inRange },
+        select: { kind: true, points: true, pendingPoints: true, occurredAt: true },
+      }),
+      prisma.orderRecord.findMany({
+        where: { shop, paidAt: inRange },
+        select: { customerId: true, totalMinor: true, paidAt: true },
+      }),
+      prisma.redemption.findMany({
+        where: { shop, status: "USED", usedAt: inRange },
+        select: { usedOrderId: true, usedOrderTotalMinor: true },
+      }),
+      prisma.reward.findMany({
+        where: { shop },
+        select: { name: true, type: true, amount: true, pointsCost: true, enabled: true },
+      }),
+      prisma.reward.count({ where: { shop } }),
+    ]);
+
+  const buckets = bucketsFor(range);
+  const flows = entries.map((e) => ({ at: e.occurredAt, ...pointsFlow(e) }));
+  const total = (key: "issued" | "redeemed" | "expired" | "takenBack") =>
+    flows.reduce((sum, f) => sum + f[key], 0);
+  const issued = total("issued");
+  const redeemed = total("redeemed");
+
+  const memberOrders = orders.filter((o) => o.customerId !== null);
+  const guestOrders = orders.filter((o) => o.customerId === null);
+  const revenue = (list: typeof orders) => list.reduce((sum, o) => sum + (o.totalMinor ?? 0), 0);
+  // One order can carry two reward codes; count its revenue once.
+  const rewardOrders = new Map<string, number>();
+  for (const r of used)
+    if (r.usedOrderId) rewardOrders.set(r.usedOrderId, r.usedOrderTotalMinor ?? 0);
+  const rewardRevenue = [...rewardOrders.values()].reduce((a, b) => a + b, 0);
+
+  const outstanding = (memberTotals._sum.balance ?? 0) + (memberTotals._sum.pendingPoints ?? 0);
+  const value = pointValue(rewards, program.currency);
+  const liability = liabilityMinor(outstanding, value);
+
+  const checklist = [
+    {
+      id: "embed",
+      title: "Turn on the loyalty widget in your theme",
+      description:
+        "Open the theme editor at App embeds, switch on Loyalty launcher and save. Then confirm here.",
+      done: program.embedConfirmedAt !== null,
+      url: appEmbedUrl(shop, apiKey),
+    },
+    {
+      id: "reward",
+      title: "Create a first reward",
+      description: "Give members something to spend points on, such as 5 off for 500 points.",
+      done: rewardCount > 0,
+      url: "/app/rewards/new",
+    },
+    {
+      id: "earn",
+      title: "Review the earn rate",
+      description: `Currently ${describeEarnRate(program)}. Save the program settings once you are happy with it.`,
+      done: program.earnRateReviewedAt !== null,
+      url: "/app/program",
+    },
+  ];
+
+  return {
+    range: {
+      preset: range.preset,
+      startDay: range.startDay,
+      endDay: range.endDay,
+      error: range.error,
+    },
+    program: {
+      enabled: program.enabled,
+      currency: program.currency,
+      pointsName: { one: program.pointsNameOne, other: program.pointsNameOther },
+      storefrontSyncError: program.storefrontSyncError,
+    },
+    checklist: program.setupDismissedAt ? null : checklist,
+    metrics: {
+      members: memberTotals._count,
+      newMembers,
+      activeMembers: active.length,
+      pointsIssued: issued,
+      pointsRedeemed: redeemed,
+      pointsExpired: total("expired"),
+      pointsTakenBack: total("takenBack"),
+      outstandingPoints: outstanding,
+      liability: liability === null ? null : money(liability),
+      liabilityBasis: value
+        ? `${value.rewardName}: ${money(value.amountMinor)} for ${value.pointsCost} points`
+        : null,
+      redemptionRate: redemptionRatePermille(redeemed, issued),
+      memberOrders: memberOrders.length,
+      memberRevenue: money(revenue(memberOrders)),
+      guestOrders: guestOrders.length,
+      guestRevenue: money(revenue(guestOrders)),
+      rewardOrders: rewardOrders.size,
+      rewardRevenue: money(rewardRevenue),
+    },
+    charts: {
+      labels: buckets.map((b) => b.label),
+      issued: sumByBucket(
+        buckets,
+        flows.map((f) => ({ at: f.at, value: f.issued })),
+      ),
+      redeemed: sumByBucket(
+        buckets,
+        flows.map((f) => ({ at: f.at, value: f.redeemed })),
+      ),
+      // Minor units; the chart formats its axis and tooltips with fromMinorUnits.
+      memberRevenueMinor: sumByBucket(
+        buckets,
+        memberOrders.map((o) => ({ at: o.paidAt!, value: o.totalMinor ?? 0 })),
+      ),
+      guestRevenueMinor: sumByBucket(
+        buckets,
+        guestOrders.map((o) => ({ at: o.paidAt!, value: o.totalMinor ?? 0 })),
+      ),
+    },
+  };
+}
+
+export async function updateSetup(
+  shop: string,
+  intent: "confirmEmbed" | "dismissSetup" | "showSetup",
+) {
+  await loadProgram(shop);
+  const now = new Date();
+  const data =
+    intent === "confirmEmbed"
+      ? { embedConfirmedAt: now }
+      : intent === "dismissSetup"
+        ? { setupDismissedAt: now }
+        : { setupDismissedAt: null };
+  await prisma.program.update({ where: { shop }, data });
+}

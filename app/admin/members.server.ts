@@ -1,0 +1,275 @@
+import { Prisma } from "@prisma/client";
+import prisma from "../db.server";
+import { LEDGER_KIND_LABELS, orderOutcome } from "../domain/explain";
+import type { Adjustment, MembersQuery } from "../domain/members-query";
+import { MEMBERS_PAGE_SIZE, memberDisplayName, searchTerms } from "../domain/members-query";
+import { fromMinorUnits } from "../domain/money";
+import { InsufficientPointsError, postEntry } from "../loyalty/ledger.server";
+import { tierProgress } from "../loyalty/members.server";
+import { programFor, tierBasis } from "../loyalty/program.server";
+import { loadProgram } from "./program.server";
+import { notFound } from "./staff.server";
+
+export function membersWhere(shop: string, query: Pick<MembersQuery, "q" | "tier">) {
+  const where: Prisma.MemberWhereInput = { shop };
+  const and: Prisma.MemberWhereInput[] = [];
+  if (query.q) {
+    const { customerId, words } = searchTerms(query.q);
+    const byWords: Prisma.MemberWhereInput[] = words.map((word) => ({
+      OR: [
+        { email: { contains: word } },
+        { firstName: { contains: word } },
+        { lastName: { contains: word } },
+      ],
+    }));
+    if (customerId && words.length) and.push({ OR: [{ customerId }, { AND: byWords }] });
+    else if (customerId) and.push({ customerId });
+    else and.push(...byWords);
+  }
+  if (query.tier === "none") and.push({ tierId: null });
+  else if (query.tier) and.push({ tierId: query.tier });
+  if (and.length) where.AND = and;
+  return where;
+}
+
+function orderBy(sort: MembersQuery["sort"]): Prisma.MemberOrderByWithRelationInput[] {
+  const [field, direction] = sort.split(" ") as ["balance" | "joined", "asc" | "desc"];
+  return field === "balance"
+    ? [{ balance: direction }, { id: "asc" }]
+    : [{ createdAt: direction }, { id: "asc" }];
+}
+
+export async function listMembers(shop: string, query: MembersQuery) {
+  const program = await loadProgram(shop);
+  const where = membersWhere(shop, query);
+  const [total, rows, tiers] = await Promise.all([
+    prisma.member.count({ where }),
+    prisma.member.findMany({
+      where,
+      orderBy: orderBy(query.sort),
+      skip: (query.page - 1) * MEMBERS_PAGE_SIZE,
+      take: MEMBERS_PAGE_SIZE + 1,
+      include: { tier: { select: { name: true } } },
+    }),
+    prisma.tier.findMany({
+      where: { shop },
+      orderBy: { threshold: "asc" },
+      select: { id: true, name: true },
+    }),
+  ]);
+  return {
+    query,
+    total,
+    pointsName: { one: program.pointsNameOne, other: program.pointsNameOther },
+    tiers,
+    hasPrevious: query.page > 1,
+    hasNext: rows.length > MEMBERS_PAGE_SIZE,
+    members: rows.slice(0, MEMBERS_PAGE_SIZE).map((member) => ({
+      id: member.id,
+      customerId: member.customerId,
+      name: memberDisplayName(member),
+      email: member.email,
+      balance: member.balance,
+      pendingPoints: member.pendingPoints,
+      tier: member.tier?.name ?? null,
+      joinedAt: member.createdAt.toISOString(),
+    })),
+  };
+}
+
+const LEDGER_PAGE_SIZE = 50;
+
+export async function findMember(shop: string, id: string) {
+  const member = await prisma.member.findFirst({ where: { id, shop } });
+  if (!member) notFound("Member not found");
+  return member;
+}
+
+export async function memberDetail(shop: string, id: string, ledgerPage = 1, now = new Date()) {
+  const member = await findMember(shop, id);
+  const program = await loadProgram(shop);
+  const [progress, entries, entryCount, redemptions, orders, tierChanges, grantedTier] =
+    await Promise.all([
+      tierProgress(prisma, program, member, now),
+      prisma.ledgerEntry.findMany({
+        where: { memberId: member.id },
+        orderBy: { id: "desc" },
+        skip: (ledgerPage - 1) * LEDGER_PAGE_SIZE,
+        take: LEDGER_PAGE_SIZE,
+      }),
+      prisma.ledgerEntry.count({ where: { memberId: member.id } }),
+      prisma.redemption.findMany({
+        where: { shop, memberId: member.id },
+        orderBy: { createdAt: "desc" },
+        take: 50,
+        include: { reward: { select: { name: true } } },
+      }),
+      prisma.orderRecord.findMany({
+        where: { shop, customerId: member.customerId },
+        orderBy: [{ paidAt: "desc" }, { createdAt: "desc" }],
+        take: 50,
+      }),
+      prisma.tierChange.findMany({
+        where: { memberId: member.id },
+        orderBy: { createdAt: "desc" },
+        take: 20,
+      }),
+      member.grantedTierId
+        ? prisma.tier.findFirst({ where: { id: member.grantedTierId, shop } })
+        : Promise.resolve(null),
+    ]);
+  const spend = tierBasis(program) === "AMOUNT_SPENT";
+  const metricText = (value: number) =>
+    spend ? `${fromMinorUnits(value, program.currency)} ${program.currency}` : `${value}`;
+
+  return {
+    pointsName: { one: program.pointsNameOne, other: program.pointsNameOther },
+    allowNegativeBalance: program.allowNegativeBalance,
+    member: {
+      id: member.id,
+      customerId: member.customerId,
+      name: memberDisplayName(member),
+      email: member.email,
+      balance: member.balance,
+      pendingPoints: member.pendingPoints,
+      lifetimeEarned: member.lifetimeEarned,
+      joinedAt: member.createdAt.toISOString(),
+      lastActivityAt: member.lastActivityAt?.toISOString() ?? null,
+      expiresAt: member.expiresAt?.toISOString() ?? null,
+      grantedTier:
+        grantedTier && (!member.grantedTierUntil || member.grantedTierUntil > now)
+          ? {
+              name: grantedTier.name,
+              until: member.grantedTierUntil?.toISOString() ?? null,
+              source: member.grantedTierSource,
+            }
+          : null,
+    },
+    tier: {
+      name: progress.tier?.name ?? null,
+      basis: tierBasis(program),
+      metric: metricText(progress.metric),
+      next: progress.next
+        ? {
+            name: progress.next.name,
+            remaining: metricText(progress.next.remaining),
+            progress:
+              progress.metric + progress.next.remaining > 0
+                ? Math.round((progress.metric / (progress.metric + progress.next.remaining)) * 100)
+                : 0,
+          }
+        : null,
+    },
+    ledger: {
+      page: ledgerPage,
+      hasNext: ledgerPage * LEDGER_PAGE_SIZE < entryCount,
+      total: entryCount,
+      entries: entries.map((entry) => ({
+        id: entry.id,
+        occurredAt: entry.occurredAt.toISOString(),
+        kind: entry.kind,
+        label: LEDGER_KIND_LABELS[entry.kind] ?? entry.kind,
+        description: entry.description,
+        points: entry.points,
+        pendingPoints: entry.pendingPoints,
+        shortfall: entry.shortfall,
+        balanceAfter: entry.balanceAfter,
+        pendingAfter: entry.pendingAfter,
+        orderId: entry.orderId,
+        createdBy: entry.createdBy,
+      })),
+    },
+    redemptions: redemptions.map((r) => ({
+      id: r.id,
+      reward: r.reward.name,
+      code: r.code,
+      status: r.status,
+      pointsSpent: r.pointsSpent,
+      createdAt: r.createdAt.toISOString(),
+      endsAt: r.endsAt.toISOString(),
+      usedOrderId: r.usedOrderId,
+      pointsReturned: r.pointsReturned,
+    })),
+    orders: orders.map((o) => ({
+      orderId: o.orderId,
+      name: o.name ?? `#${o.orderId}`,
+      paidAt: o.paidAt?.toISOString() ?? null,
+      outcome: orderOutcome(o),
+      net: o.earnedPoints - o.clawedBackPoints,
+    })),
+    tierChanges: tierChanges.map((c) => ({
+      id: c.id,
+      at: c.createdAt.toISOString(),
+      from: c.fromName,
+      to: c.toName,
+      reason: c.reason,
+    })),
+  };
+}
+
+export type AdjustResult =
+  { ok: true; balance: number; duplicate: boolean } | { ok: false; errors: Record<string, string> };
+
+/**
+ * A staff adjustment is a MANUAL ledger entry with the reason and who made it. Without negative
+ * balances a debit may not exceed the balance: refused outright (nothing is partially taken), and
+ * the conditional update in postEntry keeps a concurrent redemption from slipping in between.
+ */
+export async function adjustPoints(
+  shop: string,
+  memberId: string,
+  adjustment: Adjustment,
+  staff: string,
+  now = new Date(),
+): Promise<AdjustResult> {
+  await findMember(shop, memberId);
+  const key = `manual:${memberId}:${adjustment.requestId ?? crypto.randomUUID()}`;
+  const already = await prisma.ledgerEntry.findUnique({
+    where: { shop_idempotencyKey: { shop, idempotencyKey: key } },
+  });
+  if (already) return { ok: true, balance: already.balanceAfter, duplicate: true };
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const member = await tx.member.findFirstOrThrow({ where: { id: memberId, shop } });
+      const program = await programFor(tx, shop);
+      const floor = !program.allowNegativeBalance && adjustment.points < 0;
+      const after = await postEntry(
+        tx,
+        program,
+        member,
+        {
+          kind: "MANUAL",
+          points: adjustment.points,
+          source: "MANUAL",
+          sourceId: staff,
+          idempotencyKey: key,
+          rule: { reason: adjustment.reason },
+          description: adjustment.reason,
+          occurredAt: now,
+          createdBy: staff,
+          requireBalance: floor,
+        },
+        now,
+      );
+      return { ok: true as const, balance: after.balance, duplicate: false };
+    });
+  } catch (error) {
+    // The same form posted twice at once: the first one's entry is the adjustment.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      const entry = await prisma.ledgerEntry.findUniqueOrThrow({
+        where: { shop_idempotencyKey: { shop, idempotencyKey: key } },
+      });
+      return { ok: true, balance: entry.balanceAfter, duplicate: true };
+    }
+    if (error instanceof InsufficientPointsError) {
+      const member = await findMember(shop, memberId);
+      return {
+        ok: false,
+        errors: {
+          points: `This member has ${member.balance} spendable points; you can remove at most ${member.balance}. Balances cannot go below zero (Program settings → Allow negative balances).`,
+        },
+      };
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,95 @@
+import prisma from "../db.server";
+import { notFound } from "./staff.server";
+
+const PAGE_SIZE = 25;
+const PREVIEW_CHARS = 4_000;
+
+export async function failedEvents(shop: string, page: number) {
+  const [total, rows] = await Promise.all([
+    prisma.failedEvent.count({ where: { shop } }),
+    prisma.failedEvent.findMany({
+      where: { shop },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      skip: (page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
+    }),
+  ]);
+  return {
+    page,
+    total,
+    hasNext: page * PAGE_SIZE < total,
+    events: rows.map((event) => ({
+      id: event.id,
+      topic: event.topic,
+      webhookId: event.webhookId,
+      error: event.error,
+      createdAt: event.createdAt.toISOString(),
+      payloadPreview: prettyJson(event.payload).slice(0, PREVIEW_CHARS),
+      payloadTruncated: event.payload.length > PREVIEW_CHARS,
+    })),
+  };
+}
+
+export async function dataRequests(shop: string, page: number) {
+  const [total, rows] = await Promise.all([
+    prisma.dataRequest.count({ where: { shop } }),
+    prisma.dataRequest.findMany({
+      where: { shop },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      skip: (page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
+      select: { id: true, customerId: true, requestId: true, createdAt: true },
+    }),
+  ]);
+  return {
+    page,
+    total,
+    hasNext: page * PAGE_SIZE < total,
+    requests: rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
+  };
+}
+
+function prettyJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+function jsonDownload(body: string, filename: string) {
+  return new Response(prettyJson(body), {
+    headers: {
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${filename}"`,
+      "Cache-Control": "private, no-store",
+    },
+  });
+}
+
+export async function failedEventDownload(shop: string, id: string) {
+  const event = await prisma.failedEvent.findFirst({ where: { id, shop } });
+  if (!event) notFound("Failed event not found");
+  const body = JSON.stringify({
+    topic: event.topic,
+    webhookId: event.webhookId,
+    receivedAt: event.createdAt.toISOString(),
+    error: event.error,
+    payload: safeParse(event.payload),
+  });
+  return jsonDownload(body, `failed-event-${event.id}.json`);
+}
+
+export async function dataRequestDownload(shop: string, id: string) {
+  const request = await prisma.dataRequest.findFirst({ where: { id, shop } });
+  if (!request) notFound("Data request not found");
+  return jsonDownload(request.data, `customer-${request.customerId}-data-${request.id}.json`);
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

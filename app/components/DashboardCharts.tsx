@@ -1,0 +1,95 @@
+import { BarChart, LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
+import { BlockStack, Card, InlineGrid, Text } from "@shopify/polaris";
+import type { ReactNode } from "react";
+import { useEffect, useRef } from "react";
+import { fromMinorUnits } from "../domain/money";
+
+/**
+ * The charts are a picture of the figures in the "Show chart data as a table" table next to them,
+ * which is what assistive technology gets: polaris-viz's SVG markup is not accessible (roles
+ * without required children, unlabelled shapes), so it is made inert and hidden from it.
+ */
+function VisualOnly({ children, summary }: { children: ReactNode; summary: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // React 18 has no `inert` prop; set the attribute directly.
+    ref.current?.setAttribute("inert", "");
+  }, []);
+  return (
+    <>
+      <Text as="p" visuallyHidden>
+        {summary}
+      </Text>
+      <div ref={ref} aria-hidden="true" style={{ height: 260 }}>
+        {children}
+      </div>
+    </>
+  );
+}
+
+/**
+ * polaris-viz measures the DOM (window, ResizeObserver), so this module is only loaded in the
+ * browser, after hydration (see the dashboard route). Every chart has a text alternative there.
+ */
+export default function DashboardCharts({
+  labels,
+  issued,
+  redeemed,
+  memberRevenueMinor,
+  guestRevenueMinor,
+  currency,
+  pointsName,
+}: {
+  labels: string[];
+  issued: number[];
+  redeemed: number[];
+  memberRevenueMinor: number[];
+  guestRevenueMinor: number[];
+  currency: string;
+  pointsName: string;
+}) {
+  const series = (name: string, values: number[]) => ({
+    name,
+    data: labels.map((key, i) => ({ key, value: values[i] ?? 0 })),
+  });
+  const moneyLabel = (value: string | number | null) => {
+    const minor = typeof value === "number" ? Math.round(value) : Number(value ?? 0);
+    return Number.isSafeInteger(minor) ? `${fromMinorUnits(minor, currency)} ${currency}` : "";
+  };
+
+  return (
+    <PolarisVizProvider>
+      <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+        <Card>
+          <BlockStack gap="200">
+            <Text as="h2" variant="headingSm">
+              {`${pointsName[0]?.toUpperCase() ?? ""}${pointsName.slice(1)} issued and redeemed`}
+            </Text>
+            <VisualOnly summary="Line chart of points issued and redeemed per period; the figures are in the chart data table below.">
+              <LineChart
+                theme="Light"
+                data={[series("Issued", issued), series("Redeemed", redeemed)]}
+                yAxisOptions={{ integersOnly: true }}
+              />
+            </VisualOnly>
+          </BlockStack>
+        </Card>
+        <Card>
+          <BlockStack gap="200">
+            <Text as="h2" variant="headingSm">
+              Revenue: members and guests
+            </Text>
+            <VisualOnly summary="Bar chart of revenue from members and from guests per period; the figures are in the chart data table below.">
+              <BarChart
+                theme="Light"
+                data={[series("Members", memberRevenueMinor), series("Guests", guestRevenueMinor)]}
+                yAxisOptions={{ labelFormatter: moneyLabel }}
+                tooltipOptions={{ valueFormatter: moneyLabel }}
+              />
+            </VisualOnly>
+          </BlockStack>
+        </Card>
+      </InlineGrid>
+    </PolarisVizProvider>
+  );
+}

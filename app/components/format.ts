@@ -1,0 +1,37 @@
+// Fixed locale and time zone: the server render and the browser's hydration must produce the same
+// text, and the ledger's dates are stored in UTC.
+const dateFormat = new Intl.DateTimeFormat("en", {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  timeZone: "UTC",
+});
+const dateTimeFormat = new Intl.DateTimeFormat("en", {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZone: "UTC",
+  timeZoneName: "short",
+});
+const numberFormat = new Intl.NumberFormat("en");
+
+export function formatDate(iso: string | null | undefined): string {
+  return iso ? dateFormat.format(new Date(iso)) : "—";
+}
+
+export function formatDateTime(iso: string | null | undefined): string {
+  return iso ? dateTimeFormat.format(new Date(iso)) : "—";
+}
+
+export function formatNumber(value: number): string {
+  return numberFormat.format(value);
+}
+
+/** +120 / −40, with a real minus sign so screen readers say "minus". */
+export function formatSigned(value: number): string {
+  if (value > 0) return `+${numberFormat.format(value)}`;
+  if (value < 0) return `−${numberFormat.format(-value)}`;
+  return "0";
+}

@@ -1,0 +1,86 @@
+import { z } from "zod";
+import type { FormResult } from "./forms";
+import { intField, parseForm } from "./forms";
+
+/** The members index's URL state: search, tier filter, sort and page. */
+export interface MembersQuery {
+  q: string;
+  /** A tier id, "none" for members without a tier, or null for everyone. */
+  tier: string | null;
+  sort: MembersSort;
+  page: number;
+}
+
+export type MembersSort = "balance desc" | "balance asc" | "joined desc" | "joined asc";
+
+export const MEMBERS_SORTS: { value: MembersSort; label: string }[] = [
+  { value: "balance desc", label: "Balance, highest first" },
+  { value: "balance asc", label: "Balance, lowest first" },
+  { value: "joined desc", label: "Joined, newest first" },
+  { value: "joined asc", label: "Joined, oldest first" },
+];
+
+export const MEMBERS_PAGE_SIZE = 50;
+
+/** Lenient: a bad or hand-edited URL falls back to defaults rather than an error page. */
+export function parseMembersQuery(params: URLSearchParams): MembersQuery {
+  const sort = params.get("sort");
+  const page = Number(params.get("page"));
+  return {
+    q: (params.get("q") ?? "").trim().slice(0, 100),
+    tier: params.get("tier") || null,
+    sort: MEMBERS_SORTS.some((s) => s.value === sort) ? (sort as MembersSort) : "balance desc",
+    page: Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1,
+  };
+}
+
+/**
+ * Search terms: a customer id (numeric or a Customer GID) matches exactly; otherwise every word
+ * must appear in the email, first or last name ("ada love" finds Ada Lovelace).
+ */
+export function searchTerms(q: string): { customerId: string | null; words: string[] } {
+  const gid = /^gid:\/\/shopify\/Customer\/(\d+)$/.exec(q);
+  if (gid) return { customerId: gid[1]!, words: [] };
+  if (/^\d+$/.test(q)) return { customerId: q, words: [q] };
+  return { customerId: null, words: q.split(/\s+/).filter(Boolean).slice(0, 5) };
+}
+
+export interface Adjustment {
+  points: number;
+  reason: string;
+  /** Set by the form when it opens, so a double submit records one adjustment. */
+  requestId: string | null;
+}
+
+const MAX_ADJUSTMENT = 1_000_000;
+
+const adjustmentSchema = z.object({
+  points: intField(
+    -MAX_ADJUSTMENT,
+    MAX_ADJUSTMENT,
+    "Enter a whole number of points; use a minus sign to remove points",
+  ).refine((value) => value !== 0, { error: "Enter a number other than 0" }),
+  reason: z
+    .string({ error: "Say why, for the member's history" })
+    .trim()
+    .min(3, { error: "Say why, for the member's history" })
+    .max(200, { error: "Use 200 characters or fewer" }),
+  requestId: z
+    .string()
+    .optional()
+    .transform((value) => (value && /^[\w-]{8,64}$/.test(value) ? value : null)),
+});
+
+export function parseAdjustment(input: Record<string, string>): FormResult<Adjustment> {
+  return parseForm(adjustmentSchema, input);
+}
+
+export function memberDisplayName(member: {
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  customerId: string;
+}): string {
+  const name = [member.firstName, member.lastName].filter(Boolean).join(" ").trim();
+  return name || member.email || `Customer ${member.customerId}`;
+}

@@ -1,0 +1,142 @@
+import { z } from "zod";
+import type { Rounding } from "./earning";
+import type { FormResult } from "./forms";
+import { checkboxField, intField, parseForm, textField } from "./forms";
+import { isDecimalString, toMinorUnits } from "./money";
+
+/** The program fields a merchant edits on the Program page. */
+export interface ProgramSettings {
+  enabled: boolean;
+  earnPoints: number;
+  earnPerAmount: string;
+  rounding: Rounding;
+  awardTestOrders: boolean;
+  signupBonus: number;
+  pendingDays: number;
+  /** null = points never expire. */
+  expiryMonths: number | null;
+  pointsNameOne: string;
+  pointsNameOther: string;
+  allowNegativeBalance: boolean;
+  returnPointsOnExpiredCodes: boolean;
+  redemptionsPerHour: number;
+}
+
+export const ROUNDING_OPTIONS: { value: Rounding; label: string }[] = [
+  { value: "DOWN", label: "Round down (45.99 → 45)" },
+  { value: "NEAREST", label: "Round to nearest (45.50 → 46)" },
+  { value: "UP", label: "Round up (45.01 → 46)" },
+];
+
+// Generous upper bounds: they exist to catch typos (an extra zero), not to limit programs.
+const MAX_EARN_POINTS = 1_000;
+const MAX_SIGNUP_BONUS = 1_000_000;
+
+function programSchema(currency: string) {
+  return z
+    .object({
+      enabled: checkboxField,
+      earnPoints: intField(1, MAX_EARN_POINTS, `Enter a whole number from 1 to ${MAX_EARN_POINTS}`),
+      earnPerAmount: z
+        .string()
+        .trim()
+        .superRefine((value, ctx) => {
+          const message = `Enter an amount in ${currency} greater than zero, e.g. 1 or 10.00`;
+          if (!isDecimalString(value)) return void ctx.addIssue({ code: "custom", message });
+          try {
+            const minor = toMinorUnits(value, currency);
+            if (minor <= 0) ctx.addIssue({ code: "custom", message });
+            else if (minor > toMinorUnits("1000000", currency))
+              ctx.addIssue({ code: "custom", message: "Enter 1,000,000 or less" });
+          } catch (error) {
+            ctx.addIssue({
+              code: "custom",
+              message: error instanceof RangeError ? error.message : message,
+            });
+          }
+        }),
+      rounding: z.enum(["DOWN", "NEAREST", "UP"], { error: "Choose how to round points" }),
+      awardTestOrders: checkboxField,
+      signupBonus: intField(
+        0,
+        MAX_SIGNUP_BONUS,
+        "Enter 0 for no bonus, or a whole number of points",
+      ),
+      pendingDays: intField(0, 365, "Enter a number of days from 0 to 365"),
+      expiryPolicy: z.enum(["NEVER", "INACTIVITY"], { error: "Choose when points expire" }),
+      expiryMonths: z.string().optional(),
+      pointsNameOne: textField(20, "Enter the singular name, e.g. point or star"),
+      pointsNameOther: textField(20, "Enter the plural name, e.g. points or stars"),
+      allowNegativeBalance: checkboxField,
+      returnPointsOnExpiredCodes: checkboxField,
+      redemptionsPerHour: intField(1, 100, "Enter a number from 1 to 100"),
+    })
+    .transform((value, ctx): ProgramSettings => {
+      let expiryMonths: number | null = null;
+      if (value.expiryPolicy === "INACTIVITY") {
+        const months = intField(1, 120, "Enter a number of months from 1 to 120").safeParse(
+          value.expiryMonths ?? "",
+        );
+        if (!months.success) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["expiryMonths"],
+            message: "Enter a number of months from 1 to 120",
+          });
+          return z.NEVER;
+        }
+        expiryMonths = months.data;
+      }
+      const { expiryPolicy: _policy, ...rest } = value;
+      return { ...rest, rounding: value.rounding, expiryMonths };
+    });
+}
+
+export function parseProgramSettings(
+  input: Record<string, string>,
+  currency: string,
+): FormResult<ProgramSettings> {
+  return parseForm(programSchema(currency), input);
+}
+
+/**
+ * What the theme extension reads from the app-data metafield `loyalty.program`. Liquid money
+ * values are the amount × 100 whatever the currency's decimals, so a 3-decimal amount is rounded
+ * half up to whole hundredths.
+ */
+export function storefrontProgramValue(program: {
+  enabled: boolean;
+  earnPoints: number;
+  earnPerAmount: string;
+  pointsNameOne: string;
+  pointsNameOther: string;
+}) {
+  return {
+    enabled: program.enabled,
+    earnPoints: program.earnPoints,
+    earnPerCents: hundredths(program.earnPerAmount),
+    pointsName: { one: program.pointsNameOne, other: program.pointsNameOther },
+  };
+}
+
+/** "12.345" → 1235: a decimal string × 100, rounded half up, without floating point. */
+export function hundredths(amount: string): number {
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(amount.trim());
+  if (!match) throw new RangeError(`"${amount}" is not a positive decimal amount`);
+  const [, whole = "0", fraction = ""] = match;
+  const cents = BigInt(whole) * 100n + BigInt(fraction.padEnd(2, "0").slice(0, 2));
+  const roundUp = (fraction[2] ?? "0") >= "5";
+  return Number(roundUp ? cents + 1n : cents);
+}
+
+/** "1 point per 1 USD" — the earn rate as a merchant reads it. */
+export function describeEarnRate(program: {
+  earnPoints: number;
+  earnPerAmount: string;
+  pointsNameOne: string;
+  pointsNameOther: string;
+  currency: string;
+}): string {
+  const name = program.earnPoints === 1 ? program.pointsNameOne : program.pointsNameOther;
+  return `${program.earnPoints} ${name} per ${program.earnPerAmount} ${program.currency} spent`;
+}

@@ -1,0 +1,95 @@
+import { z } from "zod";
+import type { FieldErrors, FormResult } from "./forms";
+import { checkboxField, issuesToFieldErrors } from "./forms";
+import type { RewardTerms, RewardType } from "./rewards";
+import { rewardTermErrors } from "./rewards";
+
+export interface RewardFormData extends RewardTerms {
+  /** Members of this tier or a higher one only; null = everyone. */
+  tierId: string | null;
+  enabled: boolean;
+}
+
+export const REWARD_TYPES: { value: RewardType; label: string }[] = [
+  { value: "FIXED_AMOUNT", label: "Amount off the order" },
+  { value: "PERCENTAGE", label: "Percentage off the order" },
+  { value: "FREE_SHIPPING", label: "Free shipping" },
+];
+
+// Loose shape only: the meaning of each field is checked by rewardTermErrors, the same rules
+// the redemption path applies, so the admin cannot save a reward that could never be redeemed.
+const shape = z.object({
+  name: z.string().default(""),
+  type: z.enum(["FIXED_AMOUNT", "PERCENTAGE", "FREE_SHIPPING"], {
+    error: "Choose a reward type",
+  }),
+  pointsCost: z.string().default(""),
+  amount: z.string().optional(),
+  percentage: z.string().optional(),
+  minimumSubtotal: z.string().optional(),
+  codeLifetimeDays: z.string().default(""),
+  combinesWithOrder: checkboxField,
+  combinesWithProduct: checkboxField,
+  combinesWithShipping: checkboxField,
+  tierId: z.string().optional(),
+  enabled: checkboxField,
+});
+
+function wholeNumber(value: string | undefined): number {
+  const trimmed = (value ?? "").trim();
+  return /^\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+}
+
+function blankToNull(value: string | undefined): string | null {
+  const trimmed = (value ?? "").trim();
+  return trimmed === "" ? null : trimmed;
+}
+
+const MAX_POINTS_COST = 10_000_000;
+
+export function parseRewardForm(
+  input: Record<string, string>,
+  currency: string,
+): FormResult<RewardFormData> {
+  const parsed = shape.safeParse(input);
+  if (!parsed.success) return { ok: false, errors: issuesToFieldErrors(parsed.error.issues) };
+  const value = parsed.data;
+  const data: RewardFormData = {
+    name: value.name.trim(),
+    type: value.type,
+    pointsCost: wholeNumber(value.pointsCost),
+    amount: value.type === "FIXED_AMOUNT" ? blankToNull(value.amount) : null,
+    percentage: value.type === "PERCENTAGE" ? wholeNumber(value.percentage) : null,
+    minimumSubtotal: blankToNull(value.minimumSubtotal),
+    codeLifetimeDays: wholeNumber(value.codeLifetimeDays),
+    combinesWithOrder: value.combinesWithOrder,
+    combinesWithProduct: value.combinesWithProduct,
+    combinesWithShipping: value.combinesWithShipping,
+    tierId: blankToNull(value.tierId),
+    enabled: value.enabled,
+  };
+  const errors: FieldErrors = { ...rewardTermErrors(data, currency) };
+  if (data.name.length > 80) errors.name = "Use 80 characters or fewer";
+  if (!errors.pointsCost && data.pointsCost > MAX_POINTS_COST)
+    errors.pointsCost = `Enter ${MAX_POINTS_COST.toLocaleString("en")} points or fewer`;
+  if (Object.keys(errors).length) return { ok: false, errors };
+  return { ok: true, data };
+}
+
+/** "$5.00 off", "10% off", "Free shipping" — how a reward reads in lists. */
+export function describeReward(
+  reward: Pick<RewardTerms, "type" | "amount" | "percentage" | "minimumSubtotal">,
+  currency: string,
+): string {
+  const minimum = reward.minimumSubtotal
+    ? ` on orders of ${reward.minimumSubtotal} ${currency} or more`
+    : "";
+  switch (reward.type) {
+    case "FIXED_AMOUNT":
+      return `${reward.amount} ${currency} off${minimum}`;
+    case "PERCENTAGE":
+      return `${reward.percentage}% off${minimum}`;
+    case "FREE_SHIPPING":
+      return `Free shipping${minimum}`;
+  }
+}

@@ -1,0 +1,398 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link as RemixLink, useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  DataTable,
+  FormLayout,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Link,
+  List,
+  Modal,
+  Page,
+  Pagination,
+  ProgressBar,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { useEffect, useState } from "react";
+import { adjustPoints, memberDetail } from "../admin/members.server";
+import { staffIdentity } from "../admin/staff.server";
+import { formatDate, formatDateTime, formatNumber, formatSigned } from "../components/format";
+import { useToast } from "../components/toast";
+import { formValues } from "../domain/forms";
+import { parseAdjustment } from "../domain/members-query";
+import { authenticate } from "../shopify.server";
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const page = Number(new URL(request.url).searchParams.get("ledgerPage"));
+  return memberDetail(session.shop, params.id ?? "", Number.isInteger(page) && page > 0 ? page : 1);
+};
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.member.name ?? "Member"} · Loyalty` },
+];
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const auth = await authenticate.admin(request);
+  const parsed = parseAdjustment(formValues(await request.formData()));
+  if (!parsed.ok) return parsed;
+  return adjustPoints(auth.session.shop, params.id ?? "", parsed.data, staffIdentity(auth));
+};
+
+const REDEMPTION_STATUS: Record<
+  string,
+  { label: string; tone?: "success" | "info" | "critical" | "attention" }
+> = {
+  PENDING: { label: "Pending", tone: "attention" },
+  ISSUED: { label: "Issued", tone: "info" },
+  USED: { label: "Used", tone: "success" },
+  EXPIRED: { label: "Expired" },
+  FAILED: { label: "Failed, points returned", tone: "critical" },
+};
+
+function newRequestId() {
+  return typeof crypto !== "undefined" && "randomUUID" in crypto
+    ? crypto.randomUUID()
+    : `r${Date.now()}${Math.random().toString(36).slice(2)}`;
+}
+
+function AdjustPointsCard({
+  balance,
+  pointsName,
+  allowNegative,
+}: {
+  balance: number;
+  pointsName: string;
+  allowNegative: boolean;
+}) {
+  const fetcher = useFetcher<typeof action>();
+  const toast = useToast();
+  const [points, setPoints] = useState("");
+  const [reason, setReason] = useState("");
+  const [requestId, setRequestId] = useState(newRequestId);
+  const [confirming, setConfirming] = useState(false);
+  const result = fetcher.data;
+  const errors = result && !result.ok ? result.errors : {};
+  const busy = fetcher.state !== "idle";
+
+  useEffect(() => {
+    if (fetcher.state !== "idle" || !result?.ok) return;
+    toast(`Points adjusted. New balance: ${formatNumber(result.balance)}`);
+    setPoints("");
+    setReason("");
+    setRequestId(newRequestId());
+  }, [fetcher.state, result, toast]);
+
+  const submit = () => fetcher.submit({ points, reason, requestId }, { method: "post" });
+  const removing = /^\s*-/.test(points);
+
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingSm">
+          Adjust points
+        </Text>
+        <fetcher.Form
+          method="post"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (removing) setConfirming(true);
+            else submit();
+          }}
+        >
+          <FormLayout>
+            <TextField
+              label={`${pointsName} to add or remove`}
+              helpText={`Use a minus sign to remove, e.g. -50.${allowNegative ? "" : ` At most ${formatNumber(balance)} can be removed.`}`}
+              type="number"
+              autoComplete="off"
+              value={points}
+              onChange={setPoints}
+              error={errors.points}
+            />
+            <TextField
+              label="Reason"
+              helpText="Required. Shown in the member's history with your name."
+              autoComplete="off"
+              value={reason}
+              onChange={setReason}
+              error={errors.reason}
+            />
+            <Button submit variant="primary" loading={busy} accessibilityLabel="Adjust points">
+              Adjust points
+            </Button>
+          </FormLayout>
+        </fetcher.Form>
+      </BlockStack>
+      <Modal
+        open={confirming}
+        onClose={() => setConfirming(false)}
+        title="Remove points?"
+        primaryAction={{
+          content: "Remove points",
+          destructive: true,
+          onAction: () => {
+            setConfirming(false);
+            submit();
+          },
+        }}
+        secondaryActions={[{ content: "Cancel", onAction: () => setConfirming(false) }]}
+      >
+        <Modal.Section>
+          <Text as="p">
+            {points.replace("-", "")} {pointsName} will be taken from this member&apos;s balance
+            with the reason “{reason}”.
+          </Text>
+        </Modal.Section>
+      </Modal>
+    </Card>
+  );
+}
+
+export default function MemberPage() {
+  const data = useLoaderData<typeof loader>();
+  const [params, setParams] = useSearchParams();
+  const { member, tier, ledger } = data;
+  const pointsName = data.pointsName.other;
+  const shopifyCustomerUrl = `shopify://admin/customers/${member.customerId}`;
+
+  return (
+    <Page
+      title={member.name}
+      subtitle={member.email ?? undefined}
+      titleMetadata={tier.name ? <Badge>{tier.name}</Badge> : undefined}
+      backAction={{ content: "Members", url: "/app/members" }}
+      secondaryActions={[{ content: "View customer in Shopify", url: shopifyCustomerUrl }]}
+    >
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingSm">
+                  Points
+                </Text>
+                <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
+                  <BlockStack gap="100">
+                    <Text as="p" tone="subdued">
+                      Balance
+                    </Text>
+                    <Text as="p" variant="headingLg">
+                      {formatNumber(member.balance)} {pointsName}
+                    </Text>
+                  </BlockStack>
+                  <BlockStack gap="100">
+                    <Text as="p" tone="subdued">
+                      Pending
+                    </Text>
+                    <Text as="p" variant="headingLg">
+                      {formatNumber(member.pendingPoints)}
+                    </Text>
+                  </BlockStack>
+                  <BlockStack gap="100">
+                    <Text as="p" tone="subdued">
+                      Earned in total
+                    </Text>
+                    <Text as="p" variant="headingLg">
+                      {formatNumber(member.lifetimeEarned)}
+                    </Text>
+                  </BlockStack>
+                </InlineGrid>
+                <Text as="p" tone="subdued">
+                  {member.expiresAt
+                    ? `Balance expires on ${formatDate(member.expiresAt)} unless the member is active before then.`
+                    : "Balance does not expire."}{" "}
+                  Joined {formatDate(member.joinedAt)}. Customer ID {member.customerId}.
+                </Text>
+              </BlockStack>
+            </Card>
+            <Card padding="0">
+              <Box padding="400">
+                <Text as="h2" variant="headingSm">
+                  Points history
+                </Text>
+              </Box>
+              {ledger.entries.length ? (
+                <DataTable
+                  columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "text"]}
+                  headings={["Date", "Activity", "Points", "Pending", "Balance", "By"]}
+                  rows={ledger.entries.map((entry) => [
+                    formatDateTime(entry.occurredAt),
+                    <BlockStack gap="050" key={entry.id}>
+                      <Text as="span" fontWeight="semibold">
+                        {entry.label}
+                      </Text>
+                      <Text as="span" tone="subdued">
+                        {entry.description}
+                        {entry.shortfall > 0 ? ` (${entry.shortfall} could not be taken back)` : ""}
+                      </Text>
+                      {entry.orderId ? (
+                        <RemixLink to={`/app/orders/${entry.orderId}`}>
+                          Explain this order
+                        </RemixLink>
+                      ) : null}
+                    </BlockStack>,
+                    formatSigned(entry.points),
+                    entry.pendingPoints ? formatSigned(entry.pendingPoints) : "",
+                    formatNumber(entry.balanceAfter),
+                    entry.createdBy ?? "Automatic",
+                  ])}
+                />
+              ) : (
+                <Box padding="400">
+                  <Text as="p" tone="subdued">
+                    No points activity yet.
+                  </Text>
+                </Box>
+              )}
+              {ledger.page > 1 || ledger.hasNext ? (
+                <Box padding="400">
+                  <InlineStack align="center">
+                    <Pagination
+                      hasPrevious={ledger.page > 1}
+                      hasNext={ledger.hasNext}
+                      label={`Page ${ledger.page}`}
+                      onPrevious={() => {
+                        const next = new URLSearchParams(params);
+                        next.set("ledgerPage", String(ledger.page - 1));
+                        setParams(next);
+                      }}
+                      onNext={() => {
+                        const next = new URLSearchParams(params);
+                        next.set("ledgerPage", String(ledger.page + 1));
+                        setParams(next);
+                      }}
+                    />
+                  </InlineStack>
+                </Box>
+              ) : null}
+            </Card>
+            <Card padding="0">
+              <Box padding="400">
+                <Text as="h2" variant="headingSm">
+                  Orders
+                </Text>
+              </Box>
+              {data.orders.length ? (
+                <DataTable
+                  columnContentTypes={["text", "text", "text", "numeric", "text"]}
+                  headings={["Order", "Paid", "Outcome", "Points kept", ""]}
+                  rows={data.orders.map((order) => [
+                    order.name,
+                    formatDate(order.paidAt),
+                    order.outcome,
+                    formatNumber(order.net),
+                    <RemixLink key={order.orderId} to={`/app/orders/${order.orderId}`}>
+                      Explain {order.name}
+                    </RemixLink>,
+                  ])}
+                />
+              ) : (
+                <Box padding="400">
+                  <Text as="p" tone="subdued">
+                    No orders recorded for this member.
+                  </Text>
+                </Box>
+              )}
+            </Card>
+            <Card padding="0">
+              <Box padding="400">
+                <Text as="h2" variant="headingSm">
+                  Rewards and codes
+                </Text>
+              </Box>
+              {data.redemptions.length ? (
+                <DataTable
+                  columnContentTypes={["text", "text", "text", "numeric", "text", "text"]}
+                  headings={["Reward", "Code", "Status", "Points", "Redeemed", "Valid until"]}
+                  rows={data.redemptions.map((r) => [
+                    r.reward,
+                    r.code,
+                    <Badge key={r.id} tone={REDEMPTION_STATUS[r.status]?.tone}>
+                      {REDEMPTION_STATUS[r.status]?.label ?? r.status}
+                    </Badge>,
+                    formatNumber(r.pointsSpent),
+                    formatDate(r.createdAt),
+                    formatDate(r.endsAt),
+                  ])}
+                />
+              ) : (
+                <Box padding="400">
+                  <Text as="p" tone="subdued">
+                    No rewards redeemed yet.
+                  </Text>
+                </Box>
+              )}
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <BlockStack gap="400">
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingSm">
+                  Tier
+                </Text>
+                <Text as="p">
+                  {tier.name ? `${tier.name} member` : "No tier yet"} ·{" "}
+                  {tier.basis === "AMOUNT_SPENT" ? "spent" : "points earned"} in the period:{" "}
+                  {tier.metric}
+                </Text>
+                {tier.next ? (
+                  <BlockStack gap="100">
+                    <ProgressBar progress={tier.next.progress} ariaLabelledBy="next-tier-label" />
+                    <Text as="p" id="next-tier-label" tone="subdued">
+                      {tier.next.remaining} more to reach {tier.next.name}
+                    </Text>
+                  </BlockStack>
+                ) : null}
+                {member.grantedTier ? (
+                  <Banner tone="info">
+                    <p>
+                      Holds at least {member.grantedTier.name}
+                      {member.grantedTier.until
+                        ? ` until ${formatDate(member.grantedTier.until)}`
+                        : ""}{" "}
+                      (imported).
+                    </p>
+                  </Banner>
+                ) : null}
+                {data.tierChanges.length ? (
+                  <List type="bullet">
+                    {data.tierChanges.map((change) => (
+                      <List.Item key={change.id}>
+                        {formatDate(change.at)}: {change.from ?? "no tier"} →{" "}
+                        {change.to ?? "no tier"} ({change.reason})
+                      </List.Item>
+                    ))}
+                  </List>
+                ) : null}
+              </BlockStack>
+            </Card>
+            <AdjustPointsCard
+              balance={member.balance}
+              pointsName={pointsName}
+              allowNegative={data.allowNegativeBalance}
+            />
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingSm">
+                  In Shopify
+                </Text>
+                <Link url={shopifyCustomerUrl}>Open the customer in Shopify admin</Link>
+              </BlockStack>
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

@@ -1,0 +1,189 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
+import type { IndexFiltersProps } from "@shopify/polaris";
+import {
+  Badge,
+  Card,
+  ChoiceList,
+  IndexFilters,
+  IndexTable,
+  Link,
+  Page,
+  Text,
+  useSetIndexFiltersMode,
+} from "@shopify/polaris";
+import { useEffect, useRef, useState } from "react";
+import { listMembers } from "../admin/members.server";
+import { formatDate, formatNumber } from "../components/format";
+import { MEMBERS_PAGE_SIZE, MEMBERS_SORTS, parseMembersQuery } from "../domain/members-query";
+import { authenticate } from "../shopify.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  return listMembers(session.shop, parseMembersQuery(new URL(request.url).searchParams));
+};
+
+export const meta: MetaFunction = () => [{ title: "Members · Loyalty" }];
+
+export default function MembersPage() {
+  const data = useLoaderData<typeof loader>();
+  const [params, setParams] = useSearchParams();
+  const navigation = useNavigation();
+  const navigate = useNavigate();
+  const { mode, setMode } = useSetIndexFiltersMode();
+  const [query, setQuery] = useState(data.query.q);
+  const debounce = useRef<ReturnType<typeof setTimeout>>();
+
+  const update = (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams(params);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null || value === "") next.delete(key);
+      else next.set(key, value);
+    }
+    if (!("page" in changes)) next.delete("page");
+    setParams(next, { preventScrollReset: true });
+  };
+
+  // Search as the merchant types, without a request per keystroke.
+  useEffect(() => () => clearTimeout(debounce.current), []);
+  const onQueryChange = (value: string) => {
+    setQuery(value);
+    clearTimeout(debounce.current);
+    debounce.current = setTimeout(() => update({ q: value.trim() }), 300);
+  };
+
+  const tierChoices = [
+    ...data.tiers.map((tier) => ({ label: tier.name, value: tier.id })),
+    { label: "No tier", value: "none" },
+  ];
+  const tierLabel = tierChoices.find((c) => c.value === data.query.tier)?.label;
+  const filters: IndexFiltersProps["filters"] = [
+    {
+      key: "tier",
+      label: "Tier",
+      shortcut: true,
+      filter: (
+        <ChoiceList
+          title="Tier"
+          titleHidden
+          choices={tierChoices}
+          selected={data.query.tier ? [data.query.tier] : []}
+          onChange={(selected) => update({ tier: selected[0] ?? null })}
+        />
+      ),
+    },
+  ];
+  const appliedFilters: IndexFiltersProps["appliedFilters"] = data.query.tier
+    ? [
+        {
+          key: "tier",
+          label: `Tier: ${tierLabel ?? "unknown"}`,
+          onRemove: () => update({ tier: null }),
+        },
+      ]
+    : [];
+  const first = (data.query.page - 1) * MEMBERS_PAGE_SIZE + 1;
+  const last = first + data.members.length - 1;
+  const pointsName = data.pointsName.other;
+
+  return (
+    <Page
+      title="Members"
+      subtitle={`${formatNumber(data.total)} ${data.total === 1 ? "member" : "members"}${data.query.q || data.query.tier ? " match" : ""}`}
+      primaryAction={{ content: "Import balances", url: "/app/import" }}
+      secondaryActions={[{ content: "Explain an order", url: "/app/orders" }]}
+    >
+      <Card padding="0">
+        <IndexFilters
+          queryValue={query}
+          queryPlaceholder="Search by email, name or customer ID"
+          onQueryChange={onQueryChange}
+          onQueryClear={() => onQueryChange("")}
+          sortOptions={MEMBERS_SORTS.map((s) => ({
+            label: s.label,
+            value: s.value,
+            directionLabel: s.label,
+          }))}
+          sortSelected={[data.query.sort]}
+          onSort={(selected) => update({ sort: selected[0] ?? null })}
+          tabs={[{ id: "all", content: "All members", isLocked: true }]}
+          selected={0}
+          onSelect={() => {}}
+          canCreateNewView={false}
+          filters={filters}
+          appliedFilters={appliedFilters}
+          onClearAll={() => {
+            setQuery("");
+            update({ q: null, tier: null });
+          }}
+          mode={mode}
+          setMode={setMode}
+          loading={navigation.state === "loading"}
+        />
+        <IndexTable
+          resourceName={{ singular: "member", plural: "members" }}
+          itemCount={data.members.length}
+          selectable={false}
+          emptyState={
+            <Text as="p" alignment="center" tone="subdued">
+              {data.query.q || data.query.tier
+                ? "No members match. Try another search or filter."
+                : "No members yet. Customers become members when they sign up or place an order."}
+            </Text>
+          }
+          headings={[
+            { title: "Member" },
+            { title: "Email" },
+            { title: "Tier" },
+            { title: `Balance (${pointsName})`, alignment: "end" },
+            { title: "Pending", alignment: "end" },
+            { title: "Joined" },
+          ]}
+          pagination={{
+            hasPrevious: data.hasPrevious,
+            hasNext: data.hasNext,
+            onPrevious: () => update({ page: String(data.query.page - 1) }),
+            onNext: () => update({ page: String(data.query.page + 1) }),
+            label: data.members.length ? `${first}–${last} of ${data.total}` : undefined,
+          }}
+        >
+          {data.members.map((member, index) => (
+            <IndexTable.Row
+              id={member.id}
+              key={member.id}
+              position={index}
+              onClick={() => navigate(`/app/members/${member.id}`)}
+            >
+              <IndexTable.Cell>
+                <Link url={`/app/members/${member.id}`} removeUnderline>
+                  {member.name}
+                </Link>
+              </IndexTable.Cell>
+              <IndexTable.Cell>{member.email ?? "—"}</IndexTable.Cell>
+              <IndexTable.Cell>
+                {member.tier ? (
+                  <Badge>{member.tier}</Badge>
+                ) : (
+                  <Text as="span" tone="subdued">
+                    No tier
+                  </Text>
+                )}
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <Text as="span" alignment="end" numeric>
+                  {formatNumber(member.balance)}
+                </Text>
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <Text as="span" alignment="end" numeric>
+                  {formatNumber(member.pendingPoints)}
+                </Text>
+              </IndexTable.Cell>
+              <IndexTable.Cell>{formatDate(member.joinedAt)}</IndexTable.Cell>
+            </IndexTable.Row>
+          ))}
+        </IndexTable>
+      </Card>
+    </Page>
+  );
+}

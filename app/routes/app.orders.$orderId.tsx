@@ -1,0 +1,86 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Card, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { orderExplanation } from "../admin/orders.server";
+import { formatDateTime, formatSigned } from "../components/format";
+import type { LineTone } from "../domain/explain";
+import { authenticate } from "../shopify.server";
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  return orderExplanation(session.shop, params.orderId ?? "");
+};
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Order ${data?.order.name ?? ""} · Loyalty` },
+];
+
+const BADGE: Record<
+  LineTone,
+  { tone: "success" | "info" | "warning" | "critical"; label: string }
+> = {
+  success: { tone: "success", label: "Earned" },
+  info: { tone: "info", label: "Info" },
+  warning: { tone: "warning", label: "Note" },
+  critical: { tone: "critical", label: "Taken back" },
+};
+
+export default function ExplainOrderPage() {
+  const { order, member, explanation } = useLoaderData<typeof loader>();
+
+  return (
+    <Page
+      title={`Order ${order.name}`}
+      subtitle={order.paidAt ? `Paid ${formatDateTime(order.paidAt)}` : "Not paid yet"}
+      backAction={{ content: "Explain an order", url: "/app/orders" }}
+      secondaryActions={[
+        ...(member ? [{ content: `View ${member.name}`, url: `/app/members/${member.id}` }] : []),
+        {
+          content: "Open order in Shopify",
+          url: `shopify://admin/orders/${order.orderId}`,
+        },
+      ]}
+    >
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <Banner tone={explanation.tone} title={explanation.headline}>
+              <p>
+                {member ? `Member: ${member.name}. ` : "No member is linked to this order. "}
+                Points this order holds now: {explanation.net}.
+              </p>
+            </Banner>
+            <Card>
+              <BlockStack gap="400">
+                <Text as="h2" variant="headingSm">
+                  What happened
+                </Text>
+                {explanation.lines.map((line, index) => (
+                  <BlockStack gap="100" key={index}>
+                    <InlineStack gap="200" blockAlign="center">
+                      <Badge tone={BADGE[line.tone].tone}>{BADGE[line.tone].label}</Badge>
+                      <Text as="h3" variant="headingSm">
+                        {line.title}
+                      </Text>
+                      {line.points !== undefined && line.points !== 0 ? (
+                        <Text as="span" numeric>
+                          {formatSigned(line.points)}
+                        </Text>
+                      ) : null}
+                    </InlineStack>
+                    <Text as="p">{line.detail}</Text>
+                    {line.at ? (
+                      <Text as="p" tone="subdued">
+                        {formatDateTime(line.at)}
+                      </Text>
+                    ) : null}
+                  </BlockStack>
+                ))}
+              </BlockStack>
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

@@ -1,0 +1,377 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useFetcher, useLoaderData } from "@remix-run/react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Card,
+  Checkbox,
+  ChoiceList,
+  FormLayout,
+  InlineStack,
+  Layout,
+  Modal,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { useEffect, useState } from "react";
+import {
+  loadProgram,
+  publishStorefrontProgram,
+  saveProgram,
+  settingsOf,
+} from "../admin/program.server";
+import { AdminSaveBar } from "../components/AdminSaveBar";
+import { toFormData, useFormState } from "../components/form-state";
+import { useToast } from "../components/toast";
+import type { FieldErrors } from "../domain/forms";
+import { formValues } from "../domain/forms";
+import { parseProgramSettings, ROUNDING_OPTIONS } from "../domain/program-settings";
+import { authenticate } from "../shopify.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const program = await loadProgram(session.shop);
+  return {
+    settings: settingsOf(program),
+    currency: program.currency,
+    storefrontSyncError: program.storefrontSyncError,
+    storefrontSyncedAt: program.storefrontSyncedAt?.toISOString() ?? null,
+  };
+};
+
+export const meta: MetaFunction = () => [{ title: "Program settings · Loyalty" }];
+
+type ActionResult =
+  | { ok: true; intent: "save" | "publish"; warning: string | null }
+  | { ok: false; errors: FieldErrors; confirmExpiry?: { members: number; points: number } };
+
+export const action = async ({ request }: ActionFunctionArgs): Promise<ActionResult> => {
+  const { session, admin } = await authenticate.admin(request);
+  const input = formValues(await request.formData());
+  const program = await loadProgram(session.shop);
+
+  if (input.intent === "publish") {
+    const warning = await publishStorefrontProgram(admin, program);
+    return { ok: true, intent: "publish", warning };
+  }
+
+  const parsed = parseProgramSettings(input, program.currency);
+  if (!parsed.ok) return { ok: false, errors: parsed.errors };
+  const confirmed = /^\d+$/.test(input.confirmExpiring ?? "")
+    ? Number(input.confirmExpiring)
+    : null;
+  const result = await saveProgram({
+    shop: session.shop,
+    admin,
+    settings: parsed.data,
+    confirmedExpiring: confirmed,
+  });
+  if (!result.ok) return result;
+  return { ok: true, intent: "save", warning: result.publishError };
+};
+
+interface FormValues extends Record<string, unknown> {
+  enabled: boolean;
+  earnPoints: string;
+  earnPerAmount: string;
+  rounding: string;
+  awardTestOrders: boolean;
+  signupBonus: string;
+  pendingDays: string;
+  expiryPolicy: "NEVER" | "INACTIVITY";
+  expiryMonths: string;
+  pointsNameOne: string;
+  pointsNameOther: string;
+  allowNegativeBalance: boolean;
+  returnPointsOnExpiredCodes: boolean;
+  redemptionsPerHour: string;
+}
+
+export default function ProgramSettingsPage() {
+  const { settings, currency, storefrontSyncError } = useLoaderData<typeof loader>();
+  const fetcher = useFetcher<typeof action>();
+  const toast = useToast();
+  const form = useFormState<FormValues>({
+    enabled: settings.enabled,
+    earnPoints: String(settings.earnPoints),
+    earnPerAmount: settings.earnPerAmount,
+    rounding: settings.rounding,
+    awardTestOrders: settings.awardTestOrders,
+    signupBonus: String(settings.signupBonus),
+    pendingDays: String(settings.pendingDays),
+    expiryPolicy: settings.expiryMonths ? "INACTIVITY" : "NEVER",
+    expiryMonths: settings.expiryMonths ? String(settings.expiryMonths) : "12",
+    pointsNameOne: settings.pointsNameOne,
+    pointsNameOther: settings.pointsNameOther,
+    allowNegativeBalance: settings.allowNegativeBalance,
+    returnPointsOnExpiredCodes: settings.returnPointsOnExpiredCodes,
+    redemptionsPerHour: String(settings.redemptionsPerHour),
+  });
+  const { values, set } = form;
+  const saving = fetcher.state !== "idle" && fetcher.formData?.get("intent") !== "publish";
+  const result = fetcher.data;
+  const errors: FieldErrors = result && !result.ok ? result.errors : {};
+  const [confirm, setConfirm] = useState<{ members: number; points: number } | null>(null);
+
+  useEffect(() => {
+    if (fetcher.state !== "idle" || !result) return;
+    if (result.ok) {
+      toast(result.intent === "publish" ? "Storefront updated" : "Program saved");
+    } else if (result.confirmExpiry) {
+      setConfirm(result.confirmExpiry);
+    }
+  }, [fetcher.state, result, toast]);
+
+  const save = (extra: Record<string, string> = {}) =>
+    fetcher.submit(toFormData(values, { intent: "save", ...extra }), { method: "post" });
+  // The loader revalidates after every save, so the stored outcome of the last publish is current.
+  const syncProblem = storefrontSyncError;
+
+  return (
+    <Page
+      title="Program settings"
+      backAction={{ content: "Dashboard", url: "/app" }}
+      primaryAction={{
+        content: "Save program settings",
+        onAction: () => save(),
+        disabled: !form.dirty,
+        loading: saving,
+      }}
+    >
+      <AdminSaveBar
+        id="program-save-bar"
+        open={form.dirty}
+        saving={saving}
+        onSave={() => save()}
+        onDiscard={form.reset}
+      />
+      <Layout>
+        {syncProblem ? (
+          <Layout.Section>
+            <Banner
+              tone="warning"
+              title="Your settings are saved, but the storefront still shows the old ones"
+              action={{
+                content: "Update storefront",
+                loading: fetcher.state !== "idle" && fetcher.formData?.get("intent") === "publish",
+                onAction: () => fetcher.submit({ intent: "publish" }, { method: "post" }),
+              }}
+            >
+              <p>Shopify did not accept the update: {syncProblem}</p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
+        {result && !result.ok && !result.confirmExpiry ? (
+          <Layout.Section>
+            <Banner tone="critical" title="Nothing was saved">
+              <p>Fix the highlighted fields and save again.</p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
+        <Layout.AnnotatedSection
+          id="status"
+          title="Program status"
+          description="When the program is off, orders earn nothing (they are recorded as skipped) and the storefront widget is hidden. Balances are kept."
+        >
+          <Card>
+            <BlockStack gap="300">
+              <InlineStack gap="200" blockAlign="center">
+                <Text as="h2" variant="headingSm">
+                  Status
+                </Text>
+                <Badge tone={settings.enabled ? "success" : undefined}>
+                  {settings.enabled ? "On" : "Off"}
+                </Badge>
+              </InlineStack>
+              <Checkbox
+                label="Program is on"
+                checked={values.enabled}
+                onChange={set("enabled")}
+                error={errors.enabled}
+              />
+            </BlockStack>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
+          id="earning"
+          title="Earning"
+          description="Points are earned on the order subtotal after discounts, without shipping and without tax. Changes apply to orders paid from now on; points already earned never change."
+        >
+          <Card>
+            <FormLayout>
+              <FormLayout.Group>
+                <TextField
+                  label="Points earned"
+                  type="number"
+                  min={1}
+                  autoComplete="off"
+                  value={values.earnPoints}
+                  onChange={set("earnPoints")}
+                  error={errors.earnPoints}
+                />
+                <TextField
+                  label={`For every (${currency})`}
+                  autoComplete="off"
+                  inputMode="decimal"
+                  value={values.earnPerAmount}
+                  onChange={set("earnPerAmount")}
+                  error={errors.earnPerAmount}
+                  suffix={currency}
+                />
+              </FormLayout.Group>
+              <Select
+                label="Rounding"
+                options={ROUNDING_OPTIONS}
+                value={values.rounding}
+                onChange={set("rounding")}
+                error={errors.rounding}
+                helpText="Applied once per order, after any tier multiplier."
+              />
+              <Checkbox
+                label="Award points on test orders"
+                helpText="Leave off in production; test orders are recorded as skipped."
+                checked={values.awardTestOrders}
+                onChange={set("awardTestOrders")}
+              />
+              <TextField
+                label="Pending period (days)"
+                type="number"
+                min={0}
+                autoComplete="off"
+                value={values.pendingDays}
+                onChange={set("pendingDays")}
+                error={errors.pendingDays}
+                helpText="Points become spendable this many days after payment, so returns can be taken into account. 0 = immediately."
+              />
+              <TextField
+                label="Signup bonus (points)"
+                type="number"
+                min={0}
+                autoComplete="off"
+                value={values.signupBonus}
+                onChange={set("signupBonus")}
+                error={errors.signupBonus}
+                helpText="Given once when a customer account is created. 0 = no bonus."
+              />
+            </FormLayout>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
+          id="expiry"
+          title="Expiry"
+          description="Expiring balances after a period without activity keeps the liability in check. Activity is earning, redeeming, a manual adjustment or an import."
+        >
+          <Card>
+            <FormLayout>
+              <ChoiceList
+                title="When points expire"
+                choices={[
+                  { label: "Never", value: "NEVER" },
+                  { label: "After a period without activity", value: "INACTIVITY" },
+                ]}
+                selected={[values.expiryPolicy]}
+                onChange={(selected) =>
+                  set("expiryPolicy")((selected[0] as FormValues["expiryPolicy"]) ?? "NEVER")
+                }
+              />
+              {values.expiryPolicy === "INACTIVITY" ? (
+                <TextField
+                  label="Months without activity"
+                  type="number"
+                  min={1}
+                  max={120}
+                  autoComplete="off"
+                  value={values.expiryMonths}
+                  onChange={set("expiryMonths")}
+                  error={errors.expiryMonths}
+                />
+              ) : null}
+              <Checkbox
+                label="Return points when a reward code expires unused"
+                checked={values.returnPointsOnExpiredCodes}
+                onChange={set("returnPointsOnExpiredCodes")}
+              />
+            </FormLayout>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
+          id="naming"
+          title="Points name"
+          description="What shoppers see in the storefront widget, e.g. “stars”."
+        >
+          <Card>
+            <FormLayout>
+              <FormLayout.Group>
+                <TextField
+                  label="Singular"
+                  autoComplete="off"
+                  value={values.pointsNameOne}
+                  onChange={set("pointsNameOne")}
+                  error={errors.pointsNameOne}
+                />
+                <TextField
+                  label="Plural"
+                  autoComplete="off"
+                  value={values.pointsNameOther}
+                  onChange={set("pointsNameOther")}
+                  error={errors.pointsNameOther}
+                />
+              </FormLayout.Group>
+            </FormLayout>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
+          id="safeguards"
+          title="Safeguards"
+          description="Limits that protect the program from mistakes and abuse."
+        >
+          <Card>
+            <FormLayout>
+              <TextField
+                label="Redemptions per member per hour"
+                type="number"
+                min={1}
+                max={100}
+                autoComplete="off"
+                value={values.redemptionsPerHour}
+                onChange={set("redemptionsPerHour")}
+                error={errors.redemptionsPerHour}
+              />
+              <Checkbox
+                label="Allow negative balances"
+                helpText="When off, refunds and adjustments never take a balance below zero; the difference is recorded as a shortfall."
+                checked={values.allowNegativeBalance}
+                onChange={set("allowNegativeBalance")}
+              />
+            </FormLayout>
+          </Card>
+        </Layout.AnnotatedSection>
+      </Layout>
+      <Modal
+        open={confirm !== null}
+        onClose={() => setConfirm(null)}
+        title="Expire inactive balances?"
+        primaryAction={{
+          content: "Save and expire balances",
+          destructive: true,
+          onAction: () => {
+            if (confirm) save({ confirmExpiring: String(confirm.members) });
+            setConfirm(null);
+          },
+        }}
+        secondaryActions={[{ content: "Cancel", onAction: () => setConfirm(null) }]}
+      >
+        <Modal.Section>
+          <Text as="p">
+            {confirm?.members} members have had no activity for longer than {values.expiryMonths}{" "}
+            months. With this policy their {confirm?.points} points expire at the next scheduled
+            run. This cannot be undone automatically.
+          </Text>
+        </Modal.Section>
+      </Modal>
+    </Page>
+  );
+}

@@ -1,0 +1,331 @@
+/**
+ * The sandbox's control API under /sandbox/api/*: what the console's buttons, the CLI
+ * (`npm run demo -- webhook …`) and the end-to-end tests use to act as Shopify — create customers,
+ * place, pay, refund and cancel orders, send compliance webhooks, hold and release deliveries,
+ * switch throttling on. JSON in, JSON out; an HTML form post gets a redirect back instead.
+ */
+import type { AdminApi } from "./shopify";
+import { cookies, formFields, jsonResponse, redirect } from "./http";
+import { ShopError, type CartLine, type Shop } from "./shop";
+import type { Delivery, DuplicateMode, SendOptions, WebhookSender } from "./webhooks";
+
+export const FLASH_COOKIE = "sandbox_admin_flash";
+
+export interface ApiContext {
+  api: AdminApi;
+  shop: Shop;
+  webhooks: WebhookSender;
+  sessionToken: () => string;
+}
+
+type Fields = Record<string, string>;
+
+function truthy(value: string | undefined): boolean {
+  return value === "on" || value === "true" || value === "1" || value === "yes";
+}
+
+function sendOptions(fields: Fields): SendOptions {
+  const duplicate = fields.duplicate as DuplicateMode | "" | undefined;
+  return {
+    ...(fields.hold === undefined ? {} : { hold: truthy(fields.hold) }),
+    ...(duplicate === "retry" || duplicate === "redeliver" ? { duplicate } : {}),
+  };
+}
+
+function lines(fields: Fields): CartLine[] | undefined {
+  if (fields.lines) {
+    const parsed = JSON.parse(fields.lines) as Array<{
+      variantId: number | string;
+      quantity?: number | string;
+    }>;
+    return parsed.map((l) => ({
+      variantId: Number(l.variantId),
+      quantity: Number(l.quantity ?? 1),
+    }));
+  }
+  if (fields.variantId)
+    return [{ variantId: Number(fields.variantId), quantity: Number(fields.quantity ?? 1) || 1 }];
+  return undefined;
+}
+
+export function deliverySummary(d: Delivery) {
+  const last = d.attempts.at(-1);
+  return {
+    id: d.id,
+    eventId: d.eventId,
+    topic: d.topic,
+    uri: d.uri,
+    state: d.state,
+    status: last?.status ?? null,
+    error: last?.error ?? null,
+    note: d.note,
+  };
+}
+
+export function stateSummary(ctx: ApiContext) {
+  const { api, shop, webhooks } = ctx;
+  return {
+    shop: api.state.shop,
+    customers: shop.customers().map((c) => ({
+      id: c.id.split("/").pop(),
+      gid: c.id,
+      email: c.email,
+      firstName: c.firstName,
+      lastName: c.lastName,
+      numberOfOrders: c.numberOfOrders,
+      amountSpent: c.amountSpent,
+      tags: c.tags,
+    })),
+    orders: shop.orders.map((o) => ({
+      id: o.id,
+      name: o.name,
+      customerId: o.customerId,
+      financialStatus: o.financialStatus,
+      cancelledAt: o.cancelledAt,
+      discountCodes: o.discount ? [o.discount.code] : [],
+      subtotal: shop.orderPayload(o).subtotal_price,
+      lines: o.lines.map((l) => ({
+        id: l.id,
+        title: l.title,
+        quantity: l.quantity,
+        remaining: shop.remaining(o, l),
+      })),
+    })),
+    discounts: [...api.state.discounts.values()].map((d) => ({
+      id: d.id,
+      code: d.code,
+      title: d.title,
+      kind: d.kind,
+      value: d.value,
+      eligibility: d.eligibility,
+      usageLimit: d.usageLimit,
+      usageCount: d.asyncUsageCount,
+      minimumSubtotal: d.minimumSubtotal,
+      startsAt: d.startsAt,
+      endsAt: d.endsAt,
+      redemptions: d.redemptions,
+    })),
+    metafields: [...api.state.metafields.values()],
+    webhooks: {
+      hold: webhooks.holdAll,
+      duplicate: webhooks.duplicateAll,
+      held: webhooks.held.length,
+      deliveries: webhooks.log.map(deliverySummary),
+    },
+    throttle: api.state.throttle,
+  };
+}
+
+/** Handles /sandbox/api/*; null for other paths. */
+export async function handleApi(request: Request, ctx: ApiContext): Promise<Response | null> {
+  const url = new URL(request.url);
+  if (!url.pathname.startsWith("/sandbox/api/")) return null;
+  const route = url.pathname.slice("/sandbox/api".length);
+  const wantsHtml =
+    request.method === "POST" &&
+    (request.headers.get("content-type") ?? "").includes("application/x-www-form-urlencoded");
+
+  if (request.method === "GET" && route === "/state") return jsonResponse(stateSummary(ctx));
+  if (request.method !== "POST") return jsonResponse({ error: "Not found" }, { status: 404 });
+
+  let fields: Fields = {};
+  try {
+    fields = await formFields(request);
+    const result = await act(route, fields, ctx);
+    if (!result) return jsonResponse({ error: `No sandbox action ${route}` }, { status: 404 });
+    if (wantsHtml) return back(request, fields, `ok:${result.message}`);
+    return jsonResponse({ ok: true, ...result.body, message: result.message });
+  } catch (error) {
+    const status = error instanceof ShopError ? error.status : 400;
+    const message = error instanceof Error ? error.message : String(error);
+    if (!(error instanceof ShopError)) console.error(`[sandbox] ${route} failed`, error);
+    if (wantsHtml) return back(request, fields, `error:${message}`);
+    return jsonResponse({ ok: false, error: message }, { status });
+  }
+}
+
+function back(request: Request, fields: Fields, flash: string): Response {
+  const referer = request.headers.get("referer");
+  const target = fields.return_to?.startsWith("/")
+    ? fields.return_to
+    : referer && new URL(referer).host === new URL(request.url).host
+      ? referer
+      : "/admin/webhooks";
+  return redirect(target, {
+    headers: { "set-cookie": `${FLASH_COOKIE}=${encodeURIComponent(flash)}; Path=/; SameSite=Lax` },
+  });
+}
+
+export function takeFlash(request: Request): {
+  flash: { ok: boolean; message: string } | null;
+  clear: string | null;
+} {
+  const value = cookies(request)[FLASH_COOKIE];
+  if (!value) return { flash: null, clear: null };
+  return {
+    flash: { ok: value.startsWith("ok:"), message: value.replace(/^(ok|error):/, "") },
+    clear: `${FLASH_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax`,
+  };
+}
+
+function sent(deliveries: Delivery[]): string {
+  if (!deliveries.length) return "no webhook sent (the app does not subscribe to that topic)";
+  return deliveries
+    .map((d) => {
+      const last = d.attempts.at(-1);
+      return `${d.topic} ${d.state === "held" ? "held" : `→ ${last?.status ?? last?.error ?? "?"}`}`;
+    })
+    .join(", ");
+}
+
+async function act(
+  route: string,
+  fields: Fields,
+  ctx: ApiContext,
+): Promise<{ message: string; body: Record<string, unknown> } | null> {
+  const { shop, webhooks, api } = ctx;
+  const options = sendOptions(fields);
+  let match: RegExpExecArray | null;
+
+  if (route === "/session-token")
+    return { message: "session token", body: { token: ctx.sessionToken() } };
+
+  if (route === "/customers") {
+    const { customer, deliveries } = await shop.createCustomer(
+      { firstName: fields.firstName, lastName: fields.lastName, email: fields.email },
+      options,
+    );
+    return {
+      message: `Customer ${customer.email ?? customer.id} created; ${sent(deliveries)}`,
+      body: {
+        customer: { id: customer.id.split("/").pop(), gid: customer.id },
+        deliveries: deliveries.map(deliverySummary),
+      },
+    };
+  }
+
+  if ((match = /^\/customers\/(\d+)\/(redact|data-request)$/.exec(route))) {
+    const deliveries =
+      match[2] === "redact"
+        ? await shop.customerRedact(match[1]!, options)
+        : await shop.customerDataRequest(match[1]!, options);
+    return { message: sent(deliveries), body: { deliveries: deliveries.map(deliverySummary) } };
+  }
+
+  if (route === "/orders" || route === "/checkout") {
+    const { order, deliveries } = await shop.placeOrder(
+      {
+        customerId: fields.customerId || null,
+        lines: lines(fields),
+        subtotal: fields.subtotal,
+        code: fields.code || null,
+        test: truthy(fields.test),
+        paid: route === "/checkout" || fields.paid === undefined ? true : truthy(fields.paid),
+      },
+      options,
+    );
+    return {
+      message: `Order ${order.name} created${order.financialStatus === "paid" ? " and paid" : " (payment pending)"}; ${sent(deliveries)}`,
+      body: {
+        order: { id: order.id, name: order.name, discount: order.discount },
+        deliveries: deliveries.map(deliverySummary),
+      },
+    };
+  }
+
+  if ((match = /^\/orders\/([^/]+)\/(pay|cancel|refund)$/.exec(route))) {
+    const ref = decodeURIComponent(match[1]!);
+    let deliveries: Delivery[];
+    if (match[2] === "pay") deliveries = await shop.pay(ref, options);
+    else if (match[2] === "cancel")
+      deliveries = await shop.cancel(
+        ref,
+        { refund: fields.refund === undefined ? true : truthy(fields.refund) },
+        options,
+      );
+    else {
+      const refundLines = fields.lines
+        ? (
+            JSON.parse(fields.lines) as Array<{
+              lineItemId: number | string;
+              quantity: number | string;
+            }>
+          ).map((l) => ({
+            lineItemId: Number(l.lineItemId),
+            quantity: Number(l.quantity),
+          }))
+        : fields.lineItemId
+          ? [{ lineItemId: Number(fields.lineItemId), quantity: Number(fields.quantity ?? 1) }]
+          : undefined;
+      deliveries = (await shop.refund(ref, { lines: refundLines }, options)).deliveries;
+    }
+    const order = shop.order(ref);
+    return {
+      message: `${order.name}: ${match[2]} — ${sent(deliveries)}`,
+      body: {
+        order: { id: order.id, name: order.name, financialStatus: order.financialStatus },
+        deliveries: deliveries.map(deliverySummary),
+      },
+    };
+  }
+
+  if (route === "/shop/redact") {
+    const deliveries = await shop.shopRedact(options);
+    return { message: sent(deliveries), body: { deliveries: deliveries.map(deliverySummary) } };
+  }
+
+  if (route === "/app/uninstall") {
+    const deliveries = await shop.uninstallApp(options);
+    return {
+      message: `App uninstalled (tokens revoked); ${sent(deliveries)}. Open the app from the admin to install it again.`,
+      body: { deliveries: deliveries.map(deliverySummary) },
+    };
+  }
+
+  if (route === "/webhooks/settings") {
+    if (fields.hold !== undefined) webhooks.holdAll = truthy(fields.hold);
+    if (fields.duplicate !== undefined)
+      webhooks.duplicateAll =
+        fields.duplicate === "retry" || fields.duplicate === "redeliver" ? fields.duplicate : null;
+    return {
+      message: `Deliveries ${webhooks.holdAll ? "are held" : "go out at once"}${webhooks.duplicateAll ? `, each sent twice (${webhooks.duplicateAll})` : ""}`,
+      body: { hold: webhooks.holdAll, duplicate: webhooks.duplicateAll },
+    };
+  }
+
+  if (route === "/webhooks/release") {
+    const order =
+      fields.order === "reverse" || fields.order === "shuffle" ? fields.order : "in-order";
+    const released = await webhooks.release(order);
+    return {
+      message: `Released ${released.length} held deliveries (${order}): ${sent(released)}`,
+      body: { deliveries: released.map(deliverySummary) },
+    };
+  }
+
+  if ((match = /^\/webhooks\/([\w-]+)\/redeliver$/.exec(route))) {
+    const delivery = await webhooks.redeliver(match[1]!);
+    if (!delivery) throw new ShopError(`No delivery ${match[1]}`, 404);
+    return {
+      message: `Redelivered: ${sent([delivery])}`,
+      body: { delivery: deliverySummary(delivery) },
+    };
+  }
+
+  if (route === "/throttle") {
+    const throttle = api.state.throttle;
+    throttle.enabled = truthy(fields.enabled);
+    if (fields.restoreRate) throttle.restoreRate = Number(fields.restoreRate);
+    if (fields.maximumAvailable) throttle.maximumAvailable = Number(fields.maximumAvailable);
+    throttle.currentlyAvailable = throttle.maximumAvailable;
+    throttle.updatedAt = api.state.clock();
+    return {
+      message: throttle.enabled
+        ? `Admin API throttling on: ${throttle.maximumAvailable} points, restoring ${throttle.restoreRate}/s`
+        : "Admin API throttling off",
+      body: { throttle },
+    };
+  }
+
+  return null;
+}

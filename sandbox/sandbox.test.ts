@@ -1,0 +1,232 @@
+// The sandbox's Shopify stand-ins checked against what Shopify's own library accepts and against
+// the app's payload schemas, without a browser (test/e2e drives the whole thing in Chromium).
+import { ApiVersion, shopifyApi } from "@shopify/shopify-api";
+import "@shopify/shopify-api/adapters/node";
+import { getHmac } from "@shopify/shopify-api/test-helpers";
+import { afterEach, describe, expect, it } from "vitest";
+import { orderPayload, refundPayload, toPaidOrder, toRefund } from "../app/loyalty/payloads";
+import { forwardAppProxy, proxySignature } from "./app-proxy";
+import { replaceInStream } from "./app-server";
+import { readAppConfig } from "./config";
+import { listen, type RunningServer } from "./http";
+import { Shop } from "./shop";
+import { createAdminApi } from "./shopify";
+import { WebhookSender } from "./webhooks";
+
+const SECRET = "sandbox-test-secret";
+const servers: RunningServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function recorder() {
+  const received: Array<{ url: string; headers: Headers; body: string }> = [];
+  const server = await listen(0, async (request) => {
+    received.push({ url: request.url, headers: request.headers, body: await request.text() });
+    return new Response(null, { status: 200 });
+  });
+  servers.push(server);
+  return { server, received };
+}
+
+const library = () =>
+  shopifyApi({
+    apiKey: "key",
+    apiSecretKey: SECRET,
+    apiVersion: ApiVersion.October26,
+    hostName: "localhost",
+    isEmbeddedApp: true,
+    logger: { level: 0 },
+  });
+
+describe("shopify.app.toml", () => {
+  it("yields the subscriptions and app proxy the sandbox delivers to", () => {
+    const config = readAppConfig();
+    const uri = (topic: string) => config.subscriptions.find((s) => s.topics.includes(topic))?.uri;
+    expect(uri("orders/paid")).toBe("/webhooks/orders/paid");
+    expect(uri("refunds/create")).toBe("/webhooks/refunds/create");
+    expect(uri("customers/redact")).toBe("/webhooks/compliance");
+    expect(config.appProxy).toEqual({ path: "/proxy", prefix: "apps", subpath: "loyalty" });
+    expect(config.scopes).toContain("write_discounts");
+  });
+});
+
+describe("webhook sender", () => {
+  it("signs like Shopify and delivers to the subscribed URI with every header", async () => {
+    const { server, received } = await recorder();
+    const sender = new WebhookSender({
+      appUrl: server.internalUrl,
+      shop: "demo-shop.myshopify.com",
+      secret: SECRET,
+      apiVersion: "2026-10",
+      subscriptions: readAppConfig().subscriptions,
+    });
+    const [delivery] = await sender.send("orders/paid", { id: 1 });
+    expect(delivery?.state).toBe("delivered");
+    const got = received[0]!;
+    expect(new URL(got.url).pathname).toBe("/webhooks/orders/paid");
+    expect(got.headers.get("x-shopify-hmac-sha256")).toBe(getHmac(got.body, SECRET));
+    expect(got.headers.get("x-shopify-topic")).toBe("orders/paid");
+    expect(got.headers.get("x-shopify-shop-domain")).toBe("demo-shop.myshopify.com");
+    expect(got.headers.get("x-shopify-api-version")).toBe("2026-10");
+    expect(got.headers.get("x-shopify-webhook-id")).toBe(delivery!.id);
+    expect(got.headers.get("x-shopify-event-id")).toBe(delivery!.eventId);
+    expect(got.headers.get("x-shopify-triggered-at")).toBeTruthy();
+    // Topics the app does not subscribe to are never sent.
+    expect(await sender.send("products/update", {})).toEqual([]);
+  });
+
+  it("duplicates as a retry or a second delivery, and holds deliveries for reordering", async () => {
+    const { server, received } = await recorder();
+    const sender = new WebhookSender({
+      appUrl: server.internalUrl,
+      shop: "demo-shop.myshopify.com",
+      secret: SECRET,
+      apiVersion: "2026-10",
+      subscriptions: readAppConfig().subscriptions,
+    });
+    const retry = await sender.send("orders/paid", { id: 1 }, { duplicate: "retry" });
+    expect(retry.map((d) => d.id)).toEqual([retry[0]!.id, retry[0]!.id]);
+    const again = await sender.send("orders/paid", { id: 2 }, { duplicate: "redeliver" });
+    expect(again[0]!.id).not.toBe(again[1]!.id);
+    expect(again[0]!.eventId).toBe(again[1]!.eventId);
+
+    received.length = 0;
+    await sender.send("orders/paid", { id: 3 }, { hold: true });
+    await sender.send("refunds/create", { id: 4, order_id: 3 }, { hold: true });
+    expect(received).toEqual([]);
+    await sender.release("reverse");
+    expect(received.map((r) => r.headers.get("x-shopify-topic"))).toEqual([
+      "refunds/create",
+      "orders/paid",
+    ]);
+  });
+});
+
+describe("app proxy forwarding", () => {
+  it("adds shop, customer, prefix and timestamp, and signs so the library accepts it", async () => {
+    const { server, received } = await recorder();
+    const request = new Request(
+      // A shopper trying to pass as customer 666 is overruled by who is actually signed in.
+      "http://localhost/apps/loyalty/member?x=1&logged_in_customer_id=666&signature=forged",
+    );
+    await forwardAppProxy(request, "/member", "42", {
+      appUrl: server.internalUrl,
+      proxyPath: "/proxy",
+      pathPrefix: "/apps/loyalty",
+      shop: "demo-shop.myshopify.com",
+      secret: SECRET,
+    });
+    const url = new URL(received[0]!.url);
+    expect(url.pathname).toBe("/proxy/member");
+    expect(url.searchParams.getAll("logged_in_customer_id")).toEqual(["42"]);
+    expect(url.searchParams.get("path_prefix")).toBe("/apps/loyalty");
+    expect(url.searchParams.get("shop")).toBe("demo-shop.myshopify.com");
+    expect(url.searchParams.get("x")).toBe("1");
+    expect(
+      await library().utils.validateHmac(Object.fromEntries(url.searchParams), {
+        signator: "appProxy",
+      }),
+    ).toBe(true);
+    expect(received[0]!.headers.get("cookie")).toBeNull();
+  });
+
+  it("joins repeated keys with commas before signing, as Shopify does", () => {
+    const params = new URLSearchParams("b=2&a=1&a=3&shop=s");
+    expect(proxySignature(params, SECRET)).toBe(
+      proxySignature(new URLSearchParams("shop=s&a=1&a=3&b=2"), SECRET),
+    );
+  });
+});
+
+describe("App Bridge URL replacement", () => {
+  it("replaces matches split across chunks", async () => {
+    const from = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
+    const text = `<script src="${from}"></script><p>${from}</p>`;
+    const encoder = new TextEncoder();
+    const chunks = [text.slice(0, 30), text.slice(30, 47), text.slice(47)];
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const chunk of chunks) controller.enqueue(encoder.encode(chunk));
+        controller.close();
+      },
+    });
+    const out = await new Response(replaceInStream(stream, from, "/stand-in.js")).text();
+    expect(out).toBe('<script src="/stand-in.js"></script><p>/stand-in.js</p>');
+  });
+});
+
+describe("order payloads", () => {
+  it("are REST-shaped orders the app's schemas accept, with discounts and partial refunds", async () => {
+    const { server } = await recorder();
+    const api = createAdminApi({
+      shop: "demo-shop.myshopify.com",
+      apiKey: "key",
+      apiSecretKey: SECRET,
+    });
+    const webhooks = new WebhookSender({
+      appUrl: server.internalUrl,
+      shop: api.shopDomain,
+      secret: SECRET,
+      apiVersion: "2026-10",
+      subscriptions: readAppConfig().subscriptions,
+    });
+    const shop = new Shop(api, webhooks);
+    const { customer } = await shop.createCustomer({ firstName: "Ada", email: "ada@example.com" });
+    api.state.discounts.clear();
+    const created = await api.graphql<{ discountCodeBasicCreate: { userErrors: unknown[] } }>(
+      `mutation($d: DiscountCodeBasicInput!) { discountCodeBasicCreate(basicCodeDiscount: $d) { userErrors { message } } }`,
+      {
+        variables: {
+          d: {
+            title: "Reward",
+            code: "LOYAL-TEST",
+            startsAt: "2020-01-01T00:00:00Z",
+            context: { customers: { add: [customer.id] } },
+            customerGets: {
+              value: { discountAmount: { amount: "10.00", appliesOnEachItem: false } },
+              items: { all: true },
+            },
+            usageLimit: 1,
+            appliesOncePerCustomer: true,
+          },
+        },
+      },
+    );
+    expect(created.body.data?.discountCodeBasicCreate.userErrors).toEqual([]);
+
+    const mug = 4_400_000_000_000 + 30; // Trail Mug, $18.00
+    const tote = 4_400_000_000_000 + 10; // Canvas Tote, $28.00
+    const { order } = await shop.placeOrder({
+      customerId: customer.id.split("/").pop()!,
+      lines: [
+        { variantId: mug, quantity: 2 },
+        { variantId: tote, quantity: 1 },
+      ],
+      code: "loyal-test",
+    });
+    const paid = toPaidOrder(orderPayload.parse(shop.orderPayload(order)), new Date());
+    expect(paid).toMatchObject({
+      basisMinor: 5400,
+      totalMinor: 5900,
+      discountCodes: ["LOYAL-TEST"],
+    });
+    expect(api.findDiscountByCode("LOYAL-TEST")?.asyncUsageCount).toBe(1);
+    // The code is single-use: checkout refuses it now.
+    expect(shop.checkCode("LOYAL-TEST", customer.id.split("/").pop()!, "20.00")).toEqual({
+      ok: false,
+      reason: "USAGE_LIMIT_REACHED",
+    });
+
+    // One mug back: $18 less its share of the $10 discount ($36 of $64 → $5.62 for two → $2.81).
+    const { refund } = await shop.refund(order.id, {
+      lines: [{ lineItemId: order.lines[0]!.id, quantity: 1 }],
+    });
+    const parsed = toRefund(refundPayload.parse(shop.refundPayload(order, refund)), new Date());
+    expect(parsed).toMatchObject({ orderId: String(order.id), subtotalMinor: 1800 - 281 });
+    expect(shop.orderPayload(order)).toMatchObject({
+      financial_status: "partially_refunded",
+      current_subtotal_price: "38.81",
+    });
+  });
+});

@@ -1,0 +1,119 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import prisma from "../../app/db.server";
+import { loader as dataRequestLoader } from "../../app/routes/app.data-requests.$id";
+import { loader as payloadLoader } from "../../app/routes/app.failed-events.$id";
+import { loader } from "../../app/routes/app.failed-events";
+import { expectStatus, load, OTHER_SHOP, resetAdmin, signIn } from "../support/admin";
+import { deliver } from "../support/engine";
+import { orderPayload } from "../support/payloads";
+import { TEST_SHOP } from "../support/shopify";
+
+type Loaded = Awaited<ReturnType<typeof loader>>;
+
+beforeEach(async () => {
+  await resetAdmin();
+  await resetAdmin(OTHER_SHOP);
+  await signIn();
+});
+
+async function brokenOrder(shop = TEST_SHOP, webhookId = `bad-${Math.random()}`) {
+  const payload: Record<string, unknown> = { ...orderPayload({ customerId: 77 }) };
+  delete payload.total_price_set;
+  expect(await deliver({ topic: "orders/paid", payload, shop, webhookId })).toBe(200);
+  return payload;
+}
+
+describe("failed events page", () => {
+  it("lists this shop's failed webhooks with their error, newest first", async () => {
+    const payload = await brokenOrder(TEST_SHOP, "wh-1");
+    await brokenOrder(OTHER_SHOP, "wh-other");
+
+    const data = await load<Loaded>(loader, "/app/failed-events");
+
+    expect(data.failed.total).toBe(1);
+    expect(data.failed.events).toEqual([
+      expect.objectContaining({
+        topic: "ORDERS_PAID",
+        webhookId: "wh-1",
+        payloadTruncated: false,
+      }),
+    ]);
+    expect(data.failed.events[0]!.error).toContain("total_price_set");
+    expect(JSON.parse(data.failed.events[0]!.payloadPreview).id).toBe(payload.id);
+  });
+
+  it("pages through many failures", async () => {
+    for (let i = 0; i < 27; i++) {
+      await prisma.failedEvent.create({
+        data: { shop: TEST_SHOP, topic: "ORDERS_PAID", payload: "{}", error: `e${i}` },
+      });
+    }
+    const first = await load<Loaded>(loader, "/app/failed-events");
+    const second = await load<Loaded>(loader, "/app/failed-events?page=2");
+    expect([first.failed.events.length, first.failed.hasNext]).toEqual([25, true]);
+    expect([second.failed.events.length, second.failed.hasNext]).toEqual([2, false]);
+  });
+
+  it("downloads a payload as JSON, and 404s for another shop's event", async () => {
+    await brokenOrder(TEST_SHOP, "wh-2");
+    await brokenOrder(OTHER_SHOP, "wh-3");
+    const mine = await prisma.failedEvent.findFirstOrThrow({ where: { shop: TEST_SHOP } });
+    const theirs = await prisma.failedEvent.findFirstOrThrow({ where: { shop: OTHER_SHOP } });
+
+    const response = await load<Response>(payloadLoader, `/app/failed-events/${mine.id}`, {
+      params: { id: mine.id },
+    });
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Disposition")).toBe(
+      `attachment; filename="failed-event-${mine.id}.json"`,
+    );
+    const body = (await response.json()) as { webhookId: string; error: string };
+    expect(body.webhookId).toBe("wh-2");
+    expect(body.error).toContain("total_price_set");
+    expectStatus(
+      await load(payloadLoader, `/app/failed-events/${theirs.id}`, { params: { id: theirs.id } }),
+      404,
+    );
+  });
+});
+
+describe("customer data requests", () => {
+  it("lists data requests and downloads the stored report; another shop's is not found", async () => {
+    await deliver({ topic: "orders/paid", payload: orderPayload({ customerId: 88 }) });
+    expect(
+      await deliver({
+        topic: "customers/data_request",
+        payload: {
+          shop_id: 1,
+          shop_domain: TEST_SHOP,
+          customer: { id: 88, email: "shopper@example.com" },
+          orders_requested: [],
+          data_request: { id: 9999 },
+        },
+      }),
+    ).toBe(200);
+    const theirs = await prisma.dataRequest.create({
+      data: { shop: OTHER_SHOP, customerId: "1", data: "{}" },
+    });
+
+    const data = await load<Loaded>(loader, "/app/failed-events");
+
+    expect(data.dataRequests.requests).toEqual([
+      expect.objectContaining({ customerId: "88", requestId: "9999" }),
+    ]);
+    const id = data.dataRequests.requests[0]!.id;
+    const response = await load<Response>(dataRequestLoader, `/app/data-requests/${id}`, {
+      params: { id },
+    });
+    const report = (await response.json()) as { customerId: string; member: { balance: number } };
+    expect(report.customerId).toBe("88");
+    expect(report.member.balance).toBe(45);
+    expectStatus(
+      await load(dataRequestLoader, `/app/data-requests/${theirs.id}`, {
+        params: { id: theirs.id },
+      }),
+      404,
+    );
+  });
+});

@@ -1,0 +1,375 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import prisma from "../../app/db.server";
+import { action as batchAction, loader as batchLoader } from "../../app/routes/app.import.$id";
+import { action as uploadAction, loader as importLoader } from "../../app/routes/app.import._index";
+import { adminSandbox } from "../support/admin-sandbox";
+import {
+  expectStatus,
+  load,
+  OTHER_SHOP,
+  post,
+  resetAdmin,
+  seedMember,
+  shopRows,
+  signIn,
+} from "../support/admin";
+import { deliver, expectLedgerConsistent } from "../support/engine";
+import { TEST_SHOP } from "../support/shopify";
+
+const sandbox = adminSandbox();
+
+type Report = Awaited<ReturnType<typeof batchLoader>>;
+type Step = {
+  ok: boolean;
+  batch?: Report["batch"];
+  error?: string | null;
+  errors?: Record<string, string>;
+};
+
+function csvForm(text: string, name = "balances.csv") {
+  const form = new FormData();
+  form.set("file", new File([text], name, { type: "text/csv" }));
+  return form;
+}
+
+async function upload(text: string, shop = TEST_SHOP) {
+  const response = await post<Response>(uploadAction, "/app/import", csvForm(text), { shop });
+  expectStatus(response, 302);
+  return response.headers.get("Location")!.split("/").pop()!;
+}
+
+function step(id: string, intent: string, shop = TEST_SHOP) {
+  return post<Step>(batchAction, `/app/import/${id}`, { intent }, { shop, params: { id } });
+}
+
+function report(id: string, query = "") {
+  return load<Report>(batchLoader, `/app/import/${id}${query}`, { params: { id } });
+}
+
+async function balance(customerId: string) {
+  return (
+    await prisma.member.findUniqueOrThrow({
+      where: { shop_customerId: { shop: TEST_SHOP, customerId } },
+    })
+  ).balance;
+}
+
+const FILE = [
+  "Email,Customer ID,Points,Tier",
+  "known@example.com,,100,", // existing member, found locally
+  ",5001,200,gold", // Shopify customer by id, not a member yet; tier by name, any case
+  "new@example.com,,300,", // Shopify customer by email
+  "not-an-email,,10,", // format
+  "x@example.com,,12.5,", // points
+  "y@example.com,,10,Platinum", // unknown tier
+  ",999999,10,", // no such customer
+  "ghost@example.com,,10,", // no such email
+  ",gid://shopify/Customer/5001,50,", // same customer as line 3
+].join("\n");
+
+beforeEach(async () => {
+  await resetAdmin();
+  await resetAdmin(OTHER_SHOP);
+  await signIn();
+  await prisma.tier.create({ data: { shop: TEST_SHOP, name: "Gold", threshold: 10_000 } });
+  await seedMember("4000", 5, { email: "known@example.com" });
+  sandbox.api.addCustomer({
+    id: "gid://shopify/Customer/5001",
+    email: "byid@example.com",
+    firstName: "Ida",
+    lastName: "Byid",
+  });
+  sandbox.api.addCustomer({
+    id: "gid://shopify/Customer/5002",
+    email: "new@example.com",
+    firstName: "Nell",
+    lastName: "New",
+  });
+});
+
+async function dryRun() {
+  const id = await upload(FILE);
+  const result = await step(id, "continue");
+  expect(result.ok).toBe(true);
+  return id;
+}
+
+describe("import dry run", () => {
+  it("checks every row and lists valid and invalid rows with reasons, changing no balance", async () => {
+    const before = await shopRows();
+    const id = await dryRun();
+
+    const data = await report(id);
+    expect(data.batch).toMatchObject({
+      status: "VALIDATED",
+      totalRows: 9,
+      validRows: 3,
+      invalidRows: 6,
+      validPoints: 600,
+    });
+    expect(data.rows.map((r) => [r.line, r.status, r.customerId, r.error])).toEqual([
+      [2, "VALID", "4000", null],
+      [3, "VALID", "5001", null],
+      [4, "VALID", "5002", null],
+      [5, "INVALID", null, "“not-an-email” is not an email address"],
+      [6, "INVALID", null, "Points “12.5” should be a whole number, 0 or more, without separators"],
+      [
+        7,
+        "INVALID",
+        null,
+        "No tier called “Platinum”; create it on the Tiers page or leave the cell empty",
+      ],
+      [8, "INVALID", "999999", "No customer with ID 999999 in your store"],
+      [9, "INVALID", null, "No customer with the email ghost@example.com in your store"],
+      [10, "INVALID", "5001", "Same customer as line 3"],
+    ]);
+    const invalidOnly = await report(id, "?rows=invalid");
+    expect(invalidOnly.rows.map((r) => r.line)).toEqual([5, 6, 7, 8, 9, 10]);
+
+    const after = await shopRows();
+    expect(after.members).toEqual(before.members);
+    expect(after.entries).toEqual(before.entries);
+    expect(after.tierChanges).toEqual(before.tierChanges);
+  });
+
+  it("rejects a file without the needed columns or rows, storing nothing", async () => {
+    const before = await shopRows();
+    for (const [text, message] of [
+      ["name,amount\nAda,5\n", /must name the columns: email or customer_id, points/],
+      ["email,points\n", /header but no rows/],
+      ['email,points\n"unclosed,5\n', /never closed/],
+    ] as const) {
+      const result = await post<Step>(uploadAction, "/app/import", csvForm(text));
+      expect(result.ok).toBe(false);
+      expect(result.errors?.file).toMatch(message);
+    }
+    const missing = await post<Step>(uploadAction, "/app/import", new FormData());
+    expect(missing.errors).toEqual({ file: "Choose a CSV file to upload" });
+    expect(await shopRows()).toEqual(before);
+  });
+
+  it("pauses when Shopify cannot be reached and carries on when asked again", async () => {
+    const id = await upload(FILE);
+    for (let i = 0; i < 3; i++) sandbox.api.state.faults.push({ kind: "http", status: 503 });
+
+    const paused = await step(id, "continue");
+    expect(paused.ok).toBe(true);
+    expect(paused.error).toMatch(/503/);
+    expect(paused.batch?.status).toBe("VALIDATING");
+
+    const resumed = await step(id, "continue");
+    expect(resumed.batch).toMatchObject({ status: "VALIDATED", validRows: 3 });
+  });
+
+  it("warns when the same file was already imported", async () => {
+    const first = await dryRun();
+    await step(first, "apply");
+    const second = await dryRun();
+    expect((await report(second)).alreadyImported?.id).toBe(first);
+  });
+});
+
+describe("applying and undoing an import", () => {
+  it("posts IMPORT entries once, creates members, grants the tier, and re-applying is a no-op", async () => {
+    const id = await dryRun();
+
+    const applied = await step(id, "apply");
+
+    expect(applied.batch).toMatchObject({ status: "APPLIED", appliedRows: 3 });
+    expect(await balance("4000")).toBe(105);
+    expect(await balance("5001")).toBe(200);
+    expect(await balance("5002")).toBe(300);
+    const ida = await prisma.member.findUniqueOrThrow({
+      where: { shop_customerId: { shop: TEST_SHOP, customerId: "5001" } },
+      include: { tier: true },
+    });
+    expect(ida).toMatchObject({
+      email: "byid@example.com",
+      firstName: "Ida",
+      grantedTierSource: `import:${id}`,
+      grantedTierUntil: null,
+    });
+    expect(ida.tier?.name).toBe("Gold");
+    const entries = await prisma.ledgerEntry.findMany({
+      where: { shop: TEST_SHOP, kind: "IMPORT" },
+      orderBy: { id: "asc" },
+    });
+    expect(entries.map((e) => [e.idempotencyKey, e.points, e.createdBy])).toEqual([
+      [`import:${id}:line:2`, 100, "staff:12345"],
+      [`import:${id}:line:3`, 200, "staff:12345"],
+      [`import:${id}:line:4`, 300, "staff:12345"],
+    ]);
+
+    const again = await step(id, "apply");
+    expect(again.batch?.status).toBe("APPLIED");
+    expect(await prisma.ledgerEntry.count({ where: { shop: TEST_SHOP, kind: "IMPORT" } })).toBe(3);
+    await expectLedgerConsistent();
+  });
+
+  it("keeps the imported tier when later events re-evaluate the member", async () => {
+    const id = await dryRun();
+    await step(id, "apply");
+    await deliver({
+      topic: "orders/paid",
+      payload: (await import("../support/payloads")).orderPayload({
+        customerId: 5001,
+        subtotal: "10.00",
+      }),
+    });
+    const member = await prisma.member.findUniqueOrThrow({
+      where: { shop_customerId: { shop: TEST_SHOP, customerId: "5001" } },
+      include: { tier: true },
+    });
+    expect(member.tier?.name).toBe("Gold");
+  });
+
+  it("undoes the whole batch with compensating entries, recording points already spent", async () => {
+    const id = await dryRun();
+    await step(id, "apply");
+    // Member 5002 spends 250 of the 300 imported points before the undo.
+    const spender = await prisma.member.findUniqueOrThrow({
+      where: { shop_customerId: { shop: TEST_SHOP, customerId: "5002" } },
+    });
+    const { postEntry } = await import("../../app/loyalty/ledger.server");
+    await prisma.$transaction(async (tx) =>
+      postEntry(
+        tx,
+        await tx.program.findUniqueOrThrow({ where: { shop: TEST_SHOP } }),
+        spender,
+        {
+          kind: "REDEEM",
+          points: -250,
+          source: "REDEMPTION",
+          idempotencyKey: "spend-before-undo",
+          description: "Spent",
+          occurredAt: new Date(),
+        },
+        new Date(),
+      ),
+    );
+
+    const undone = await step(id, "undo");
+
+    expect(undone.batch).toMatchObject({ status: "UNDONE", undoneRows: 3, undoShortfall: 250 });
+    expect(await balance("4000")).toBe(5);
+    expect(await balance("5001")).toBe(0);
+    expect(await balance("5002")).toBe(0);
+    const ida = await prisma.member.findUniqueOrThrow({
+      where: { shop_customerId: { shop: TEST_SHOP, customerId: "5001" } },
+    });
+    expect([ida.tierId, ida.grantedTierId]).toEqual([null, null]);
+    const undoEntries = await prisma.ledgerEntry.findMany({
+      where: { shop: TEST_SHOP, idempotencyKey: { endsWith: ":undo" } },
+      orderBy: { id: "asc" },
+    });
+    expect(undoEntries.map((e) => [e.points, e.shortfall])).toEqual([
+      [-100, 0],
+      [-200, 0],
+      [-50, 250],
+    ]);
+    expect((await report(id, "?rows=valid")).rows.find((r) => r.line === 4)?.shortfall).toBe(250);
+
+    // Undoing again, or applying an undone batch, changes nothing.
+    const before = await shopRows();
+    expect((await step(id, "undo")).batch?.status).toBe("UNDONE");
+    expect(await step(id, "apply")).toEqual({
+      ok: false,
+      errors: { form: "This import was undone. Upload the file again to import it anew." },
+    });
+    expect(await shopRows()).toEqual(before);
+    await expectLedgerConsistent();
+  });
+
+  it("applies in steps with progress when a step's budget runs out", async () => {
+    const rows = ["customer_id,points"];
+    for (let i = 0; i < 120; i++) rows.push(`${4000},1`.replace("4000", String(6000 + i)));
+    for (let i = 0; i < 120; i++) {
+      await prisma.member.create({ data: { shop: TEST_SHOP, customerId: String(6000 + i) } });
+    }
+    const id = await upload(rows.join("\n"));
+    const { advanceImport } = await import("../../app/admin/imports.server");
+    const { unauthenticated } = await import("../../app/shopify.server");
+    const admin = (await unauthenticated.admin(TEST_SHOP)).admin;
+
+    let result = await advanceImport(TEST_SHOP, id, admin, { budgetMs: 0 });
+    while (result.batch.status === "VALIDATING")
+      result = await advanceImport(TEST_SHOP, id, admin, { budgetMs: 0 });
+    expect(result.batch).toMatchObject({ status: "VALIDATED", validRows: 120 });
+
+    const { startApply } = await import("../../app/admin/imports.server");
+    await startApply(TEST_SHOP, id, "staff:1");
+    const first = await advanceImport(TEST_SHOP, id, admin, { budgetMs: 0 });
+    expect(first.batch).toMatchObject({ status: "APPLYING", appliedRows: 50 });
+    const progress = await report(id);
+    expect(progress.batch.appliedRows).toBe(50);
+    let next = first;
+    while (next.batch.status === "APPLYING")
+      next = await advanceImport(TEST_SHOP, id, admin, { budgetMs: 0 });
+    expect(next.batch).toMatchObject({ status: "APPLIED", appliedRows: 120 });
+    await expectLedgerConsistent();
+  });
+
+  it("discards a dry run but not an applied import", async () => {
+    const id = await dryRun();
+    expectStatus(await step(id, "discard"), 302);
+    expect(await prisma.importBatch.findUnique({ where: { id } })).toBeNull();
+    expect(await prisma.importRow.count({ where: { batchId: id } })).toBe(0);
+
+    const applied = await dryRun();
+    await step(applied, "apply");
+    expect(await step(applied, "discard")).toEqual({
+      ok: false,
+      errors: { form: "An import that was applied can be undone, not discarded" },
+    });
+  });
+
+  it("answers 404 to another shop's import for every intent, changing nothing", async () => {
+    const id = await dryRun();
+    const before = await shopRows();
+    expectStatus(
+      await load(batchLoader, `/app/import/${id}`, { shop: OTHER_SHOP, params: { id } }),
+      404,
+    );
+    for (const intent of ["continue", "apply", "undo", "discard"]) {
+      expectStatus(await step(id, intent, OTHER_SHOP), 404);
+    }
+    expect(await shopRows()).toEqual(before);
+    expect(
+      (await load<{ batches: unknown[] }>(importLoader, "/app/import", { shop: OTHER_SHOP }))
+        .batches,
+    ).toEqual([]);
+  });
+
+  it("lists recent imports on the import page", async () => {
+    const id = await dryRun();
+    const data = await load<{ batches: { id: string; status: string; fileName: string }[] }>(
+      importLoader,
+      "/app/import",
+    );
+    expect(data.batches).toEqual([
+      expect.objectContaining({ id, status: "VALIDATED", fileName: "balances.csv" }),
+    ]);
+  });
+});
+
+describe("privacy", () => {
+  it("drops a redacted customer's import rows and a redacted shop's imports", async () => {
+    const id = await dryRun();
+    await step(id, "apply");
+    await deliver({
+      topic: "customers/redact",
+      payload: {
+        shop_domain: TEST_SHOP,
+        customer: { id: 5001, email: "byid@example.com" },
+        orders_to_redact: [],
+      },
+    });
+    expect(await prisma.importRow.count({ where: { batchId: id, customerId: "5001" } })).toBe(0);
+    // Lines 3 and 10 both named customer 5001; the other seven rows stay.
+    expect(await prisma.importRow.count({ where: { batchId: id } })).toBe(7);
+
+    await deliver({ topic: "shop/redact", payload: { shop_domain: TEST_SHOP } });
+    expect(await prisma.importBatch.count({ where: { shop: TEST_SHOP } })).toBe(0);
+    expect(await prisma.importRow.count({ where: { shop: TEST_SHOP } })).toBe(0);
+  });
+});

@@ -1,0 +1,293 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import prisma from "../../app/db.server";
+import { action, loader } from "../../app/routes/app.members.$id";
+import { loader as listLoader } from "../../app/routes/app.members._index";
+import {
+  expectStatus,
+  load,
+  OTHER_SHOP,
+  post,
+  resetAdmin,
+  seedMember,
+  shopRows,
+  signIn,
+} from "../support/admin";
+import { deliver, expectLedgerConsistent } from "../support/engine";
+import { orderPayload, refundPayload } from "../support/payloads";
+import { TEST_SHOP } from "../support/shopify";
+
+type Listed = Awaited<ReturnType<typeof listLoader>>;
+type Detail = Awaited<ReturnType<typeof loader>>;
+type Adjusted = Awaited<ReturnType<typeof action>>;
+
+beforeEach(async () => {
+  await resetAdmin();
+  await resetAdmin(OTHER_SHOP);
+  await signIn();
+});
+
+describe("members index", () => {
+  beforeEach(async () => {
+    const gold = await prisma.tier.create({
+      data: { shop: TEST_SHOP, name: "Gold", threshold: 1000 },
+    });
+    const ada = await seedMember("1001", 500, {
+      email: "ada@example.com",
+      firstName: "Ada",
+      lastName: "Lovelace",
+    });
+    await prisma.member.update({ where: { id: ada.id }, data: { tierId: gold.id } });
+    await seedMember("1002", 20, {
+      email: "grace@navy.mil",
+      firstName: "Grace",
+      lastName: "Hopper",
+    });
+    await seedMember("1003", 75, {
+      email: "alan@example.com",
+      firstName: "Alan",
+      lastName: "Turing",
+    });
+    await seedMember("1004", 9999, { shop: OTHER_SHOP, email: "ada@other.example" });
+  });
+
+  const names = (data: Listed) => data.members.map((m) => m.name);
+
+  it("lists this shop's members, highest balance first", async () => {
+    const data = await load<Listed>(listLoader, "/app/members");
+    expect(names(data)).toEqual(["Ada Lovelace", "Alan Turing", "Grace Hopper"]);
+    expect(data.total).toBe(3);
+    expect(data.members[0]).toMatchObject({ balance: 500, tier: "Gold", customerId: "1001" });
+  });
+
+  it("searches by email, by name words and by customer id", async () => {
+    expect(names(await load<Listed>(listLoader, "/app/members?q=NAVY"))).toEqual(["Grace Hopper"]);
+    expect(names(await load<Listed>(listLoader, "/app/members?q=ada%20love"))).toEqual([
+      "Ada Lovelace",
+    ]);
+    expect(names(await load<Listed>(listLoader, "/app/members?q=1003"))).toEqual(["Alan Turing"]);
+    expect(
+      names(await load<Listed>(listLoader, "/app/members?q=gid://shopify/Customer/1002")),
+    ).toEqual(["Grace Hopper"]);
+    expect(names(await load<Listed>(listLoader, "/app/members?q=1004"))).toEqual([]);
+  });
+
+  it("filters by tier and sorts by balance either way", async () => {
+    const gold = await prisma.tier.findFirstOrThrow({ where: { shop: TEST_SHOP } });
+    expect(names(await load<Listed>(listLoader, `/app/members?tier=${gold.id}`))).toEqual([
+      "Ada Lovelace",
+    ]);
+    expect(
+      names(await load<Listed>(listLoader, "/app/members?tier=none&sort=balance+asc")),
+    ).toEqual(["Grace Hopper", "Alan Turing"]);
+  });
+
+  it("pages through members 50 at a time on the server", async () => {
+    for (let i = 0; i < 52; i++) {
+      await prisma.member.create({
+        data: { shop: TEST_SHOP, customerId: String(2000 + i), email: `m${i}@example.com` },
+      });
+    }
+    const first = await load<Listed>(listLoader, "/app/members");
+    const second = await load<Listed>(listLoader, "/app/members?page=2");
+
+    expect(first.members).toHaveLength(50);
+    expect(first).toMatchObject({ total: 55, hasNext: true, hasPrevious: false });
+    expect(second.members).toHaveLength(5);
+    expect(second).toMatchObject({ hasNext: false, hasPrevious: true });
+    const ids = new Set([...first.members, ...second.members].map((m) => m.id));
+    expect(ids.size).toBe(55);
+  });
+});
+
+describe("member page", () => {
+  it("shows balance, ledger with running balance, orders and codes", async () => {
+    const member = await seedMember("3001", 100, { firstName: "Ada", lastName: "Lovelace" });
+    await deliver({
+      topic: "orders/paid",
+      payload: orderPayload({ id: 777_001, customerId: 3001, subtotal: "45.99" }),
+    });
+    const reward = await prisma.reward.create({
+      data: { shop: TEST_SHOP, name: "$5 off", type: "FIXED_AMOUNT", amount: "5", pointsCost: 50 },
+    });
+    await prisma.redemption.create({
+      data: {
+        shop: TEST_SHOP,
+        memberId: member.id,
+        customerId: "3001",
+        rewardId: reward.id,
+        pointsSpent: 50,
+        code: "LOYAL-AAAA-BBBB-CCCC",
+        status: "ISSUED",
+        rewardSnapshot: "{}",
+        startsAt: new Date(),
+        endsAt: new Date(Date.now() + 86400000),
+      },
+    });
+
+    const data = await load<Detail>(loader, `/app/members/${member.id}`, {
+      params: { id: member.id },
+    });
+
+    expect(data.member).toMatchObject({ name: "Ada Lovelace", balance: 145, customerId: "3001" });
+    expect(data.ledger.entries.map((e) => [e.kind, e.points, e.balanceAfter])).toEqual([
+      ["EARN", 45, 145],
+      ["MANUAL", 100, 100],
+    ]);
+    expect(data.orders).toEqual([
+      expect.objectContaining({ orderId: "777001", outcome: "Earned 45", net: 45 }),
+    ]);
+    expect(data.redemptions).toEqual([
+      expect.objectContaining({ reward: "$5 off", code: "LOYAL-AAAA-BBBB-CCCC", status: "ISSUED" }),
+    ]);
+    expect(data.tier).toMatchObject({ name: null, next: null });
+  });
+
+  it("answers 404 to another shop's member and to unknown ids", async () => {
+    const theirs = await seedMember("3002", 10, { shop: OTHER_SHOP });
+    expectStatus(
+      await load(loader, `/app/members/${theirs.id}`, { params: { id: theirs.id } }),
+      404,
+    );
+    expectStatus(await load(loader, "/app/members/nope", { params: { id: "nope" } }), 404);
+  });
+});
+
+describe("manual adjustment", () => {
+  it("credits points with the reason and the staff member who did it", async () => {
+    const member = await seedMember("4001", 10);
+
+    const result = await post<Adjusted>(
+      action,
+      `/app/members/${member.id}`,
+      { points: "250", reason: "Apology for a late delivery", requestId: "req-00000001" },
+      { params: { id: member.id } },
+    );
+
+    expect(result).toEqual({ ok: true, balance: 260, duplicate: false });
+    const entry = await prisma.ledgerEntry.findFirstOrThrow({ orderBy: { id: "desc" } });
+    expect(entry).toMatchObject({
+      kind: "MANUAL",
+      source: "MANUAL",
+      points: 250,
+      balanceAfter: 260,
+      description: "Apology for a late delivery",
+      createdBy: "staff:12345",
+      idempotencyKey: `manual:${member.id}:req-00000001`,
+    });
+    await expectLedgerConsistent();
+  });
+
+  it("records a double submit once", async () => {
+    const member = await seedMember("4002", 10);
+    const body = { points: "5", reason: "Goodwill", requestId: "req-00000002" };
+    const [a, b] = await Promise.all([
+      post<Adjusted>(action, `/app/members/${member.id}`, body, { params: { id: member.id } }),
+      post<Adjusted>(action, `/app/members/${member.id}`, body, { params: { id: member.id } }),
+    ]);
+    expect([a, b].filter((r) => r.ok && r.duplicate)).toHaveLength(1);
+    expect((await prisma.member.findUniqueOrThrow({ where: { id: member.id } })).balance).toBe(15);
+  });
+
+  it("refuses to take a balance below zero, changing nothing", async () => {
+    const member = await seedMember("4003", 40);
+    const before = await shopRows();
+
+    const result = await post<Adjusted>(
+      action,
+      `/app/members/${member.id}`,
+      { points: "-41", reason: "Fraudulent order" },
+      { params: { id: member.id } },
+    );
+
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors.points).toMatch(/has 40 spendable points/);
+    expect(await shopRows()).toEqual(before);
+  });
+
+  it("removes points down to zero, and below when the program allows negative balances", async () => {
+    const member = await seedMember("4004", 40);
+    const params = { params: { id: member.id } };
+    expect(
+      await post(action, `/app/members/${member.id}`, { points: "-40", reason: "Reset" }, params),
+    ).toMatchObject({ ok: true, balance: 0 });
+
+    await prisma.program.update({
+      where: { shop: TEST_SHOP },
+      data: { allowNegativeBalance: true },
+    });
+    expect(
+      await post(
+        action,
+        `/app/members/${member.id}`,
+        { points: "-15", reason: "Chargeback" },
+        params,
+      ),
+    ).toMatchObject({ ok: true, balance: -15 });
+    await expectLedgerConsistent();
+  });
+
+  it("returns field errors for invalid input and writes nothing", async () => {
+    const member = await seedMember("4005", 40);
+    const before = await shopRows();
+    const params = { params: { id: member.id } };
+
+    expect(
+      await post(action, `/app/members/${member.id}`, { points: "0", reason: "" }, params),
+    ).toEqual({
+      ok: false,
+      errors: {
+        points: "Enter a number other than 0",
+        reason: "Say why, for the member's history",
+      },
+    });
+    expect(
+      await post(action, `/app/members/${member.id}`, { points: "1.5", reason: "Because" }, params),
+    ).toEqual({
+      ok: false,
+      errors: { points: "Enter a whole number of points; use a minus sign to remove points" },
+    });
+    expect(await shopRows()).toEqual(before);
+  });
+
+  it("answers 404 when adjusting another shop's member", async () => {
+    const theirs = await seedMember("4006", 40, { shop: OTHER_SHOP });
+    const before = await shopRows(OTHER_SHOP);
+    expectStatus(
+      await post(
+        action,
+        `/app/members/${theirs.id}`,
+        { points: "100", reason: "Nice try" },
+        { params: { id: theirs.id } },
+      ),
+      404,
+    );
+    expect(await shopRows(OTHER_SHOP)).toEqual(before);
+  });
+});
+
+describe("refund shortfall in the ledger", () => {
+  it("shows the points a refund could not take back", async () => {
+    await deliver({
+      topic: "orders/paid",
+      payload: orderPayload({ id: 777_100, customerId: 5001, subtotal: "100.00" }),
+    });
+    const member = await prisma.member.findFirstOrThrow({ where: { customerId: "5001" } });
+    await post(
+      action,
+      `/app/members/${member.id}`,
+      { points: "-90", reason: "Spent elsewhere" },
+      { params: { id: member.id } },
+    );
+    await deliver({ topic: "refunds/create", payload: refundPayload(777_100, "100.00") });
+
+    const data = await load<Detail>(loader, `/app/members/${member.id}`, {
+      params: { id: member.id },
+    });
+    expect(data.ledger.entries[0]).toMatchObject({
+      kind: "REFUND_CLAWBACK",
+      points: -10,
+      shortfall: 90,
+      balanceAfter: 0,
+    });
+  });
+});

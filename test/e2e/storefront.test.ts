@@ -1,0 +1,208 @@
+// The storefront widget in a real browser, against the app's real proxy routes reached through
+// the sandbox's signed app-proxy forwarding: open the panel, see the points, redeem, get the code
+// — with a pointer and with the keyboard alone — and no serious accessibility violations.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createPrismaClient } from "../../app/db.server";
+import {
+  describeViolations,
+  poll,
+  requireChromium,
+  launchBrowser,
+  newContext,
+  seriousViolations,
+  startDemo,
+  tabTo,
+  type Demo,
+} from "./harness";
+
+const SHOP = "demo-shop.myshopify.com";
+
+let demo: Demo;
+let browser: Browser;
+let db: ReturnType<typeof createPrismaClient>;
+
+beforeAll(async () => {
+  requireChromium();
+  // Both at once, but keep whichever started so afterAll can stop it if the other failed.
+  const [started, launched] = await Promise.allSettled([
+    startDemo({ members: 12 }),
+    launchBrowser(),
+  ]);
+  if (started.status === "fulfilled") demo = started.value;
+  if (launched.status === "fulfilled") browser = launched.value;
+  if (launched.status === "rejected") throw launched.reason;
+  if (started.status === "rejected") throw started.reason;
+  db = createPrismaClient(demo.databaseUrl);
+}, 240_000);
+
+// A failure in the browser is usually explained by the servers' log.
+afterEach((context) => {
+  if (context.task.result?.state === "fail")
+    console.error(
+      `--- sandbox output (last 4,000 characters) ---\n${demo?.output().slice(-4000) ?? "(not started)"}`,
+    );
+});
+
+afterAll(async () => {
+  await db?.$disconnect();
+  await browser?.close();
+  await demo?.stop();
+});
+
+async function signedInAs(email: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await page.goto(`${demo.storefrontUrl}account/login`);
+  const select = page.getByLabel("Customer", { exact: true });
+  const value = await select.locator("option", { hasText: `(${email})` }).getAttribute("value");
+  await select.selectOption(value!);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.waitForURL(/\/account$/);
+  return { context, page };
+}
+
+async function member(email: string) {
+  return db.member.findFirstOrThrow({ where: { shop: SHOP, email } });
+}
+
+/** What the widget prints for a balance: "1,234 points". */
+const points = (n: number) => `${n.toLocaleString("en-US")} ${n === 1 ? "point" : "points"}`;
+
+describe("storefront widget through the app proxy", { timeout: 90_000 }, () => {
+  it("shows a signed-in shopper's points and redeems a reward for a code", async () => {
+    const before = await member("ada@example.com");
+    const { context, page } = await signedInAs("ada@example.com");
+    const proxied: Array<{ url: string; status: number }> = [];
+    page.on("response", (r) => {
+      if (r.url().includes("/apps/loyalty/")) proxied.push({ url: r.url(), status: r.status() });
+    });
+
+    await page.goto(demo.storefrontUrl);
+    // The points-balance block asks the proxy on load; the launcher reuses that answer.
+    await poll(() => page.locator(".lw-block [data-lw-f=points]").textContent()).toBe(
+      points(before.balance),
+    );
+    await page.getByRole("button", { name: "Rewards" }).click();
+    const panel = page.getByRole("dialog", { name: "Rewards" });
+    await poll(() => panel.isVisible()).toBe(true);
+    await poll(() => panel.locator("[data-lw-f=points]").textContent()).toBe(
+      points(before.balance),
+    );
+    expect(await panel.locator("[data-lw-f=tier]").textContent()).toMatch(
+      /^(Bronze|Silver|Gold) member$/,
+    );
+
+    await panel.getByRole("button", { name: "Redeem $5 off" }).click();
+    const code = panel.getByRole("textbox", { name: "Your discount code" });
+    await poll(() => code.inputValue()).toMatch(/^LOYAL-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    const value = await code.inputValue();
+    await poll(() => panel.locator("[data-lw-f=points]").textContent()).toBe(
+      points(before.balance - 500),
+    );
+    await poll(() => panel.locator("[data-lw-live]").textContent()).toContain(value);
+    // The page's balance block follows the panel.
+    expect(await page.locator(".lw-block [data-lw-f=points]").textContent()).toBe(
+      points(before.balance - 500),
+    );
+
+    // Every proxied call was accepted (a bad signature would be 400), and the code is real:
+    // created through the Admin API, for this customer only, once.
+    expect(proxied.length).toBeGreaterThanOrEqual(2);
+    expect(proxied.every((r) => r.status === 200)).toBe(true);
+    const state = await demo.api<{
+      discounts: Array<{ code: string; eligibility: unknown; usageLimit: number }>;
+    }>("/state");
+    const discount = state.discounts.find((d) => d.code === value);
+    expect(discount).toMatchObject({
+      eligibility: [`gid://shopify/Customer/${before.customerId}`],
+      usageLimit: 1,
+    });
+    const after = await member("ada@example.com");
+    expect(after.balance).toBe(before.balance - 500);
+
+    // "Apply to cart" puts the code on this shopper's cart, as Shopify's /discount/CODE link does.
+    await panel.getByRole("link", { name: "Apply to cart" }).click();
+    await page.waitForURL(/\/cart$/);
+    expect(
+      await page.getByText(`Discount code ${value} will be applied at checkout.`).count(),
+    ).toBe(1);
+    await context.close();
+  });
+
+  it("works with the keyboard alone", async () => {
+    const cheapest = await db.reward.findFirstOrThrow({
+      where: { shop: SHOP, enabled: true, tierId: null },
+      orderBy: { pointsCost: "asc" },
+    });
+    const shopper = await db.member.findFirstOrThrow({
+      where: {
+        shop: SHOP,
+        balance: { gte: cheapest.pointsCost },
+        email: { not: "ada@example.com" },
+      },
+      orderBy: { balance: "desc" },
+    });
+    const { context, page } = await signedInAs(shopper.email!);
+    await page.goto(demo.storefrontUrl);
+
+    const launcher = await tabTo(page, (el) => el.tag === "button" && el.text === "Rewards");
+    expect(launcher.text).toBe("Rewards");
+    await page.keyboard.press("Enter");
+    const panel = page.getByRole("dialog", { name: "Rewards" });
+    await poll(() => panel.isVisible()).toBe(true);
+    // Focus starts on the close button, inside the modal panel.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe(
+      "Close",
+    );
+    await poll(() => panel.locator("[data-lw-f=points]").textContent()).toBe(
+      points(shopper.balance),
+    );
+
+    await tabTo(page, (el) => el.tag === "button" && el.text === `Redeem ${cheapest.name}`, 40);
+    await page.keyboard.press("Enter");
+    // Focus moves to the new code, so a keyboard or screen-reader user lands on it.
+    await poll(() =>
+      page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value ?? ""),
+    ).toMatch(/^LOYAL-/);
+    await poll(() => panel.locator("[data-lw-f=points]").textContent()).toBe(
+      points(shopper.balance - cheapest.pointsCost),
+    );
+
+    // Tab stays inside the modal: it never reaches the page behind it.
+    for (let i = 0; i < 12; i += 1) {
+      await page.keyboard.press("Tab");
+      expect(await page.evaluate(() => !!document.activeElement?.closest("dialog"))).toBe(true);
+    }
+    await page.keyboard.press("Escape");
+    await poll(() => panel.isVisible()).toBe(false);
+    // The dialog's close event (which resets aria-expanded) fires a task after it hides.
+    await poll(() =>
+      page.getByRole("button", { name: "Rewards" }).getAttribute("aria-expanded"),
+    ).toBe("false");
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Rewards");
+    expect((await db.member.findUniqueOrThrow({ where: { id: shopper.id } })).balance).toBe(
+      shopper.balance - cheapest.pointsCost,
+    );
+    await context.close();
+  });
+
+  it("has no serious accessibility violations with the panel open, signed in or not", async () => {
+    const { context, page } = await signedInAs("ada@example.com");
+    await page.goto(`${demo.storefrontUrl}products/leather-wallet`);
+    await page.getByRole("button", { name: "Rewards" }).click();
+    const panel = page.getByRole("dialog", { name: "Rewards" });
+    await poll(() => panel.locator("[data-lw-f=points]").textContent()).toMatch(/points?$/);
+    expect(describeViolations(await seriousViolations(page))).toEqual([]);
+
+    const guest = await (await newContext(browser)).newPage();
+    await guest.goto(demo.storefrontUrl);
+    await guest.getByRole("button", { name: "Rewards" }).click();
+    const guestPanel = guest.getByRole("dialog", { name: "Rewards" });
+    await poll(() => guestPanel.getByRole("link", { name: "Join now" }).isVisible()).toBe(true);
+    await poll(() => guestPanel.locator("[data-lw-list=rewards] li").count()).toBeGreaterThan(0);
+    expect(describeViolations(await seriousViolations(guest))).toEqual([]);
+    await guest.context().close();
+    await context.close();
+  });
+});
