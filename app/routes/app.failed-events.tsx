@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData, useSearchParams } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import {
   BlockStack,
   Box,
@@ -10,7 +10,6 @@ import {
   Layout,
   Modal,
   Page,
-  Pagination,
   Text,
 } from "@shopify/polaris";
 import { useState } from "react";
@@ -19,6 +18,7 @@ import { downloadFile } from "../components/download";
 import { formatDateTime, formatNumber } from "../components/format";
 import { useToast } from "../components/toast";
 import { authenticate } from "../shopify.server";
+import { PaginationFooter } from "../components/PaginationFooter";
 
 function pageParam(url: URL, name: string) {
   const page = Number(url.searchParams.get(name));
@@ -46,14 +46,8 @@ function useDownload() {
 
 export default function FailedEventsPage() {
   const { failed, dataRequests: requests } = useLoaderData<typeof loader>();
-  const [params, setParams] = useSearchParams();
   const [open, setOpen] = useState<Event | null>(null);
   const download = useDownload();
-  const goTo = (name: string, page: number) => {
-    const next = new URLSearchParams(params);
-    next.set(name, String(page));
-    setParams(next, { preventScrollReset: true });
-  };
 
   return (
     <Page
@@ -111,19 +105,7 @@ export default function FailedEventsPage() {
                 <Text as="p">No failed events. Every webhook so far was read and applied.</Text>
               </Box>
             )}
-            {failed.page > 1 || failed.hasNext ? (
-              <Box padding="400">
-                <InlineStack align="center">
-                  <Pagination
-                    hasPrevious={failed.page > 1}
-                    hasNext={failed.hasNext}
-                    label={`Page ${failed.page}`}
-                    onPrevious={() => goTo("page", failed.page - 1)}
-                    onNext={() => goTo("page", failed.page + 1)}
-                  />
-                </InlineStack>
-              </Box>
-            ) : null}
+            <PaginationFooter page={failed.page} hasNext={failed.hasNext} />
           </Card>
         </Layout.Section>
         <Layout.Section>
@@ -164,19 +146,11 @@ export default function FailedEventsPage() {
                 <Text as="p">No data requests received.</Text>
               </Box>
             )}
-            {requests.page > 1 || requests.hasNext ? (
-              <Box padding="400">
-                <InlineStack align="center">
-                  <Pagination
-                    hasPrevious={requests.page > 1}
-                    hasNext={requests.hasNext}
-                    label={`Page ${requests.page}`}
-                    onPrevious={() => goTo("requestsPage", requests.page - 1)}
-                    onNext={() => goTo("requestsPage", requests.page + 1)}
-                  />
-                </InlineStack>
-              </Box>
-            ) : null}
+            <PaginationFooter
+              page={requests.page}
+              hasNext={requests.hasNext}
+              param="requestsPage"
+            />
           </Card>
         </Layout.Section>
       </Layout>

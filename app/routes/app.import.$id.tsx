@@ -12,7 +12,6 @@ import {
   Layout,
   Modal,
   Page,
-  Pagination,
   ProgressBar,
   Tabs,
   Text,
@@ -32,6 +31,7 @@ import { useToast } from "../components/toast";
 import type { FieldErrors } from "../domain/forms";
 import { formValues } from "../domain/forms";
 import { authenticate } from "../shopify.server";
+import { PaginationFooter } from "../components/PaginationFooter";
 
 const FILTERS = ["all", "valid", "invalid"] as const;
 
@@ -287,27 +287,7 @@ export default function ImportBatchPage() {
                   </Text>
                 </Box>
               )}
-              {report.page > 1 || report.hasNext ? (
-                <Box padding="400">
-                  <InlineStack align="center">
-                    <Pagination
-                      hasPrevious={report.page > 1}
-                      hasNext={report.hasNext}
-                      label={`Page ${report.page}`}
-                      onPrevious={() => {
-                        const next = new URLSearchParams(params);
-                        next.set("page", String(report.page - 1));
-                        setParams(next, { preventScrollReset: true });
-                      }}
-                      onNext={() => {
-                        const next = new URLSearchParams(params);
-                        next.set("page", String(report.page + 1));
-                        setParams(next, { preventScrollReset: true });
-                      }}
-                    />
-                  </InlineStack>
-                </Box>
-              ) : null}
+              <PaginationFooter page={report.page} hasNext={report.hasNext} />
             </Card>
           </BlockStack>
         </Layout.Section>

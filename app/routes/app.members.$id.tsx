@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link as RemixLink, useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link as RemixLink, useFetcher, useLoaderData } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -10,13 +10,11 @@ import {
   DataTable,
   FormLayout,
   InlineGrid,
-  InlineStack,
   Layout,
   Link,
   List,
   Modal,
   Page,
-  Pagination,
   ProgressBar,
   Text,
   TextField,
@@ -29,6 +27,7 @@ import { useToast } from "../components/toast";
 import { formValues } from "../domain/forms";
 import { parseAdjustment } from "../domain/members-query";
 import { authenticate } from "../shopify.server";
+import { PaginationFooter } from "../components/PaginationFooter";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -159,7 +158,6 @@ function AdjustPointsCard({
 
 export default function MemberPage() {
   const data = useLoaderData<typeof loader>();
-  const [params, setParams] = useSearchParams();
   const { member, tier, ledger } = data;
   const pointsName = data.pointsName.other;
   const shopifyCustomerUrl = `shopify://admin/customers/${member.customerId}`;
@@ -253,27 +251,7 @@ export default function MemberPage() {
                   </Text>
                 </Box>
               )}
-              {ledger.page > 1 || ledger.hasNext ? (
-                <Box padding="400">
-                  <InlineStack align="center">
-                    <Pagination
-                      hasPrevious={ledger.page > 1}
-                      hasNext={ledger.hasNext}
-                      label={`Page ${ledger.page}`}
-                      onPrevious={() => {
-                        const next = new URLSearchParams(params);
-                        next.set("ledgerPage", String(ledger.page - 1));
-                        setParams(next);
-                      }}
-                      onNext={() => {
-                        const next = new URLSearchParams(params);
-                        next.set("ledgerPage", String(ledger.page + 1));
-                        setParams(next);
-                      }}
-                    />
-                  </InlineStack>
-                </Box>
-              ) : null}
+              <PaginationFooter page={ledger.page} hasNext={ledger.hasNext} param="ledgerPage" />
             </Card>
             <Card padding="0">
               <Box padding="400">

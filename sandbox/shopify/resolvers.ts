@@ -846,6 +846,25 @@ function taggableCustomer(
   return context.state.customers.get(parsed.gid) ?? null;
 }
 
+/** Both code-discount create mutations answer with the same payload shape. */
+function codeDiscountCreate(
+  kind: "basic" | "freeShipping",
+  argument: "basicCodeDiscount" | "freeShippingCodeDiscount",
+) {
+  return (args: Args, context: ExecContext) => {
+    const { discount, userErrors } = createCodeDiscount(
+      context.state,
+      kind,
+      argument,
+      args[argument] as CodeDiscountInput,
+    );
+    return {
+      codeDiscountNode: discount ? codeDiscountNodeView(context.state, discount) : null,
+      userErrors,
+    };
+  };
+}
+
 /** One object serves as rootValue for both queries and mutations; their field names don't clash. */
 export const rootValue: View = {
   // Queries
@@ -912,30 +931,8 @@ export const rootValue: View = {
     (args["ids"] as string[]).map((id) => nodeView(context.state, id, context)),
 
   // Mutations
-  discountCodeBasicCreate: (args: Args, context: ExecContext) => {
-    const { discount, userErrors } = createCodeDiscount(
-      context.state,
-      "basic",
-      "basicCodeDiscount",
-      args["basicCodeDiscount"] as CodeDiscountInput,
-    );
-    return {
-      codeDiscountNode: discount ? codeDiscountNodeView(context.state, discount) : null,
-      userErrors,
-    };
-  },
-  discountCodeFreeShippingCreate: (args: Args, context: ExecContext) => {
-    const { discount, userErrors } = createCodeDiscount(
-      context.state,
-      "freeShipping",
-      "freeShippingCodeDiscount",
-      args["freeShippingCodeDiscount"] as CodeDiscountInput,
-    );
-    return {
-      codeDiscountNode: discount ? codeDiscountNodeView(context.state, discount) : null,
-      userErrors,
-    };
-  },
+  discountCodeBasicCreate: codeDiscountCreate("basic", "basicCodeDiscount"),
+  discountCodeFreeShippingCreate: codeDiscountCreate("freeShipping", "freeShippingCodeDiscount"),
   discountCodeDelete: (args: Args, context: ExecContext) => {
     const { gid: id } = requireGid(args["id"]);
     const { deletedId, userErrors } = deleteCodeDiscount(context.state, id);

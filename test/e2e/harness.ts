@@ -8,8 +8,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Frame, Page } from "playwright-core";
-import { expect } from "vitest";
+import type { PrismaClient } from "@prisma/client";
+import type { Browser, Frame, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { createPrismaClient } from "../../app/db.server";
+import { launchBrowser, requireChromium } from "../../sandbox/chromium";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -111,6 +114,45 @@ export async function startDemo(options: { members?: number } = {}): Promise<Dem
 }
 
 export { CHROMIUM, launchBrowser, newContext, requireChromium } from "../../sandbox/chromium";
+
+export interface E2eSession {
+  demo: Demo;
+  browser: Browser;
+  /** The app's database, for asserting what the browser steps left behind. */
+  db: PrismaClient;
+}
+
+/**
+ * Starts the sandbox and Chromium for the test file (in parallel) and stops both after it. A
+ * failing test prints the tail of the servers' log, which usually explains a browser failure.
+ */
+export function e2eSession(options: { members?: number }): E2eSession {
+  const session = {} as E2eSession;
+  beforeAll(async () => {
+    requireChromium();
+    // Keep whichever started so afterAll can stop it if the other failed.
+    const [started, launched] = await Promise.allSettled([startDemo(options), launchBrowser()]);
+    if (started.status === "fulfilled") session.demo = started.value;
+    if (launched.status === "fulfilled") session.browser = launched.value;
+    if (launched.status === "rejected") throw launched.reason;
+    if (started.status === "rejected") throw started.reason;
+    session.db = createPrismaClient(session.demo.databaseUrl);
+  }, 240_000);
+
+  afterEach((context) => {
+    if (context.task.result?.state === "fail")
+      console.error(
+        `--- sandbox output (last 4,000 characters) ---\n${session.demo?.output().slice(-4000) ?? "(not started)"}`,
+      );
+  });
+
+  afterAll(async () => {
+    await session.db?.$disconnect();
+    await session.browser?.close();
+    await session.demo?.stop();
+  });
+  return session;
+}
 
 export interface AxeViolation {
   id: string;

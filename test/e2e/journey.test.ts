@@ -3,60 +3,20 @@
 // redeems them, and uses the code at checkout; the app marks the reward used and the merchant's
 // dashboard moves. Every step crosses the same boundaries it crosses on Shopify: session tokens
 // and App Bridge in the admin, signed webhooks, the signed app proxy, the Admin API.
-import type { Browser, BrowserContext, FrameLocator, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createPrismaClient } from "../../app/db.server";
-import {
-  describeViolations,
-  poll,
-  requireChromium,
-  launchBrowser,
-  newContext,
-  seriousViolations,
-  startDemo,
-  type Demo,
-} from "./harness";
+import type { BrowserContext, FrameLocator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { describeViolations, poll, newContext, seriousViolations, e2eSession } from "./harness";
 
 const SHOP = "demo-shop.myshopify.com";
 const SHOPPER = "ada@example.com";
 
-let demo: Demo;
-let browser: Browser;
-let db: ReturnType<typeof createPrismaClient>;
-
-beforeAll(async () => {
-  requireChromium();
-  // Both at once, but keep whichever started so afterAll can stop it if the other failed.
-  const [started, launched] = await Promise.allSettled([
-    startDemo({ members: 50 }),
-    launchBrowser(),
-  ]);
-  if (started.status === "fulfilled") demo = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  if (launched.status === "rejected") throw launched.reason;
-  if (started.status === "rejected") throw started.reason;
-  db = createPrismaClient(demo.databaseUrl);
-}, 240_000);
-
-// A failure in the browser is usually explained by the servers' log.
-afterEach((context) => {
-  if (context.task.result?.state === "fail")
-    console.error(
-      `--- sandbox output (last 4,000 characters) ---\n${demo?.output().slice(-4000) ?? "(not started)"}`,
-    );
-});
-
-afterAll(async () => {
-  await db?.$disconnect();
-  await browser?.close();
-  await demo?.stop();
-});
+const session = e2eSession({ members: 50 });
 
 const appFrame = (page: Page): FrameLocator => page.frameLocator('iframe[title="Loyalty"]');
 
 /** Opens the app in the sandbox admin, then one of its pages from the admin's app menu. */
 async function openApp(page: Page, menuItem?: string) {
-  await page.goto(demo.adminUrl);
+  await page.goto(session.demo.adminUrl);
   if (menuItem)
     await page
       .getByRole("navigation", { name: "Admin" })
@@ -66,7 +26,7 @@ async function openApp(page: Page, menuItem?: string) {
 
 async function signIn(context: BrowserContext, email: string): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${demo.storefrontUrl}account/login`);
+  await page.goto(`${session.demo.storefrontUrl}account/login`);
   const select = page.getByLabel("Customer", { exact: true });
   await select.selectOption(
     (await select.locator("option", { hasText: `(${email})` }).getAttribute("value"))!,
@@ -97,7 +57,7 @@ async function dashboardFigures(page: Page): Promise<Figures> {
 
 describe("the loyalty journey, end to end", { timeout: 150_000 }, () => {
   it("earn rate and reward set in the admin → paid order → points in the widget → redeem → checkout → reward used → dashboard", async () => {
-    const merchant = await newContext(browser);
+    const merchant = await newContext(session.browser);
     const admin = await merchant.newPage();
 
     // 0. What the dashboard says before anything happens.
@@ -115,10 +75,11 @@ describe("the loyalty journey, end to end", { timeout: 150_000 }, () => {
     await saveBar.getByRole("button", { name: "Save" }).click();
     await poll(() => admin.locator("#toasts").innerText()).toContain("Program saved");
     await poll(
-      async () => (await db.program.findUniqueOrThrow({ where: { shop: SHOP } })).earnPoints,
+      async () =>
+        (await session.db.program.findUniqueOrThrow({ where: { shop: SHOP } })).earnPoints,
     ).toBe(2);
     // …and the storefront copy of the program (an app-data metafield) was published through the Admin API.
-    const metafields = await demo.api<{
+    const metafields = await session.demo.api<{
       metafields: Array<{ namespace: string; key: string; value: string }>;
     }>("/state");
     const program = metafields.metafields.find(
@@ -138,18 +99,18 @@ describe("the loyalty journey, end to end", { timeout: 150_000 }, () => {
       .getByRole("button", { name: "Save" })
       .click();
     await poll(() =>
-      db.reward.findFirst({ where: { shop: SHOP, name: "$8 off your next order" } }),
+      session.db.reward.findFirst({ where: { shop: SHOP, name: "$8 off your next order" } }),
     ).toMatchObject({ type: "FIXED_AMOUNT", amount: "8.00", pointsCost: 400, enabled: true });
-    const reward = await db.reward.findFirstOrThrow({
+    const reward = await session.db.reward.findFirstOrThrow({
       where: { shop: SHOP, name: "$8 off your next order" },
     });
 
     // 3. An order is paid: the merchant takes a phone order in the admin; Shopify sends orders/paid.
-    const shopper = await db.member.findFirstOrThrow({
+    const shopper = await session.db.member.findFirstOrThrow({
       where: { shop: SHOP, email: SHOPPER },
       include: { tier: true },
     });
-    await admin.goto(`${demo.url}/admin/orders`);
+    await admin.goto(`${session.demo.url}/admin/orders`);
     const orderForm = admin.getByRole("region", { name: "Create order" });
     await orderForm.getByLabel("Customer").selectOption(shopper.customerId);
     await orderForm.getByLabel("Product").selectOption({ label: "Waxed Jacket – $189.00" });
@@ -157,7 +118,7 @@ describe("the loyalty journey, end to end", { timeout: 150_000 }, () => {
     await poll(() => admin.getByRole("status").first().innerText()).toMatch(
       /created and paid; orders\/paid → 200/,
     );
-    const paid = await db.orderRecord.findFirstOrThrow({
+    const paid = await session.db.orderRecord.findFirstOrThrow({
       where: { shop: SHOP, customerId: shopper.customerId },
       orderBy: { paidAt: "desc" },
     });
@@ -168,14 +129,14 @@ describe("the loyalty journey, end to end", { timeout: 150_000 }, () => {
     const balance = shopper.balance + paid.earnedPoints;
 
     // The app explains the order, and its shopify://admin link opens the order in the admin.
-    await admin.goto(`${demo.url}/store/demo-shop/apps/loyalty/app/orders/${paid.orderId}`);
+    await admin.goto(`${session.demo.url}/store/demo-shop/apps/loyalty/app/orders/${paid.orderId}`);
     await appFrame(admin).getByRole("link", { name: "Open order in Shopify" }).click();
     await admin.waitForURL(new RegExp(`/admin/orders#order-${paid.orderId}$`));
 
     // 4. The shopper sees the points in the storefront widget (signed app proxy → the app).
-    const shopperContext = await newContext(browser);
+    const shopperContext = await newContext(session.browser);
     const store = await signIn(shopperContext, SHOPPER);
-    await store.goto(demo.storefrontUrl);
+    await store.goto(session.demo.storefrontUrl);
     await store.getByRole("button", { name: "Rewards" }).click();
     const panel = store.getByRole("dialog", { name: "Rewards" });
     await poll(() => panel.locator("[data-lw-f=points]").textContent()).toBe(points(balance));
@@ -190,7 +151,7 @@ describe("the loyalty journey, end to end", { timeout: 150_000 }, () => {
     // 6. …and the code is accepted at checkout (customer, usage limit, dates checked by the simulation).
     await panel.getByRole("link", { name: "Apply to cart" }).click();
     await store.waitForURL(/\/cart$/);
-    await store.goto(`${demo.storefrontUrl}products/canvas-tote`);
+    await store.goto(`${session.demo.storefrontUrl}products/canvas-tote`);
     await store.getByRole("button", { name: "Add to cart" }).click();
     await store.getByRole("link", { name: "Check out" }).click();
     await poll(() => store.getByRole("status").first().innerText()).toContain(
@@ -202,12 +163,14 @@ describe("the loyalty journey, end to end", { timeout: 150_000 }, () => {
     expect(await store.locator("main").innerText()).toMatch(/Total paid\s*\$25\.00/);
 
     // 7. The paid order carried the code (discount_codes) and the app marked the reward used.
-    await poll(() => db.redemption.findFirst({ where: { shop: SHOP, code } })).toMatchObject({
+    await poll(() =>
+      session.db.redemption.findFirst({ where: { shop: SHOP, code } }),
+    ).toMatchObject({
       status: "USED",
       rewardId: reward.id,
       customerId: shopper.customerId,
     });
-    const state = await demo.api<{
+    const state = await session.demo.api<{
       discounts: Array<{ code: string; usageCount: number }>;
       webhooks: { deliveries: Array<{ topic: string; status: number | null }> };
     }>("/state");
@@ -215,16 +178,16 @@ describe("the loyalty journey, end to end", { timeout: 150_000 }, () => {
     expect(state.webhooks.deliveries.filter((d) => d.status !== 200)).toEqual([]);
 
     // A single-use code cannot be used twice.
-    await store.goto(`${demo.storefrontUrl}products/trail-mug`);
+    await store.goto(`${session.demo.storefrontUrl}products/trail-mug`);
     await store.getByRole("button", { name: "Add to cart" }).click();
-    await store.goto(`${demo.storefrontUrl}checkout`);
+    await store.goto(`${session.demo.storefrontUrl}checkout`);
     await store.getByLabel("Discount code or gift card").fill(code);
     await store.getByRole("button", { name: "Apply" }).click();
     await poll(() => store.getByRole("alert").innerText()).toContain("isn’t available");
 
     // 8. The dashboard numbers move: both orders' points issued, the reward's points redeemed,
     //    two more member orders, one of them with a reward.
-    const second = await db.orderRecord.findFirstOrThrow({
+    const second = await session.db.orderRecord.findFirstOrThrow({
       where: { shop: SHOP, customerId: shopper.customerId },
       orderBy: { paidAt: "desc" },
     });
@@ -238,9 +201,9 @@ describe("the loyalty journey, end to end", { timeout: 150_000 }, () => {
     });
 
     // 9. The ledger still adds up for every member after all of this.
-    const members = await db.member.findMany({ where: { shop: SHOP } });
+    const members = await session.db.member.findMany({ where: { shop: SHOP } });
     for (const m of members) {
-      const sum = await db.ledgerEntry.aggregate({
+      const sum = await session.db.ledgerEntry.aggregate({
         where: { memberId: m.id },
         _sum: { points: true },
       });
@@ -252,7 +215,7 @@ describe("the loyalty journey, end to end", { timeout: 150_000 }, () => {
   });
 
   it("admin pages have no serious accessibility violations", async () => {
-    const context = await newContext(browser);
+    const context = await newContext(session.browser);
     const page = await context.newPage();
     await openApp(page);
     const menu = page.locator("#app-nav a");
@@ -264,7 +227,7 @@ describe("the loyalty journey, end to end", { timeout: 150_000 }, () => {
       items.push({ name: (await link.textContent())!.trim(), href });
     }
     const failures: Record<string, unknown> = {};
-    const frame = () => page.frames().find((f) => f.url().startsWith(demo.appUrl));
+    const frame = () => page.frames().find((f) => f.url().startsWith(session.demo.appUrl));
     let heading: string | null = null;
     for (const item of items) {
       await page
@@ -289,9 +252,11 @@ describe("the loyalty journey, end to end", { timeout: 150_000 }, () => {
     }
 
     // Pages reached from those: a new reward, a reward, a member, an order's explanation.
-    const reward = await db.reward.findFirstOrThrow({ where: { shop: SHOP } });
-    const member = await db.member.findFirstOrThrow({ where: { shop: SHOP, email: SHOPPER } });
-    const order = await db.orderRecord.findFirstOrThrow({
+    const reward = await session.db.reward.findFirstOrThrow({ where: { shop: SHOP } });
+    const member = await session.db.member.findFirstOrThrow({
+      where: { shop: SHOP, email: SHOPPER },
+    });
+    const order = await session.db.orderRecord.findFirstOrThrow({
       where: { shop: SHOP, status: "EARNED" },
     });
     const deeper = [
@@ -302,7 +267,7 @@ describe("the loyalty journey, end to end", { timeout: 150_000 }, () => {
     ];
     for (const path of deeper) {
       // The admin URL carries the app's path, as admin.shopify.com/store/…/apps/loyalty/… does.
-      await page.goto(`${demo.url}/store/demo-shop/apps/loyalty${path}`);
+      await page.goto(`${session.demo.url}/store/demo-shop/apps/loyalty${path}`);
       await poll(() => (frame() ? new URL(frame()!.url()).pathname : null)).toBe(path);
       await frame()!.locator("h1").first().waitFor();
       await frame()!.waitForLoadState("networkidle");

@@ -1,59 +1,25 @@
 // The storefront widget in a real browser, against the app's real proxy routes reached through
 // the sandbox's signed app-proxy forwarding: open the panel, see the points, redeem, get the code
 // — with a pointer and with the keyboard alone — and no serious accessibility violations.
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createPrismaClient } from "../../app/db.server";
+import type { BrowserContext, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
   describeViolations,
   poll,
-  requireChromium,
-  launchBrowser,
   newContext,
   seriousViolations,
-  startDemo,
+  e2eSession,
   tabTo,
-  type Demo,
 } from "./harness";
 
 const SHOP = "demo-shop.myshopify.com";
 
-let demo: Demo;
-let browser: Browser;
-let db: ReturnType<typeof createPrismaClient>;
-
-beforeAll(async () => {
-  requireChromium();
-  // Both at once, but keep whichever started so afterAll can stop it if the other failed.
-  const [started, launched] = await Promise.allSettled([
-    startDemo({ members: 12 }),
-    launchBrowser(),
-  ]);
-  if (started.status === "fulfilled") demo = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  if (launched.status === "rejected") throw launched.reason;
-  if (started.status === "rejected") throw started.reason;
-  db = createPrismaClient(demo.databaseUrl);
-}, 240_000);
-
-// A failure in the browser is usually explained by the servers' log.
-afterEach((context) => {
-  if (context.task.result?.state === "fail")
-    console.error(
-      `--- sandbox output (last 4,000 characters) ---\n${demo?.output().slice(-4000) ?? "(not started)"}`,
-    );
-});
-
-afterAll(async () => {
-  await db?.$disconnect();
-  await browser?.close();
-  await demo?.stop();
-});
+const session = e2eSession({ members: 12 });
 
 async function signedInAs(email: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await newContext(browser);
+  const context = await newContext(session.browser);
   const page = await context.newPage();
-  await page.goto(`${demo.storefrontUrl}account/login`);
+  await page.goto(`${session.demo.storefrontUrl}account/login`);
   const select = page.getByLabel("Customer", { exact: true });
   const value = await select.locator("option", { hasText: `(${email})` }).getAttribute("value");
   await select.selectOption(value!);
@@ -63,7 +29,7 @@ async function signedInAs(email: string): Promise<{ context: BrowserContext; pag
 }
 
 async function member(email: string) {
-  return db.member.findFirstOrThrow({ where: { shop: SHOP, email } });
+  return session.db.member.findFirstOrThrow({ where: { shop: SHOP, email } });
 }
 
 /** What the widget prints for a balance: "1,234 points". */
@@ -78,7 +44,7 @@ describe("storefront widget through the app proxy", { timeout: 90_000 }, () => {
       if (r.url().includes("/apps/loyalty/")) proxied.push({ url: r.url(), status: r.status() });
     });
 
-    await page.goto(demo.storefrontUrl);
+    await page.goto(session.demo.storefrontUrl);
     // The points-balance block asks the proxy on load; the launcher reuses that answer.
     await poll(() => page.locator(".lw-block [data-lw-f=points]").textContent()).toBe(
       points(before.balance),
@@ -110,7 +76,7 @@ describe("storefront widget through the app proxy", { timeout: 90_000 }, () => {
     // created through the Admin API, for this customer only, once.
     expect(proxied.length).toBeGreaterThanOrEqual(2);
     expect(proxied.every((r) => r.status === 200)).toBe(true);
-    const state = await demo.api<{
+    const state = await session.demo.api<{
       discounts: Array<{ code: string; eligibility: unknown; usageLimit: number }>;
     }>("/state");
     const discount = state.discounts.find((d) => d.code === value);
@@ -131,11 +97,11 @@ describe("storefront widget through the app proxy", { timeout: 90_000 }, () => {
   });
 
   it("works with the keyboard alone", async () => {
-    const cheapest = await db.reward.findFirstOrThrow({
+    const cheapest = await session.db.reward.findFirstOrThrow({
       where: { shop: SHOP, enabled: true, tierId: null },
       orderBy: { pointsCost: "asc" },
     });
-    const shopper = await db.member.findFirstOrThrow({
+    const shopper = await session.db.member.findFirstOrThrow({
       where: {
         shop: SHOP,
         balance: { gte: cheapest.pointsCost },
@@ -144,7 +110,7 @@ describe("storefront widget through the app proxy", { timeout: 90_000 }, () => {
       orderBy: { balance: "desc" },
     });
     const { context, page } = await signedInAs(shopper.email!);
-    await page.goto(demo.storefrontUrl);
+    await page.goto(session.demo.storefrontUrl);
 
     const launcher = await tabTo(page, (el) => el.tag === "button" && el.text === "Rewards");
     expect(launcher.text).toBe("Rewards");
@@ -181,7 +147,7 @@ describe("storefront widget through the app proxy", { timeout: 90_000 }, () => {
       page.getByRole("button", { name: "Rewards" }).getAttribute("aria-expanded"),
     ).toBe("false");
     expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Rewards");
-    expect((await db.member.findUniqueOrThrow({ where: { id: shopper.id } })).balance).toBe(
+    expect((await session.db.member.findUniqueOrThrow({ where: { id: shopper.id } })).balance).toBe(
       shopper.balance - cheapest.pointsCost,
     );
     await context.close();
@@ -189,14 +155,14 @@ describe("storefront widget through the app proxy", { timeout: 90_000 }, () => {
 
   it("has no serious accessibility violations with the panel open, signed in or not", async () => {
     const { context, page } = await signedInAs("ada@example.com");
-    await page.goto(`${demo.storefrontUrl}products/leather-wallet`);
+    await page.goto(`${session.demo.storefrontUrl}products/leather-wallet`);
     await page.getByRole("button", { name: "Rewards" }).click();
     const panel = page.getByRole("dialog", { name: "Rewards" });
     await poll(() => panel.locator("[data-lw-f=points]").textContent()).toMatch(/points?$/);
     expect(describeViolations(await seriousViolations(page))).toEqual([]);
 
-    const guest = await (await newContext(browser)).newPage();
-    await guest.goto(demo.storefrontUrl);
+    const guest = await (await newContext(session.browser)).newPage();
+    await guest.goto(session.demo.storefrontUrl);
     await guest.getByRole("button", { name: "Rewards" }).click();
     const guestPanel = guest.getByRole("dialog", { name: "Rewards" });
     await poll(() => guestPanel.getByRole("link", { name: "Join now" }).isVisible()).toBe(true);
