@@ -13,7 +13,7 @@ import { CURRENT_APP_INSTALLATION, SET_METAFIELDS } from "../shopify/operations"
 const PUBLISH_RETRY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, attempts: 3, budgetMs: 3_000 };
 
 export async function loadProgram(shop: string) {
-  return prisma.$transaction((tx) => programFor(tx, shop));
+  return programFor(prisma, shop);
 }
 
 export function settingsOf(program: Program): ProgramSettings {

@@ -18,7 +18,12 @@ export async function programFor(db: Db, shop: string, currency?: string): Promi
     }
     return existing;
   }
-  return db.program.create({ data: { shop, ...(currency ? { currency } : {}) } });
+  // Two first requests for a new shop may race here; upsert lets both see the same row.
+  return db.program.upsert({
+    where: { shop },
+    create: { shop, ...(currency ? { currency } : {}) },
+    update: {},
+  });
 }
 
 async function hasEarned(db: Db, shop: string) {

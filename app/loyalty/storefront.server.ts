@@ -45,7 +45,7 @@ async function enabledRewards(shop: string) {
 }
 
 export async function programSummary(shop: string) {
-  const program = await prisma.$transaction((tx) => programFor(tx, shop));
+  const program = await programFor(prisma, shop);
   const rewards = await enabledRewards(shop);
   return {
     loggedIn: false as const,
@@ -56,7 +56,7 @@ export async function programSummary(shop: string) {
 }
 
 export async function memberView(shop: string, customerId: string, now = new Date()) {
-  const program = await prisma.$transaction((tx) => programFor(tx, shop));
+  const program = await programFor(prisma, shop);
   const rewards = await enabledRewards(shop);
   const member = await prisma.member.findUnique({
     where: { shop_customerId: { shop, customerId } },
