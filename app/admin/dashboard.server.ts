@@ -1,3 +1,4 @@
+import type { EntryKind } from "@prisma/client";
 import prisma from "../db.server";
 import type { DateRange } from "../domain/dashboard";
 import {
@@ -12,7 +13,7 @@ import { fromMinorUnits } from "../domain/money";
 import { describeEarnRate } from "../domain/program-settings";
 import { loadProgram } from "./program.server";
 
-const ACTIVITY_KINDS = ["EARN", "SIGNUP_BONUS", "REDEEM", "MANUAL", "IMPORT"];
+const ACTIVITY_KINDS: EntryKind[] = ["EARN", "SIGNUP_BONUS", "REDEEM", "MANUAL", "IMPORT"];
 
 /** The theme editor with our app embed ("launcher" block) ready to switch on. */
 export function appEmbedUrl(shop: string, apiKey: string) {

@@ -95,7 +95,7 @@ export async function uploadImport(
         batchId: created.id,
         shop,
         line: row.line,
-        raw: JSON.stringify(row.cells),
+        raw: row.cells,
         email: row.email,
         customerId: row.customerId,
         firstName: row.firstName,

@@ -1,7 +1,7 @@
 import prisma from "../db.server";
-import type { RuleSnapshot } from "../domain/earning";
 import { explainOrder, orderOutcome } from "../domain/explain";
 import { memberDisplayName } from "../domain/members-query";
+import { ruleSnapshot } from "../domain/snapshots";
 import { fromMinorUnits } from "../domain/money";
 import { loadProgram } from "./program.server";
 import { notFound } from "./staff.server";
@@ -71,7 +71,7 @@ export async function orderExplanation(shop: string, orderId: string, now = new 
       : Promise.resolve(null),
   ]);
   const explanation = explainOrder({
-    order: { ...order, rule: order.rule ? (JSON.parse(order.rule) as RuleSnapshot) : null },
+    order: { ...order, rule: ruleSnapshot(order.rule) },
     entries,
     refunds,
     rewardCodes: codes.map((c) => ({ code: c.code, rewardName: c.reward.name })),

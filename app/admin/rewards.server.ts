@@ -3,7 +3,6 @@ import prisma from "../db.server";
 import type { FieldErrors } from "../domain/forms";
 import type { RewardFormData } from "../domain/reward-form";
 import { describeReward } from "../domain/reward-form";
-import type { RewardType } from "../domain/rewards";
 import { loadProgram } from "./program.server";
 import { notFound } from "./staff.server";
 
@@ -22,7 +21,7 @@ export async function listRewards(shop: string) {
       id: reward.id,
       name: reward.name,
       type: reward.type,
-      summary: describeReward({ ...reward, type: reward.type as RewardType }, program.currency),
+      summary: describeReward(reward, program.currency),
       pointsCost: reward.pointsCost,
       tier: reward.tierId ? (tierName.get(reward.tierId) ?? null) : null,
       enabled: reward.enabled,

@@ -83,7 +83,10 @@ export async function failedEventDownload(shop: string, id: string) {
 export async function dataRequestDownload(shop: string, id: string) {
   const request = await prisma.dataRequest.findFirst({ where: { id, shop } });
   if (!request) notFound("Data request not found");
-  return jsonDownload(request.data, `customer-${request.customerId}-data-${request.id}.json`);
+  return jsonDownload(
+    JSON.stringify(request.data),
+    `customer-${request.customerId}-data-${request.id}.json`,
+  );
 }
 
 function safeParse(text: string): unknown {

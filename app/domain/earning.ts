@@ -14,17 +14,18 @@ export interface EarnRule {
 export const DEFAULT_EARN_RULE: EarnRule = { earnPoints: 1, perAmount: "1", rounding: "DOWN" };
 
 /** The rule an order earned under, stored with the award so later clawbacks use it. */
-export interface RuleSnapshot {
+// A type, not an interface: it is stored in a Json column and must be a plain JSON object type.
+export type RuleSnapshot = {
   earnPoints: number;
   perAmount: string;
-  rounding: string;
+  rounding: Rounding;
   multiplierPercent: number;
   tier: string | null;
   basisMinor: number;
   currency: string;
   taxesIncluded: boolean;
   pendingDays: number;
-}
+};
 
 /** Tier multipliers are whole percentages (150 = 1.5×) so the arithmetic stays in integers. */
 export const BASE_MULTIPLIER_PERCENT = 100;

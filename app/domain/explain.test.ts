@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
+import type { RuleSnapshot } from "./earning";
 import type { ExplainInput } from "./explain";
 import { explainOrder, orderOutcome } from "./explain";
 
 const paidAt = new Date("2026-03-01T10:00:00Z");
-const rule = {
+const rule: RuleSnapshot = {
   earnPoints: 1,
   perAmount: "1",
   rounding: "DOWN",

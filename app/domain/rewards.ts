@@ -2,7 +2,8 @@ import { isDecimalString, toMinorUnits } from "./money";
 
 export type RewardType = "FIXED_AMOUNT" | "PERCENTAGE" | "FREE_SHIPPING";
 
-export interface RewardTerms {
+// A type, not an interface: it is stored in Json columns and must be a plain JSON object type.
+export type RewardTerms = {
   name: string;
   type: RewardType;
   pointsCost: number;
@@ -13,7 +14,7 @@ export interface RewardTerms {
   combinesWithOrder: boolean;
   combinesWithProduct: boolean;
   combinesWithShipping: boolean;
-}
+};
 
 export type Ineligibility =
   "REWARD_DISABLED" | "TIER_REQUIRED" | "INSUFFICIENT_POINTS" | "RATE_LIMITED";

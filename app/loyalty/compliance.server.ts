@@ -90,6 +90,6 @@ export async function exportCustomerData(
     })),
   };
   return db.dataRequest.create({
-    data: { shop, customerId, requestId, data: JSON.stringify(data) },
+    data: { shop, customerId, requestId, data },
   });
 }

@@ -1,26 +1,13 @@
-import type { Member, Program } from "@prisma/client";
+import type { EntryKind, EntrySource, Member, Prisma, Program } from "@prisma/client";
 import { balanceExpiresAt } from "../domain/schedule";
 import type { Db } from "./program.server";
 
 /** Entry kinds that count as the member earning (lifetime total, activity for expiry). */
-const EARNING_KINDS = new Set(["EARN", "SIGNUP_BONUS"]);
+const EARNING_KINDS = new Set<EntryKind>(["EARN", "SIGNUP_BONUS"]);
 /** Entry kinds that keep a balance alive: the shopper did something. */
-const ACTIVITY_KINDS = new Set(["EARN", "SIGNUP_BONUS", "REDEEM", "MANUAL", "IMPORT"]);
+const ACTIVITY_KINDS = new Set<EntryKind>(["EARN", "SIGNUP_BONUS", "REDEEM", "MANUAL", "IMPORT"]);
 
-export type EntryKind =
-  | "EARN"
-  | "RELEASE"
-  | "REFUND_CLAWBACK"
-  | "CANCEL_REVERSAL"
-  | "SIGNUP_BONUS"
-  | "EXPIRE"
-  | "MANUAL"
-  | "IMPORT"
-  | "REDEEM"
-  | "REDEEM_RETURN";
-
-export type EntrySource =
-  "ORDER" | "REFUND" | "CUSTOMER" | "MANUAL" | "IMPORT" | "REDEMPTION" | "SYSTEM";
+export type { EntryKind, EntrySource };
 
 export interface EntryInput {
   kind: EntryKind;
@@ -35,7 +22,7 @@ export interface EntryInput {
   amountMinor?: number;
   currency?: string;
   idempotencyKey: string;
-  rule?: unknown;
+  rule?: Prisma.InputJsonObject;
   description: string;
   occurredAt: Date;
   availableAt?: Date | null;
@@ -106,7 +93,7 @@ export async function postEntry(
       amountMinor: input.amountMinor,
       currency: input.currency,
       idempotencyKey: input.idempotencyKey,
-      rule: input.rule === undefined ? undefined : JSON.stringify(input.rule),
+      rule: input.rule,
       description: input.description,
       occurredAt: input.occurredAt,
       availableAt: input.availableAt ?? undefined,

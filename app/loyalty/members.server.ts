@@ -1,4 +1,4 @@
-import type { Member, Program } from "@prisma/client";
+import type { EntryKind, Member, Program } from "@prisma/client";
 import { nextTier, periodStart, qualifyingTier } from "../domain/tiers";
 import type { CustomerRef } from "./payloads";
 import type { Db } from "./program.server";
@@ -19,7 +19,12 @@ export async function memberFor(db: Db, shop: string, customer: CustomerRef): Pr
 }
 
 /** Kinds whose points count towards tier qualification (earning and its reversals). */
-export const QUALIFYING_KINDS = ["EARN", "SIGNUP_BONUS", "REFUND_CLAWBACK", "CANCEL_REVERSAL"];
+export const QUALIFYING_KINDS: EntryKind[] = [
+  "EARN",
+  "SIGNUP_BONUS",
+  "REFUND_CLAWBACK",
+  "CANCEL_REVERSAL",
+];
 
 /**
  * The member's qualification metric: points earned (net of clawbacks, including the part a

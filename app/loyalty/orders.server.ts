@@ -1,8 +1,9 @@
-import type { Member, OrderRecord, Program, RefundRecord } from "@prisma/client";
+import type { Member, OrderRecord, Program, RefundRecord, SkipReason } from "@prisma/client";
 import { clawbackForCancellation, clawbackForRefund, splitDebit } from "../domain/clawback";
 import type { RuleSnapshot } from "../domain/earning";
 import { pointsForSpend } from "../domain/earning";
 import { availableAt, isPending } from "../domain/schedule";
+import { ruleSnapshot } from "../domain/snapshots";
 import { postEntry } from "./ledger.server";
 import { evaluateTier, memberFor } from "./members.server";
 import type { PaidOrder, Refund } from "./payloads";
@@ -19,7 +20,7 @@ import { earnRule, programFor } from "./program.server";
 
 export type Outcome = "applied" | "duplicate" | "deferred" | "skipped";
 
-function skipReason(program: Program, order: PaidOrder): string | null {
+function skipReason(program: Program, order: PaidOrder): SkipReason | null {
   if (!order.customer) return "GUEST_CHECKOUT";
   if (!program.enabled) return "PROGRAM_OFF";
   if (order.test && !program.awardTestOrders) return "TEST_ORDER";
@@ -45,7 +46,7 @@ export async function onOrderPaid(
     currency: order.currency,
     totalMinor: order.totalMinor,
     basisMinor: order.basisMinor,
-    discountCodes: JSON.stringify(order.discountCodes),
+    discountCodes: order.discountCodes,
     paidAt: order.occurredAt,
   };
 
@@ -88,7 +89,7 @@ export async function onOrderPaid(
       earnedPoints: points,
       pendingRemaining: pending,
       availableAt: pending ? available : null,
-      rule: JSON.stringify(snapshot),
+      rule: snapshot,
       ...facts,
     },
     update: {
@@ -97,7 +98,7 @@ export async function onOrderPaid(
       earnedPoints: points,
       pendingRemaining: pending,
       availableAt: pending ? available : null,
-      rule: JSON.stringify(snapshot),
+      rule: snapshot,
       ...facts,
     },
   });
@@ -212,7 +213,7 @@ export async function onOrderCancelled(
 }
 
 function snapshotOf(record: OrderRecord): RuleSnapshot | null {
-  return record.rule ? (JSON.parse(record.rule) as RuleSnapshot) : null;
+  return ruleSnapshot(record.rule);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { PrismaClient, Redemption, Reward } from "@prisma/client";
-import type { RewardTerms, RewardType } from "../domain/rewards";
+import type { RewardTerms } from "../domain/rewards";
 import {
   applyUrl,
   customerGid,
@@ -15,6 +15,7 @@ import {
   CREATE_SHIPPING_DISCOUNT,
   FIND_DISCOUNT_BY_CODE,
 } from "../shopify/operations";
+import { rewardTerms as parseRewardTerms } from "../domain/snapshots";
 import { InsufficientPointsError, postEntry } from "./ledger.server";
 import type { Db } from "./program.server";
 import { programFor } from "./program.server";
@@ -74,7 +75,7 @@ export class RedemptionError extends Error {
 export function rewardTerms(reward: Reward): RewardTerms {
   return {
     name: reward.name,
-    type: reward.type as RewardType,
+    type: reward.type,
     pointsCost: reward.pointsCost,
     amount: reward.amount,
     percentage: reward.percentage,
@@ -133,7 +134,7 @@ export async function reserveRedemption(
         rewardId: reward.id,
         pointsSpent: reward.pointsCost,
         code: generateRewardCode(),
-        rewardSnapshot: JSON.stringify(rewardTerms(reward)),
+        rewardSnapshot: rewardTerms(reward),
         startsAt: now,
         endsAt: new Date(now.getTime() + reward.codeLifetimeDays * DAY_MS),
       },
@@ -176,7 +177,7 @@ export async function createDiscountCode(
   redemption: Pick<Redemption, "code" | "customerId" | "startsAt" | "endsAt" | "rewardSnapshot">,
   retry: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): Promise<string> {
-  const terms = JSON.parse(redemption.rewardSnapshot) as RewardTerms;
+  const terms = parseRewardTerms(redemption.rewardSnapshot);
   const discount = discountInput({
     terms,
     code: redemption.code,

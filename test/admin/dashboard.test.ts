@@ -88,7 +88,7 @@ describe("dashboard", () => {
         pointsSpent: 40,
         code: "LOYAL-USED",
         status: "USED",
-        rewardSnapshot: "{}",
+        rewardSnapshot: {},
         startsAt: new Date(),
         endsAt: new Date(),
         usedOrderId: "o1",

@@ -118,7 +118,7 @@ describe("member page", () => {
         pointsSpent: 50,
         code: "LOYAL-AAAA-BBBB-CCCC",
         status: "ISSUED",
-        rewardSnapshot: "{}",
+        rewardSnapshot: {},
         startsAt: new Date(),
         endsAt: new Date(Date.now() + 86400000),
       },

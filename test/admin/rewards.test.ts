@@ -303,7 +303,7 @@ describe("reward form", () => {
         pointsSpent: 300,
         code: "LOYAL-TEST",
         status: "USED",
-        rewardSnapshot: "{}",
+        rewardSnapshot: {},
         startsAt: new Date(),
         endsAt: new Date(),
       },

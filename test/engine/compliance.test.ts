@@ -75,7 +75,7 @@ describe("compliance", () => {
     });
     expect(status).toBe(200);
     const request = await prisma.dataRequest.findFirstOrThrow({ where: { customerId: "1002" } });
-    const data = JSON.parse(request.data);
+    const data = request.data as { member: { ledger: unknown[] }; orders: unknown[] };
     expect(request.requestId).toBe("55");
     expect(data.member).toMatchObject({ balance: 40, email: "shopper@example.com" });
     expect(data.member.ledger).toHaveLength(1);

@@ -24,7 +24,7 @@ describe("orders/paid", () => {
       amountMinor: 4599,
       idempotencyKey: `order:${order.id}:earn`,
     });
-    expect(JSON.parse(entry!.rule!)).toMatchObject({
+    expect(entry!.rule).toMatchObject({
       earnPoints: 1,
       perAmount: "1",
       rounding: "DOWN",
@@ -117,7 +117,7 @@ describe("orders/paid", () => {
     const member = await memberOf(507);
     expect(member?.balance).toBe(37);
     const entry = await prisma.ledgerEntry.findFirstOrThrow({ where: { memberId: member!.id } });
-    expect(JSON.parse(entry.rule!)).toMatchObject({
+    expect(entry.rule).toMatchObject({
       multiplierPercent: 150,
       tier: "Gold",
       earnPoints: 5,

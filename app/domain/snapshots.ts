@@ -1,0 +1,44 @@
+import { z } from "zod";
+import type { RuleSnapshot } from "./earning";
+import type { RewardTerms } from "./rewards";
+
+/**
+ * Json columns hold copies of rules and rewards as they were when points moved. Reading one back
+ * goes through these schemas instead of a cast, so a row written by an older release (or edited
+ * by hand) fails loudly with the field that is wrong rather than computing with `undefined`.
+ */
+
+export const ruleSnapshotSchema = z.object({
+  earnPoints: z.number().int(),
+  perAmount: z.string(),
+  rounding: z.enum(["DOWN", "NEAREST", "UP"]),
+  multiplierPercent: z.number().int(),
+  tier: z.string().nullable(),
+  basisMinor: z.number().int(),
+  currency: z.string(),
+  taxesIncluded: z.boolean(),
+  pendingDays: z.number().int(),
+}) satisfies z.ZodType<RuleSnapshot>;
+
+export const rewardTermsSchema = z.object({
+  name: z.string(),
+  type: z.enum(["FIXED_AMOUNT", "PERCENTAGE", "FREE_SHIPPING"]),
+  pointsCost: z.number().int(),
+  amount: z.string().nullable(),
+  percentage: z.number().int().nullable(),
+  minimumSubtotal: z.string().nullable(),
+  codeLifetimeDays: z.number().int(),
+  combinesWithOrder: z.boolean(),
+  combinesWithProduct: z.boolean(),
+  combinesWithShipping: z.boolean(),
+}) satisfies z.ZodType<RewardTerms>;
+
+export const stringListSchema = z.array(z.string());
+
+export function ruleSnapshot(value: unknown): RuleSnapshot | null {
+  return value === null || value === undefined ? null : ruleSnapshotSchema.parse(value);
+}
+
+export function rewardTerms(value: unknown): RewardTerms {
+  return rewardTermsSchema.parse(value);
+}
