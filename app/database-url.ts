@@ -12,10 +12,10 @@ export function resolveDatabaseUrl(env: Record<string, string | undefined> = pro
 }
 
 export function databaseKind(url: string): DatabaseKind {
-  if (url.startsWith("file:") || url.startsWith("libsql:")) return "sqlite";
+  if (url.startsWith("file:")) return "sqlite";
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) return "postgresql";
   throw new Error(
-    `DATABASE_URL must start with file:, libsql:, postgres:// or postgresql:// (got "${url.split(":")[0]}:")`,
+    `DATABASE_URL must start with file: (SQLite) or postgres:// / postgresql:// (PostgreSQL) (got "${url.split(":")[0]}:")`,
   );
 }
 

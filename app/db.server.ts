@@ -1,26 +1,42 @@
 import fs from "node:fs";
 import path from "node:path";
+import type { Prisma, PrismaClient } from "@prisma/client";
+import { PrismaClient as SqlitePrismaClient } from "@prisma/client";
+import { databaseKind, sqliteFilePath } from "./database-url";
+import { createPostgresClient } from "./db/postgresql.server";
 import { PrismaLibSQL } from "@prisma/adapter-libsql";
-import { PrismaClient } from "@prisma/client";
-import { databaseKind, resolveDatabaseUrl, sqliteFilePath } from "./database-url";
+import { databaseEnv } from "./env.server";
 
 /**
- * Builds a Prisma client on the driver adapter that matches DATABASE_URL. Callers only ever see
- * `PrismaClient`, so adding the PostgreSQL adapter later changes this function and nothing else.
+ * Builds a Prisma client on the driver adapter that matches DATABASE_URL: `file:` → SQLite (one
+ * instance, docs/database.md), `postgres://` / `postgresql://` → PostgreSQL (any number of
+ * instances). Callers only ever see `PrismaClient`.
  */
-export function createPrismaClient(url: string = resolveDatabaseUrl()): PrismaClient {
-  switch (databaseKind(url)) {
+export function createPrismaClient(url?: string): PrismaClient {
+  const env = databaseEnv();
+  const target = url ?? env.DATABASE_URL;
+  switch (databaseKind(target)) {
     case "sqlite": {
-      const file = sqliteFilePath(url);
+      const file = sqliteFilePath(target);
       if (file) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-      return new PrismaClient({ adapter: new PrismaLibSQL({ url }) });
+      return new SqlitePrismaClient({ adapter: new PrismaLibSQL({ url: target }) });
     }
     case "postgresql":
-      throw new Error(
-        "PostgreSQL is not wired up yet: see docs/database.md for the steps (schema provider, " +
-          "@prisma/adapter-pg, migrations).",
-      );
+      return createPostgresClient(target, { poolSize: env.DATABASE_POOL_SIZE });
   }
+}
+
+/** Which database the app's client talks to, for the few queries the two spell differently. */
+export const databaseProvider = databaseKind(databaseEnv().DATABASE_URL);
+
+/**
+ * A case-insensitive `contains` filter. SQLite's LIKE already ignores ASCII case; PostgreSQL's
+ * needs `mode: "insensitive"` (ILIKE), which the SQLite client's types do not know.
+ */
+export function containsIgnoringCase(text: string): Prisma.StringNullableFilter {
+  return (
+    databaseProvider === "postgresql" ? { contains: text, mode: "insensitive" } : { contains: text }
+  ) as Prisma.StringNullableFilter;
 }
 
 declare global {

@@ -12,6 +12,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import pg from "pg";
 import { handleApi, type ApiContext } from "./api";
 import { APP_BRIDGE_SANDBOX_PATH, createAppHandler } from "./app-server";
 import { ensureBuild, loadBuild } from "./build";
@@ -98,13 +99,35 @@ function prisma(args: string[], databaseUrl: string): Promise<string> {
   });
 }
 
-/** A fresh clone has no generated client until `prisma generate` (npm test runs it as pretest). */
-async function ensurePrismaClient(databaseUrl: string, log: (line: string) => void) {
-  const generated = path.join(ROOT, "node_modules/.prisma/client/schema.prisma");
-  const schema = fs.readFileSync(path.join(ROOT, "prisma/schema.prisma"), "utf8");
-  if (fs.existsSync(generated) && fs.readFileSync(generated, "utf8") === schema) return;
-  log("[sandbox] generating the Prisma client (prisma generate)…");
-  await prisma(["generate"], databaseUrl);
+/** A fresh clone has no generated clients until `npm run generate` (npm test runs it as pretest). */
+async function ensurePrismaClients(databaseUrl: string, log: (line: string) => void) {
+  for (const [schemaFile, client] of [
+    ["prisma/schema.prisma", "node_modules/.prisma/client"],
+    ["prisma/postgresql/schema.prisma", "node_modules/.prisma/client-postgresql"],
+  ] as const) {
+    const generated = path.join(ROOT, client, "schema.prisma");
+    const schema = fs.readFileSync(path.join(ROOT, schemaFile), "utf8");
+    if (fs.existsSync(generated) && fs.readFileSync(generated, "utf8") === schema) continue;
+    log(`[sandbox] generating the Prisma client for ${schemaFile} (prisma generate)…`);
+    await prisma(["generate", "--schema", schemaFile], databaseUrl);
+  }
+}
+
+/** PostgreSQL has no file to delete: a fresh demo empties the app's tables instead. */
+async function emptyPostgres(databaseUrl: string) {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT tablename::text AS name FROM pg_tables
+       WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`,
+    );
+    if (rows.length) {
+      await client.query(`TRUNCATE ${rows.map((r) => `"${r.name}"`).join(", ")} CASCADE`);
+    }
+  } finally {
+    await client.end();
+  }
 }
 
 async function migrate(databaseUrl: string, log: (line: string) => void): Promise<void> {
@@ -145,8 +168,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       CRON_SECRET,
     });
 
-    await ensurePrismaClient(databaseUrl, log);
+    await ensurePrismaClients(databaseUrl, log);
     await migrate(databaseUrl, log);
+    if (fresh && !dbFile) await emptyPostgres(databaseUrl);
     const built = await ensureBuild(log);
     if (built === "built") log("[sandbox] build done");
     const loaded = await loadBuild();

@@ -1,5 +1,6 @@
-import { Prisma } from "@prisma/client";
-import prisma from "../db.server";
+import type { Prisma } from "@prisma/client";
+import { isUniqueViolation } from "../db/errors";
+import prisma, { containsIgnoringCase } from "../db.server";
 import { LEDGER_KIND_LABELS, orderOutcome } from "../domain/explain";
 import type { Adjustment, MembersQuery } from "../domain/members-query";
 import { MEMBERS_PAGE_SIZE, memberDisplayName, searchTerms } from "../domain/members-query";
@@ -17,9 +18,9 @@ export function membersWhere(shop: string, query: Pick<MembersQuery, "q" | "tier
     const { customerId, words } = searchTerms(query.q);
     const byWords: Prisma.MemberWhereInput[] = words.map((word) => ({
       OR: [
-        { email: { contains: word } },
-        { firstName: { contains: word } },
-        { lastName: { contains: word } },
+        { email: containsIgnoringCase(word) },
+        { firstName: containsIgnoringCase(word) },
+        { lastName: containsIgnoringCase(word) },
       ],
     }));
     if (customerId && words.length) and.push({ OR: [{ customerId }, { AND: byWords }] });
@@ -255,7 +256,7 @@ export async function adjustPoints(
     });
   } catch (error) {
     // The same form posted twice at once: the first one's entry is the adjustment.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    if (isUniqueViolation(error)) {
       const entry = await prisma.ledgerEntry.findUniqueOrThrow({
         where: { shop_idempotencyKey: { shop, idempotencyKey: key } },
       });

@@ -1,4 +1,4 @@
-import { Prisma } from "@prisma/client";
+import { isUniqueViolation } from "../db/errors";
 import type { ZodType } from "zod";
 import prisma from "../db.server";
 import { authenticate } from "../shopify.server";
@@ -32,10 +32,6 @@ export function parseWith<S, T>(
   convert: (value: S, receivedAt: Date) => T,
 ): Parse<T> {
   return (payload, receivedAt) => convert(schema.parse(payload), receivedAt);
-}
-
-function isUniqueViolation(error: unknown) {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }
 
 function describe(error: unknown): string {

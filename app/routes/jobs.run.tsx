@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import prisma from "../db.server";
+import { appEnv } from "../env.server";
 import { runScheduledJobs } from "../loyalty/jobs.server";
 import { unauthenticated } from "../shopify.server";
 
@@ -19,7 +20,7 @@ async function adminFor(shop: string) {
  * Every step is idempotent, so overlapping or repeated runs are harmless.
  */
 function authorized(request: Request): boolean {
-  const secret = process.env.CRON_SECRET;
+  const secret = appEnv().CRON_SECRET;
   if (!secret) return false;
   const given = Buffer.from(request.headers.get("authorization") ?? "");
   const expected = Buffer.from(`Bearer ${secret}`);

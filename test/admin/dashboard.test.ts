@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { postEntry } from "../../app/loyalty/ledger.server";
 import { action, loader } from "../../app/routes/app._index";
-import { load, OTHER_SHOP, post, resetAdmin, seedMember, shopRows, signIn } from "../support/admin";
+import { load, OTHER_SHOP, post, resetShop, seedMember, shopRows, signIn } from "../support/admin";
 import { deliver } from "../support/engine";
 import { orderPayload } from "../support/payloads";
 import { TEST_SHOP } from "../support/shopify";
@@ -12,8 +12,8 @@ type Loaded = Awaited<ReturnType<typeof loader>>;
 const DAY = 24 * 3600 * 1000;
 
 beforeEach(async () => {
-  await resetAdmin();
-  await resetAdmin(OTHER_SHOP);
+  await resetShop();
+  await resetShop(OTHER_SHOP);
   await signIn();
 });
 

@@ -3,12 +3,12 @@ import prisma from "../../app/db.server";
 import { parseCsv } from "../../app/domain/csv";
 import { loader as ledgerLoader } from "../../app/routes/app.export.ledger";
 import { loader as membersLoader } from "../../app/routes/app.export.members";
-import { load, OTHER_SHOP, resetAdmin, seedMember, signIn } from "../support/admin";
+import { load, OTHER_SHOP, resetShop, seedMember, signIn } from "../support/admin";
 import { TEST_SHOP } from "../support/shopify";
 
 beforeEach(async () => {
-  await resetAdmin();
-  await resetAdmin(OTHER_SHOP);
+  await resetShop();
+  await resetShop(OTHER_SHOP);
   await signIn();
 });
 

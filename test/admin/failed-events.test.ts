@@ -3,7 +3,7 @@ import prisma from "../../app/db.server";
 import { loader as dataRequestLoader } from "../../app/routes/app.data-requests.$id";
 import { loader as payloadLoader } from "../../app/routes/app.failed-events.$id";
 import { loader } from "../../app/routes/app.failed-events";
-import { expectStatus, load, OTHER_SHOP, resetAdmin, signIn } from "../support/admin";
+import { expectStatus, load, OTHER_SHOP, resetShop, signIn } from "../support/admin";
 import { deliver } from "../support/engine";
 import { orderPayload } from "../support/payloads";
 import { TEST_SHOP } from "../support/shopify";
@@ -11,8 +11,8 @@ import { TEST_SHOP } from "../support/shopify";
 type Loaded = Awaited<ReturnType<typeof loader>>;
 
 beforeEach(async () => {
-  await resetAdmin();
-  await resetAdmin(OTHER_SHOP);
+  await resetShop();
+  await resetShop(OTHER_SHOP);
   await signIn();
 });
 

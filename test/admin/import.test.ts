@@ -8,7 +8,7 @@ import {
   load,
   OTHER_SHOP,
   post,
-  resetAdmin,
+  resetShop,
   seedMember,
   shopRows,
   signIn,
@@ -68,8 +68,8 @@ const FILE = [
 ].join("\n");
 
 beforeEach(async () => {
-  await resetAdmin();
-  await resetAdmin(OTHER_SHOP);
+  await resetShop();
+  await resetShop(OTHER_SHOP);
   await signIn();
   await prisma.tier.create({ data: { shop: TEST_SHOP, name: "Gold", threshold: 10_000 } });
   await seedMember("4000", 5, { email: "known@example.com" });

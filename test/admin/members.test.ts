@@ -7,7 +7,7 @@ import {
   load,
   OTHER_SHOP,
   post,
-  resetAdmin,
+  resetShop,
   seedMember,
   shopRows,
   signIn,
@@ -21,8 +21,8 @@ type Detail = Awaited<ReturnType<typeof loader>>;
 type Adjusted = Awaited<ReturnType<typeof action>>;
 
 beforeEach(async () => {
-  await resetAdmin();
-  await resetAdmin(OTHER_SHOP);
+  await resetShop();
+  await resetShop(OTHER_SHOP);
   await signIn();
 });
 

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { loader } from "../../app/routes/app.orders.$orderId";
 import { loader as lookupLoader } from "../../app/routes/app.orders._index";
-import { expectStatus, load, OTHER_SHOP, resetAdmin, signIn } from "../support/admin";
+import { expectStatus, load, OTHER_SHOP, resetShop, signIn } from "../support/admin";
 import { deliver } from "../support/engine";
 import { orderPayload, refundPayload } from "../support/payloads";
 import { TEST_SHOP } from "../support/shopify";
@@ -20,8 +20,8 @@ function explain(orderId: number | string, shop = TEST_SHOP) {
 const titles = (data: Explained) => data.explanation.lines.map((l) => l.title);
 
 beforeEach(async () => {
-  await resetAdmin();
-  await resetAdmin(OTHER_SHOP);
+  await resetShop();
+  await resetShop(OTHER_SHOP);
   await signIn();
 });
 

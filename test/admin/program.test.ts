@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { action, loader } from "../../app/routes/app.program";
 import { adminSandbox } from "../support/admin-sandbox";
-import { load, OTHER_SHOP, post, resetAdmin, seedMember, shopRows, signIn } from "../support/admin";
+import { load, OTHER_SHOP, post, resetShop, seedMember, shopRows, signIn } from "../support/admin";
 import { TEST_SHOP } from "../support/shopify";
 
 const sandbox = adminSandbox();
@@ -34,8 +34,8 @@ function storefrontMetafield() {
 }
 
 beforeEach(async () => {
-  await resetAdmin();
-  await resetAdmin(OTHER_SHOP);
+  await resetShop();
+  await resetShop(OTHER_SHOP);
   await signIn();
 });
 

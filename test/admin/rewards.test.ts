@@ -7,7 +7,7 @@ import {
   load,
   OTHER_SHOP,
   post,
-  resetAdmin,
+  resetShop,
   seedMember,
   shopRows,
   signIn,
@@ -48,8 +48,8 @@ function reward(shop = TEST_SHOP, overrides: Record<string, unknown> = {}) {
 }
 
 beforeEach(async () => {
-  await resetAdmin();
-  await resetAdmin(OTHER_SHOP);
+  await resetShop();
+  await resetShop(OTHER_SHOP);
   await signIn();
 });
 

@@ -7,7 +7,7 @@ import {
   load,
   OTHER_SHOP,
   post,
-  resetAdmin,
+  resetShop,
   seedEarner,
   shopRows,
   signIn,
@@ -46,8 +46,8 @@ async function tierOf(customerId: string) {
 }
 
 beforeEach(async () => {
-  await resetAdmin();
-  await resetAdmin(OTHER_SHOP);
+  await resetShop();
+  await resetShop(OTHER_SHOP);
   await signIn();
 });
 

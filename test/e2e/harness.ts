@@ -10,9 +10,10 @@ import os from "node:os";
 import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
 import type { Browser, Frame, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, inject } from "vitest";
 import { createPrismaClient } from "../../app/db.server";
 import { launchBrowser, requireChromium } from "../../sandbox/chromium";
+import { createDatabase, testDatabaseKind } from "../support/databases";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -32,7 +33,9 @@ export interface Demo {
 /** Starts the demo on free ports; `members` controls the size of the seeded shop. */
 export async function startDemo(options: { members?: number } = {}): Promise<Demo> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loyalty-e2e-"));
-  const databaseUrl = `file:${path.join(dir, "app.sqlite")}`;
+  // The project's database (SQLite or PostgreSQL), empty: the demo migrates and seeds it.
+  const database = await createDatabase(testDatabaseKind(), { run: inject("testRun") });
+  const databaseUrl = database.url;
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -75,6 +78,7 @@ export async function startDemo(options: { members?: number } = {}): Promise<Dem
       if (child.exitCode === null) child.kill("SIGKILL");
     }
     fs.rmSync(dir, { recursive: true, force: true });
+    await database.drop();
   };
   let urls: Record<string, string>;
   try {

@@ -15,8 +15,8 @@ describe("POST /jobs/run", () => {
   });
 
   it("runs the scheduled jobs for a caller holding CRON_SECRET", async () => {
-    process.env.CRON_SECRET = "s3cret-value";
-    const response = await call({ Authorization: "Bearer s3cret-value" });
+    process.env.CRON_SECRET = "s3cret-value-long-enough";
+    const response = await call({ Authorization: "Bearer s3cret-value-long-enough" });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       released: 0,
@@ -28,7 +28,7 @@ describe("POST /jobs/run", () => {
   });
 
   it("refuses other callers, and everyone when no secret is configured", async () => {
-    process.env.CRON_SECRET = "s3cret-value";
+    process.env.CRON_SECRET = "s3cret-value-long-enough";
     expect((await call({ Authorization: "Bearer wrong-value" })).status).toBe(401);
     expect((await call()).status).toBe(401);
     delete process.env.CRON_SECRET;

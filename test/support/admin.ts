@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import prisma from "../../app/db.server";
-import { resetShop } from "./engine";
+export { resetShop } from "./engine";
 import { adminRequest, routeArgs, storeOfflineSession, TEST_SHOP } from "./shopify";
 
 /** Helpers for embedded-admin loader/action tests: real auth, real database. */
@@ -49,14 +49,6 @@ export async function post<T = unknown>(
 export function expectStatus(result: unknown, status: number) {
   expect(result).toBeInstanceOf(Response);
   expect((result as Response).status).toBe(status);
-}
-
-export async function resetAdmin(shop = TEST_SHOP) {
-  await prisma.redemption.deleteMany({ where: { shop } });
-  await prisma.reward.deleteMany({ where: { shop } });
-  await prisma.importBatch.deleteMany({ where: { shop } });
-  await prisma.tierReevaluation.deleteMany({ where: { shop } });
-  await resetShop(shop);
 }
 
 export async function signIn() {

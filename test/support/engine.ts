@@ -5,6 +5,7 @@ import { action as ordersCancelled } from "../../app/routes/webhooks.orders.canc
 import { action as refundsCreate } from "../../app/routes/webhooks.refunds.create";
 import { action as customersCreate } from "../../app/routes/webhooks.customers.create";
 import { action as compliance } from "../../app/routes/webhooks.compliance";
+import { resetShopData } from "./reset";
 import type { WebhookOptions } from "./shopify";
 import { routeArgs, TEST_SHOP, webhookRequest } from "./shopify";
 
@@ -57,15 +58,7 @@ export async function expectLedgerConsistent(shop = TEST_SHOP) {
   }
 }
 
+/** Removes every row of the shop from every model (sessions stay: they are the test's login). */
 export async function resetShop(shop = TEST_SHOP) {
-  await prisma.ledgerEntry.deleteMany({ where: { shop } });
-  await prisma.tierChange.deleteMany({ where: { shop } });
-  await prisma.member.deleteMany({ where: { shop } });
-  await prisma.orderRecord.deleteMany({ where: { shop } });
-  await prisma.refundRecord.deleteMany({ where: { shop } });
-  await prisma.tier.deleteMany({ where: { shop } });
-  await prisma.program.deleteMany({ where: { shop } });
-  await prisma.webhookDelivery.deleteMany({ where: { shop } });
-  await prisma.failedEvent.deleteMany({ where: { shop } });
-  await prisma.dataRequest.deleteMany({ where: { shop } });
+  await resetShopData(shop);
 }
