@@ -3,8 +3,8 @@ import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { defineConfig } from "prisma/config";
-import { databaseKind, resolveDatabaseUrl, sqliteFilePath } from "./app/database-url";
-import { PrismaLibSQL } from "@prisma/adapter-libsql";
+import { databaseKind, resolveDatabaseUrl } from "./app/database-url";
+import { DurableSqliteAdapter } from "./app/db/sqlite.server";
 
 // Prisma skips .env when a config file exists; load it ourselves so `npm run setup` and `npm start` agree.
 if (fs.existsSync(".env")) process.loadEnvFile(".env");
@@ -55,8 +55,6 @@ export default defineConfig({
     if (postgres) {
       return new PrismaPg(new pg.Pool({ connectionString: url, Client: CatalogNameAsTextClient }));
     }
-    const file = sqliteFilePath(url);
-    if (file) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    return new PrismaLibSQL({ url });
+    return new DurableSqliteAdapter(url);
   },
 });

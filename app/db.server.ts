@@ -1,10 +1,8 @@
-import fs from "node:fs";
-import path from "node:path";
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { PrismaClient as SqlitePrismaClient } from "@prisma/client";
-import { databaseKind, sqliteFilePath } from "./database-url";
+import { databaseKind } from "./database-url";
 import { createPostgresClient } from "./db/postgresql.server";
-import { PrismaLibSQL } from "@prisma/adapter-libsql";
+import { DurableSqliteAdapter } from "./db/sqlite.server";
 import { databaseEnv } from "./env.server";
 
 /**
@@ -16,11 +14,13 @@ export function createPrismaClient(url?: string): PrismaClient {
   const env = databaseEnv();
   const target = url ?? env.DATABASE_URL;
   switch (databaseKind(target)) {
-    case "sqlite": {
-      const file = sqliteFilePath(target);
-      if (file) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-      return new SqlitePrismaClient({ adapter: new PrismaLibSQL({ url: target }) });
-    }
+    case "sqlite":
+      return new SqlitePrismaClient({
+        adapter: new DurableSqliteAdapter(target, {
+          lockWaitMs: env.SQLITE_LOCK_WAIT_MS,
+          journalMode: env.SQLITE_JOURNAL_MODE,
+        }),
+      });
     case "postgresql":
       return createPostgresClient(target, { poolSize: env.DATABASE_POOL_SIZE });
   }

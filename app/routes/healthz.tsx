@@ -1,15 +1,40 @@
+import os from "node:os";
 import prisma from "../db.server";
 
-// For load balancers and uptime checks: 200 only when the database answers a query.
+const INSTANCE = `${os.hostname()}:${process.pid}`;
+const DEADLINE_MS = 2_000;
+
+/**
+ * For load balancers and uptime checks: 200 only when this process can write to the database.
+ * A read alone is not enough: a SQLite file whose write lock is held elsewhere, or a PostgreSQL
+ * replica after a failover, answers reads while every webhook fails.
+ */
 export const loader = async () => {
+  const headers = { "Cache-Control": "no-store" };
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await prisma.$queryRaw`SELECT 1`;
-    return Response.json({ status: "ok" }, { headers: { "Cache-Control": "no-store" } });
+    const now = new Date();
+    await Promise.race([
+      prisma.healthCheck.upsert({
+        where: { instance: INSTANCE },
+        create: { instance: INSTANCE, checkedAt: now },
+        update: { checkedAt: now },
+      }),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no write within ${DEADLINE_MS} ms`)),
+          DEADLINE_MS,
+        );
+      }),
+    ]);
+    return Response.json({ status: "ok" }, { headers });
   } catch (error) {
-    console.error("healthz: database check failed", error);
+    console.error("healthz: database write failed", error);
     return Response.json(
       { status: "error", error: "database unavailable" },
-      { status: 503, headers: { "Cache-Control": "no-store" } },
+      { status: 503, headers },
     );
+  } finally {
+    clearTimeout(timer);
   }
 };

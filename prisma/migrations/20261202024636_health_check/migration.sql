@@ -1,0 +1,6 @@
+-- CreateTable
+CREATE TABLE "HealthCheck" (
+    "instance" TEXT NOT NULL PRIMARY KEY,
+    "checkedAt" DATETIME NOT NULL
+);
+
