@@ -5,6 +5,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { addDocumentResponseHeaders } from "./shopify.server";
+import { errorFields, log } from "./log.server";
 
 // Single fetch streams deferred data; give up on it a little before the document render aborts.
 export const streamTimeout = 4_000;
@@ -43,7 +44,7 @@ export default async function handleRequest(
         },
         onError(error) {
           responseStatusCode = 500;
-          console.error(error);
+          log.error("document render failed", errorFields(error));
         },
       },
     );
@@ -51,3 +52,7 @@ export default async function handleRequest(
     setTimeout(abort, ABORT_DELAY_MS);
   });
 }
+
+// For the scripts that load this build: worker.mjs, serve.mjs, copy-database.mjs.
+export { releaseResources, startAppWorker } from "./worker/main.server";
+export { copyDatabase, copyIsExact } from "./db/copy.server";

@@ -71,6 +71,14 @@ export const DEFAULT_DATABASE_URL = "file:prisma/data/demo/demo.sqlite";
 export const DEFAULT_STATE_PATH = "prisma/data/demo/shopify.json";
 export const CRON_SECRET = "sandbox-cron-secret";
 
+/** What app/entry.server.tsx exports for the processes that run the build. */
+interface AppEntryModule {
+  startAppWorker(options: {
+    pollMs?: number;
+  }): Promise<{ stop(timeoutMs?: number): Promise<void> }>;
+  releaseResources(): Promise<void>;
+}
+
 function sqlitePath(url: string): string | null {
   if (!url.startsWith("file:")) return null;
   return path.resolve(ROOT, url.slice("file:".length).replace(/^\/\/(?=\/)/, ""));
@@ -156,6 +164,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const appServer = await listen(options.appPort ?? 0);
   const sandboxServer = await listen(options.port ?? 0);
   const servers: RunningServer[] = [appServer, sandboxServer];
+  let stopWorker = async () => {};
   try {
     // Everything the app reads at import time, as `npm start` would get it from .env.
     Object.assign(process.env, {
@@ -174,6 +183,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const built = await ensureBuild(log);
     if (built === "built") log("[sandbox] build done");
     const loaded = await loadBuild();
+    // The worker (jobs, imports, tier re-evaluation) from the same build, in this process.
+    const appModule = loaded.build.entry.module as unknown as AppEntryModule;
+    const worker = await appModule.startAppWorker({ pollMs: 500 });
+    stopWorker = () => worker.stop(10_000);
 
     const api = createAdminApi({
       shop: DEMO_SHOP,
@@ -270,7 +283,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       async close() {
         saver.flush();
         uninstallFetch();
+        await stopWorker();
         await Promise.all(servers.map((s) => s.close()));
+        await appModule.releaseResources();
       },
     };
 
@@ -283,6 +298,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     return sandbox;
   } catch (error) {
+    await stopWorker();
     await Promise.all(servers.map((s) => s.close()));
     // A half-seeded shop must not look like a finished one next time.
     if (fresh) fs.rmSync(statePath, { force: true });

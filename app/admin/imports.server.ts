@@ -5,30 +5,40 @@ import { splitDebit } from "../domain/clawback";
 import type { FieldErrors } from "../domain/forms";
 import { duplicateLines, grantedTierUntil, parseImportFile } from "../domain/import-rows";
 import type { TierPeriod } from "../domain/tiers";
+import { errorFields, log } from "../log.server";
 import { postEntry } from "../loyalty/ledger.server";
 import { evaluateTier } from "../loyalty/members.server";
 import { programFor } from "../loyalty/program.server";
 import type { AdminGraphqlClient, RetryPolicy } from "../shopify/admin-api.server";
-import { adminQuery, DEFAULT_RETRY_POLICY } from "../shopify/admin-api.server";
+import { AdminApiError, adminQuery, DEFAULT_RETRY_POLICY } from "../shopify/admin-api.server";
 import { CUSTOMERS_BY_ID, FIND_CUSTOMERS_BY_EMAIL } from "../shopify/operations";
+import type { JobContext } from "../worker/jobs.server";
+import { jobQueue } from "../worker/queue.server";
 import { notFound } from "./staff.server";
 
 /**
  * An import is a batch that moves through VALIDATING → VALIDATED (the dry run) → APPLYING →
- * APPLIED, and possibly UNDOING → UNDONE. Each phase advances in steps of a couple of seconds so
- * a large file never times out a request; the open page drives the steps and shows progress.
+ * APPLIED, and possibly UNDOING → UNDONE. Web requests only change the status and queue the
+ * "import-batch" job; the worker (app/worker/) advances the phase in bounded chunks until it is
+ * finished, and the open page reloads its data to show progress. If Shopify cannot be reached
+ * during the dry run the job fails, the batch records why (`error`), and the queue retries it with
+ * backoff (or the merchant retries now); the next chunk that succeeds clears the error.
  *
  * Apply posts one IMPORT ledger entry per row with the key import:<batch>:line:<n>, in a
- * transaction with the row's status, so running a step twice (or two tabs at once) posts nothing
- * twice. Undo posts compensating entries with their own keys (…:undo), taking no more than the
- * member still has unless the program allows negative balances; the rest is recorded as shortfall.
+ * transaction that first claims the row (VALID → APPLIED) and the batch (still APPLYING), so a
+ * retried job, a second worker or an undo racing in posts nothing twice. Undo posts compensating
+ * entries with their own keys (…:undo), taking no more than the member still has unless the
+ * program allows negative balances; the rest is recorded as shortfall.
  */
 
-const STEP_BUDGET_MS = 2_500;
 const ID_LOOKUP_CHUNK = 100;
-const EMAIL_LOOKUPS_PER_STEP = 25;
+const EMAIL_LOOKUPS_PER_CHUNK = 25;
 const ROWS_PER_CHUNK = 50;
 const LOOKUP_RETRY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, attempts: 3, budgetMs: 4_000 };
+/** Every chunk touches the batch; a running batch untouched for this long is waiting on nobody. */
+const STALLED_AFTER_MS = 2 * 60_000;
+
+const RUNNING: ReadonlySet<string> = new Set(["VALIDATING", "APPLYING", "UNDOING"]);
 
 type Tx = Prisma.TransactionClient;
 
@@ -63,6 +73,12 @@ export function batchView(batch: ImportBatch) {
     createdAt: batch.createdAt.toISOString(),
     appliedAt: batch.appliedAt?.toISOString() ?? null,
     undoneAt: batch.undoneAt?.toISOString() ?? null,
+    /** Why the worker paused; it retries by itself, and the page offers "Retry now". */
+    error: RUNNING.has(batch.status) ? batch.error : null,
+    stalled:
+      RUNNING.has(batch.status) &&
+      !batch.error &&
+      Date.now() - batch.updatedAt.getTime() > STALLED_AFTER_MS,
   };
 }
 
@@ -108,46 +124,108 @@ export async function uploadImport(
     });
     return created;
   });
+  await queueBatch(shop, batch.id);
   return { ok: true, batchId: batch.id };
 }
 
-export interface StepResult {
-  batch: ReturnType<typeof batchView>;
-  /** A problem that stopped this step (e.g. Shopify unreachable); the step can be retried. */
-  error: string | null;
+/**
+ * Hands the batch to the worker. If the queue cannot be reached the batch says so, and the page
+ * offers to retry; nothing is lost, since the status already records what is to be done.
+ */
+async function queueBatch(shop: string, batchId: string): Promise<boolean> {
+  try {
+    await jobQueue().send("import-batch", { shop, batchId });
+    return true;
+  } catch (error) {
+    log.error("import could not be queued", { shop, batchId, ...errorFields(error) });
+    await prisma.importBatch.updateMany({
+      where: { id: batchId, shop },
+      data: { error: "The import could not be started" },
+    });
+    return false;
+  }
 }
 
-/** Advances whichever phase the batch is in, for up to `budgetMs`. */
-export async function advanceImport(
+/** The shop has no offline session (uninstalled, or its token could not be refreshed). */
+class NoShopAccess extends Error {
+  constructor(shop: string) {
+    super(`No Admin API access for ${shop}`);
+    this.name = "NoShopAccess";
+  }
+}
+
+/** What the merchant sees while the import is paused on `error`. */
+function pauseReason(error: unknown): string {
+  if (error instanceof AdminApiError) {
+    const detail = error.message.replace(/[\s:]+$/, "");
+    return error.kind === "permanent"
+      ? `Shopify refused a customer lookup (${detail})`
+      : `Shopify could not be reached (${detail})`;
+  }
+  if (error instanceof NoShopAccess) return "The app could not connect to your store";
+  return "Something went wrong on our side";
+}
+
+/**
+ * The "import-batch" job: advances whichever phase the batch is in, one bounded chunk at a time,
+ * until the phase is finished. A batch that is gone (discarded, redacted) or not running is left
+ * alone. A failing chunk records why on the batch and fails the job, which the queue retries.
+ */
+export async function runImportBatch(
+  context: Pick<JobContext, "adminFor" | "now">,
   shop: string,
   batchId: string,
-  admin: AdminGraphqlClient,
-  options: { budgetMs?: number; now?: Date; retry?: RetryPolicy } = {},
-): Promise<StepResult> {
-  const budget = options.budgetMs ?? STEP_BUDGET_MS;
-  const started = Date.now();
-  const now = options.now ?? new Date();
-  let batch = await findBatch(shop, batchId);
-  let error: string | null = null;
-  try {
-    for (;;) {
-      let progressed = false;
-      if (batch.status === "VALIDATING") {
-        progressed = await validateStep(batch, admin, options.retry ?? LOOKUP_RETRY);
-      } else if (batch.status === "APPLYING") {
-        progressed = await applyStep(batch, now);
-      } else if (batch.status === "UNDOING") {
-        progressed = await undoStep(batch, now);
-      }
-      batch = await findBatch(shop, batchId);
-      if (!progressed || Date.now() - started >= budget) break;
+): Promise<{ chunks: number }> {
+  let chunks = 0;
+  for (;;) {
+    const batch = await prisma.importBatch.findFirst({ where: { id: batchId, shop } });
+    if (!batch || !RUNNING.has(batch.status)) return { chunks };
+    try {
+      await importChunk(batch, context);
+    } catch (error) {
+      log.warn("import paused; the queue retries it", { shop, batchId, ...errorFields(error) });
+      await prisma.importBatch
+        .updateMany({ where: { id: batch.id }, data: { error: pauseReason(error) } })
+        .catch((recording: unknown) =>
+          log.error("import pause not recorded", { shop, batchId, ...errorFields(recording) }),
+        );
+      throw error;
     }
-  } catch (caught) {
-    error = caught instanceof Error ? caught.message : String(caught);
-    console.warn(`import ${batchId} for ${shop}: step failed: ${error}`);
-    batch = await findBatch(shop, batchId);
+    chunks += 1;
   }
-  return { batch: batchView(batch), error };
+}
+
+/** One bounded chunk of the batch's current phase (or the step that finishes the phase). */
+export async function importChunk(
+  batch: ImportBatch,
+  context: Pick<JobContext, "adminFor" | "now">,
+) {
+  if (batch.status === "VALIDATING") {
+    // Fetched for every chunk: offline tokens expire, and a long dry run may outlive one.
+    const admin = await context.adminFor(batch.shop);
+    if (!admin) throw new NoShopAccess(batch.shop);
+    await validateChunk(batch, admin);
+  } else if (batch.status === "APPLYING") {
+    await applyChunk(batch, context.now());
+  } else if (batch.status === "UNDOING") {
+    await undoChunk(batch, context.now());
+  }
+}
+
+/**
+ * "Retry now" / "Resume": queues the batch again (a waiting job is not queued twice) and clears
+ * the pause reason, which also restarts the page's stalled clock.
+ */
+export async function retryImport(shop: string, batchId: string): Promise<TransitionResult> {
+  const batch = await findBatch(shop, batchId);
+  if (!RUNNING.has(batch.status)) return { ok: true };
+  await prisma.importBatch.updateMany({
+    where: { id: batch.id, status: batch.status },
+    data: { error: null },
+  });
+  if (!(await queueBatch(shop, batch.id)))
+    return { ok: false, errors: { form: "The import could not be started. Try again shortly." } };
+  return { ok: true };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,7 +242,7 @@ function numericId(gid: string) {
   return gid.replace(/^gid:\/\/shopify\/Customer\//, "");
 }
 
-async function validateStep(batch: ImportBatch, admin: AdminGraphqlClient, retry: RetryPolicy) {
+async function validateChunk(batch: ImportBatch, admin: AdminGraphqlClient) {
   const pending = await prisma.importRow.findMany({
     where: { batchId: batch.id, status: "LOOKUP" },
     orderBy: { line: "asc" },
@@ -172,11 +250,11 @@ async function validateStep(batch: ImportBatch, admin: AdminGraphqlClient, retry
   });
   if (pending.length === 0) {
     await finishValidation(batch);
-    return false;
+    return;
   }
 
   const byId = pending.filter((r) => r.customerId);
-  const byEmail = pending.filter((r) => !r.customerId).slice(0, EMAIL_LOOKUPS_PER_STEP);
+  const byEmail = pending.filter((r) => !r.customerId).slice(0, EMAIL_LOOKUPS_PER_CHUNK);
 
   // Existing members need no call to Shopify: the engine already knows those customers.
   const members = await prisma.member.findMany({
@@ -204,7 +282,7 @@ async function validateStep(batch: ImportBatch, admin: AdminGraphqlClient, retry
       admin,
       CUSTOMERS_BY_ID,
       { ids: unknownIds.map((r) => `gid://shopify/Customer/${r.customerId}`) },
-      retry,
+      LOOKUP_RETRY,
     );
     const found = new Map(
       nodes.filter((n): n is FoundCustomer => !!n?.id).map((n) => [numericId(n.id), n]),
@@ -245,7 +323,7 @@ async function validateStep(batch: ImportBatch, admin: AdminGraphqlClient, retry
       admin,
       FIND_CUSTOMERS_BY_EMAIL,
       { query: `email:"${row.email}"` },
-      retry,
+      LOOKUP_RETRY,
     );
     const exact = customers.nodes.filter((c) => c.email?.toLowerCase() === row.email);
     if (exact.length === 1) resolved.push({ row, customer: exact[0]! });
@@ -260,10 +338,12 @@ async function validateStep(batch: ImportBatch, admin: AdminGraphqlClient, retry
       });
   }
 
-  await prisma.$transaction(
-    resolved.map(({ row, customer, error }) =>
-      prisma.importRow.update({
-        where: { id: row.id },
+  // Conditional on LOOKUP: a second worker on the same rows, or a discard, changes nothing here.
+  // Touching the batch clears a pause reason and tells the page the dry run is moving.
+  await prisma.$transaction([
+    ...resolved.map(({ row, customer, error }) =>
+      prisma.importRow.updateMany({
+        where: { id: row.id, status: "LOOKUP" },
         data: customer
           ? {
               status: "VALID",
@@ -275,8 +355,11 @@ async function validateStep(batch: ImportBatch, admin: AdminGraphqlClient, retry
           : { status: "INVALID", error },
       }),
     ),
-  );
-  return true;
+    prisma.importBatch.updateMany({
+      where: { id: batch.id, status: "VALIDATING" },
+      data: { error: null },
+    }),
+  ]);
 }
 
 async function finishValidation(batch: ImportBatch) {
@@ -289,8 +372,8 @@ async function finishValidation(batch: ImportBatch) {
     for (const row of rows) {
       const original = duplicates.get(row.line);
       if (original !== undefined) {
-        await tx.importRow.update({
-          where: { id: row.id },
+        await tx.importRow.updateMany({
+          where: { id: row.id, status: "VALID" },
           data: { status: "INVALID", error: `Same customer as line ${original}` },
         });
       }
@@ -301,10 +384,11 @@ async function finishValidation(batch: ImportBatch) {
       _sum: { points: true },
     });
     const invalid = await tx.importRow.count({ where: { batchId: batch.id, status: "INVALID" } });
-    await tx.importBatch.update({
-      where: { id: batch.id },
+    await tx.importBatch.updateMany({
+      where: { id: batch.id, status: "VALIDATING" },
       data: {
         status: "VALIDATED",
+        error: null,
         validRows: valid._count,
         validPoints: valid._sum.points ?? 0,
         invalidRows: invalid,
@@ -325,8 +409,8 @@ export async function startApply(
 ): Promise<TransitionResult> {
   const batch = await findBatch(shop, batchId);
   // Applying again is a no-op: every row is applied once, whatever the number of clicks.
-  if (batch.status === "APPLYING" || batch.status === "APPLIED") return { ok: true };
-  if (batch.status !== "VALIDATED")
+  if (batch.status === "APPLIED") return { ok: true };
+  if (batch.status !== "VALIDATED" && batch.status !== "APPLYING")
     return {
       ok: false,
       errors: {
@@ -342,6 +426,7 @@ export async function startApply(
     where: { id: batch.id, status: "VALIDATED" },
     data: { status: "APPLYING", appliedBy: staff },
   });
+  await queueBatch(shop, batch.id);
   return { ok: true };
 }
 
@@ -351,25 +436,31 @@ export async function startUndo(
   staff: string,
 ): Promise<TransitionResult> {
   const batch = await findBatch(shop, batchId);
-  if (batch.status === "UNDOING" || batch.status === "UNDONE") return { ok: true };
-  if (batch.status !== "APPLIED" && batch.status !== "APPLYING")
+  if (batch.status === "UNDONE") return { ok: true };
+  if (batch.status !== "APPLIED" && batch.status !== "APPLYING" && batch.status !== "UNDOING")
     return { ok: false, errors: { form: "Only an applied import can be undone" } };
+  // An apply still running stops at its next row: each row's transaction claims the batch in
+  // APPLYING, so none is applied after this update and the undo sees every applied row.
   await prisma.importBatch.updateMany({
     where: { id: batch.id, status: { in: ["APPLIED", "APPLYING"] } },
-    data: { status: "UNDOING", undoneBy: staff },
+    data: { status: "UNDOING", undoneBy: staff, error: null },
   });
+  await queueBatch(shop, batch.id);
   return { ok: true };
 }
 
 /** A batch that was never applied can simply be thrown away. */
 export async function discardImport(shop: string, batchId: string): Promise<TransitionResult> {
   const batch = await findBatch(shop, batchId);
-  if (batch.status !== "VALIDATING" && batch.status !== "VALIDATED")
+  // Conditional, so an apply that starts meanwhile wins and the batch is kept.
+  const { count } = await prisma.importBatch.deleteMany({
+    where: { id: batch.id, status: { in: ["VALIDATING", "VALIDATED"] } },
+  });
+  if (count === 0)
     return {
       ok: false,
       errors: { form: "An import that was applied can be undone, not discarded" },
     };
-  await prisma.importBatch.delete({ where: { id: batch.id } });
   return { ok: true };
 }
 
@@ -377,7 +468,10 @@ function importKey(batchId: string, line: number) {
   return `import:${batchId}:line:${line}`;
 }
 
-async function applyStep(batch: ImportBatch, now: Date) {
+/** Thrown inside a row's transaction to roll its claim back when the batch moved on. */
+class BatchMovedOn extends Error {}
+
+async function applyChunk(batch: ImportBatch, now: Date) {
   const rows = await prisma.importRow.findMany({
     where: { batchId: batch.id, status: "VALID" },
     orderBy: { line: "asc" },
@@ -386,21 +480,34 @@ async function applyStep(batch: ImportBatch, now: Date) {
   if (rows.length === 0) {
     await prisma.importBatch.updateMany({
       where: { id: batch.id, status: "APPLYING" },
-      data: { status: "APPLIED", appliedAt: now },
+      data: { status: "APPLIED", appliedAt: now, error: null },
     });
-    return false;
+    return;
   }
   for (const row of rows) {
-    await prisma.$transaction((tx) => applyRow(tx, batch, row, now));
+    try {
+      await prisma.$transaction((tx) => applyRow(tx, batch, row, now));
+    } catch (error) {
+      // Undone meanwhile: the job's next look at the batch carries on with the undo.
+      if (error instanceof BatchMovedOn) return;
+      throw error;
+    }
   }
-  return true;
 }
 
 async function applyRow(tx: Tx, batch: ImportBatch, row: ImportRow, now: Date) {
-  // Re-read inside the transaction: another step (or an undo) may have got here first.
-  const current = await tx.importRow.findUnique({ where: { id: row.id } });
-  const state = await tx.importBatch.findUnique({ where: { id: batch.id } });
-  if (current?.status !== "VALID" || state?.status !== "APPLYING") return;
+  // Claim the row, then the batch: conditional updates, so of two workers on the same row one
+  // applies it and the other finds it taken, and nothing is applied once an undo has begun.
+  const claimed = await tx.importRow.updateMany({
+    where: { id: row.id, status: "VALID" },
+    data: { status: "APPLIED" },
+  });
+  if (claimed.count === 0) return;
+  const applying = await tx.importBatch.updateMany({
+    where: { id: batch.id, status: "APPLYING" },
+    data: { appliedRows: { increment: 1 }, error: null },
+  });
+  if (applying.count === 0) throw new BatchMovedOn();
   const program = await programFor(tx, batch.shop);
   let member = await tx.member.upsert({
     where: { shop_customerId: { shop: batch.shop, customerId: row.customerId! } },
@@ -447,17 +554,10 @@ async function applyRow(tx: Tx, batch: ImportBatch, row: ImportRow, now: Date) {
     });
     await evaluateTier(tx, program, member, now, `imported from ${batch.fileName}`);
   }
-  await tx.importRow.update({
-    where: { id: row.id },
-    data: { status: "APPLIED", memberId: member.id },
-  });
-  await tx.importBatch.update({
-    where: { id: batch.id },
-    data: { appliedRows: { increment: 1 } },
-  });
+  await tx.importRow.update({ where: { id: row.id }, data: { memberId: member.id } });
 }
 
-async function undoStep(batch: ImportBatch, now: Date) {
+async function undoChunk(batch: ImportBatch, now: Date) {
   const rows = await prisma.importRow.findMany({
     where: { batchId: batch.id, status: "APPLIED" },
     orderBy: { line: "asc" },
@@ -466,19 +566,22 @@ async function undoStep(batch: ImportBatch, now: Date) {
   if (rows.length === 0) {
     await prisma.importBatch.updateMany({
       where: { id: batch.id, status: "UNDOING" },
-      data: { status: "UNDONE", undoneAt: now },
+      data: { status: "UNDONE", undoneAt: now, error: null },
     });
-    return false;
+    return;
   }
   for (const row of rows) {
     await prisma.$transaction((tx) => undoRow(tx, batch, row, now));
   }
-  return true;
 }
 
 async function undoRow(tx: Tx, batch: ImportBatch, row: ImportRow, now: Date) {
-  const current = await tx.importRow.findUnique({ where: { id: row.id } });
-  if (current?.status !== "APPLIED") return;
+  // Claim the row first: of two workers on it, one undoes it and the other finds it taken.
+  const claimed = await tx.importRow.updateMany({
+    where: { id: row.id, status: "APPLIED" },
+    data: { status: "UNDONE" },
+  });
+  if (claimed.count === 0) return;
   const program = await programFor(tx, batch.shop);
   let member = row.memberId ? await tx.member.findUnique({ where: { id: row.memberId } }) : null;
   let shortfall = 0;
@@ -522,10 +625,10 @@ async function undoRow(tx: Tx, batch: ImportBatch, row: ImportRow, now: Date) {
       await evaluateTier(tx, program, member, now, `import of ${batch.fileName} undone`);
     }
   }
-  await tx.importRow.update({ where: { id: row.id }, data: { status: "UNDONE", shortfall } });
+  if (shortfall) await tx.importRow.update({ where: { id: row.id }, data: { shortfall } });
   await tx.importBatch.update({
     where: { id: batch.id },
-    data: { undoneRows: { increment: 1 }, undoShortfall: { increment: shortfall } },
+    data: { undoneRows: { increment: 1 }, undoShortfall: { increment: shortfall }, error: null },
   });
 }
 

@@ -4,18 +4,23 @@ import type { FieldErrors } from "../domain/forms";
 import type { TierLadder } from "../domain/tier-ladder";
 import { ladderAffectsQualification } from "../domain/tier-ladder";
 import type { TierBasis } from "../domain/tiers";
+import { errorFields, log } from "../log.server";
 import { evaluateTier } from "../loyalty/members.server";
+import type { JobContext } from "../worker/jobs.server";
+import { jobQueue } from "../worker/queue.server";
 import { loadProgram } from "./program.server";
 import { notFound } from "./staff.server";
 
 /**
- * Re-evaluating members after the ladder changes is a job record advanced in small batches:
- * the save action runs as much as fits in a couple of seconds (all of it for a small shop), and
- * the open page keeps advancing it while showing progress. If the merchant leaves, the hourly
- * tier review (POST /jobs/run) re-evaluates every member anyway, and the page offers to resume.
+ * Re-evaluating members after the ladder changes is a job record that the worker's
+ * "tier-reevaluation" job advances in batches to the end; the save request only creates it and
+ * queues the job, and the open page reloads its data to show progress. If the job is lost (worker
+ * down, retries exhausted) the page offers to resume it, and the daily tier review re-evaluates
+ * every member anyway.
  */
 const BATCH = 100;
-const STEP_BUDGET_MS = 2_000;
+/** Every batch touches the job; a running job untouched for this long is waiting on nobody. */
+const STALLED_AFTER_MS = 2 * 60_000;
 
 export async function tiersPage(shop: string) {
   const program = await loadProgram(shop);
@@ -59,8 +64,7 @@ export function jobView(job: TierReevaluation) {
     changed: job.changed,
     createdAt: job.createdAt.toISOString(),
     finishedAt: job.finishedAt?.toISOString() ?? null,
-    // A running job nobody advanced for a minute was left by a closed page.
-    stalled: job.status === "RUNNING" && Date.now() - job.updatedAt.getTime() > 60_000,
+    stalled: job.status === "RUNNING" && Date.now() - job.updatedAt.getTime() > STALLED_AFTER_MS,
   };
 }
 
@@ -71,7 +75,7 @@ export async function saveTiers(
   shop: string,
   ladder: TierLadder,
   staff: string,
-  options: { now?: Date; budgetMs?: number } = {},
+  options: { now?: Date } = {},
 ): Promise<SaveTiersResult> {
   const now = options.now ?? new Date();
   const existing = await prisma.tier.findMany({ where: { shop } });
@@ -138,53 +142,117 @@ export async function saveTiers(
       where: { shop, status: "RUNNING" },
       data: { status: "SUPERSEDED", finishedAt: now },
     });
+    const total = await tx.member.count({ where: { shop } });
+    // Without members there is nothing to re-evaluate: the job is done as it starts.
     return tx.tierReevaluation.create({
-      data: { shop, total: await tx.member.count({ where: { shop } }), createdBy: staff },
+      data: {
+        shop,
+        total,
+        createdBy: staff,
+        ...(total === 0 ? { status: "DONE" as const, finishedAt: now } : {}),
+      },
     });
   });
 
   if (!job) return { ok: true, job: null };
-  return { ok: true, job: await advanceReevaluation(shop, job.id, options.budgetMs) };
+  if (job.status === "RUNNING") await queueReevaluation(shop, job.id);
+  return { ok: true, job: jobView(job) };
 }
 
-/** Re-evaluates the next members of a job, for up to `budgetMs`. Safe to call concurrently. */
-export async function advanceReevaluation(
+/**
+ * Hands the job to the worker. If the queue cannot be reached the job stays RUNNING, and the page
+ * offers to resume it once it has not moved for a while.
+ */
+async function queueReevaluation(shop: string, jobId: string): Promise<boolean> {
+  try {
+    await jobQueue().send("tier-reevaluation", { shop, jobId });
+    return true;
+  } catch (error) {
+    log.error("tier re-evaluation could not be queued", { shop, jobId, ...errorFields(error) });
+    return false;
+  }
+}
+
+async function findJob(shop: string, jobId: string) {
+  const job = await prisma.tierReevaluation.findFirst({ where: { id: jobId, shop } });
+  if (!job) notFound("Re-evaluation not found");
+  return job;
+}
+
+/** "Resume re-evaluation": queues a running job again and restarts the page's stalled clock. */
+export async function resumeReevaluation(shop: string, jobId: string) {
+  const job = await findJob(shop, jobId);
+  if (job.status !== "RUNNING") return { ok: true as const, job: jobView(job) };
+  await prisma.tierReevaluation.updateMany({
+    where: { id: job.id, status: "RUNNING" },
+    data: { updatedAt: new Date() },
+  });
+  if (!(await queueReevaluation(shop, job.id)))
+    return {
+      ok: false as const,
+      errors: { form: "The re-evaluation could not be resumed. Try again shortly." },
+    };
+  return { ok: true as const, job: jobView(await findJob(shop, job.id)) };
+}
+
+/**
+ * The "tier-reevaluation" job: re-evaluates the job's members in batches until it is done. A job
+ * that is gone, superseded by a newer save or done is left alone. Safe to run twice at once.
+ */
+export async function runReevaluation(
+  context: Pick<JobContext, "now">,
   shop: string,
   jobId: string,
-  budgetMs = STEP_BUDGET_MS,
-  now = new Date(),
-) {
-  const started = Date.now();
-  let job = await prisma.tierReevaluation.findFirst({ where: { id: jobId, shop } });
-  if (!job) notFound("Re-evaluation not found");
-  while (job.status === "RUNNING") {
-    const program = await loadProgram(shop);
-    const members = await prisma.member.findMany({
-      where: { shop, ...(job.cursor ? { id: { gt: job.cursor } } : {}) },
-      orderBy: { id: "asc" },
-      take: BATCH,
-    });
-    let changed = 0;
-    for (const member of members) {
-      const after = await prisma.$transaction((tx) =>
-        evaluateTier(tx, program, member, now, `tiers changed by ${job!.createdBy}`),
-      );
-      if (after.tierId !== member.tierId) changed += 1;
-    }
-    const done = members.length < BATCH;
-    // Conditional on the cursor we started from: if another request advanced the job meanwhile,
-    // its progress wins and ours (already applied, idempotently) is not counted twice.
-    const { count } = await prisma.tierReevaluation.updateMany({
-      where: { id: job.id, status: "RUNNING", cursor: job.cursor },
-      data: {
-        processed: { increment: members.length },
-        changed: { increment: changed },
-        cursor: members.at(-1)?.id ?? job.cursor,
-        ...(done ? { status: "DONE", finishedAt: new Date() } : {}),
-      },
-    });
-    job = await prisma.tierReevaluation.findUniqueOrThrow({ where: { id: job.id } });
-    if (count === 0 || Date.now() - started > budgetMs) break;
+): Promise<{ processed: number; changed: number } | null> {
+  for (;;) {
+    const job = await prisma.tierReevaluation.findFirst({ where: { id: jobId, shop } });
+    if (!job) return null;
+    if (job.status !== "RUNNING") return { processed: job.processed, changed: job.changed };
+    await reevaluationBatch(job, context.now());
   }
-  return jobView(job);
+}
+
+/** Re-evaluates the next batch of the job's members, in member id order from its cursor. */
+export async function reevaluationBatch(job: TierReevaluation, now: Date) {
+  const program = await loadProgram(job.shop);
+  const members = await prisma.member.findMany({
+    where: { shop: job.shop, ...(job.cursor ? { id: { gt: job.cursor } } : {}) },
+    orderBy: { id: "asc" },
+    take: BATCH,
+    select: { id: true },
+  });
+  let changed = 0;
+  for (const { id } of members) {
+    changed += await prisma.$transaction(async (tx) => {
+      // Updating the row first waits for any other writer of this member (another run of this
+      // job, an order webhook); what is read after it is current, so each change is recorded once.
+      const touched = await tx.member.updateMany({
+        where: { id },
+        data: { updatedAt: new Date() },
+      });
+      if (touched.count === 0) return 0; // redacted meanwhile
+      const member = await tx.member.findUniqueOrThrow({ where: { id } });
+      const after = await evaluateTier(
+        tx,
+        program,
+        member,
+        now,
+        `tiers changed by ${job.createdBy}`,
+      );
+      return after.tierId === member.tierId ? 0 : 1;
+    });
+  }
+  const done = members.length < BATCH;
+  // Conditional on the cursor we started from: if another run advanced the job meanwhile, its
+  // progress wins and ours (already applied, each change once) is not counted twice. The queue
+  // runs one job per re-evaluation at a time, so the counts stay exact outside such overlaps.
+  await prisma.tierReevaluation.updateMany({
+    where: { id: job.id, status: "RUNNING", cursor: job.cursor },
+    data: {
+      processed: { increment: members.length },
+      changed: { increment: changed },
+      cursor: members.at(-1)?.id ?? job.cursor,
+      ...(done ? { status: "DONE", finishedAt: new Date() } : {}),
+    },
+  });
 }

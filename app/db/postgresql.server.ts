@@ -16,11 +16,20 @@ export interface PostgresOptions {
   poolSize?: number;
 }
 
+interface GeneratedClient {
+  PrismaClient: new (options: { adapter: PrismaPg }) => unknown;
+  Prisma: { DbNull: unknown };
+}
+
+// Loaded on demand: a SQLite deployment never needs the PostgreSQL client to be generated.
+const generated = () => require(".prisma/client-postgresql") as GeneratedClient;
+
+/** The PostgreSQL client's own `Prisma.DbNull` (each generated client has its own runtime). */
+export function postgresDbNull(): unknown {
+  return generated().Prisma.DbNull;
+}
+
 export function createPostgresClient(url: string, options: PostgresOptions = {}): PrismaClient {
-  // Loaded on demand: a SQLite deployment never needs the PostgreSQL client to be generated.
-  const generated = require(".prisma/client-postgresql") as {
-    PrismaClient: new (options: { adapter: PrismaPg }) => unknown;
-  };
   const adapter = new PrismaPg({
     connectionString: url,
     max: options.poolSize ?? 10,
@@ -30,5 +39,5 @@ export function createPostgresClient(url: string, options: PostgresOptions = {})
     statement_timeout: 30_000,
     idle_in_transaction_session_timeout: 60_000,
   });
-  return new generated.PrismaClient({ adapter }) as PrismaClient;
+  return new (generated().PrismaClient)({ adapter }) as PrismaClient;
 }

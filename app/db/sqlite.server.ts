@@ -6,6 +6,7 @@ import { Sqlite3Client } from "@libsql/client/sqlite3";
 import { PrismaLibSQL } from "@prisma/adapter-libsql";
 import Database from "libsql";
 import { sqliteFilePath } from "../database-url";
+import { errorFields, log } from "../log.server";
 
 /**
  * SQLite for one app instance (or a few processes on one machine), made safe to share:
@@ -102,12 +103,12 @@ export class DurableSqliteClient implements Client {
       // Switching modes needs the file to itself for a moment. The failed statement is now stuck
       // on this connection (see above), so start over without switching: the next connection,
       // or the process that is busy with the file, makes the switch, and it sticks to the file.
-      console.warn(`sqlite: journal_mode not changed yet: ${(error as Error).message}`);
+      log.warn("sqlite journal mode not changed yet", errorFields(error));
       db.close();
       db = this.#connect();
     }
     // Never calling client.transaction() keeps the client on this one connection.
-    return { db, client: new Sqlite3Client(this.file, {}, db, "number") };
+    return { db, client: new Sqlite3Client(this.file, {}, db, "bigint") };
   }
 
   #connect() {

@@ -1,9 +1,8 @@
 import type { PrismaClient } from "@prisma/client";
+import { lockOrderRecord } from "../db/locks.server";
 import { postEntry } from "./ledger.server";
 import { evaluateTier } from "./members.server";
 import { programFor } from "./program.server";
-import type { AdminGraphqlClient } from "../shopify/admin-api.server";
-import { expireRewardCodes, reconcileRedemptions } from "./redemptions.server";
 
 /**
  * Scheduled work: make pending points spendable, expire idle balances, and move members between
@@ -23,6 +22,7 @@ export async function releasePendingPoints(prisma: PrismaClient, now: Date) {
     if (due.length === 0) return released;
     for (const order of due) {
       await prisma.$transaction(async (tx) => {
+        await lockOrderRecord(tx, order.shop, order.orderId);
         const record = await tx.orderRecord.findUnique({ where: { id: order.id } });
         if (!record || record.pendingRemaining <= 0 || !record.customerId) return;
         const program = await programFor(tx, record.shop);
@@ -114,17 +114,4 @@ export async function reevaluateTiers(prisma: PrismaClient, now: Date, shop?: st
     }
   }
   return changed;
-}
-
-export async function runScheduledJobs(
-  prisma: PrismaClient,
-  adminFor: (shop: string) => Promise<AdminGraphqlClient | null>,
-  now = new Date(),
-) {
-  const released = await releasePendingPoints(prisma, now);
-  const expired = await expireBalances(prisma, now);
-  const tierChanges = await reevaluateTiers(prisma, now);
-  const expiredCodes = await expireRewardCodes(prisma, now);
-  const redemptions = await reconcileRedemptions(prisma, adminFor, now);
-  return { released, expired, tierChanges, expiredCodes, redemptions };
 }

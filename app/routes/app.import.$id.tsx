@@ -16,17 +16,22 @@ import {
   Tabs,
   Text,
 } from "@shopify/polaris";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import {
-  advanceImport,
   batchReport,
   discardImport,
+  retryImport,
   startApply,
   startUndo,
 } from "../admin/imports.server";
 import { staffIdentity } from "../admin/staff.server";
 import { formatDateTime, formatNumber } from "../components/format";
-import { IMPORT_STATUS, ROW_STATUS } from "../components/import-status";
+import {
+  IMPORT_RUNNING,
+  IMPORT_STATUS,
+  ROW_STATUS,
+  useRevalidateWhile,
+} from "../components/import-status";
 import { useToast } from "../components/toast";
 import type { FieldErrors } from "../domain/forms";
 import { formValues } from "../domain/forms";
@@ -50,10 +55,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 
 export const meta: MetaFunction = () => [{ title: "Import batch · Loyalty" }];
 
-type ActionResult =
-  | { ok: true; batch: Awaited<ReturnType<typeof advanceImport>>["batch"]; error: string | null }
-  | { ok: false; errors: FieldErrors };
+type ActionResult = { ok: true } | { ok: false; errors: FieldErrors };
 
+/** Every intent only changes the batch's status and queues it; the worker does the work. */
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const auth = await authenticate.admin(request);
   const shop = auth.session.shop;
@@ -61,24 +65,22 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { intent } = formValues(await request.formData());
   const staff = staffIdentity(auth);
 
-  let started: { ok: true } | { ok: false; errors: FieldErrors } = { ok: true };
-  if (intent === "discard") {
-    const discarded = await discardImport(shop, id);
-    if (!discarded.ok) return discarded satisfies ActionResult;
-    return redirect("/app/import");
-  } else if (intent === "apply") {
-    started = await startApply(shop, id, staff);
-  } else if (intent === "undo") {
-    started = await startUndo(shop, id, staff);
-  } else if (intent !== "continue") {
-    return { ok: false, errors: { form: "Unknown request" } } satisfies ActionResult;
+  switch (intent) {
+    case "discard": {
+      const discarded = await discardImport(shop, id);
+      if (!discarded.ok) return discarded satisfies ActionResult;
+      return redirect("/app/import");
+    }
+    case "apply":
+      return (await startApply(shop, id, staff)) satisfies ActionResult;
+    case "undo":
+      return (await startUndo(shop, id, staff)) satisfies ActionResult;
+    case "retry":
+      return (await retryImport(shop, id)) satisfies ActionResult;
+    default:
+      return { ok: false, errors: { form: "Unknown request" } } satisfies ActionResult;
   }
-  if (!started.ok) return started satisfies ActionResult;
-  const step = await advanceImport(shop, id, auth.admin);
-  return { ok: true, ...step } satisfies ActionResult;
 };
-
-const RUNNING = new Set(["VALIDATING", "APPLYING", "UNDOING"]);
 
 export default function ImportBatchPage() {
   const report = useLoaderData<typeof loader>();
@@ -86,23 +88,23 @@ export default function ImportBatchPage() {
   const [params, setParams] = useSearchParams();
   const toast = useToast();
   const [confirm, setConfirm] = useState<"apply" | "undo" | "discard" | null>(null);
-  // The loader revalidates after every step, so it always holds the latest counts.
   const batch = report.batch;
-  const stepError = fetcher.data?.ok ? fetcher.data.error : null;
   const formError = fetcher.data && !fetcher.data.ok ? fetcher.data.errors.form : null;
-  const running = RUNNING.has(batch.status);
+  const running = IMPORT_RUNNING.has(batch.status);
+  const busy = fetcher.state !== "idle";
 
-  // The open page drives the work: one step per request until the phase is done.
-  useEffect(() => {
-    if (!running || fetcher.state !== "idle" || stepError) return;
-    fetcher.submit({ intent: "continue" }, { method: "post" });
-  }, [running, fetcher, stepError]);
+  // The worker does the work; the page reloads its data to show how far it got.
+  useRevalidateWhile(running);
 
-  const finishedStatus = !running ? batch.status : null;
+  // Toasts for a phase that finished while this page watched it.
+  const seen = useRef({ id: batch.id, status: batch.status });
   useEffect(() => {
-    if (finishedStatus === "APPLIED" && fetcher.data) toast("Import complete");
-    if (finishedStatus === "UNDONE" && fetcher.data) toast("Import undone");
-  }, [finishedStatus, fetcher.data, toast]);
+    const before = seen.current;
+    seen.current = { id: batch.id, status: batch.status };
+    if (before.id !== batch.id || before.status === batch.status) return;
+    if (batch.status === "APPLIED") toast("Import complete");
+    if (batch.status === "UNDONE") toast("Import undone");
+  }, [batch.id, batch.status, toast]);
 
   const send = (intent: string) => fetcher.submit({ intent }, { method: "post" });
   const progress = (() => {
@@ -135,7 +137,7 @@ export default function ImportBatchPage() {
             content: "Undo import",
             destructive: true,
             onAction: () => setConfirm("undo"),
-            disabled: fetcher.state !== "idle" && batch.status === "APPLYING",
+            disabled: busy && batch.status === "APPLYING",
           }
         : undefined;
 
@@ -166,13 +168,27 @@ export default function ImportBatchPage() {
                 <p>{formError}</p>
               </Banner>
             ) : null}
-            {stepError ? (
+            {batch.error ? (
               <Banner
                 tone="warning"
                 title="The import paused"
-                action={{ content: "Try again", onAction: () => send("continue") }}
+                action={{ content: "Retry now", onAction: () => send("retry"), loading: busy }}
               >
-                <p>{stepError}. Everything done so far is kept; trying again carries on.</p>
+                <p>
+                  {batch.error}. Everything done so far is kept. The import keeps trying by itself
+                  for a while; retrying now carries on where it stopped.
+                </p>
+              </Banner>
+            ) : batch.stalled ? (
+              <Banner
+                tone="warning"
+                title="The import is waiting"
+                action={{ content: "Resume", onAction: () => send("retry"), loading: busy }}
+              >
+                <p>
+                  Nothing has moved for a few minutes. Everything done so far is kept; resuming
+                  carries on where it stopped.
+                </p>
               </Banner>
             ) : null}
             {report.alreadyImported && batch.status === "VALIDATED" ? (

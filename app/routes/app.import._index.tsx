@@ -27,7 +27,7 @@ import { recentBatches, uploadImport } from "../admin/imports.server";
 import { staffIdentity } from "../admin/staff.server";
 import { downloadFile } from "../components/download";
 import { formatDateTime, formatNumber } from "../components/format";
-import { IMPORT_STATUS } from "../components/import-status";
+import { IMPORT_RUNNING, IMPORT_STATUS, useRevalidateWhile } from "../components/import-status";
 import { useToast } from "../components/toast";
 import { IMPORT_TEMPLATE, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from "../domain/import-rows";
 import { authenticate } from "../shopify.server";
@@ -78,6 +78,11 @@ export default function ImportExportPage() {
   const toast = useToast();
   const uploading = navigation.state === "submitting";
   const error = actionData && !actionData.ok ? actionData.errors.file : undefined;
+  // Statuses of imports the worker is still running stay current.
+  useRevalidateWhile(
+    batches.some((batch) => IMPORT_RUNNING.has(batch.status)),
+    3_000,
+  );
 
   const upload = (files: File[]) => {
     const file = files[0];

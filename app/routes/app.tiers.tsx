@@ -19,11 +19,12 @@ import {
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { staffIdentity } from "../admin/staff.server";
-import { advanceReevaluation, saveTiers, tiersPage } from "../admin/tiers.server";
+import { resumeReevaluation, saveTiers, tiersPage } from "../admin/tiers.server";
 import { loadProgram } from "../admin/program.server";
 import { AdminSaveBar } from "../components/AdminSaveBar";
 import { useFormState } from "../components/form-state";
 import { formatNumber } from "../components/format";
+import { useRevalidateWhile } from "../components/import-status";
 import { useToast } from "../components/toast";
 import type { FieldErrors } from "../domain/forms";
 import { formValues } from "../domain/forms";
@@ -49,9 +50,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const auth = await authenticate.admin(request);
   const shop = auth.session.shop;
   const input = formValues(await request.formData());
-  if (input.intent === "advance") {
-    return { ok: true as const, job: await advanceReevaluation(shop, input.jobId ?? "") };
-  }
+  if (input.intent === "resume") return resumeReevaluation(shop, input.jobId ?? "");
   const program = await loadProgram(shop);
   const parsed = parseTierLadder(input, program.currency);
   if (!parsed.ok) return { ok: false as const, errors: parsed.errors };
@@ -63,8 +62,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 interface Row extends TierRowInput {
   /** Stable React key for rows not saved yet. */
   key: string;
-  members: number;
-  rewards: string[];
 }
 
 interface FormValues extends Record<string, unknown> {
@@ -73,6 +70,7 @@ interface FormValues extends Record<string, unknown> {
   rows: Row[];
 }
 
+/** Progress from the loader, which the page reloads while the worker re-evaluates members. */
 function ReevaluationProgress({
   job,
 }: {
@@ -86,19 +84,11 @@ function ReevaluationProgress({
   };
 }) {
   const fetcher = useFetcher<typeof action>();
-  const latest = fetcher.data?.ok && fetcher.data.job?.id === job.id ? fetcher.data.job : job;
-  const running = latest.status === "RUNNING";
-  const percent = latest.total
-    ? Math.min(100, Math.round((latest.processed / latest.total) * 100))
-    : 100;
+  const running = job.status === "RUNNING";
+  const percent = job.total ? Math.min(100, Math.round((job.processed / job.total) * 100)) : 100;
+  const resumeError = fetcher.data && !fetcher.data.ok ? fetcher.data.errors.form : null;
 
-  // Keeps the job moving while the page is open; each request does a couple of seconds of work.
-  useEffect(() => {
-    if (!running || fetcher.state !== "idle" || (latest.stalled && !fetcher.data)) return;
-    fetcher.submit({ intent: "advance", jobId: job.id }, { method: "post" });
-  }, [running, fetcher, job.id, latest.stalled]);
-
-  if (!running && latest.status !== "DONE") return null;
+  if (!running && job.status !== "DONE") return null;
   return (
     <Card>
       <BlockStack gap="200">
@@ -111,18 +101,24 @@ function ReevaluationProgress({
           ariaLabelledBy="tier-progress-label"
         />
         <Text as="p" id="tier-progress-label">
-          {formatNumber(latest.processed)} of {formatNumber(latest.total)} members checked (
-          {percent}%), {formatNumber(latest.changed)} changed tier.
+          {formatNumber(job.processed)} of {formatNumber(job.total)} members checked ({percent}%),{" "}
+          {formatNumber(job.changed)} changed tier.
         </Text>
-        {running && latest.stalled && !fetcher.data ? (
-          <InlineStack>
+        {running && job.stalled ? (
+          <InlineStack gap="200" blockAlign="center">
             <Button
+              loading={fetcher.state !== "idle"}
               onClick={() =>
-                fetcher.submit({ intent: "advance", jobId: job.id }, { method: "post" })
+                fetcher.submit({ intent: "resume", jobId: job.id }, { method: "post" })
               }
             >
               Resume re-evaluation
             </Button>
+            {resumeError ? (
+              <Text as="span" tone="critical">
+                {resumeError}
+              </Text>
+            ) : null}
           </InlineStack>
         ) : null}
       </BlockStack>
@@ -146,10 +142,13 @@ export default function TiersPage() {
       threshold: formatThreshold(tier.threshold, data.tierBasis, data.currency),
       multiplier: formatMultiplier(tier.multiplierPercent),
       perks: tier.perks,
-      members: tier.members,
-      rewards: tier.rewards,
     })),
   });
+  // Member counts change while a re-evaluation runs; they stay out of the form's values so
+  // reloading them never resets the merchant's edits.
+  const saved = new Map(data.tiers.map((tier) => [tier.id, tier]));
+  const membersOf = (row: Row) => (row.id ? (saved.get(row.id)?.members ?? 0) : 0);
+  const rewardsOf = (row: Row) => (row.id ? (saved.get(row.id)?.rewards ?? []) : []);
   const { values, setValues } = form;
   const [confirmRemove, setConfirmRemove] = useState<Row | null>(null);
   const saving = fetcher.state !== "idle" && fetcher.formData?.get("intent") === "save";
@@ -187,8 +186,6 @@ export default function TiersPage() {
           threshold: "",
           multiplier: "1",
           perks: "",
-          members: 0,
-          rewards: [],
         },
       ],
     }));
@@ -210,7 +207,9 @@ export default function TiersPage() {
       },
       { method: "post" },
     );
-  const job = result?.ok && result.job ? result.job : data.job;
+  // Saving revalidates the loader, which then holds the new job; it reloads while the job runs.
+  const job = data.job;
+  useRevalidateWhile(job?.status === "RUNNING");
 
   return (
     <Page
@@ -292,6 +291,8 @@ export default function TiersPage() {
             ) : null}
             {values.rows.map((row, index) => {
               const label = row.name || `Tier ${index + 1}`;
+              const members = membersOf(row);
+              const rewards = rewardsOf(row);
               return (
                 <Card key={row.key}>
                   <BlockStack gap="300">
@@ -320,7 +321,7 @@ export default function TiersPage() {
                           size="slim"
                           tone="critical"
                           accessibilityLabel={`Remove: ${label}`}
-                          onClick={() => (row.members > 0 ? setConfirmRemove(row) : remove(row))}
+                          onClick={() => (members > 0 ? setConfirmRemove(row) : remove(row))}
                         >
                           Remove
                         </Button>
@@ -364,11 +365,9 @@ export default function TiersPage() {
                       />
                       <Text as="p" tone="subdued">
                         {row.id
-                          ? `${formatNumber(row.members)} ${row.members === 1 ? "member" : "members"} in this tier`
+                          ? `${formatNumber(members)} ${members === 1 ? "member" : "members"} in this tier`
                           : "New tier: not saved yet"}
-                        {row.rewards.length
-                          ? `; rewards for this tier: ${row.rewards.join(", ")}`
-                          : ""}
+                        {rewards.length ? `; rewards for this tier: ${rewards.join(", ")}` : ""}
                       </Text>
                     </FormLayout>
                   </BlockStack>
@@ -401,9 +400,9 @@ export default function TiersPage() {
       >
         <Modal.Section>
           <Text as="p">
-            {confirmRemove?.members} members are in this tier. When you save, they are re-evaluated
-            and move to the highest tier they still qualify for (or none). Their points do not
-            change.
+            {confirmRemove ? membersOf(confirmRemove) : 0} members are in this tier. When you save,
+            they are re-evaluated and move to the highest tier they still qualify for (or none).
+            Their points do not change.
           </Text>
         </Modal.Section>
       </Modal>

@@ -1,5 +1,6 @@
 import os from "node:os";
 import prisma from "../db.server";
+import { errorFields, log } from "../log.server";
 
 const INSTANCE = `${os.hostname()}:${process.pid}`;
 const DEADLINE_MS = 2_000;
@@ -29,7 +30,7 @@ export const loader = async () => {
     ]);
     return Response.json({ status: "ok" }, { headers });
   } catch (error) {
-    console.error("healthz: database write failed", error);
+    log.error("healthz: database write failed", errorFields(error));
     return Response.json(
       { status: "error", error: "database unavailable" },
       { status: 503, headers },

@@ -1,23 +1,14 @@
 import { timingSafeEqual } from "node:crypto";
 import type { ActionFunctionArgs } from "@remix-run/node";
-import prisma from "../db.server";
 import { appEnv } from "../env.server";
-import { runScheduledJobs } from "../loyalty/jobs.server";
-import { unauthenticated } from "../shopify.server";
-
-// Reconciliation needs the shop's offline session; a shop without one is retried next run.
-async function adminFor(shop: string) {
-  try {
-    return (await unauthenticated.admin(shop)).admin;
-  } catch {
-    return null;
-  }
-}
+import { SCHEDULED_JOBS } from "../worker/jobs.server";
+import { jobQueue } from "../worker/queue.server";
 
 /**
- * Scheduled work (pending → available, expiry, tier windows, reward codes) is triggered by the host's cron:
+ * Asks the worker to run every scheduled job now (pending release, expiry, tier windows, reward
+ * codes, redemption reconciliation), e.g. from a host's cron or after a support fix:
  *   curl -X POST -H "Authorization: Bearer $CRON_SECRET" $SHOPIFY_APP_URL/jobs/run
- * Every step is idempotent, so overlapping or repeated runs are harmless.
+ * The jobs run in the worker, not in this request; a job already waiting is not queued twice.
  */
 function authorized(request: Request): boolean {
   const secret = appEnv().CRON_SECRET;
@@ -30,6 +21,6 @@ function authorized(request: Request): boolean {
 export const action = async ({ request }: ActionFunctionArgs) => {
   if (request.method !== "POST") return new Response(null, { status: 405 });
   if (!authorized(request)) return Response.json({ error: "unauthorized" }, { status: 401 });
-  const result = await runScheduledJobs(prisma, adminFor);
-  return Response.json(result);
+  for (const name of SCHEDULED_JOBS) await jobQueue().send(name);
+  return Response.json({ queued: SCHEDULED_JOBS }, { status: 202 });
 };

@@ -1,7 +1,11 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
+import { importChunk } from "../../app/admin/imports.server";
 import { action as batchAction, loader as batchLoader } from "../../app/routes/app.import.$id";
 import { action as uploadAction, loader as importLoader } from "../../app/routes/app.import._index";
+import { unauthenticated } from "../../app/shopify.server";
+import { JOBS } from "../../app/worker/jobs.server";
+import { closeJobQueue } from "../../app/worker/queue.server";
 import { adminSandbox } from "../support/admin-sandbox";
 import {
   expectStatus,
@@ -19,12 +23,28 @@ import { TEST_SHOP } from "../support/shopify";
 const sandbox = adminSandbox();
 
 type Report = Awaited<ReturnType<typeof batchLoader>>;
-type Step = {
-  ok: boolean;
-  batch?: Report["batch"];
-  error?: string | null;
-  errors?: Record<string, string>;
+type Step = { ok: boolean; errors?: Record<string, string> };
+
+/** The worker's view of the shop: its offline session, or null without one. */
+const context = {
+  prisma,
+  adminFor: async (shop: string) => {
+    try {
+      return (await unauthenticated.admin(shop)).admin;
+    } catch {
+      return null;
+    }
+  },
+  now: () => new Date(),
 };
+
+/** Runs the "import-batch" job as the worker would, to the end of the batch's current phase. */
+function work(id: string, shop = TEST_SHOP) {
+  return JOBS["import-batch"].run(context, { shop, batchId: id });
+}
+
+// Uploads and transitions queue the job (pg-boss on PostgreSQL): close the queue's connections.
+afterAll(() => closeJobQueue());
 
 function csvForm(text: string, name = "balances.csv") {
   const form = new FormData();
@@ -89,9 +109,14 @@ beforeEach(async () => {
 
 async function dryRun() {
   const id = await upload(FILE);
-  const result = await step(id, "continue");
-  expect(result.ok).toBe(true);
+  await work(id);
   return id;
+}
+
+/** Applies a dry-run batch: the request only starts it, the worker posts the entries. */
+async function apply(id: string) {
+  expect(await step(id, "apply")).toEqual({ ok: true });
+  await work(id);
 }
 
 describe("import dry run", () => {
@@ -148,22 +173,45 @@ describe("import dry run", () => {
     expect(await shopRows()).toEqual(before);
   });
 
-  it("pauses when Shopify cannot be reached and carries on when asked again", async () => {
+  it("pauses when Shopify cannot be reached, records why, and carries on when run again", async () => {
     const id = await upload(FILE);
+    expect((await report(id)).batch).toMatchObject({ status: "VALIDATING", error: null });
     for (let i = 0; i < 3; i++) sandbox.api.state.faults.push({ kind: "http", status: 503 });
 
-    const paused = await step(id, "continue");
-    expect(paused.ok).toBe(true);
-    expect(paused.error).toMatch(/503/);
-    expect(paused.batch?.status).toBe("VALIDATING");
+    // The job fails, so the queue retries it with backoff; the batch says why meanwhile.
+    await expect(work(id)).rejects.toThrow(/Admin API unavailable/);
+    const paused = await report(id);
+    expect(paused.batch.status).toBe("VALIDATING");
+    expect(paused.batch.error).toBe(
+      "Shopify could not be reached (Admin API unavailable: Shopify internal error)",
+    );
 
-    const resumed = await step(id, "continue");
-    expect(resumed.batch).toMatchObject({ status: "VALIDATED", validRows: 3 });
+    await work(id);
+    expect((await report(id)).batch).toMatchObject({
+      status: "VALIDATED",
+      validRows: 3,
+      error: null,
+    });
+  });
+
+  it("fails the job while the shop has no offline session, and carries on once it has", async () => {
+    const id = await upload(FILE);
+    await prisma.session.deleteMany({ where: { shop: TEST_SHOP } });
+
+    await expect(work(id)).rejects.toThrow(/No Admin API access/);
+    expect(await prisma.importBatch.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: "VALIDATING",
+      error: "The app could not connect to your store",
+    });
+
+    await signIn();
+    await work(id);
+    expect((await report(id)).batch).toMatchObject({ status: "VALIDATED", error: null });
   });
 
   it("warns when the same file was already imported", async () => {
     const first = await dryRun();
-    await step(first, "apply");
+    await apply(first);
     const second = await dryRun();
     expect((await report(second)).alreadyImported?.id).toBe(first);
   });
@@ -173,9 +221,13 @@ describe("applying and undoing an import", () => {
   it("posts IMPORT entries once, creates members, grants the tier, and re-applying is a no-op", async () => {
     const id = await dryRun();
 
-    const applied = await step(id, "apply");
+    expect(await step(id, "apply")).toEqual({ ok: true });
+    // The request only started it: the worker posts the entries.
+    expect((await report(id)).batch).toMatchObject({ status: "APPLYING", appliedRows: 0 });
+    expect(await balance("4000")).toBe(5);
+    await work(id);
 
-    expect(applied.batch).toMatchObject({ status: "APPLIED", appliedRows: 3 });
+    expect((await report(id)).batch).toMatchObject({ status: "APPLIED", appliedRows: 3 });
     expect(await balance("4000")).toBe(105);
     expect(await balance("5001")).toBe(200);
     expect(await balance("5002")).toBe(300);
@@ -200,15 +252,32 @@ describe("applying and undoing an import", () => {
       [`import:${id}:line:4`, 300, "staff:12345"],
     ]);
 
-    const again = await step(id, "apply");
-    expect(again.batch?.status).toBe("APPLIED");
+    expect(await step(id, "apply")).toEqual({ ok: true });
+    await work(id);
+    expect((await report(id)).batch.status).toBe("APPLIED");
+    expect(await prisma.ledgerEntry.count({ where: { shop: TEST_SHOP, kind: "IMPORT" } })).toBe(3);
+    await expectLedgerConsistent();
+  });
+
+  it("applies each row once when clicks and workers race", async () => {
+    const id = await dryRun();
+
+    const clicks = await Promise.all([step(id, "apply"), step(id, "apply")]);
+    expect(clicks).toEqual([{ ok: true }, { ok: true }]);
+    // Workers on the same batch at once, as after a crash or with two instances.
+    await Promise.all([work(id), work(id), work(id)]);
+
+    expect((await report(id)).batch).toMatchObject({ status: "APPLIED", appliedRows: 3 });
+    expect([await balance("4000"), await balance("5001"), await balance("5002")]).toEqual([
+      105, 200, 300,
+    ]);
     expect(await prisma.ledgerEntry.count({ where: { shop: TEST_SHOP, kind: "IMPORT" } })).toBe(3);
     await expectLedgerConsistent();
   });
 
   it("keeps the imported tier when later events re-evaluate the member", async () => {
     const id = await dryRun();
-    await step(id, "apply");
+    await apply(id);
     await deliver({
       topic: "orders/paid",
       payload: (await import("../support/payloads")).orderPayload({
@@ -225,7 +294,7 @@ describe("applying and undoing an import", () => {
 
   it("undoes the whole batch with compensating entries, recording points already spent", async () => {
     const id = await dryRun();
-    await step(id, "apply");
+    await apply(id);
     // Member 5002 spends 250 of the 300 imported points before the undo.
     const spender = await prisma.member.findUniqueOrThrow({
       where: { shop_customerId: { shop: TEST_SHOP, customerId: "5002" } },
@@ -248,9 +317,15 @@ describe("applying and undoing an import", () => {
       ),
     );
 
-    const undone = await step(id, "undo");
+    expect(await step(id, "undo")).toEqual({ ok: true });
+    expect((await report(id)).batch.status).toBe("UNDOING");
+    await Promise.all([work(id), work(id)]);
 
-    expect(undone.batch).toMatchObject({ status: "UNDONE", undoneRows: 3, undoShortfall: 250 });
+    expect((await report(id)).batch).toMatchObject({
+      status: "UNDONE",
+      undoneRows: 3,
+      undoShortfall: 250,
+    });
     expect(await balance("4000")).toBe(5);
     expect(await balance("5001")).toBe(0);
     expect(await balance("5002")).toBe(0);
@@ -271,7 +346,9 @@ describe("applying and undoing an import", () => {
 
     // Undoing again, or applying an undone batch, changes nothing.
     const before = await shopRows();
-    expect((await step(id, "undo")).batch?.status).toBe("UNDONE");
+    expect(await step(id, "undo")).toEqual({ ok: true });
+    await work(id);
+    expect((await report(id)).batch.status).toBe("UNDONE");
     expect(await step(id, "apply")).toEqual({
       ok: false,
       errors: { form: "This import was undone. Upload the file again to import it anew." },
@@ -280,32 +357,31 @@ describe("applying and undoing an import", () => {
     await expectLedgerConsistent();
   });
 
-  it("applies in steps with progress when a step's budget runs out", async () => {
+  it("checks and applies in chunks, showing progress between them", async () => {
     const rows = ["customer_id,points"];
-    for (let i = 0; i < 120; i++) rows.push(`${4000},1`.replace("4000", String(6000 + i)));
+    for (let i = 0; i < 120; i++) rows.push(`${6000 + i},1`);
     for (let i = 0; i < 120; i++) {
       await prisma.member.create({ data: { shop: TEST_SHOP, customerId: String(6000 + i) } });
     }
     const id = await upload(rows.join("\n"));
-    const { advanceImport } = await import("../../app/admin/imports.server");
-    const { unauthenticated } = await import("../../app/shopify.server");
-    const admin = (await unauthenticated.admin(TEST_SHOP)).admin;
+    const chunk = async () =>
+      importChunk(await prisma.importBatch.findUniqueOrThrow({ where: { id } }), context);
 
-    let result = await advanceImport(TEST_SHOP, id, admin, { budgetMs: 0 });
-    while (result.batch.status === "VALIDATING")
-      result = await advanceImport(TEST_SHOP, id, admin, { budgetMs: 0 });
-    expect(result.batch).toMatchObject({ status: "VALIDATED", validRows: 120 });
+    await chunk();
+    expect(await report(id)).toMatchObject({ batch: { status: "VALIDATING" }, rowsToCheck: 20 });
+    await work(id);
+    expect((await report(id)).batch).toMatchObject({ status: "VALIDATED", validRows: 120 });
 
-    const { startApply } = await import("../../app/admin/imports.server");
-    await startApply(TEST_SHOP, id, "staff:1");
-    const first = await advanceImport(TEST_SHOP, id, admin, { budgetMs: 0 });
-    expect(first.batch).toMatchObject({ status: "APPLYING", appliedRows: 50 });
-    const progress = await report(id);
-    expect(progress.batch.appliedRows).toBe(50);
-    let next = first;
-    while (next.batch.status === "APPLYING")
-      next = await advanceImport(TEST_SHOP, id, admin, { budgetMs: 0 });
-    expect(next.batch).toMatchObject({ status: "APPLIED", appliedRows: 120 });
+    expect(await step(id, "apply")).toEqual({ ok: true });
+    await chunk();
+    expect((await report(id)).batch).toMatchObject({ status: "APPLYING", appliedRows: 50 });
+    await chunk();
+    expect((await report(id)).batch).toMatchObject({ status: "APPLYING", appliedRows: 100 });
+    await work(id);
+    expect((await report(id)).batch).toMatchObject({ status: "APPLIED", appliedRows: 120 });
+    expect(await prisma.ledgerEntry.count({ where: { shop: TEST_SHOP, kind: "IMPORT" } })).toBe(
+      120,
+    );
     await expectLedgerConsistent();
   });
 
@@ -316,7 +392,7 @@ describe("applying and undoing an import", () => {
     expect(await prisma.importRow.count({ where: { batchId: id } })).toBe(0);
 
     const applied = await dryRun();
-    await step(applied, "apply");
+    await apply(applied);
     expect(await step(applied, "discard")).toEqual({
       ok: false,
       errors: { form: "An import that was applied can be undone, not discarded" },
@@ -330,9 +406,11 @@ describe("applying and undoing an import", () => {
       await load(batchLoader, `/app/import/${id}`, { shop: OTHER_SHOP, params: { id } }),
       404,
     );
-    for (const intent of ["continue", "apply", "undo", "discard"]) {
+    for (const intent of ["retry", "apply", "undo", "discard"]) {
       expectStatus(await step(id, intent, OTHER_SHOP), 404);
     }
+    // A job naming another shop finds no batch and does nothing.
+    expect(await work(id, OTHER_SHOP)).toEqual({ chunks: 0 });
     expect(await shopRows()).toEqual(before);
     expect(
       (await load<{ batches: unknown[] }>(importLoader, "/app/import", { shop: OTHER_SHOP }))
@@ -355,7 +433,7 @@ describe("applying and undoing an import", () => {
 describe("privacy", () => {
   it("drops a redacted customer's import rows and a redacted shop's imports", async () => {
     const id = await dryRun();
-    await step(id, "apply");
+    await apply(id);
     await deliver({
       topic: "customers/redact",
       payload: {

@@ -1,7 +1,9 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
-import { saveTiers } from "../../app/admin/tiers.server";
+import { reevaluationBatch, saveTiers } from "../../app/admin/tiers.server";
 import { action, loader } from "../../app/routes/app.tiers";
+import { JOBS } from "../../app/worker/jobs.server";
+import { closeJobQueue } from "../../app/worker/queue.server";
 import {
   expectStatus,
   load,
@@ -45,11 +47,36 @@ async function tierOf(customerId: string) {
   return member.tier?.name ?? null;
 }
 
+/** Runs the "tier-reevaluation" job as the worker would. */
+function reevaluate(jobId: string, shop = TEST_SHOP) {
+  return JOBS["tier-reevaluation"].run(
+    { prisma, adminFor: async () => null, now: () => new Date() },
+    { shop, jobId },
+  );
+}
+
+/** What the worker does with the re-evaluation the last save queued, if it queued one. */
+async function finishReevaluation() {
+  const job = await prisma.tierReevaluation.findFirst({
+    where: { shop: TEST_SHOP, status: "RUNNING" },
+    orderBy: { createdAt: "desc" },
+  });
+  if (job) await reevaluate(job.id);
+}
+
+async function saveLadder(body: Record<string, string>) {
+  const result = await post<Result>(action, "/app/tiers", body);
+  await finishReevaluation();
+  return result;
+}
+
 beforeEach(async () => {
   await resetShop();
   await resetShop(OTHER_SHOP);
   await signIn();
 });
+// Saves queue the job (pg-boss on PostgreSQL): close the queue's connections.
+afterAll(() => closeJobQueue());
 
 describe("tiers page", () => {
   it("creates a ladder and re-evaluates every member, recording each change", async () => {
@@ -67,7 +94,18 @@ describe("tiers page", () => {
     );
 
     expect(result.ok).toBe(true);
+    // The request only queued the re-evaluation: nobody has moved yet.
     expect(result.ok && result.job).toMatchObject({
+      status: "RUNNING",
+      total: 3,
+      processed: 0,
+      changed: 0,
+    });
+    expect([await tierOf("2"), await tierOf("3")]).toEqual([null, null]);
+
+    await finishReevaluation();
+
+    expect((await load<Loaded>(loader, "/app/tiers")).job).toMatchObject({
       status: "DONE",
       total: 3,
       processed: 3,
@@ -110,9 +148,7 @@ describe("tiers page", () => {
     await seedEarner("1", 10, 25_000); // spent 250.00
     await seedEarner("2", 10, 5_000); // spent 50.00
 
-    const result = await post<Result>(
-      action,
-      "/app/tiers",
+    const result = await saveLadder(
       ladder([{ name: "VIP", threshold: "200.00" }], "AMOUNT_SPENT", "ROLLING_12_MONTHS"),
     );
 
@@ -234,9 +270,7 @@ describe("tiers page", () => {
 
   it("removes a tier and moves its members down", async () => {
     await seedEarner("1", 600);
-    await post(
-      action,
-      "/app/tiers",
+    await saveLadder(
       ladder([
         { name: "Silver", threshold: "100" },
         { name: "Gold", threshold: "500" },
@@ -247,7 +281,7 @@ describe("tiers page", () => {
       where: { shop: TEST_SHOP, name: "Silver" },
     });
 
-    await post(action, "/app/tiers", ladder([{ id: silver.id, name: "Silver", threshold: "100" }]));
+    await saveLadder(ladder([{ id: silver.id, name: "Silver", threshold: "100" }]));
 
     expect(await tierOf("1")).toBe("Silver");
   });
@@ -268,12 +302,12 @@ describe("tiers page", () => {
       ),
       404,
     );
-    expectStatus(await post(action, "/app/tiers", { intent: "advance", jobId: "nope" }), 404);
+    expectStatus(await post(action, "/app/tiers", { intent: "resume", jobId: "nope" }), 404);
     expect(await shopRows()).toEqual(before);
     expect(await shopRows(OTHER_SHOP)).toEqual(theirsBefore);
   });
 
-  it("re-evaluates a large shop in batches that the page advances, with progress", async () => {
+  it("re-evaluates a large shop in batches, with progress, and resumes a stalled job", async () => {
     for (let i = 0; i < 130; i++) await seedEarner(String(1000 + i), i < 65 ? 10 : 200);
     const saved = await saveTiers(
       TEST_SHOP,
@@ -292,26 +326,84 @@ describe("tiers page", () => {
         ],
       },
       "staff:1",
-      { budgetMs: 0 },
     );
-    expect(saved.ok && saved.job).toMatchObject({ status: "RUNNING", total: 130, processed: 100 });
+    expect(saved.ok && saved.job).toMatchObject({ status: "RUNNING", total: 130, processed: 0 });
     const jobId = saved.ok ? saved.job!.id : "";
 
-    // Another shop cannot advance (or see) it.
-    expectStatus(
-      await post(action, "/app/tiers", { intent: "advance", jobId }, { shop: OTHER_SHOP }),
-      404,
+    await reevaluationBatch(
+      await prisma.tierReevaluation.findUniqueOrThrow({ where: { id: jobId } }),
+      new Date(),
     );
     expect((await load<Loaded>(loader, "/app/tiers")).job).toMatchObject({
       status: "RUNNING",
       processed: 100,
+      stalled: false,
     });
 
-    const step = await post<Result>(action, "/app/tiers", { intent: "advance", jobId });
+    // Nobody moved it for a while (worker down): the page offers to resume it.
+    await prisma.tierReevaluation.update({
+      where: { id: jobId },
+      data: { updatedAt: new Date(Date.now() - 10 * 60_000) },
+    });
+    expect((await load<Loaded>(loader, "/app/tiers")).job?.stalled).toBe(true);
+    // Another shop cannot resume (or see) it, nor can a job naming another shop run it.
+    expectStatus(
+      await post(action, "/app/tiers", { intent: "resume", jobId }, { shop: OTHER_SHOP }),
+      404,
+    );
+    expect(await reevaluate(jobId, OTHER_SHOP)).toBeNull();
+    const resumed = await post<Result>(action, "/app/tiers", { intent: "resume", jobId });
+    expect(resumed.ok && resumed.job).toMatchObject({
+      status: "RUNNING",
+      processed: 100,
+      stalled: false,
+    });
 
-    expect(step.ok && step.job).toMatchObject({ status: "DONE", processed: 130, changed: 65 });
+    await reevaluate(jobId);
+
+    expect((await load<Loaded>(loader, "/app/tiers")).job).toMatchObject({
+      status: "DONE",
+      processed: 130,
+      changed: 65,
+    });
     expect(
       await prisma.member.count({ where: { shop: TEST_SHOP, tier: { name: "Silver" } } }),
     ).toBe(65);
+    expect(await prisma.tierChange.count({ where: { shop: TEST_SHOP } })).toBe(65);
+  });
+
+  it("records each change once when two runs of the job overlap", async () => {
+    for (let i = 0; i < 130; i++) await seedEarner(String(1000 + i), i < 65 ? 10 : 200);
+    const saved = await post<Result>(
+      action,
+      "/app/tiers",
+      ladder([{ name: "Silver", threshold: "100" }]),
+    );
+    const jobId = saved.ok ? saved.job!.id : "";
+
+    // A retry overlapping a resume, or a job past its expiry running beside its replacement.
+    await Promise.all([reevaluate(jobId), reevaluate(jobId)]);
+
+    expect((await load<Loaded>(loader, "/app/tiers")).job).toMatchObject({
+      status: "DONE",
+      processed: 130,
+    });
+    expect(
+      await prisma.member.count({ where: { shop: TEST_SHOP, tier: { name: "Silver" } } }),
+    ).toBe(65);
+    expect(await prisma.tierChange.count({ where: { shop: TEST_SHOP } })).toBe(65);
+  });
+
+  it("supersedes a running re-evaluation when the ladder changes again", async () => {
+    await seedEarner("1", 150);
+    await post(action, "/app/tiers", ladder([{ name: "Silver", threshold: "100" }]));
+    const first = await prisma.tierReevaluation.findFirstOrThrow({ where: { shop: TEST_SHOP } });
+    await saveLadder(ladder([{ name: "Gold", threshold: "120" }]));
+
+    expect(
+      await prisma.tierReevaluation.findUniqueOrThrow({ where: { id: first.id } }),
+    ).toMatchObject({ status: "SUPERSEDED", processed: 0 });
+    expect(await reevaluate(first.id)).toEqual({ processed: 0, changed: 0 });
+    expect(await tierOf("1")).toBe("Gold");
   });
 });

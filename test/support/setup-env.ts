@@ -16,6 +16,8 @@ afterAll(async () => {
 });
 
 process.env.DATABASE_URL = database.url;
+// Warnings are part of what many tests provoke; errors are what a reader of the output wants.
+process.env.LOG_LEVEL ??= "error";
 process.env.SHOPIFY_API_KEY = API_KEY;
 process.env.SHOPIFY_API_SECRET = API_SECRET_KEY;
 process.env.SHOPIFY_APP_URL = APP_URL;

@@ -1,0 +1,46 @@
+import { Prisma } from "@prisma/client";
+
+/**
+ * Every model, parents before children (foreign keys point backwards in this list). Copying a
+ * database walks it forwards, deleting a shop walks it backwards. A model added to
+ * prisma/schema.prisma must be added here; checkModelOrder() (and a test) says so.
+ */
+export const MODEL_ORDER = [
+  "Session",
+  "HealthCheck",
+  "QueuedJob",
+  "Program",
+  "Tier",
+  "Member",
+  "LedgerEntry",
+  "OrderRecord",
+  "RefundRecord",
+  "TierChange",
+  "WebhookDelivery",
+  "FailedEvent",
+  "DataRequest",
+  "Reward",
+  "Redemption",
+  "ImportBatch",
+  "ImportRow",
+  "TierReevaluation",
+] as const;
+
+export type ModelName = (typeof MODEL_ORDER)[number];
+
+export function checkModelOrder() {
+  const listed = new Set<string>(MODEL_ORDER);
+  const missing = Prisma.dmmf.datamodel.models.map((m) => m.name).filter((m) => !listed.has(m));
+  if (missing.length) throw new Error(`MODEL_ORDER (app/db/models.ts) lacks ${missing.join(", ")}`);
+}
+
+/** Models with a `shop` column: everything a shop owns. */
+export const SHOP_MODELS: ModelName[] = MODEL_ORDER.filter((name) =>
+  Prisma.dmmf.datamodel.models.find((m) => m.name === name)?.fields.some((f) => f.name === "shop"),
+);
+
+/** The Prisma delegate (`prisma.ledgerEntry`…) of a model, on a client or a transaction. */
+export function delegateOf<D>(client: object, model: ModelName): D {
+  const key = model.charAt(0).toLowerCase() + model.slice(1);
+  return (client as Record<string, D>)[key]!;
+}

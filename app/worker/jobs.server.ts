@@ -1,0 +1,88 @@
+import type { PrismaClient } from "@prisma/client";
+import { runImportBatch } from "../admin/imports.server";
+import { runReevaluation } from "../admin/tiers.server";
+import { expireBalances, releasePendingPoints, reevaluateTiers } from "../loyalty/jobs.server";
+import { expireRewardCodes, reconcileRedemptions } from "../loyalty/redemptions.server";
+import type { AdminGraphqlClient } from "../shopify/admin-api.server";
+
+/**
+ * Everything that runs outside a web request, in one list: the worker (app/worker/worker.server.ts)
+ * runs it on a schedule or on demand, on PostgreSQL through pg-boss and on SQLite in its own loop.
+ * Every job is idempotent (ledger keys, conditional updates), so a retry after a crash, or an
+ * overlap with a manual trigger, changes nothing twice.
+ */
+
+export interface JobContext {
+  prisma: PrismaClient;
+  /** The shop's Admin API through its offline session, or null when there is none. */
+  adminFor(shop: string): Promise<AdminGraphqlClient | null>;
+  now(): Date;
+}
+
+export type JobData = Record<string, unknown>;
+
+interface JobDefinition {
+  /** Standard 5-field cron (UTC) for scheduled jobs; absent for jobs sent on demand. */
+  cron?: string;
+  /** Jobs with the same key are not queued twice while one waits (on-demand jobs). */
+  keyOf?: (data: JobData) => string;
+  /** How long one run may take before the queue gives it to another worker (default 15 min). */
+  expireInSeconds?: number;
+  run(context: JobContext, data: JobData): Promise<unknown>;
+}
+
+export const JOBS = {
+  /** Pending points whose period is over become spendable. */
+  "release-pending-points": {
+    cron: "*/5 * * * *",
+    run: ({ prisma, now }) => releasePendingPoints(prisma, now()),
+  },
+  /** Balances idle for the program's expiry period expire. */
+  "expire-balances": {
+    cron: "7 * * * *",
+    run: ({ prisma, now }) => expireBalances(prisma, now()),
+  },
+  /** Calendar-year and rolling windows move members between tiers without any event. */
+  "review-tiers": {
+    cron: "17 3 * * *",
+    run: ({ prisma, now }) => reevaluateTiers(prisma, now()),
+  },
+  /** Unused reward codes past their end date are marked expired (points back if configured). */
+  "expire-reward-codes": {
+    cron: "27 * * * *",
+    run: ({ prisma, now }) => expireRewardCodes(prisma, now()),
+  },
+  /** Redemptions whose outcome is unknown are settled by asking Shopify for the code. */
+  "reconcile-redemptions": {
+    cron: "*/5 * * * *",
+    run: ({ prisma, adminFor, now }) => reconcileRedemptions(prisma, adminFor, now()),
+  },
+  /** A CSV import's dry run, apply or undo, to the end of the phase (app/admin/imports.server.ts). */
+  "import-batch": {
+    keyOf: (data) => String(data.batchId),
+    // A dry run of a large file looks up every email in Shopify, one call each.
+    expireInSeconds: 4 * 60 * 60,
+    run: (context, data) => runImportBatch(context, String(data.shop), String(data.batchId)),
+  },
+  /** Every member re-evaluated after the tier ladder changed (app/admin/tiers.server.ts). */
+  "tier-reevaluation": {
+    keyOf: (data) => String(data.jobId),
+    expireInSeconds: 2 * 60 * 60,
+    run: (context, data) => runReevaluation(context, String(data.shop), String(data.jobId)),
+  },
+} satisfies Record<string, JobDefinition>;
+
+export type JobName = keyof typeof JOBS;
+
+export const JOB_NAMES = Object.keys(JOBS) as JobName[];
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(JOBS, name);
+}
+
+export function jobDefinition(name: JobName): JobDefinition {
+  return JOBS[name] as JobDefinition;
+}
+
+/** Names of the jobs that run on a schedule (what POST /jobs/run triggers). */
+export const SCHEDULED_JOBS = JOB_NAMES.filter((name) => jobDefinition(name).cron);

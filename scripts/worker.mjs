@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// `npm run worker`: runs scheduled and queued jobs (app/worker/) from the production build, until
+// SIGTERM or SIGINT; then it stops taking jobs, lets the running ones finish (up to 30 s) and exits.
+// Reads .env like `npm start`. Run one beside a SQLite app; any number beside PostgreSQL.
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+const build = await import(pathToFileURL(path.resolve("build/index.js")).href);
+const { startAppWorker, releaseResources } = build.entry.module;
+
+const worker = await startAppWorker();
+let stopping = false;
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.once(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    await worker.stop(30_000);
+    await releaseResources();
+    process.exit(0);
+  });
+}
