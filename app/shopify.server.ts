@@ -1,4 +1,5 @@
 import "@shopify/shopify-app-remix/adapters/node";
+import { shopifyApi } from "@shopify/shopify-api";
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import prisma from "./db.server";
@@ -32,3 +33,22 @@ export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
 export const registerWebhooks = shopify.registerWebhooks;
 export const sessionStorage = shopify.sessionStorage;
+
+/**
+ * The library's own webhook check (HMAC over the raw body and the required X-Shopify-* headers),
+ * for the webhook pipeline, which reads the body itself: within a size limit, and with a JSON
+ * parser that keeps 64-bit ids exact (app/loyalty/webhooks.server.ts). authenticate.webhook
+ * would read any size and JSON.parse it.
+ */
+const webhookApi = shopifyApi({
+  apiKey: env.SHOPIFY_API_KEY,
+  apiSecretKey: env.SHOPIFY_API_SECRET,
+  apiVersion,
+  hostName: new URL(env.SHOPIFY_APP_URL).host,
+  isEmbeddedApp: true,
+  logger: { level: 0 },
+});
+
+export function validateWebhook(rawBody: string, request: Request) {
+  return webhookApi.webhooks.validate({ rawBody, rawRequest: request });
+}

@@ -223,10 +223,19 @@ describe("order payloads", () => {
       lines: [{ lineItemId: order.lines[0]!.id, quantity: 1 }],
     });
     const parsed = toRefund(refundPayload.parse(shop.refundPayload(order, refund)), new Date());
-    expect(parsed).toMatchObject({ orderId: String(order.id), subtotalMinor: 1800 - 281 });
-    expect(shop.orderPayload(order)).toMatchObject({
+    expect(parsed).toMatchObject({
+      orderId: String(order.id),
+      lines: [{ lineId: String(order.lines[0]!.id), quantity: 1, subtotalMinor: 1800 - 281 }],
+    });
+    const after = shop.orderPayload(order);
+    expect(after).toMatchObject({
       financial_status: "partially_refunded",
       current_subtotal_price: "38.81",
     });
+    // Re-rendered after the refund, the body lists it and still earns on what was paid for: the
+    // refund is taken back once, by id.
+    const repaid = toPaidOrder(orderPayload.parse(after), new Date());
+    expect(repaid.basisMinor).toBe(5400);
+    expect(repaid.listedRefunds.map((r) => r.refundId)).toEqual([String(refund.id)]);
   });
 });

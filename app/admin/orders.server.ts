@@ -3,6 +3,7 @@ import { explainOrder, orderOutcome } from "../domain/explain";
 import { memberDisplayName } from "../domain/members-query";
 import { ruleSnapshot } from "../domain/snapshots";
 import { fromMinorUnits } from "../domain/money";
+import { reviewHeldOrder } from "../loyalty/orders.server";
 import { loadProgram } from "./program.server";
 import { notFound } from "./staff.server";
 
@@ -14,13 +15,16 @@ function orderWhere(shop: string, q: string) {
   return { shop, OR: [{ orderId: q }, { name }, { name: q }] };
 }
 
-export async function recentOrders(shop: string, q: string) {
+export async function recentOrders(shop: string, q: string, heldOnly = false) {
   const program = await loadProgram(shop);
-  const orders = await prisma.orderRecord.findMany({
-    where: q ? orderWhere(shop, q) : { shop },
-    orderBy: [{ paidAt: "desc" }, { createdAt: "desc" }],
-    take: 50,
-  });
+  const [orders, held] = await Promise.all([
+    prisma.orderRecord.findMany({
+      where: heldOnly ? { shop, status: "HELD" } : q ? orderWhere(shop, q) : { shop },
+      orderBy: [{ paidAt: "desc" }, { createdAt: "desc" }],
+      take: 50,
+    }),
+    prisma.orderRecord.count({ where: { shop, status: "HELD" } }),
+  ]);
   const customerIds = [...new Set(orders.map((o) => o.customerId).filter((id) => id !== null))];
   const members = await prisma.member.findMany({
     where: { shop, customerId: { in: customerIds } },
@@ -28,6 +32,8 @@ export async function recentOrders(shop: string, q: string) {
   const byCustomer = new Map(members.map((m) => [m.customerId, m]));
   return {
     q,
+    heldOnly,
+    held,
     orders: orders.map((o) => {
       const member = o.customerId ? byCustomer.get(o.customerId) : undefined;
       return {
@@ -83,8 +89,38 @@ export async function orderExplanation(shop: string, orderId: string, now = new 
       orderId: order.orderId,
       name: order.name ?? `#${order.orderId}`,
       paidAt: order.paidAt?.toISOString() ?? null,
+      held: order.status === "HELD",
+      points: order.earnedPoints,
+      reviewedBy: order.reviewedBy,
+      reviewedAt: order.reviewedAt?.toISOString() ?? null,
     },
     member: member ? { id: member.id, name: memberDisplayName(member) } : null,
     explanation,
   };
+}
+
+const REVIEW_ERRORS = {
+  NOT_HELD: "This order is not waiting for review any more.",
+  NO_MEMBER: "The customer of this order is no longer a member (their data was erased).",
+};
+
+/** Approve or reject a held order (see app/loyalty/orders.server.ts reviewHeldOrder). */
+export async function reviewOrder(
+  shop: string,
+  orderId: string,
+  decision: "approve" | "reject",
+  staff: string,
+  now = new Date(),
+) {
+  const exists = await prisma.orderRecord.findFirst({
+    where: { shop, orderId },
+    select: { id: true },
+  });
+  if (!exists) notFound("Order not found");
+  const result = await prisma.$transaction((tx) =>
+    reviewHeldOrder(tx, shop, orderId, decision, staff, now),
+  );
+  return result.ok
+    ? { ok: true as const, status: result.status }
+    : { ok: false as const, error: REVIEW_ERRORS[result.error] };
 }

@@ -8,6 +8,7 @@ import { programFor } from "../loyalty/program.server";
 import type { AdminGraphqlClient, RetryPolicy } from "../shopify/admin-api.server";
 import { AdminApiError, adminQuery, DEFAULT_RETRY_POLICY } from "../shopify/admin-api.server";
 import { CURRENT_APP_INSTALLATION, SET_METAFIELDS } from "../shopify/operations";
+import { log } from "../log.server";
 
 // A merchant is waiting on the save button: retry briefly, then report and let them retry.
 const PUBLISH_RETRY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, attempts: 3, budgetMs: 3_000 };
@@ -31,6 +32,7 @@ export function settingsOf(program: Program): ProgramSettings {
     allowNegativeBalance: program.allowNegativeBalance,
     returnPointsOnExpiredCodes: program.returnPointsOnExpiredCodes,
     redemptionsPerHour: program.redemptionsPerHour,
+    maxPointsPerOrder: program.maxPointsPerOrder,
   };
 }
 
@@ -190,7 +192,7 @@ export async function publishStorefrontProgram(
           ? caught.message
           : String(caught);
   }
-  if (error) console.warn(`storefront program for ${program.shop} not published: ${error}`);
+  if (error) log.warn("storefront program not published", { shop: program.shop, error });
   await prisma.program.update({
     where: { shop: program.shop },
     data: error

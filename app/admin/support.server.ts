@@ -1,9 +1,10 @@
 import prisma from "../db.server";
+import { replayFailedEvent } from "../loyalty/replay.server";
 import { notFound } from "./staff.server";
 
 const PAGE_SIZE = 25;
-const PREVIEW_CHARS = 4_000;
 
+// The list never reads payloads: they can be large, and the page needs only what went wrong.
 export async function failedEvents(shop: string, page: number) {
   const [total, rows] = await Promise.all([
     prisma.failedEvent.count({ where: { shop } }),
@@ -12,6 +13,20 @@ export async function failedEvents(shop: string, page: number) {
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       skip: (page - 1) * PAGE_SIZE,
       take: PAGE_SIZE,
+      select: {
+        id: true,
+        topic: true,
+        webhookId: true,
+        reason: true,
+        status: true,
+        attempts: true,
+        error: true,
+        truncated: true,
+        payloadBytes: true,
+        createdAt: true,
+        replayedAt: true,
+        replayedBy: true,
+      },
     }),
   ]);
   return {
@@ -19,15 +34,18 @@ export async function failedEvents(shop: string, page: number) {
     total,
     hasNext: page * PAGE_SIZE < total,
     events: rows.map((event) => ({
-      id: event.id,
-      topic: event.topic,
-      webhookId: event.webhookId,
-      error: event.error,
+      ...event,
       createdAt: event.createdAt.toISOString(),
-      payloadPreview: prettyJson(event.payload).slice(0, PREVIEW_CHARS),
-      payloadTruncated: event.payload.length > PREVIEW_CHARS,
+      replayedAt: event.replayedAt?.toISOString() ?? null,
+      replayable: event.status === "DEAD" && !event.truncated,
     })),
   };
+}
+
+export async function replay(shop: string, id: string, staff: string) {
+  const event = await prisma.failedEvent.findFirst({ where: { id, shop } });
+  if (!event) notFound("Failed event not found");
+  return replayFailedEvent(event, staff);
 }
 
 export async function dataRequests(shop: string, page: number) {
@@ -73,9 +91,15 @@ export async function failedEventDownload(shop: string, id: string) {
   const body = JSON.stringify({
     topic: event.topic,
     webhookId: event.webhookId,
+    eventId: event.eventId,
     receivedAt: event.createdAt.toISOString(),
+    reason: event.reason,
+    status: event.status,
+    attempts: event.attempts,
     error: event.error,
-    payload: safeParse(event.payload),
+    payloadBytes: event.payloadBytes,
+    truncated: event.truncated,
+    payload: event.truncated ? event.payload : safeParse(event.payload),
   });
   return jsonDownload(body, `failed-event-${event.id}.json`);
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_EARN_RULE, earningBasisMinor, pointsForSpend } from "./earning";
+import type { OrderLine } from "./earning";
+import {
+  DEFAULT_EARN_RULE,
+  orderEarningBasis,
+  pointsForSpend,
+  refundEarningBasis,
+} from "./earning";
 
 describe("points for spend", () => {
   it("gives 1 point per whole unit of currency by default, rounded down", () => {
@@ -29,26 +35,99 @@ describe("points for spend", () => {
   });
 });
 
+function line(overrides: Partial<OrderLine> = {}): OrderLine {
+  return {
+    id: "1",
+    giftCard: false,
+    quantity: 1,
+    currentQuantity: null,
+    unitPriceMinor: 4599,
+    discountMinor: 0,
+    taxMinor: 0,
+    ...overrides,
+  };
+}
+
 describe("earning basis", () => {
-  it("is the subtotal after discounts when prices exclude tax", () => {
+  it("is merchandise after discounts when prices exclude tax", () => {
     expect(
-      earningBasisMinor({
-        currency: "USD",
-        subtotal: "45.99",
+      orderEarningBasis({
         taxesIncluded: false,
-        lineItemTaxes: ["3.00"],
+        lines: [line({ quantity: 2, unitPriceMinor: 2500, discountMinor: 500, taxMinor: 300 })],
+        refundedLines: [],
       }),
-    ).toBe(4599);
+    ).toEqual({ basisMinor: 4500, giftCardsMinor: 0, taxMinor: 0 });
   });
 
-  it("removes line-item tax when prices include it", () => {
+  it("takes line tax out when prices include it", () => {
     expect(
-      earningBasisMinor({
-        currency: "EUR",
-        subtotal: "119.00",
+      orderEarningBasis({
         taxesIncluded: true,
-        lineItemTaxes: ["19.00"],
-      }),
+        lines: [line({ unitPriceMinor: 11900, taxMinor: 1900 })],
+        refundedLines: [],
+      }).basisMinor,
     ).toBe(10000);
+  });
+
+  it("leaves gift-card lines out", () => {
+    const basis = orderEarningBasis({
+      taxesIncluded: false,
+      lines: [
+        line({ id: "a", unitPriceMinor: 3000 }),
+        line({ id: "g", giftCard: true, unitPriceMinor: 5000 }),
+      ],
+      refundedLines: [],
+    });
+    expect(basis).toEqual({ basisMinor: 3000, giftCardsMinor: 5000, taxMinor: 0 });
+  });
+
+  it("counts refunded units (they are taken back by refund) but not units an edit removed", () => {
+    // 3 ordered; 1 refunded (listed in the body); 1 removed by an edit; 1 still there.
+    const lines = [
+      line({ quantity: 3, currentQuantity: 1, unitPriceMinor: 1000, discountMinor: 300 }),
+    ];
+    const refunded = [
+      { lineId: "1", quantity: 1, subtotalMinor: 900, taxMinor: 0, giftCard: false },
+    ];
+    expect(
+      orderEarningBasis({ taxesIncluded: false, lines, refundedLines: refunded }).basisMinor,
+    ).toBe(1800);
+    // Without current_quantity (older API versions) every ordered unit counts.
+    expect(
+      orderEarningBasis({
+        taxesIncluded: false,
+        lines: [line({ quantity: 3, unitPriceMinor: 1000 })],
+        refundedLines: [],
+      }).basisMinor,
+    ).toBe(3000);
+  });
+
+  it("prorates a line's discount and tax over the units paid for, rounding halves up", () => {
+    const basis = orderEarningBasis({
+      taxesIncluded: true,
+      lines: [
+        line({
+          quantity: 3,
+          currentQuantity: 2,
+          unitPriceMinor: 1000,
+          discountMinor: 100,
+          taxMinor: 301,
+        }),
+      ],
+      refundedLines: [],
+    });
+    // 2 of 3 units: 2000 − 67 (66.67) − 201 (200.67) tax
+    expect(basis).toEqual({ basisMinor: 1732, giftCardsMinor: 0, taxMinor: 201 });
+  });
+
+  it("takes back a refund's merchandise lines only, without included tax", () => {
+    const lines = [
+      { lineId: "a", quantity: 1, subtotalMinor: 11900, taxMinor: 1900, giftCard: false },
+      { lineId: "g", quantity: 1, subtotalMinor: 5000, taxMinor: 0, giftCard: null },
+      { lineId: "b", quantity: 1, subtotalMinor: 1000, taxMinor: 100, giftCard: true },
+    ];
+    expect(refundEarningBasis(lines, true, new Set(["g"]))).toBe(10000);
+    expect(refundEarningBasis(lines, false, new Set())).toBe(16900);
+    expect(refundEarningBasis([], true, new Set())).toBe(0); // shipping-only refund
   });
 });

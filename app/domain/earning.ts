@@ -25,6 +25,10 @@ export type RuleSnapshot = {
   currency: string;
   taxesIncluded: boolean;
   pendingDays: number;
+  /** Gift-card lines left out of the basis. */
+  giftCardsMinor?: number;
+  /** Tax taken out of tax-inclusive line prices. */
+  taxRemovedMinor?: number;
 };
 
 /** Tier multipliers are whole percentages (150 = 1.5×) so the arithmetic stays in integers. */
@@ -59,21 +63,101 @@ export function pointsForSpend(
   return Number(divide(numerator, denominator, rule.rounding));
 }
 
-/** The money side of an order that earns points, already in the shop's currency. */
-export interface OrderAmounts {
-  currency: string;
-  /** Subtotal after discounts, before shipping (Shopify's current_subtotal_price). */
-  subtotal: string;
-  /** True when the shop's prices include tax: the subtotal then contains line-item tax. */
-  taxesIncluded: boolean;
-  /** Tax on line items (not shipping), decimal strings. */
-  lineItemTaxes: string[];
+/**
+ * One line of an order as Shopify rendered it, in the shop's currency (minor units). Amounts for
+ * the whole line: `discountMinor` is what discount allocations (line and order discounts) took
+ * off all `quantity` units, `taxMinor` the line's tax.
+ */
+export interface OrderLine {
+  id: string;
+  giftCard: boolean;
+  quantity: number;
+  /** Units left after edits and refunds (REST 2024-01+); null when the payload has none. */
+  currentQuantity: number | null;
+  unitPriceMinor: number;
+  discountMinor: number;
+  taxMinor: number;
 }
 
-/** Spend that earns points: subtotal after discounts, without shipping and without tax. */
-export function earningBasisMinor(order: OrderAmounts): number {
-  const subtotal = toMinorUnits(order.subtotal, order.currency);
-  if (!order.taxesIncluded) return Math.max(0, subtotal);
-  const tax = order.lineItemTaxes.reduce((sum, t) => sum + toMinorUnits(t, order.currency), 0);
-  return Math.max(0, subtotal - tax);
+/**
+ * A line of a refund, in the shop's currency. `giftCard` is null when the refund does not say.
+ * A type, not an interface: refunds keep their lines in a Json column.
+ */
+export type RefundLine = {
+  lineId: string;
+  quantity: number;
+  subtotalMinor: number;
+  taxMinor: number;
+  giftCard: boolean | null;
+};
+
+export interface EarningBasis {
+  /** Spend that earns points. */
+  basisMinor: number;
+  /** Gift-card lines, left out: points come when the card is spent. */
+  giftCardsMinor: number;
+  /** Tax taken out of tax-inclusive prices. */
+  taxMinor: number;
+}
+
+/** `amount × part / whole`, rounded to the nearest minor unit (halves up). */
+function share(amount: number, part: number, whole: number): number {
+  if (part === whole) return amount;
+  if (whole <= 0) return 0;
+  const scaled = BigInt(amount) * BigInt(part) * 2n + BigInt(whole);
+  return Number(scaled / (BigInt(whole) * 2n));
+}
+
+/**
+ * Spend that earns points: merchandise after discounts, line by line, for the units the shopper
+ * paid for — before any refund, because refunds are taken back one by one, by refund id, whether
+ * they come listed in the paid order or as refunds/create. Units removed by an edit (not a refund)
+ * do not count. Gift-card lines, shipping, tips and duties never count (they are not merchandise
+ * lines); in tax-inclusive shops the lines' tax is taken out.
+ */
+export function orderEarningBasis(order: {
+  taxesIncluded: boolean;
+  lines: OrderLine[];
+  /** Refund lines of the refunds listed in the order body. */
+  refundedLines: RefundLine[];
+}): EarningBasis {
+  const refundedUnits = new Map<string, number>();
+  for (const line of order.refundedLines) {
+    refundedUnits.set(line.lineId, (refundedUnits.get(line.lineId) ?? 0) + line.quantity);
+  }
+  const result: EarningBasis = { basisMinor: 0, giftCardsMinor: 0, taxMinor: 0 };
+  for (const line of order.lines) {
+    if (line.quantity <= 0) continue;
+    const paidUnits =
+      line.currentQuantity === null
+        ? line.quantity
+        : Math.min(line.quantity, line.currentQuantity + (refundedUnits.get(line.id) ?? 0));
+    const afterDiscounts =
+      line.unitPriceMinor * paidUnits - share(line.discountMinor, paidUnits, line.quantity);
+    if (line.giftCard) {
+      result.giftCardsMinor += Math.max(0, afterDiscounts);
+      continue;
+    }
+    const tax = order.taxesIncluded ? share(line.taxMinor, paidUnits, line.quantity) : 0;
+    result.taxMinor += tax;
+    result.basisMinor += Math.max(0, afterDiscounts - tax);
+  }
+  return result;
+}
+
+/**
+ * The spend a refund takes back: its merchandise lines after discounts (gift-card lines, shipping
+ * and adjustments take nothing), without tax where prices include it.
+ */
+export function refundEarningBasis(
+  lines: RefundLine[],
+  taxesIncluded: boolean,
+  giftCardLineIds: ReadonlySet<string>,
+): number {
+  let basis = 0;
+  for (const line of lines) {
+    if (line.giftCard ?? giftCardLineIds.has(line.lineId)) continue;
+    basis += Math.max(0, line.subtotalMinor - (taxesIncluded ? line.taxMinor : 0));
+  }
+  return basis;
 }

@@ -103,6 +103,11 @@ const SKIPPED: Record<string, { headline: string; detail: string }> = {
     detail:
       "The program was switched off when this order was paid, and orders paid while it is off never earn. Add points by hand on the member page if you want to make up for it.",
   },
+  REJECTED: {
+    headline: "No points: not approved",
+    detail:
+      "The order would have earned more than the most points one order may earn (Program settings), and it was reviewed and not credited.",
+  },
 };
 
 export function explainOrder(input: ExplainInput): Explanation {
@@ -118,6 +123,16 @@ export function explainOrder(input: ExplainInput): Explanation {
       detail: `We have heard about ${label} (a refund or cancellation) but not its payment. Points are awarded when Shopify reports the order paid; anything that arrived early is applied right after.`,
     });
     return { headline: "No points yet: not paid", tone: "info", net: 0, lines };
+  }
+
+  if (order.status === "HELD") {
+    lines.push({
+      tone: "warning",
+      title: `Waiting for review: ${pts(order.earnedPoints, pointsName)}`,
+      detail: `${label} would earn ${pts(order.earnedPoints, pointsName)} on ${money(order.basisMinor, currency)}, more than one order may earn without review (Program settings). Nothing is credited until you approve it; refunds and a cancellation that arrive meanwhile are applied right after.`,
+      at: order.paidAt.toISOString(),
+    });
+    return { headline: "Held for review", tone: "warning", net: 0, lines };
   }
 
   if (order.status === "SKIPPED") {
@@ -278,6 +293,7 @@ export function orderOutcome(order: {
   paidAt: Date | null;
 }): string {
   if (order.status === "AWAITING_PAYMENT" || !order.paidAt) return "Not paid yet";
+  if (order.status === "HELD") return `Held for review: ${order.earnedPoints}`;
   if (order.status === "SKIPPED") {
     switch (order.skipReason) {
       case "GUEST_CHECKOUT":
@@ -286,6 +302,8 @@ export function orderOutcome(order: {
         return "No points: test order";
       case "PROGRAM_OFF":
         return "No points: program off";
+      case "REJECTED":
+        return "No points: not approved";
       default:
         return "No points";
     }

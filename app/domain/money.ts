@@ -5,6 +5,13 @@
 
 const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/;
 
+const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
+
+/** An ISO 4217 code the runtime knows ("ZZZ" is well-formed, but no currency). */
+export function isKnownCurrency(code: string): boolean {
+  return KNOWN_CURRENCIES.has(code);
+}
+
 /** ISO 4217 minor-unit digits (JPY 0, USD 2, KWD 3), from the runtime's own currency data. */
 export function currencyDecimals(currency: string): number {
   try {

@@ -17,6 +17,7 @@ const base = {
   pointsNameOne: "point",
   pointsNameOther: "points",
   redemptionsPerHour: "5",
+  maxPointsPerOrder: "100000",
 };
 
 describe("program settings form", () => {
@@ -41,6 +42,7 @@ describe("program settings form", () => {
         allowNegativeBalance: false,
         returnPointsOnExpiredCodes: false,
         redemptionsPerHour: 5,
+        maxPointsPerOrder: 100_000,
       },
     });
   });

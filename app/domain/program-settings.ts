@@ -20,6 +20,8 @@ export interface ProgramSettings {
   allowNegativeBalance: boolean;
   returnPointsOnExpiredCodes: boolean;
   redemptionsPerHour: number;
+  /** An order that would earn more is held for review instead of credited. */
+  maxPointsPerOrder: number;
 }
 
 export const ROUNDING_OPTIONS: { value: Rounding; label: string }[] = [
@@ -31,6 +33,7 @@ export const ROUNDING_OPTIONS: { value: Rounding; label: string }[] = [
 // Generous upper bounds: they exist to catch typos (an extra zero), not to limit programs.
 const MAX_EARN_POINTS = 1_000;
 const MAX_SIGNUP_BONUS = 1_000_000;
+const MAX_POINTS_PER_ORDER = 100_000_000;
 
 function programSchema(currency: string) {
   return z
@@ -70,6 +73,11 @@ function programSchema(currency: string) {
       allowNegativeBalance: checkboxField,
       returnPointsOnExpiredCodes: checkboxField,
       redemptionsPerHour: intField(1, 100, "Enter a number from 1 to 100"),
+      maxPointsPerOrder: intField(
+        1,
+        MAX_POINTS_PER_ORDER,
+        `Enter a whole number of points from 1 to ${MAX_POINTS_PER_ORDER.toLocaleString("en")}`,
+      ),
     })
     .transform((value, ctx): ProgramSettings => {
       let expiryMonths: number | null = null;

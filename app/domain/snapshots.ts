@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { RuleSnapshot } from "./earning";
+import type { RefundLine, RuleSnapshot } from "./earning";
 import type { RewardTerms } from "./rewards";
 
 /**
@@ -18,6 +18,9 @@ export const ruleSnapshotSchema = z.object({
   currency: z.string(),
   taxesIncluded: z.boolean(),
   pendingDays: z.number().int(),
+  // Recorded since the earning basis became line by line; older snapshots lack them.
+  giftCardsMinor: z.number().int().optional(),
+  taxRemovedMinor: z.number().int().optional(),
 }) satisfies z.ZodType<RuleSnapshot>;
 
 export const rewardTermsSchema = z.object({
@@ -34,6 +37,16 @@ export const rewardTermsSchema = z.object({
 }) satisfies z.ZodType<RewardTerms>;
 
 export const stringListSchema = z.array(z.string());
+
+export const refundLinesSchema = z.array(
+  z.object({
+    lineId: z.string(),
+    quantity: z.number().int(),
+    subtotalMinor: z.number().int(),
+    taxMinor: z.number().int(),
+    giftCard: z.boolean().nullable(),
+  }),
+) satisfies z.ZodType<RefundLine[]>;
 
 export function ruleSnapshot(value: unknown): RuleSnapshot | null {
   return value === null || value === undefined ? null : ruleSnapshotSchema.parse(value);

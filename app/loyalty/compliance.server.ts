@@ -1,55 +1,120 @@
+import type { Prisma } from "@prisma/client";
+import { delegateOf, MODEL_ORDER, SHOP_MODELS } from "../db/models";
+import { containsIgnoringCase, databaseProvider } from "../db.server";
+import { PG_BOSS_SCHEMA } from "../worker/queue.server";
 import type { Db } from "./program.server";
 
 /**
- * GDPR/CCPA topics Shopify requires of every App Store app. app/uninstalled only drops sessions
- * (see its route); these remove or report the loyalty data itself.
+ * GDPR/CCPA topics Shopify requires of every App Store app. app/uninstalled only drops sessions;
+ * these remove or report the loyalty data itself. A test walks every model of the generated
+ * client after each redaction, so a table added later cannot keep what these forget.
  */
 
-/** shop/redact (~48 h after uninstall): nothing of the shop may remain. */
+type ShopDelegate = { deleteMany(args: { where: { shop: string } }): Promise<unknown> };
+
+/** shop/redact (~48 h after uninstall): nothing of the shop may remain, sessions included. */
 export async function redactShop(db: Db, shop: string) {
-  // Children before parents: ledger entries and tier changes cascade from members.
-  await db.member.deleteMany({ where: { shop } });
-  await db.orderRecord.deleteMany({ where: { shop } });
-  await db.refundRecord.deleteMany({ where: { shop } });
-  await db.tier.deleteMany({ where: { shop } });
-  await db.program.deleteMany({ where: { shop } });
-  await db.failedEvent.deleteMany({ where: { shop } });
-  await db.dataRequest.deleteMany({ where: { shop } });
-  await db.webhookDelivery.deleteMany({ where: { shop } });
-  // Import rows (emails, names) cascade from their batches.
-  await db.importBatch.deleteMany({ where: { shop } });
-  await db.tierReevaluation.deleteMany({ where: { shop } });
-  await db.session.deleteMany({ where: { shop } });
+  // Children before parents, so no foreign key stands in the way.
+  for (const model of [...MODEL_ORDER].reverse()) {
+    if (SHOP_MODELS.includes(model)) {
+      await delegateOf<ShopDelegate>(db, model).deleteMany({ where: { shop } });
+    }
+  }
+  // On PostgreSQL the worker's queue is pg-boss's: its waiting jobs carry the shop in their data.
+  if (databaseProvider === "postgresql") {
+    const [queue] = await db.$queryRaw<{ present: boolean }[]>`
+      SELECT to_regclass(${`${PG_BOSS_SCHEMA}.job`}) IS NOT NULL AS present`;
+    if (queue?.present) {
+      await db.$executeRawUnsafe(
+        `DELETE FROM "${PG_BOSS_SCHEMA}".job WHERE data->>'shop' = $1`,
+        shop,
+      );
+    }
+  }
+}
+
+/** A whole number in a text, as a JSON value (not inside a longer number). */
+function mentionsId(text: string, id: string) {
+  return new RegExp(`(^|[^0-9])${id}([^0-9]|$)`).test(text);
 }
 
 /**
- * customers/redact: the member, their ledger and their tier history go. Their orders stay only as
- * anonymous figures (no customer id) so the shop's revenue analytics do not change.
+ * customers/redact: the member, their ledger, tier history, redemptions and codes, data
+ * exports, imported rows and stored webhook bodies go. Their orders stay only as anonymous
+ * figures (no customer id or name) so the shop's revenue analytics do not change, and every
+ * other member's balance still equals their ledger.
  */
-export async function redactCustomer(db: Db, shop: string, customerId: string) {
+export async function redactCustomer(
+  db: Db,
+  shop: string,
+  customer: { customerId: string; email: string | null },
+) {
+  const { customerId, email } = customer;
+  await db.redemption.deleteMany({ where: { shop, customerId } });
+  // Ledger entries and tier changes cascade from the member.
   await db.member.deleteMany({ where: { shop, customerId } });
   await db.orderRecord.updateMany({
     where: { shop, customerId },
     data: { customerId: null, name: null },
   });
   await db.dataRequest.deleteMany({ where: { shop, customerId } });
-  // Imported rows carry the shopper's email and name.
-  await db.importRow.deleteMany({ where: { shop, customerId } });
+  // Imported rows carry the shopper's email and name, matched or not.
+  await db.importRow.deleteMany({
+    where: { shop, OR: [{ customerId }, ...(email ? [{ email }] : [])] },
+  });
+  // Stored webhook bodies: those known to be about the customer, and any that mention them.
+  const mentions = await db.failedEvent.findMany({
+    where: {
+      shop,
+      OR: [
+        { customerId },
+        { payload: { contains: customerId } },
+        ...(email ? [{ payload: containsIgnoringCase(email) as Prisma.StringFilter }] : []),
+      ],
+    },
+    select: { id: true, customerId: true, payload: true },
+  });
+  const ids = mentions
+    .filter(
+      (e) =>
+        e.customerId === customerId ||
+        mentionsId(e.payload, customerId) ||
+        (email !== null && e.payload.toLowerCase().includes(email.toLowerCase())),
+    )
+    .map((e) => e.id);
+  if (ids.length) await db.failedEvent.deleteMany({ where: { id: { in: ids } } });
 }
 
-/** customers/data_request: everything we hold about the shopper, kept for the merchant to download. */
+/**
+ * customers/data_request: everything we hold about the shopper, kept for the merchant to download.
+ * Shopify may deliver the same request more than once (new delivery ids, one event id): it is
+ * stored once.
+ */
 export async function exportCustomerData(
   db: Db,
   shop: string,
-  customerId: string,
-  requestId: string | null,
-  now: Date,
+  request: { customerId: string; requestId: string | null; eventId: string | null; now: Date },
 ) {
+  const { customerId, requestId, eventId, now } = request;
+  const already = await db.dataRequest.findFirst({
+    where: {
+      shop,
+      customerId,
+      OR: [...(eventId ? [{ eventId }] : []), ...(requestId ? [{ requestId }] : [])],
+    },
+  });
+  if (already && (eventId || requestId)) return already;
+
   const member = await db.member.findUnique({
     where: { shop_customerId: { shop, customerId } },
     include: { entries: { orderBy: { occurredAt: "asc" } }, tier: true, tierChanges: true },
   });
   const orders = await db.orderRecord.findMany({ where: { shop, customerId } });
+  const redemptions = await db.redemption.findMany({
+    where: { shop, customerId },
+    include: { reward: { select: { name: true } } },
+    orderBy: { createdAt: "asc" },
+  });
   const data = {
     generatedAt: now.toISOString(),
     shop,
@@ -88,8 +153,16 @@ export async function exportCustomerData(
       earnedPoints: o.earnedPoints,
       clawedBackPoints: o.clawedBackPoints,
     })),
-  };
-  return db.dataRequest.create({
-    data: { shop, customerId, requestId, data },
-  });
+    redemptions: redemptions.map((r) => ({
+      date: r.createdAt.toISOString(),
+      reward: r.reward.name,
+      code: r.code,
+      status: r.status,
+      pointsSpent: r.pointsSpent,
+      pointsReturned: r.pointsReturned,
+      validUntil: r.endsAt.toISOString(),
+      usedOnOrder: r.usedOrderId,
+    })),
+  } satisfies Prisma.InputJsonObject;
+  return db.dataRequest.create({ data: { shop, customerId, requestId, eventId, data } });
 }

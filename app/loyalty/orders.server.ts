@@ -1,9 +1,10 @@
 import type { Member, OrderRecord, Program, RefundRecord, SkipReason } from "@prisma/client";
 import { clawbackForCancellation, clawbackForRefund, splitDebit } from "../domain/clawback";
 import type { RuleSnapshot } from "../domain/earning";
-import { pointsForSpend } from "../domain/earning";
+import { pointsForSpend, refundEarningBasis } from "../domain/earning";
+import { lockMember, lockOrderRecord } from "../db/locks.server";
 import { availableAt, isPending } from "../domain/schedule";
-import { ruleSnapshot } from "../domain/snapshots";
+import { refundLinesSchema, ruleSnapshot, stringListSchema } from "../domain/snapshots";
 import { postEntry } from "./ledger.server";
 import { evaluateTier, memberFor } from "./members.server";
 import type { PaidOrder, Refund } from "./payloads";
@@ -18,7 +19,7 @@ import { earnRule, programFor } from "./program.server";
  * Shopify created it, so the ledger ends up as in-order delivery would have left it.
  */
 
-export type Outcome = "applied" | "duplicate" | "deferred" | "skipped";
+export type Outcome = "applied" | "duplicate" | "deferred" | "skipped" | "held";
 
 function skipReason(program: Program, order: PaidOrder): SkipReason | null {
   if (!order.customer) return "GUEST_CHECKOUT";
@@ -27,17 +28,40 @@ function skipReason(program: Program, order: PaidOrder): SkipReason | null {
   return null;
 }
 
+/** Keeps a refund once, by id, whichever of refunds/create and the paid body brings it first. */
+async function storeRefund(db: Db, shop: string, refund: Refund) {
+  const known = await db.refundRecord.findUnique({
+    where: { shop_refundId: { shop, refundId: refund.refundId } },
+  });
+  if (known) return null;
+  return db.refundRecord.create({
+    data: {
+      shop,
+      refundId: refund.refundId,
+      orderId: refund.orderId,
+      subtotalMinor: refund.lines.reduce((sum, line) => sum + line.subtotalMinor, 0),
+      taxMinor: refund.lines.reduce((sum, line) => sum + line.taxMinor, 0),
+      lines: refund.lines,
+      createdAtShopify: refund.occurredAt,
+    },
+  });
+}
+
 export async function onOrderPaid(
   db: Db,
   shop: string,
   order: PaidOrder,
   now: Date,
 ): Promise<Outcome> {
+  await lockOrderRecord(db, shop, order.orderId);
   const existing = await db.orderRecord.findUnique({
     where: { shop_orderId: { shop, orderId: order.orderId } },
   });
   if (existing?.paidAt) return "duplicate";
   await markRewardCodesUsed(db, shop, order);
+  // Refunds made before Shopify rendered this body are listed in it, and each will also arrive
+  // as refunds/create: both are the same refund, taken back once, after the award.
+  for (const refund of order.listedRefunds) await storeRefund(db, shop, refund);
 
   const program = await programFor(db, shop, order.currency);
   const facts = {
@@ -47,6 +71,7 @@ export async function onOrderPaid(
     totalMinor: order.totalMinor,
     basisMinor: order.basisMinor,
     discountCodes: order.discountCodes,
+    giftCardLineIds: order.giftCardLineIds,
     paidAt: order.occurredAt,
   };
 
@@ -62,13 +87,11 @@ export async function onOrderPaid(
     return "skipped";
   }
 
-  let member = await memberFor(db, shop, order.customer);
+  const member = await memberFor(db, shop, order.customer);
   const tier = member.tierId ? await db.tier.findUnique({ where: { id: member.tierId } }) : null;
   const multiplierPercent = tier?.multiplierPercent ?? 100;
   const rule = earnRule(program);
   const points = pointsForSpend(order.basisMinor, order.currency, rule, multiplierPercent);
-  const available = availableAt(order.occurredAt, program.pendingDays);
-  const pending = isPending(available, now) ? points : 0;
   const snapshot: RuleSnapshot = {
     ...rule,
     multiplierPercent,
@@ -77,32 +100,63 @@ export async function onOrderPaid(
     currency: order.currency,
     taxesIncluded: order.taxesIncluded,
     pendingDays: program.pendingDays,
+    giftCardsMinor: order.basis.giftCardsMinor,
+    taxRemovedMinor: order.basis.taxMinor,
   };
 
+  // More than the merchant's ceiling for one order waits for a person (a misconfigured rate, a
+  // test order in production, a bulk purchase): nothing is credited until it is approved.
+  const held = points > program.maxPointsPerOrder;
   const record = await db.orderRecord.upsert({
     where: { shop_orderId: { shop, orderId: order.orderId } },
     create: {
       shop,
       orderId: order.orderId,
-      status: "EARNED",
-      skipReason: points === 0 ? "NOTHING_TO_EARN" : null,
+      status: held ? "HELD" : "EARNED",
+      holdReason: held ? "ABOVE_CEILING" : null,
       earnedPoints: points,
-      pendingRemaining: pending,
-      availableAt: pending ? available : null,
       rule: snapshot,
       ...facts,
     },
     update: {
-      status: "EARNED",
-      skipReason: points === 0 ? "NOTHING_TO_EARN" : null,
+      status: held ? "HELD" : "EARNED",
+      holdReason: held ? "ABOVE_CEILING" : null,
       earnedPoints: points,
-      pendingRemaining: pending,
-      availableAt: pending ? available : null,
       rule: snapshot,
       ...facts,
     },
   });
+  if (held) return "held";
+  await awardOrder(db, program, record, member, snapshot, now);
+  return "applied";
+}
 
+/**
+ * Credits what the order earned (pending first when the program has a pending period), then the
+ * refunds and cancellation that overtook the payment, in the order Shopify made them.
+ */
+export async function awardOrder(
+  db: Db,
+  program: Program,
+  record: OrderRecord,
+  member: Member,
+  snapshot: RuleSnapshot,
+  now: Date,
+) {
+  const paidAt = record.paidAt ?? now;
+  const available = availableAt(paidAt, program.pendingDays);
+  const points = record.earnedPoints;
+  const pending = isPending(available, now) ? points : 0;
+  let current = await db.orderRecord.update({
+    where: { id: record.id },
+    data: {
+      status: "EARNED",
+      holdReason: null,
+      skipReason: points === 0 ? "NOTHING_TO_EARN" : null,
+      pendingRemaining: pending,
+      availableAt: pending ? available : null,
+    },
+  });
   if (points > 0) {
     member = await postEntry(
       db,
@@ -113,14 +167,14 @@ export async function onOrderPaid(
         points: points - pending,
         pendingPoints: pending,
         source: "ORDER",
-        sourceId: order.orderId,
-        orderId: order.orderId,
-        amountMinor: order.basisMinor,
-        currency: order.currency,
-        idempotencyKey: `order:${order.orderId}:earn`,
+        sourceId: record.orderId,
+        orderId: record.orderId,
+        amountMinor: record.basisMinor,
+        currency: record.currency ?? undefined,
+        idempotencyKey: `order:${record.orderId}:earn`,
         rule: snapshot,
-        description: `Order ${order.name ?? order.orderId}`,
-        occurredAt: order.occurredAt,
+        description: `Order ${record.name ?? record.orderId}`,
+        occurredAt: paidAt,
         availableAt: pending ? available : null,
       },
       now,
@@ -131,22 +185,20 @@ export async function onOrderPaid(
     program,
     member,
     now,
-    `order ${order.name ?? order.orderId} paid`,
+    `order ${record.name ?? record.orderId} paid`,
   );
 
-  // Refunds and a cancellation that overtook this delivery, in the order Shopify made them.
   const early = await db.refundRecord.findMany({
-    where: { shop, orderId: order.orderId, appliedAt: null },
+    where: { shop: record.shop, orderId: record.orderId, appliedAt: null },
     orderBy: [{ createdAtShopify: "asc" }, { refundId: "asc" }],
   });
-  let current = record;
   for (const refund of early) {
     ({ record: current, member } = await applyRefund(db, program, current, member, refund, now));
   }
   if (current.cancelledAt) {
     ({ record: current, member } = await applyCancellation(db, program, current, member, now));
   }
-  return "applied";
+  return current;
 }
 
 export async function onRefundCreated(
@@ -155,25 +207,17 @@ export async function onRefundCreated(
   refund: Refund,
   now: Date,
 ): Promise<Outcome> {
-  const known = await db.refundRecord.findUnique({
-    where: { shop_refundId: { shop, refundId: refund.refundId } },
-  });
-  if (known) return "duplicate";
-
-  const stored = await db.refundRecord.create({
-    data: {
-      shop,
-      refundId: refund.refundId,
-      orderId: refund.orderId,
-      subtotalMinor: refund.subtotalMinor,
-      taxMinor: refund.taxMinor,
-      createdAtShopify: refund.occurredAt,
-    },
-  });
-  const record = await db.orderRecord.upsert({
+  const stored = await storeRefund(db, shop, refund);
+  if (!stored) return "duplicate";
+  await db.orderRecord.upsert({
     where: { shop_orderId: { shop, orderId: refund.orderId } },
     create: { shop, orderId: refund.orderId },
     update: {},
+  });
+  // Read it again under the lock: a payment or cancellation may have just been applied.
+  await lockOrderRecord(db, shop, refund.orderId);
+  const record = await db.orderRecord.findUniqueOrThrow({
+    where: { shop_orderId: { shop, orderId: refund.orderId } },
   });
   if (record.status !== "EARNED" || !record.customerId) return "deferred";
 
@@ -193,6 +237,7 @@ export async function onOrderCancelled(
   cancelledAt: Date,
   now: Date,
 ): Promise<Outcome> {
+  await lockOrderRecord(db, shop, orderId);
   const record = await db.orderRecord.findUnique({ where: { shop_orderId: { shop, orderId } } });
   if (record?.cancelledAt) return "duplicate";
 
@@ -238,6 +283,10 @@ async function takeBackFromOrder(
   now: Date,
 ) {
   const { points, spendMinor, ...entry } = change;
+  // The floor is decided on the balance as it is now, not as it was read before: a redemption
+  // in another process may have spent points meanwhile.
+  await lockMember(db, member.id);
+  member = await db.member.findUniqueOrThrow({ where: { id: member.id } });
   const split = splitDebit(
     points,
     record.pendingRemaining,
@@ -283,10 +332,16 @@ async function applyRefund(
   refund: RefundRecord,
   now: Date,
 ) {
-  const refundBasis = Math.max(
-    0,
-    refund.subtotalMinor - (snapshotOf(record)?.taxesIncluded ? refund.taxMinor : 0),
-  );
+  const taxesIncluded = snapshotOf(record)?.taxesIncluded ?? false;
+  const lines = refundLinesSchema.parse(refund.lines);
+  const refundBasis = lines.length
+    ? refundEarningBasis(
+        lines,
+        taxesIncluded,
+        new Set(stringListSchema.parse(record.giftCardLineIds)),
+      )
+    : // Stored before refunds kept their lines: its totals, as they were read then.
+      Math.max(0, refund.subtotalMinor - (taxesIncluded ? refund.taxMinor : 0));
   const points = clawbackForRefund(record, refundBasis);
   const result = await takeBackFromOrder(
     db,
@@ -336,4 +391,47 @@ function applyCancellation(
     },
     now,
   );
+}
+
+export type ReviewResult =
+  { ok: true; status: "EARNED" | "SKIPPED" } | { ok: false; error: "NOT_HELD" | "NO_MEMBER" };
+
+/**
+ * The merchant's decision on a held order: approve credits what it earned under the rule it was
+ * paid under (then any refunds and cancellation that came meanwhile); reject records it as not
+ * credited. Conditional on the order still being held, so two clicks decide once.
+ */
+export async function reviewHeldOrder(
+  db: Db,
+  shop: string,
+  orderId: string,
+  decision: "approve" | "reject",
+  staff: string,
+  now: Date,
+): Promise<ReviewResult> {
+  await lockOrderRecord(db, shop, orderId);
+  const record = await db.orderRecord.findUnique({ where: { shop_orderId: { shop, orderId } } });
+  if (record?.status !== "HELD") return { ok: false, error: "NOT_HELD" };
+  const member = record.customerId
+    ? await db.member.findUnique({
+        where: { shop_customerId: { shop, customerId: record.customerId } },
+      })
+    : null;
+  const snapshot = snapshotOf(record);
+  if (decision === "approve" && (!member || !snapshot)) return { ok: false, error: "NO_MEMBER" };
+  const { count } = await db.orderRecord.updateMany({
+    where: { id: record.id, status: "HELD" },
+    data: {
+      reviewedBy: staff,
+      reviewedAt: now,
+      ...(decision === "reject"
+        ? { status: "SKIPPED", skipReason: "REJECTED", holdReason: null }
+        : {}),
+    },
+  });
+  if (count === 0) return { ok: false, error: "NOT_HELD" };
+  if (decision === "reject") return { ok: true, status: "SKIPPED" };
+  const program = await programFor(db, shop);
+  await awardOrder(db, program, record, member!, snapshot!, now);
+  return { ok: true, status: "EARNED" };
 }

@@ -16,9 +16,11 @@ import {
   FIND_DISCOUNT_BY_CODE,
 } from "../shopify/operations";
 import { rewardTerms as parseRewardTerms } from "../domain/snapshots";
+import { isUniqueViolation } from "../db/errors";
 import { InsufficientPointsError, postEntry } from "./ledger.server";
 import type { Db } from "./program.server";
 import { programFor } from "./program.server";
+import { errorFields, log } from "../log.server";
 
 /**
  * Redemption in three steps, so that points are never spent without a code and never spent twice:
@@ -31,6 +33,7 @@ import { programFor } from "./program.server";
  */
 
 export type RedemptionErrorCode =
+  | "IN_PROGRESS"
   | "NOT_A_MEMBER"
   | "REWARD_NOT_FOUND"
   | "REWARD_DISABLED"
@@ -40,6 +43,7 @@ export type RedemptionErrorCode =
   | "CODE_NOT_CREATED";
 
 const MESSAGES: Record<RedemptionErrorCode, string> = {
+  IN_PROGRESS: "Your reward is still being prepared. Please try again in a moment.",
   NOT_A_MEMBER: "You have no points yet. Place an order to start earning.",
   REWARD_NOT_FOUND: "This reward is no longer available.",
   REWARD_DISABLED: "This reward is not available right now.",
@@ -51,6 +55,7 @@ const MESSAGES: Record<RedemptionErrorCode, string> = {
 };
 
 const STATUS: Record<RedemptionErrorCode, number> = {
+  IN_PROGRESS: 409,
   NOT_A_MEMBER: 404,
   REWARD_NOT_FOUND: 404,
   REWARD_DISABLED: 409,
@@ -97,6 +102,7 @@ export async function reserveRedemption(
   customerId: string,
   rewardId: string,
   now: Date,
+  requestKey: string | null = null,
 ) {
   return prisma.$transaction(async (tx) => {
     const member = await tx.member.findUnique({
@@ -135,6 +141,7 @@ export async function reserveRedemption(
         pointsSpent: reward.pointsCost,
         code: generateRewardCode(),
         rewardSnapshot: rewardTerms(reward),
+        requestKey,
         startsAt: now,
         endsAt: new Date(now.getTime() + reward.codeLifetimeDays * DAY_MS),
       },
@@ -258,27 +265,71 @@ export interface RedeemResult {
   points: number;
 }
 
+/** The answer a redemption already gave, for a retried or replayed request with its key. */
+async function earlierAnswer(
+  prisma: PrismaClient,
+  shop: string,
+  customerId: string,
+  requestKey: string,
+): Promise<RedeemResult | null> {
+  const earlier = await prisma.redemption.findUnique({
+    where: { shop_customerId_requestKey: { shop, customerId, requestKey } },
+  });
+  if (!earlier) return null;
+  if (earlier.status === "PENDING") throw new RedemptionError("IN_PROGRESS");
+  if (earlier.status === "FAILED")
+    throw new RedemptionError("CODE_NOT_CREATED", earlier.error ?? "");
+  const member = await prisma.member.findUnique({ where: { id: earlier.memberId } });
+  return {
+    redemption: earlier,
+    code: earlier.code,
+    applyUrl: applyUrl(shop, earlier.code),
+    expiresAt: earlier.endsAt,
+    points: member?.balance ?? 0,
+  };
+}
+
 export async function redeemReward(options: {
   prisma: PrismaClient;
   admin: AdminGraphqlClient;
   shop: string;
   customerId: string;
   rewardId: string;
+  /** The widget's idempotency key for this intent to redeem. */
+  requestKey?: string | null;
   now?: Date;
   retry?: RetryPolicy;
 }): Promise<RedeemResult> {
   const { prisma, admin, shop, customerId, rewardId } = options;
+  const requestKey = options.requestKey ?? null;
   const now = options.now ?? new Date();
-  const { redemption, balance } = await reserveRedemption(prisma, shop, customerId, rewardId, now);
+  if (requestKey) {
+    const answered = await earlierAnswer(prisma, shop, customerId, requestKey);
+    if (answered) return answered;
+  }
+  let reserved: Awaited<ReturnType<typeof reserveRedemption>>;
+  try {
+    reserved = await reserveRedemption(prisma, shop, customerId, rewardId, now, requestKey);
+  } catch (error) {
+    // The same key at the same moment (a double submit): the other request's answer is ours.
+    if (requestKey && isUniqueViolation(error)) {
+      const answered = await earlierAnswer(prisma, shop, customerId, requestKey);
+      if (answered) return answered;
+    }
+    throw error;
+  }
+  const { redemption, balance } = reserved;
 
   let discountId: string;
   try {
     discountId = await createDiscountCode(admin, redemption, options.retry);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    console.warn(
-      `redemption ${redemption.id} for ${shop}: code not created (${reason}); returning points`,
-    );
+    log.warn("redemption code not created; returning points", {
+      shop,
+      redemptionId: redemption.id,
+      reason,
+    });
     await prisma.$transaction((tx) =>
       returnPoints(
         tx,
@@ -339,7 +390,11 @@ export async function reconcileRedemptions(
         )
       ).codeDiscountNodeByCode;
     } catch (error) {
-      console.warn(`reconcile ${redemption.id}: lookup failed, will retry next run`, error);
+      log.warn("reconcile: code lookup failed, will retry next run", {
+        shop: redemption.shop,
+        redemptionId: redemption.id,
+        ...errorFields(error),
+      });
       settled.skipped += 1;
       continue;
     }

@@ -1,6 +1,7 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useFetcher, useLoaderData } from "@remix-run/react";
 import {
+  Badge,
   BlockStack,
   Box,
   Button,
@@ -8,15 +9,16 @@ import {
   DataTable,
   InlineStack,
   Layout,
-  Modal,
   Page,
   Text,
 } from "@shopify/polaris";
-import { useState } from "react";
-import { dataRequests, failedEvents } from "../admin/support.server";
+import { useEffect } from "react";
+import { dataRequests, failedEvents, replay } from "../admin/support.server";
+import { staffIdentity } from "../admin/staff.server";
 import { downloadFile } from "../components/download";
 import { formatDateTime, formatNumber } from "../components/format";
 import { useToast } from "../components/toast";
+import { formValues } from "../domain/forms";
 import { authenticate } from "../shopify.server";
 import { PaginationFooter } from "../components/PaginationFooter";
 
@@ -34,9 +36,51 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
 };
 
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const auth = await authenticate.admin(request);
+  const { intent, id } = formValues(await request.formData());
+  if (intent !== "replay" || !id) return { ok: false as const, error: "Unknown request" };
+  return replay(auth.session.shop, id, staffIdentity(auth));
+};
+
 export const meta: MetaFunction = () => [{ title: "Failed events · Loyalty" }];
 
 type Event = Awaited<ReturnType<typeof loader>>["failed"]["events"][number];
+
+const REASONS: Record<Event["reason"], string> = {
+  UNPARSEABLE: "Not readable JSON",
+  INVALID: "Not a payload the app can use",
+  EFFECT_FAILED: "Applying it kept failing",
+};
+
+function StatusBadge({ event }: { event: Event }) {
+  if (event.status === "REPLAYED") return <Badge tone="success">Replayed</Badge>;
+  if (event.status === "FAILING")
+    return <Badge tone="attention">{`Shopify retrying (attempt ${event.attempts})`}</Badge>;
+  return <Badge tone="critical">Set aside</Badge>;
+}
+
+function ReplayButton({ event }: { event: Event }) {
+  const fetcher = useFetcher<typeof action>();
+  const toast = useToast();
+  const result = fetcher.data;
+  useEffect(() => {
+    if (!result) return;
+    if (result.ok) toast("Webhook replayed");
+    else toast(result.error, { isError: true });
+  }, [result, toast]);
+  if (!event.replayable) return null;
+  return (
+    <Button
+      size="slim"
+      loading={fetcher.state !== "idle"}
+      onClick={() => fetcher.submit({ intent: "replay", id: event.id }, { method: "post" })}
+      accessibilityLabel={`Replay ${event.topic} received ${formatDateTime(event.createdAt)}`}
+    >
+      Replay
+    </Button>
+  );
+}
 
 function useDownload() {
   const toast = useToast();
@@ -46,7 +90,6 @@ function useDownload() {
 
 export default function FailedEventsPage() {
   const { failed, dataRequests: requests } = useLoaderData<typeof loader>();
-  const [open, setOpen] = useState<Event | null>(null);
   const download = useDownload();
 
   return (
@@ -61,32 +104,38 @@ export default function FailedEventsPage() {
             <Box padding="400">
               <BlockStack gap="100">
                 <Text as="h2" variant="headingSm">
-                  Webhooks that failed validation ({formatNumber(failed.total)})
+                  Webhooks the app could not apply ({formatNumber(failed.total)})
                 </Text>
                 <Text as="p" tone="subdued">
-                  These were acknowledged so Shopify would not retry them for hours, and nothing was
-                  applied. Send the payload to support; an order listed here earned no points.
+                  Each was acknowledged so Shopify would not retry it for hours, and nothing of it
+                  was applied: an order listed here earned no points. Once the cause is fixed,
+                  replay it; otherwise download the payload for support.
                 </Text>
               </BlockStack>
             </Box>
             {failed.events.length ? (
               <DataTable
-                columnContentTypes={["text", "text", "text", "text"]}
-                headings={["Received", "Topic", "Error", ""]}
+                columnContentTypes={["text", "text", "text", "text", "text"]}
+                headings={["Received", "Topic", "Problem", "Status", ""]}
                 rows={failed.events.map((event) => [
                   formatDateTime(event.createdAt),
                   event.topic,
-                  <Text as="span" key="e" breakWord>
-                    {event.error}
-                  </Text>,
+                  <BlockStack key="p" gap="100">
+                    <Text as="span" fontWeight="semibold">
+                      {REASONS[event.reason]}
+                    </Text>
+                    <Text as="span" breakWord tone="subdued">
+                      {event.error}
+                    </Text>
+                    {event.truncated ? (
+                      <Text as="span" tone="subdued">
+                        {`Payload of ${formatNumber(event.payloadBytes)} bytes, kept in part.`}
+                      </Text>
+                    ) : null}
+                  </BlockStack>,
+                  <StatusBadge key="s" event={event} />,
                   <InlineStack key="a" gap="200" wrap={false}>
-                    <Button
-                      size="slim"
-                      onClick={() => setOpen(event)}
-                      accessibilityLabel={`View payload of ${event.topic} received ${formatDateTime(event.createdAt)}`}
-                    >
-                      View payload
-                    </Button>
+                    <ReplayButton event={event} />
                     <Button
                       size="slim"
                       variant="plain"
@@ -154,44 +203,6 @@ export default function FailedEventsPage() {
           </Card>
         </Layout.Section>
       </Layout>
-      <Modal
-        open={open !== null}
-        onClose={() => setOpen(null)}
-        title={open ? `${open.topic} payload` : "Payload"}
-        secondaryActions={[{ content: "Close", onAction: () => setOpen(null) }]}
-        primaryAction={
-          open
-            ? {
-                content: "Download full payload",
-                onAction: () =>
-                  download(`/app/failed-events/${open.id}`, `failed-event-${open.id}.json`),
-              }
-            : undefined
-        }
-      >
-        <Modal.Section>
-          <BlockStack gap="200">
-            <Text as="p">
-              <strong>Error:</strong> {open?.error}
-            </Text>
-            <Text as="p" tone="subdued">
-              Webhook ID: {open?.webhookId ?? "unknown"}
-            </Text>
-            <Box
-              as="section"
-              background="bg-surface-secondary"
-              padding="300"
-              borderRadius="200"
-              overflowX="scroll"
-            >
-              <pre style={{ margin: 0, fontSize: 12, whiteSpace: "pre-wrap" }}>
-                {open?.payloadPreview}
-                {open?.payloadTruncated ? "\n… (truncated; download for the full payload)" : ""}
-              </pre>
-            </Box>
-          </BlockStack>
-        </Modal.Section>
-      </Modal>
     </Page>
   );
 }

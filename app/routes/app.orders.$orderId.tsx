@@ -1,7 +1,21 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Card, InlineStack, Layout, Page, Text } from "@shopify/polaris";
-import { orderExplanation } from "../admin/orders.server";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useFetcher, useLoaderData } from "@remix-run/react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  InlineStack,
+  Layout,
+  Page,
+  Text,
+} from "@shopify/polaris";
+import { useEffect } from "react";
+import { orderExplanation, reviewOrder } from "../admin/orders.server";
+import { staffIdentity } from "../admin/staff.server";
+import { formValues } from "../domain/forms";
+import { useToast } from "../components/toast";
 import { formatDateTime, formatSigned } from "../components/format";
 import type { LineTone } from "../domain/explain";
 import { authenticate } from "../shopify.server";
@@ -10,6 +24,61 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   return orderExplanation(session.shop, params.orderId ?? "");
 };
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const auth = await authenticate.admin(request);
+  const { intent } = formValues(await request.formData());
+  if (intent !== "approve" && intent !== "reject") {
+    return { ok: false as const, error: "Unknown request" };
+  }
+  return reviewOrder(auth.session.shop, params.orderId ?? "", intent, staffIdentity(auth));
+};
+
+function HeldOrderReview({ points }: { points: number }) {
+  const fetcher = useFetcher<typeof action>();
+  const toast = useToast();
+  const busy = fetcher.state !== "idle";
+  const result = fetcher.data;
+  useEffect(() => {
+    if (result?.ok) toast(result.status === "EARNED" ? "Points credited" : "Order not credited");
+  }, [result, toast]);
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingSm">
+          Review this order
+        </Text>
+        <Text as="p">
+          Approving credits {points.toLocaleString("en")} points to the member now. Not crediting
+          keeps the order in the history with no points.
+        </Text>
+        {result && !result.ok ? (
+          <Text as="p" tone="critical">
+            {result.error}
+          </Text>
+        ) : null}
+        <InlineStack gap="200">
+          <Button
+            variant="primary"
+            loading={busy && fetcher.formData?.get("intent") === "approve"}
+            disabled={busy}
+            onClick={() => fetcher.submit({ intent: "approve" }, { method: "post" })}
+          >
+            Approve and credit
+          </Button>
+          <Button
+            tone="critical"
+            loading={busy && fetcher.formData?.get("intent") === "reject"}
+            disabled={busy}
+            onClick={() => fetcher.submit({ intent: "reject" }, { method: "post" })}
+          >
+            Don't credit
+          </Button>
+        </InlineStack>
+      </BlockStack>
+    </Card>
+  );
+}
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Order ${data?.order.name ?? ""} · Loyalty` },
@@ -50,6 +119,12 @@ export default function ExplainOrderPage() {
                 Points this order holds now: {explanation.net}.
               </p>
             </Banner>
+            {order.held ? <HeldOrderReview points={order.points} /> : null}
+            {order.reviewedBy && order.reviewedAt ? (
+              <Text as="p" tone="subdued">
+                Reviewed by {order.reviewedBy} on {formatDateTime(order.reviewedAt)}.
+              </Text>
+            ) : null}
             <Card>
               <BlockStack gap="400">
                 <Text as="h2" variant="headingSm">

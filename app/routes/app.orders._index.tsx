@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link as RemixLink, useLoaderData, useNavigation } from "@remix-run/react";
 import {
+  Banner,
   BlockStack,
   Box,
   Button,
@@ -18,8 +19,9 @@ import { authenticate } from "../shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const q = (new URL(request.url).searchParams.get("q") ?? "").trim().slice(0, 60);
-  return recentOrders(session.shop, q);
+  const url = new URL(request.url);
+  const q = (url.searchParams.get("q") ?? "").trim().slice(0, 60);
+  return recentOrders(session.shop, q, url.searchParams.get("status") === "held");
 };
 
 export const meta: MetaFunction = () => [{ title: "Explain an order · Loyalty" }];
@@ -55,10 +57,25 @@ export default function ExplainOrderLookup() {
             </InlineStack>
           </Form>
         </Card>
+        {data.held > 0 && !data.heldOnly ? (
+          <Banner
+            tone="warning"
+            title={`${data.held} ${data.held === 1 ? "order is" : "orders are"} waiting for review`}
+          >
+            <p>
+              They would earn more points than one order may earn without a look (Program settings).{" "}
+              <RemixLink to="/app/orders?status=held">Review them</RemixLink>.
+            </p>
+          </Banner>
+        ) : null}
         <Card padding="0">
           <Box padding="400">
             <Text as="h2" variant="headingSm">
-              {data.q ? `Orders matching “${data.q}”` : "Recent orders"}
+              {data.heldOnly
+                ? "Orders waiting for review"
+                : data.q
+                  ? `Orders matching “${data.q}”`
+                  : "Recent orders"}
             </Text>
           </Box>
           {data.orders.length ? (

@@ -88,6 +88,7 @@ interface FormValues extends Record<string, unknown> {
   allowNegativeBalance: boolean;
   returnPointsOnExpiredCodes: boolean;
   redemptionsPerHour: string;
+  maxPointsPerOrder: string;
 }
 
 export default function ProgramSettingsPage() {
@@ -109,6 +110,7 @@ export default function ProgramSettingsPage() {
     allowNegativeBalance: settings.allowNegativeBalance,
     returnPointsOnExpiredCodes: settings.returnPointsOnExpiredCodes,
     redemptionsPerHour: String(settings.redemptionsPerHour),
+    maxPointsPerOrder: String(settings.maxPointsPerOrder),
   });
   const { values, set } = form;
   const saving = fetcher.state !== "idle" && fetcher.formData?.get("intent") !== "publish";
@@ -339,6 +341,16 @@ export default function ProgramSettingsPage() {
                 value={values.redemptionsPerHour}
                 onChange={set("redemptionsPerHour")}
                 error={errors.redemptionsPerHour}
+              />
+              <TextField
+                label="Most points one order may earn without review"
+                type="number"
+                min={1}
+                autoComplete="off"
+                helpText="An order that would earn more (a mistyped earn rate, a bulk or test order) waits under Explain an order → Held for review until you approve it."
+                value={values.maxPointsPerOrder}
+                onChange={set("maxPointsPerOrder")}
+                error={errors.maxPointsPerOrder}
               />
               <Checkbox
                 label="Allow negative balances"

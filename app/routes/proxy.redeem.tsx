@@ -1,10 +1,26 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import prisma from "../db.server";
+import { PROXY_BODY_LIMIT, readBoundedBody } from "../loyalty/body.server";
 import { RedemptionError, redeemReward } from "../loyalty/redemptions.server";
 import { authenticate } from "../shopify.server";
 
-const redeemBody = z.object({ rewardId: z.string().min(1).max(64) });
+const redeemBody = z.object({
+  rewardId: z.string().min(1).max(64),
+  /** The widget's idempotency key: the same key again returns the first answer. */
+  requestId: z
+    .string()
+    .regex(/^[\w-]{8,64}$/)
+    .optional(),
+});
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
 
 function error(status: number, code: string, message: string) {
   return Response.json(
@@ -13,10 +29,13 @@ function error(status: number, code: string, message: string) {
   );
 }
 
-// POST /apps/loyalty/redeem {"rewardId": "…"} from the storefront widget.
+// POST /apps/loyalty/redeem {"rewardId": "…", "requestId": "…"} from the storefront widget.
 export const action = async ({ request }: ActionFunctionArgs) => {
   if (request.method !== "POST")
     return error(405, "METHOD_NOT_ALLOWED", "Use POST to redeem a reward.");
+  // Bounded before anything else: a redeem request is a few dozen bytes.
+  const body = await readBoundedBody(request, PROXY_BODY_LIMIT);
+  if (body instanceof Response) return body;
   const { admin } = await authenticate.public.appProxy(request);
   const url = new URL(request.url);
   const shop = url.searchParams.get("shop")!;
@@ -29,7 +48,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (!request.headers.get("content-type")?.toLowerCase().startsWith("application/json")) {
     return error(415, "INVALID_REQUEST", "Send the reward as JSON.");
   }
-  const parsed = redeemBody.safeParse(await request.json().catch(() => null));
+  const parsed = redeemBody.safeParse(safeJson(body.text));
   if (!parsed.success) return error(400, "INVALID_REQUEST", "Choose a reward to redeem.");
   if (!admin)
     return error(
@@ -45,6 +64,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       shop,
       customerId,
       rewardId: parsed.data.rewardId,
+      requestKey: parsed.data.requestId ?? null,
     });
     return Response.json(
       {

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
-import { loader } from "../../app/routes/app.orders.$orderId";
+import { action, loader } from "../../app/routes/app.orders.$orderId";
 import { loader as lookupLoader } from "../../app/routes/app.orders._index";
-import { expectStatus, load, OTHER_SHOP, resetShop, signIn } from "../support/admin";
-import { deliver } from "../support/engine";
+import { expectStatus, load, OTHER_SHOP, post, resetShop, signIn } from "../support/admin";
+import { deliver, expectLedgerConsistent, memberOf } from "../support/engine";
 import { orderPayload, refundPayload } from "../support/payloads";
 import { TEST_SHOP } from "../support/shopify";
 
@@ -143,5 +143,63 @@ describe("order lookup", () => {
     expect(byId.orders.map((o) => o.orderId)).toEqual(["900101"]);
     const theirs = await load<Lookup>(lookupLoader, "/app/orders?q=900103");
     expect(theirs.orders).toEqual([]);
+  });
+});
+
+describe("orders above the ceiling", () => {
+  beforeEach(async () => {
+    await prisma.program.create({ data: { shop: TEST_SHOP, maxPointsPerOrder: 1_000 } });
+  });
+
+  const review = (orderId: number, intent: string, shop = TEST_SHOP) =>
+    post<{ ok: boolean; status?: string; error?: string }>(
+      action,
+      `/app/orders/${orderId}`,
+      { intent },
+      { shop, params: { orderId: String(orderId) } },
+    );
+
+  it("are held instead of credited, then credited once when approved, refunds included", async () => {
+    const order = orderPayload({ id: 900_101, customerId: 71, subtotal: "2500.00" });
+    await deliver({ topic: "orders/paid", payload: order });
+    await deliver({ topic: "refunds/create", payload: refundPayload(order.id, "500.00") });
+    expect((await memberOf(71))?.balance).toBe(0);
+
+    const lookup = await load<Lookup>(lookupLoader, "/app/orders?status=held");
+    expect(lookup).toMatchObject({ held: 1, heldOnly: true });
+    expect(lookup.orders.map((o) => o.outcome)).toEqual(["Held for review: 2500"]);
+    const held = await explain(900_101);
+    expect(held.explanation.headline).toBe("Held for review");
+    expect(held.order).toMatchObject({ held: true, points: 2500 });
+
+    const [first, second] = await Promise.all([
+      review(900_101, "approve"),
+      review(900_101, "approve"),
+    ]);
+    expect([first, second].filter((r) => r.ok)).toEqual([{ ok: true, status: "EARNED" }]);
+    expect((await memberOf(71))?.balance).toBe(2000);
+    const after = await explain(900_101);
+    expect(after.order).toMatchObject({ held: false, reviewedBy: expect.any(String) });
+    await expectLedgerConsistent();
+  });
+
+  it("record a rejection as not credited", async () => {
+    await deliver({
+      topic: "orders/paid",
+      payload: orderPayload({ id: 900_102, customerId: 72, subtotal: "1500.00" }),
+    });
+    expect(await review(900_102, "reject")).toEqual({ ok: true, status: "SKIPPED" });
+    expect((await memberOf(72))?.balance).toBe(0);
+    expect((await explain(900_102)).explanation.headline).toBe("No points: not approved");
+    expect(await review(900_102, "approve")).toMatchObject({ ok: false });
+    expectStatus(await review(900_102, "approve", OTHER_SHOP), 404);
+  });
+
+  it("leave orders under the ceiling alone", async () => {
+    await deliver({
+      topic: "orders/paid",
+      payload: orderPayload({ id: 900_103, customerId: 73, subtotal: "999.00" }),
+    });
+    expect((await memberOf(73))?.balance).toBe(999);
   });
 });

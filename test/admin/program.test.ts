@@ -22,6 +22,7 @@ const valid = {
   allowNegativeBalance: "false",
   returnPointsOnExpiredCodes: "true",
   redemptionsPerHour: "3",
+  maxPointsPerOrder: "25000",
 };
 
 type Loaded = Awaited<ReturnType<typeof loader>>;
@@ -57,6 +58,7 @@ describe("program settings page", () => {
       allowNegativeBalance: false,
       returnPointsOnExpiredCodes: false,
       redemptionsPerHour: 5,
+      maxPointsPerOrder: 100_000,
     });
     expect(data.currency).toBe("USD");
     expect(data.storefrontSyncError).toBeNull();
@@ -78,6 +80,7 @@ describe("program settings page", () => {
       pointsNameOther: "stars",
       returnPointsOnExpiredCodes: true,
       redemptionsPerHour: 3,
+      maxPointsPerOrder: 25_000,
       storefrontSyncError: null,
     });
     expect(program.earnRateReviewedAt).toBeInstanceOf(Date);

@@ -189,6 +189,36 @@ describe("exactly once", () => {
     await expectLedgerConsistent();
   });
 
+  it("takes back no more than an order earned when its refund and cancellation arrive at once", async () => {
+    // On PostgreSQL two instances would both read "nothing taken back yet" without a row lock.
+    const orders = Array.from({ length: 8 }, (_, i) =>
+      orderPayload({ customerId: 740 + i, subtotal: "60.00" }),
+    );
+    for (const order of orders) await deliver({ topic: "orders/paid", payload: order });
+    await Promise.all(
+      orders.flatMap((order) => [
+        deliver({ topic: "refunds/create", payload: refundPayload(order.id, "20.00") }),
+        deliver({
+          topic: "orders/cancelled",
+          payload: { ...order, cancelled_at: new Date().toISOString() },
+        }),
+      ]),
+    );
+    for (const [i, order] of orders.entries()) {
+      const record = await prisma.orderRecord.findFirstOrThrow({
+        where: { orderId: String(order.id) },
+      });
+      expect(record.clawedBackPoints).toBe(60);
+      expect((await memberOf(740 + i))?.balance).toBe(0);
+      const taken = await prisma.ledgerEntry.aggregate({
+        where: { orderId: String(order.id), kind: { in: ["REFUND_CLAWBACK", "CANCEL_REVERSAL"] } },
+        _sum: { points: true, shortfall: true },
+      });
+      expect(-(taken._sum.points ?? 0) + (taken._sum.shortfall ?? 0)).toBe(60);
+    }
+    await expectLedgerConsistent();
+  });
+
   it("processes deliveries without any stored session (before install finished, after uninstall)", async () => {
     await prisma.session.deleteMany();
     expect(

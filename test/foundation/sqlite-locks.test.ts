@@ -154,7 +154,7 @@ describe.runIf(sqlite)("the app on SQLite while another program holds a lock", (
       writer.close();
     }
     expect(health).toBe(503);
-    expect(first.some((status) => status === 500)).toBe(true);
+    expect(first.some((status) => status >= 500)).toBe(true);
 
     // Shopify retries every delivery that was not answered 200, with the same webhook id.
     const retried = deliveries.filter((_, i) => first[i] !== 200);

@@ -285,6 +285,68 @@ describe("POST {proxy}/redeem", () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it("answers a retried or replayed request with its idempotency key with the first answer", async () => {
+    const send = () =>
+      call(
+        redeem,
+        proxyRequest({
+          path: "/proxy/redeem",
+          method: "POST",
+          customerId: CUSTOMER,
+          body: { rewardId, requestId: "click-0b7d2c9e" },
+        }),
+      );
+    // A double submit at the same moment, then the widget's retry after a dropped connection.
+    const twins = await Promise.all([send(), send()]);
+    const retry = await send();
+    const retryBody = await retry.json();
+    expect(retry.status).toBe(200);
+    // Whichever came second arrived while the first was still creating the code: it is told to
+    // wait, or given the same code — never a second redemption.
+    for (const twin of twins) {
+      const body = await twin.json();
+      if (twin.status === 200) expect(body.code).toBe(retryBody.code);
+      else expect([twin.status, body.error.code]).toEqual([409, "IN_PROGRESS"]);
+    }
+    expect(twins.some((t) => t.status === 200)).toBe(true);
+    expect(await prisma.redemption.count({ where: { shop: TEST_SHOP } })).toBe(1);
+    expect(
+      (await prisma.member.findFirstOrThrow({ where: { customerId: CUSTOMER } })).balance,
+    ).toBe(120);
+
+    // A new click (a new key) is a new redemption.
+    await deliver({
+      topic: "orders/paid",
+      payload: orderPayload({ customerId: Number(CUSTOMER), subtotal: "500.00" }),
+    });
+    const another = await call(
+      redeem,
+      proxyRequest({
+        path: "/proxy/redeem",
+        method: "POST",
+        customerId: CUSTOMER,
+        body: { rewardId, requestId: "click-51aa77f0" },
+      }),
+    );
+    expect(another.status).toBe(200);
+    expect(await prisma.redemption.count({ where: { shop: TEST_SHOP } })).toBe(2);
+    await expectLedgerConsistent();
+  });
+
+  it("refuses a body larger than a redeem request could be, before reading it", async () => {
+    const response = await call(
+      redeem,
+      proxyRequest({
+        path: "/proxy/redeem",
+        method: "POST",
+        customerId: CUSTOMER,
+        body: { rewardId, padding: "x".repeat(100_000) },
+      }),
+    );
+    expect(response.status).toBe(413);
+    expect(await prisma.redemption.count({ where: { shop: TEST_SHOP } })).toBe(0);
+  });
+
   it("explains that rewards are unavailable when the shop has no offline session", async () => {
     await prisma.session.deleteMany();
     const response = await call(

@@ -44,11 +44,23 @@ export function adminRequest(path: string, shop = TEST_SHOP, init?: RequestInit)
   );
 }
 
+// Node 22 has JSON.rawJSON (TC39 "JSON.parse source text access"); TypeScript's lib not yet.
+const rawJSON = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON;
+
+/** JSON as Shopify writes it: bigints (ids above 2^53) as exact integers. */
+export function shopifyJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === "bigint" ? rawJSON(v.toString()) : v,
+  );
+}
+
 export interface WebhookOptions {
   topic: string;
   payload: unknown;
   shop?: string;
   webhookId?: string;
+  /** X-Shopify-Event-Id: shared by every delivery of one event. */
+  eventId?: string;
   secret?: string;
   apiVersion?: string;
 }
@@ -59,10 +71,11 @@ export function webhookRequest({
   payload,
   shop = TEST_SHOP,
   webhookId = randomUUID(),
+  eventId = randomUUID(),
   secret = API_SECRET_KEY,
   apiVersion = "2026-10",
 }: WebhookOptions): Request {
-  const body = JSON.stringify(payload);
+  const body = typeof payload === "string" ? payload : shopifyJson(payload);
   return new Request(`https://my-test-app.myshopify.io/webhooks/${topic}`, {
     method: "POST",
     body,
@@ -72,7 +85,7 @@ export function webhookRequest({
       "X-Shopify-Shop-Domain": shop,
       "X-Shopify-API-Version": apiVersion,
       "X-Shopify-Webhook-Id": webhookId,
-      "X-Shopify-Event-Id": randomUUID(),
+      "X-Shopify-Event-Id": eventId,
       "X-Shopify-Triggered-At": new Date().toISOString(),
       "X-Shopify-Hmac-Sha256": getHmac(body, secret),
     },

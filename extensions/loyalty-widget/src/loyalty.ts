@@ -222,8 +222,12 @@ const redeem = async (b: HTMLElement) => {
   // aria-disabled rather than disabled: a disabled button drops keyboard focus to <body>.
   b.ariaDisabled = "true";
   $(".lw-err", li)?.remove();
+  // One key per intent to redeem: a retry after a dropped connection sends the same key, so the
+  // app answers with the first redemption instead of making a second one.
+  const key = (b.dataset.lwKey ||= crypto.randomUUID());
   try {
-    const res = await api<Redemption>(c.ds.proxy + "/redeem", { rewardId: id });
+    const res = await api<Redemption>(c.ds.proxy + "/redeem", { rewardId: id, requestId: key });
+    delete b.dataset.lwKey;
     const m = await member(c.ds.proxy);
     m.points = res.points;
     (m.codes ||= {})[id] = res;
@@ -234,6 +238,8 @@ const redeem = async (b: HTMLElement) => {
     say(c, fmt(c.t.redeemed, { code: res.code, points: pts(res.points, c, m.pointsName) }));
   } catch (e) {
     b.ariaDisabled = null;
+    // The app answered (not a network failure): the next click is a new request.
+    if (!(e instanceof TypeError)) delete b.dataset.lwKey;
     const p = d.createElement("p");
     p.className = "lw-err";
     p.textContent = errText(e as ApiError, c);
