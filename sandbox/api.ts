@@ -2,9 +2,17 @@
  * The sandbox's control API under /sandbox/api/*: what the console's buttons, the CLI
  * (`npm run demo -- webhook …`) and the end-to-end tests use to act as Shopify — create customers,
  * place, pay, refund and cancel orders, send compliance webhooks, hold and release deliveries,
- * switch throttling on. JSON in, JSON out; an HTML form post gets a redirect back instead.
+ * switch throttling on, queue Admin API faults. JSON in, JSON out; an HTML form post gets a
+ * redirect back instead.
  */
-import type { AdminApi } from "./shopify";
+import {
+  FaultInputError,
+  describeFault,
+  queueFault,
+  type AdminApi,
+  type AdminApiState,
+  type Fault,
+} from "./shopify";
 import { cookies, formFields, jsonResponse, redirect } from "./http";
 import { ShopError, type CartLine, type Shop } from "./shop";
 import type { Delivery, DuplicateMode, SendOptions, WebhookSender } from "./webhooks";
@@ -113,7 +121,78 @@ export function stateSummary(ctx: ApiContext) {
       deliveries: webhooks.log.map(deliverySummary),
     },
     throttle: api.state.throttle,
+    faults: api.state.faults.map(describeFault),
   };
+}
+
+function describeQueued(fault: Fault): string {
+  const times = fault.times ?? 1;
+  const details =
+    fault.kind === "http" ? ` ${fault.status}` : fault.kind === "delay" ? ` ${fault.ms} ms` : "";
+  const target =
+    fault.match === undefined
+      ? "the next call"
+      : typeof fault.match === "function"
+        ? "calls its predicate picks"
+        : fault.match;
+  return `${fault.kind}${details} for ${target}${fault.endpoint === "oauth" ? " (OAuth)" : ""}, ${times} time${times === 1 ? "" : "s"}`;
+}
+
+/**
+ * /sandbox/api/faults: GET lists the queued Admin API faults, POST queues one (a JSON body, see
+ * parseFault in shopify/faults.ts), DELETE (or POST /faults/clear) drops them all.
+ */
+async function handleFaults(
+  request: Request,
+  route: string,
+  state: AdminApiState,
+): Promise<Response> {
+  const listed = () => state.faults.map(describeFault);
+  if (route === "/faults/clear" ? request.method === "POST" : request.method === "DELETE") {
+    const cleared = state.faults.splice(0).length;
+    return jsonResponse({
+      ok: true,
+      message: `Cleared ${cleared} queued fault${cleared === 1 ? "" : "s"}`,
+      cleared,
+      faults: listed(),
+    });
+  }
+  if (route === "/faults" && request.method === "GET")
+    return jsonResponse({ ok: true, faults: listed() });
+  if (route === "/faults" && request.method === "POST") {
+    let input: unknown;
+    try {
+      input = JSON.parse(await request.text());
+    } catch {
+      return jsonResponse(
+        {
+          ok: false,
+          error:
+            'POST /sandbox/api/faults takes a JSON body such as {"kind": "lostResponse", "match": "discountCodeBasicCreate"}',
+        },
+        { status: 400 },
+      );
+    }
+    try {
+      const fault = queueFault(state, input);
+      return jsonResponse({
+        ok: true,
+        message: `Queued ${describeQueued(fault)}`,
+        fault: describeFault(fault),
+        faults: listed(),
+      });
+    } catch (error) {
+      if (!(error instanceof FaultInputError)) throw error;
+      return jsonResponse({ ok: false, error: error.message }, { status: 400 });
+    }
+  }
+  return jsonResponse(
+    { ok: false, error: `${request.method} /sandbox/api${route} is not supported` },
+    {
+      status: 405,
+      headers: { allow: route === "/faults" ? "GET, POST, DELETE" : "POST" },
+    },
+  );
 }
 
 /** Handles /sandbox/api/*; null for other paths. */
@@ -126,6 +205,8 @@ export async function handleApi(request: Request, ctx: ApiContext): Promise<Resp
     (request.headers.get("content-type") ?? "").includes("application/x-www-form-urlencoded");
 
   if (request.method === "GET" && route === "/state") return jsonResponse(stateSummary(ctx));
+  if (route === "/faults" || route === "/faults/clear")
+    return handleFaults(request, route, ctx.api.state);
   if (request.method !== "POST") return jsonResponse({ error: "Not found" }, { status: 404 });
 
   let fields: Fields = {};

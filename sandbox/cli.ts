@@ -1,7 +1,9 @@
 /**
  * `npm run demo -- webhook …`: acts as Shopify against a running demo through its control API
  * (the same one the console's buttons use), so events reach the app as signed webhooks.
+ * `npm run demo -- faults …` queues Admin API faults (dropped connections, delays, errors) there.
  */
+import { FAULT_KINDS } from "./shopify/faults";
 
 const HELP = `Usage: npm run demo -- webhook <action> [options]
 
@@ -28,6 +30,36 @@ Delivery:
   throttle on|off [--restore-rate <points/s>] [--bucket <points>]   Admin API rate limiting
 
   --url <sandbox url>           default http://localhost:3100 (or $SANDBOX_URL)
+
+Admin API faults (failing the app's calls): npm run demo -- faults --help
+`;
+
+const FAULTS_HELP = `Usage: npm run demo -- faults <add|list|clear> [options]
+
+Makes the simulated Admin API fail the app's next matching calls; a fault stays queued until it
+has answered --times calls.
+  add <kind> [--match <name>] [--times <n>] [options of the kind]
+  list                           queued faults and how many calls each still answers
+  clear                          drop every queued fault
+
+Kinds:
+  http           --status <200-599> [--body <text>]   an HTTP error answer; the call does not run
+  network        [--message <socket error>]           fetch fails; the call does not run
+  lostResponse   [--message <socket error>]           the call runs, then fetch fails
+  delay          --ms <n>                             the call runs after n ms (real time); a
+                                                      caller that gives up still gets it applied
+  throttled      [--available <points>]               THROTTLED (HTTP 200), as Shopify sends it
+  internalError                                       INTERNAL_SERVER_ERROR (HTTP 200)
+  userErrors     --message <text> [--code <CODE>]     a mutation answers with this userError
+
+  --match <name>       an operation name (CreateReward) or a root field (discountCodeBasicCreate);
+                       without it the next Admin API call matches
+  --times <n>          matching calls it answers before it is used up (default 1)
+  --endpoint oauth     the token endpoint (/admin/oauth/access_token) instead of GraphQL
+  --url <sandbox url>  default http://localhost:3100 (or $SANDBOX_URL)
+
+Example: the discount is created but the app never hears back, once:
+  npm run demo -- faults add lostResponse --match discountCodeBasicCreate
 `;
 
 interface Parsed {
@@ -53,9 +85,85 @@ function parse(args: string[]): Parsed {
 
 type Json = Record<string, unknown>;
 
+/** One call to the control API, as the CLI would make it. */
+export interface CliRequest {
+  method: "GET" | "POST" | "DELETE";
+  /** Under /sandbox/api. */
+  path: string;
+  body?: Json;
+}
+
+/** `faults add|list|clear …` (the words after `faults`) as a control API request. */
+export function faultsRequest(args: string[]): CliRequest {
+  const { positional, flags } = parse(args);
+  return buildFaultsRequest(positional, flags);
+}
+
+function buildFaultsRequest(positional: string[], flags: Parsed["flags"]): CliRequest {
+  const [command, rawKind] = positional;
+  if (command === "list") return { method: "GET", path: "/faults" };
+  if (command === "clear") return { method: "DELETE", path: "/faults" };
+  if (command !== "add")
+    throw new Error(
+      `${command ? `Unknown faults command ${command}` : "faults needs a command"}: add, list or clear`,
+    );
+  if (!rawKind) throw new Error(`faults add needs a kind: ${FAULT_KINDS.join(", ")}`);
+  // lost-response, internal-error and user-errors spell the same kinds.
+  const kind = rawKind.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+  const body: Json = { kind };
+  const options: Array<[flag: string, field: string, type: "number" | "string"]> = [
+    ["match", "match", "string"],
+    ["times", "times", "number"],
+    ["endpoint", "endpoint", "string"],
+    ["status", "status", "number"],
+    ["body", "body", "string"],
+    ["ms", "ms", "number"],
+    ["message", "message", "string"],
+    ["code", "code", "string"],
+    ["available", "currentlyAvailable", "number"],
+  ];
+  for (const [flag, field, type] of options) {
+    const value = flags[flag];
+    if (value === undefined) continue;
+    if (value === true) throw new Error(`--${flag} needs a value`);
+    // Anything that is not a plain number goes as typed, and the sandbox says what is wrong.
+    body[field] = type === "number" && /^\d+$/.test(value) ? Number(value) : value;
+  }
+  return { method: "POST", path: "/faults", body };
+}
+
+interface FaultRow {
+  kind: string;
+  match: string | null;
+  endpoint: string;
+  remaining: number;
+  [detail: string]: unknown;
+}
+
+function printFaults(faults: FaultRow[]) {
+  if (!faults.length) {
+    console.log("No faults queued: the Admin API answers normally.");
+    return;
+  }
+  console.log(`${"kind".padEnd(14)} ${"match".padEnd(32)} ${"remaining".padEnd(9)} details`);
+  for (const { kind, match, endpoint, remaining, ...details } of faults) {
+    const extra = Object.entries(details)
+      .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+      .concat(endpoint === "graphql" ? [] : [`endpoint=${endpoint}`])
+      .join(" ");
+    console.log(
+      `${kind.padEnd(14)} ${(match ?? "(any call)").padEnd(32)} ${String(remaining).padEnd(9)} ${extra}`,
+    );
+  }
+}
+
 export async function runCli(args: string[]): Promise<number> {
   const { positional, flags } = parse(args);
   const action = positional[0];
+  if (action === "faults" && (flags.help || !positional[1])) {
+    console.log(FAULTS_HELP);
+    return flags.help ? 0 : 1;
+  }
   if (!action || flags.help) {
     console.log(HELP);
     return action ? 0 : 1;
@@ -67,11 +175,15 @@ export async function runCli(args: string[]): Promise<number> {
   const str = (name: string) =>
     typeof flags[name] === "string" ? (flags[name] as string) : undefined;
 
-  const call = async (path: string, body?: Json): Promise<Json> => {
+  const call = async (
+    path: string,
+    body?: Json,
+    method: CliRequest["method"] = body ? "POST" : "GET",
+  ): Promise<Json> => {
     let response: Response;
     try {
       response = await fetch(`${base}/sandbox/api${path}`, {
-        method: body ? "POST" : "GET",
+        method,
         headers: { "content-type": "application/json", accept: "application/json" },
         ...(body ? { body: JSON.stringify(body) } : {}),
       });
@@ -179,6 +291,15 @@ export async function runCli(args: string[]): Promise<number> {
           ...(str("bucket") ? { maximumAvailable: str("bucket") } : {}),
         });
         break;
+      case "faults": {
+        const request = buildFaultsRequest(positional.slice(1), flags);
+        result = await call(request.path, request.body, request.method);
+        if (positional[1] === "list") {
+          printFaults(result.faults as FaultRow[]);
+          return 0;
+        }
+        break;
+      }
       case "log": {
         const state = (await call("/state")) as {
           webhooks: {

@@ -6,12 +6,14 @@
  *   npm run demo -- --reset              start over with a freshly seeded shop
  *   npm run demo -- --port 4000          sandbox on :4000, app on :4001 (--app-port to choose)
  *   npm run demo -- webhook <action> …   act as Shopify against a running demo (see --help)
+ *   npm run demo -- faults add|list|clear …   make its Admin API fail the app's calls (see --help)
  */
 import { runCli } from "./cli";
 import { startSandbox } from "./start";
 
 const HELP = `Usage: npm run demo -- [options]
        npm run demo -- webhook <action> [options]     (run \`npm run demo -- webhook --help\`)
+       npm run demo -- faults add|list|clear [options] (run \`npm run demo -- faults --help\`)
 
 Options:
   --port <n>        sandbox port: admin, storefront, console (default 3100; 0 = any free port)
@@ -32,6 +34,11 @@ async function main() {
   const args = process.argv.slice(2).filter((a) => a !== "--");
   if (args[0] === "webhook") {
     process.exitCode = await runCli(args.slice(1));
+    return;
+  }
+  if (args[0] === "faults") {
+    // runCli's `faults` action: the same control API client and --url option as `webhook`.
+    process.exitCode = await runCli(args);
     return;
   }
   if (args.includes("--help") || args.includes("-h")) {
@@ -80,6 +87,7 @@ async function main() {
 
   Sign in on the storefront as Ada Lovelace (ada@example.com) with the shopper switcher.
   Send webhooks from another terminal: npm run demo -- webhook --help
+  Make the Admin API fail the app's calls: npm run demo -- faults --help
   Press Ctrl+C to stop. The demo shop is kept in prisma/data/demo/ (--reset starts over).
 `);
 }

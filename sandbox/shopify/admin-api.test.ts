@@ -1,5 +1,6 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createAdminApi, type AdminApi } from "./admin-api";
+import { installShopifyFetch } from "./fetch";
 import { createManualClock, type ManualClock } from "./state";
 
 const CREATE_BASIC = /* GraphQL */ `
@@ -811,6 +812,112 @@ describe("faults and the call log", () => {
       ],
     });
     expect(api.state.discounts.size).toBe(0);
+  });
+
+  it("loses the response of a call that took effect", async () => {
+    api.state.faults.push({ kind: "lostResponse", match: "discountCodeBasicCreate" });
+    const lost = await api
+      .graphql(CREATE_BASIC, { variables: { input: rewardInput() } })
+      .catch((error: unknown) => error);
+    // What undici throws when the socket drops: the caller cannot tell this from `network`.
+    expect(lost).toBeInstanceOf(TypeError);
+    expect(lost).toMatchObject({
+      message: "fetch failed",
+      cause: { message: "ECONNRESET: socket hang up" },
+    });
+    // …but the shop created the discount and logged what it answered.
+    expect(api.findDiscountByCode("LOYAL-5OFF-ALICE")?.title).toBe("Loyalty reward: $5 off");
+    expect(api.state.calls.at(-1)).toMatchObject({
+      operationName: "CreateReward",
+      status: 200,
+      fault: "lostResponse",
+      response: { data: { discountCodeBasicCreate: { userErrors: [] } } },
+    });
+    expect(api.state.faults).toEqual([]);
+    // A blind retry with the same code now meets the code the lost call created.
+    const retry = await api.graphql<CreateData>(CREATE_BASIC, {
+      variables: { input: rewardInput() },
+    });
+    expect(retry.body.data?.discountCodeBasicCreate.userErrors).toEqual([
+      expect.objectContaining({ code: "TAKEN" }),
+    ]);
+    expect(api.state.discounts.size).toBe(1);
+  });
+
+  it("applies a delayed call only once the delay is over", async () => {
+    const waits: Array<{ ms: number; done: () => void }> = [];
+    const slow = createAdminApi({
+      clock: clock.now,
+      sleep: (ms) => new Promise<void>((done) => waits.push({ ms, done })),
+    });
+    const customer = slow.addCustomer({ email: "bob@example.com" }).id;
+    slow.state.faults.push({ kind: "delay", ms: 5_000, match: "CreateReward" });
+    const reply = slow.graphql<CreateData>(CREATE_BASIC, {
+      variables: { input: rewardInput({ context: { customers: { add: [customer] } } }) },
+    });
+    await vi.waitFor(() => expect(waits).toHaveLength(1));
+    expect(waits[0]?.ms).toBe(5_000);
+    expect(slow.state.discounts.size).toBe(0);
+    expect(slow.state.calls.at(-1)).toMatchObject({ fault: "delay", status: 0 });
+    waits[0]?.done();
+    expect((await reply).body.data?.discountCodeBasicCreate.userErrors).toEqual([]);
+    expect(slow.findDiscountByCode("LOYAL-5OFF-ALICE")).toBeDefined();
+    expect(slow.state.calls.at(-1)).toMatchObject({ fault: "delay", status: 200 });
+  });
+
+  it("keeps processing a delayed call whose caller timed out, in real time", async () => {
+    // Through the routed fetch, with the AbortSignal an app-side timeout would pass.
+    const uninstall = installShopifyFetch(api);
+    try {
+      api.state.faults.push({ kind: "delay", ms: 150, match: "discountCodeBasicCreate" });
+      const startedAt = performance.now();
+      const call = fetch("https://loyal-shop.myshopify.com/admin/api/2026-10/graphql.json", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-shopify-access-token": api.accessToken },
+        body: JSON.stringify({ query: CREATE_BASIC, variables: { input: rewardInput() } }),
+        signal: AbortSignal.timeout(30),
+      });
+      await expect(call).rejects.toMatchObject({ name: "TimeoutError" });
+      expect(performance.now() - startedAt).toBeLessThan(140);
+      expect(api.state.discounts.size).toBe(0);
+      // The shop was never told; the discount appears when the delay is over.
+      await vi.waitFor(() => expect(api.findDiscountByCode("LOYAL-5OFF-ALICE")).toBeDefined(), {
+        timeout: 2_000,
+        interval: 10,
+      });
+      expect(performance.now() - startedAt).toBeGreaterThanOrEqual(145);
+      expect(api.state.calls.at(-1)).toMatchObject({ fault: "delay", status: 200 });
+    } finally {
+      uninstall();
+    }
+  });
+
+  it("answers as many matching calls as `times` says, then recovers", async () => {
+    api.state.faults.push({ kind: "internalError", match: "ShopName", times: 2 });
+    api.state.faults.push({ kind: "network", times: 3, endpoint: "oauth" });
+    const shopName = () => api.graphql("query ShopName { shop { name } }");
+    expect((await shopName()).body.errors?.[0]).toMatchObject({
+      extensions: { code: "INTERNAL_SERVER_ERROR" },
+    });
+    // The queued copy counts down; the object the test pushed is left alone.
+    expect(api.state.faults[0]).toMatchObject({ kind: "internalError", times: 1 });
+    expect((await shopName()).body.errors?.[0]).toMatchObject({
+      extensions: { code: "INTERNAL_SERVER_ERROR" },
+    });
+    expect((await shopName()).body.errors).toBeUndefined();
+    expect(api.state.faults).toEqual([{ kind: "network", times: 3, endpoint: "oauth" }]);
+
+    const token = () =>
+      api.handle(
+        new Request("https://loyal-shop.myshopify.com/admin/oauth/access_token", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ client_id: "testApiKey", client_secret: "x" }),
+        }),
+      );
+    for (let i = 0; i < 3; i += 1) await expect(token()).rejects.toThrow("fetch failed");
+    expect((await token()).status).not.toBe(0);
+    expect(api.state.faults).toEqual([]);
   });
 
   it("logs operation name, variables, status and response", async () => {

@@ -2,7 +2,7 @@
  * An in-memory Shopify Admin GraphQL endpoint. `handle` takes the same Request the app's
  * Shopify client sends to https://{shop}/admin/api/{version}/graphql.json (and the OAuth
  * token endpoint) and answers the way Shopify does: auth, schema validation, cost and
- * throttling, userErrors, plus queued faults for resilience tests.
+ * throttling, userErrors, plus queued faults for resilience tests (see faults.ts).
  */
 import {
   GraphQLError,
@@ -21,6 +21,7 @@ import {
   type ShopifyErrorJson,
 } from "./errors";
 import { MAX_SINGLE_QUERY_COST, queryCost } from "./cost";
+import { takeFault } from "./faults";
 import { fieldResolver, rootValue, type ExecContext } from "./resolvers";
 import { DEFAULT_ADMIN_API_VERSION, adminSchema, deprecatedUsages } from "./schema";
 import {
@@ -33,7 +34,6 @@ import {
   type CallLogEntry,
   type CustomerRecord,
   type Fault,
-  type FaultContext,
   type StateOptions,
 } from "./state";
 import { accessTokenProblem, handleAccessTokenRequest, signSessionToken } from "./token-exchange";
@@ -185,11 +185,13 @@ async function handleOAuth(state: AdminApiState, request: Request): Promise<Resp
     rootFields: [],
     variables: {},
   });
-  if (fault) return answerFault(state, entry, fault, 0);
-  const response = await handleAccessTokenRequest(state, request);
-  entry.status = response.status;
-  entry.response = await response.clone().json();
-  return response;
+  if (fault && !isTransportFault(fault)) return answerFault(state, entry, fault, 0);
+  return withTransportFault(state, request.signal, entry, fault, async () => {
+    const response = await handleAccessTokenRequest(state, request);
+    entry.status = response.status;
+    entry.response = await response.clone().json();
+    return response;
+  });
 }
 
 function logEntry(
@@ -215,20 +217,58 @@ function logEntry(
   return entry;
 }
 
-function faultMatches(fault: Fault, context: FaultContext): boolean {
-  if ((fault.endpoint ?? "graphql") !== context.endpoint) return false;
-  // Only a mutation has a payload to carry userErrors; leave the fault for the next one.
-  if (fault.kind === "userErrors" && context.operationType !== "mutation") return false;
-  if (fault.match === undefined) return true;
-  if (typeof fault.match === "function") return fault.match(context);
-  return fault.match === context.operationName || context.rootFields.includes(fault.match);
+type TransportFault = Extract<Fault, { kind: "lostResponse" | "delay" }>;
+
+/** Faults that let the call run and only change how (or whether) its answer gets back. */
+function isTransportFault(fault: Fault): fault is TransportFault {
+  return fault.kind === "lostResponse" || fault.kind === "delay";
 }
 
-function takeFault(state: AdminApiState, context: FaultContext): Fault | null {
-  const index = state.faults.findIndex((fault) => faultMatches(fault, context));
-  if (index === -1) return null;
-  const [fault] = state.faults.splice(index, 1);
-  return fault ?? null;
+/** undici's shape: a TypeError("fetch failed") carrying the socket error as its cause. */
+function connectionError(message: string | undefined): TypeError {
+  return new TypeError("fetch failed", {
+    cause: new Error(message ?? "ECONNRESET: socket hang up"),
+  });
+}
+
+/**
+ * Runs `serve` (the simulation applying the call and logging it) under a transport fault: after
+ * the delay, or with its answer dropped. Without one it just runs.
+ */
+async function withTransportFault(
+  state: AdminApiState,
+  signal: AbortSignal,
+  entry: CallLogEntry,
+  fault: Fault | null,
+  serve: () => Promise<Response>,
+): Promise<Response> {
+  if (!fault || !isTransportFault(fault)) return serve();
+  entry.fault = fault.kind;
+  if (fault.kind === "lostResponse") {
+    // The shop has done the work and logged its answer; the connection drops on the way back.
+    await serve();
+    throw connectionError(fault.message);
+  }
+  // The shop keeps processing whatever the caller does; an abort only stops the caller waiting.
+  const work = state.sleep(fault.ms).then(serve);
+  return new Promise<Response>((resolve, reject) => {
+    const onAbort = () => {
+      reject(signal.reason ?? new DOMException("This operation was aborted", "AbortError"));
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (response) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(response);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        if (signal.aborted) console.error("[sandbox] a delayed Admin API call failed", error);
+        reject(error);
+      },
+    );
+  });
 }
 
 function costExtension(state: AdminApiState, requested: number, actual: number | null) {
@@ -270,10 +310,7 @@ async function answerFault(
   switch (fault.kind) {
     case "network":
       entry.status = 0;
-      // undici's shape: a TypeError("fetch failed") carrying the socket error as its cause.
-      throw new TypeError("fetch failed", {
-        cause: new Error(fault.message ?? "ECONNRESET: socket hang up"),
-      });
+      throw connectionError(fault.message);
     case "http": {
       entry.status = fault.status;
       entry.response = fault.body ?? "";
@@ -301,6 +338,9 @@ async function answerFault(
     }
     case "userErrors":
       throw new Error("userErrors faults are answered by the mutation resolver");
+    case "lostResponse":
+    case "delay":
+      throw new Error(`${fault.kind} faults let the call run (withTransportFault)`);
   }
 }
 
@@ -404,13 +444,46 @@ async function handleGraphql(
     entry.fault = fault.kind;
   } else if (fault?.kind === "throttled") {
     forcedThrottle = fault;
-  } else if (fault) {
+  } else if (fault && !isTransportFault(fault)) {
     return answerFault(state, entry, fault, 0).then((response) => {
       response.headers.set("X-Shopify-API-Version", apiVersion);
       return response;
     });
   }
 
+  return withTransportFault(state, request.signal, entry, fault, () =>
+    serveGraphql(state, request, entry, finish, {
+      body,
+      document,
+      parseError,
+      operation,
+      picked,
+      injectedUserErrors,
+      forcedThrottle,
+    }),
+  );
+}
+
+interface PreparedCall {
+  body: GraphqlBody | null;
+  document: DocumentNode | null;
+  parseError: GraphQLError | null;
+  operation: OperationDefinitionNode | null;
+  picked: OperationDefinitionNode | string | null;
+  injectedUserErrors: ExecContext["injectedUserErrors"];
+  forcedThrottle: Extract<Fault, { kind: "throttled" }> | null;
+}
+
+/** Everything after fault selection: auth, validation, cost and throttling, execution. */
+async function serveGraphql(
+  state: AdminApiState,
+  request: Request,
+  entry: CallLogEntry,
+  finish: (status: number, body: unknown, headers?: Record<string, string>) => Response,
+  prepared: PreparedCall,
+): Promise<Response> {
+  const { body, document, parseError, operation, picked, injectedUserErrors, forcedThrottle } =
+    prepared;
   const token = request.headers.get("x-shopify-access-token");
   if (accessTokenProblem(state, token)) return finish(401, INVALID_TOKEN_BODY);
   const scopes = state.accessTokens.get(token ?? "")?.scopes ?? [];

@@ -8,6 +8,15 @@ export {
 } from "./schema";
 export { createAdminApi, type AdminApi, type AdminApiOptions } from "./admin-api";
 export {
+  FAULT_KINDS,
+  FaultInputError,
+  describeFault,
+  parseFault,
+  queueFault,
+  type FaultKind,
+  type FaultSummary,
+} from "./faults";
+export {
   createManualClock,
   addCustomer,
   issueAccessToken,
@@ -18,8 +27,10 @@ export {
   type CustomerRecord,
   type DiscountRecord,
   type Fault,
+  type FaultContext,
   type ManualClock,
   type MetafieldRecord,
+  type Sleep,
 } from "./state";
 export { signSessionToken, verifySessionToken, handleAccessTokenRequest } from "./token-exchange";
 export {

@@ -7,6 +7,14 @@ import { createHash, randomBytes } from "node:crypto";
 /** Milliseconds since the epoch; injectable so throttling and expiry are deterministic in tests. */
 export type Clock = () => number;
 
+/**
+ * Waits real time (a `delay` fault); injectable like the clock. The default is a real timer, so an
+ * app-side timeout can fire while the simulated call is still waiting.
+ */
+export type Sleep = (ms: number) => Promise<void>;
+
+export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export interface ManualClock {
   readonly now: Clock;
   advance(ms: number): void;
@@ -156,12 +164,24 @@ interface FaultBase {
   match?: FaultMatch;
   /** Defaults to "graphql". */
   endpoint?: "graphql" | "oauth";
+  /**
+   * How many matching calls the fault answers before it is used up (default 1). The queued copy
+   * counts down, so `state.faults` always shows what is left.
+   */
+  times?: number;
 }
 
 export type Fault = FaultBase &
   (
     | { kind: "http"; status: number; body?: string; headers?: Record<string, string> }
     | { kind: "network"; message?: string }
+    /** The call takes effect, then the caller sees a dropped connection (as `network`). */
+    | { kind: "lostResponse"; message?: string }
+    /**
+     * The call takes effect after `ms` of real time (`state.sleep`). A caller that aborts meanwhile
+     * gets the abort error; the call still takes effect, like a server that keeps processing.
+     */
+    | { kind: "delay"; ms: number }
     | { kind: "throttled"; currentlyAvailable?: number }
     | { kind: "internalError" }
     | {
@@ -197,6 +217,7 @@ export interface OrderRecord {
 
 export interface AdminApiState {
   readonly clock: Clock;
+  readonly sleep: Sleep;
   readonly apiKey: string;
   readonly apiSecretKey: string;
   /** Scopes granted at install; tokens issued by the token endpoint carry these. */
@@ -230,6 +251,8 @@ export interface StateOptions {
   scopes?: string[];
   appId?: string;
   clock?: Clock;
+  /** How `delay` faults wait; real time by default. */
+  sleep?: Sleep;
   /** Tokens the shop already knows (e.g. the one a seeded session carries). */
   accessTokens?: Array<string | { token: string; scopes?: string[]; expiresAt?: number | null }>;
   customers?: Array<Partial<CustomerRecord> & { id?: string }>;
@@ -285,6 +308,7 @@ export function createState(options: StateOptions = {}): AdminApiState {
   };
   const state: AdminApiState = {
     clock,
+    sleep: options.sleep ?? realSleep,
     apiKey: options.apiKey ?? "testApiKey",
     apiSecretKey: options.apiSecretKey ?? "testApiSecretKey",
     scopes,
