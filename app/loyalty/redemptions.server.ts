@@ -1,4 +1,4 @@
-import type { PrismaClient, Redemption, Reward } from "@prisma/client";
+import type { Prisma, PrismaClient, Redemption, Reward } from "@prisma/client";
 import type { RewardTerms } from "../domain/rewards";
 import {
   applyUrl,
@@ -9,31 +9,45 @@ import {
   rewardTermErrors,
 } from "../domain/rewards";
 import type { AdminGraphqlClient, RetryPolicy } from "../shopify/admin-api.server";
-import { AdminApiError, adminQuery, DEFAULT_RETRY_POLICY } from "../shopify/admin-api.server";
+import {
+  AdminApiError,
+  adminCall,
+  adminQuery,
+  DEFAULT_RETRY_POLICY,
+  type AdminOutcome,
+} from "../shopify/admin-api.server";
 import {
   CREATE_AMOUNT_DISCOUNT,
   CREATE_SHIPPING_DISCOUNT,
+  DEACTIVATE_DISCOUNT,
   FIND_DISCOUNT_BY_CODE,
 } from "../shopify/operations";
+import type { CreateOutcome, Decision, LookupOutcome } from "../domain/redemption-state";
+import { decide, statesLeadingTo } from "../domain/redemption-state";
+import { appEnv } from "../env.server";
 import { rewardTerms as parseRewardTerms } from "../domain/snapshots";
 import { isUniqueViolation } from "../db/errors";
 import { InsufficientPointsError, postEntry } from "./ledger.server";
 import type { Db } from "./program.server";
 import { programFor } from "./program.server";
-import { errorFields, log } from "../log.server";
+import { log } from "../log.server";
 
 /**
- * Redemption in three steps, so that points are never spent without a code and never spent twice:
- *  1. one transaction takes the points with a conditional update and records a PENDING redemption;
- *  2. the discount code is created through the Admin API (bounded retries, throttle-aware);
- *  3. the redemption is marked ISSUED — or, if the code could not be created, a compensating
- *     ledger entry returns the points and the redemption is marked FAILED.
- * A crash between 1 and 3 leaves a PENDING redemption that reconcileRedemptions() settles by
- * asking Shopify whether the code exists.
+ * Redemption, so that a shopper never keeps both the points and a code, and never loses both:
+ *  1. one transaction checks eligibility, takes the points with a conditional update and records a
+ *     PENDING redemption;
+ *  2. the code is created through the Admin API, every attempt with a deadline;
+ *  3. the outcome moves the row, conditionally on it still being PENDING (app/domain/
+ *     redemption-state.ts): created → ISSUED; certainly refused → FAILED with the points back;
+ *     anything uncertain (a lost or late answer, a 5xx, "code taken") → look the code up: found →
+ *     ISSUED; otherwise it stays PENDING and the shopper is told it is still being prepared.
+ * A PENDING redemption is settled by the shopper's widget polling, or the worker's
+ * reconciliation: found → ISSUED; still absent once REDEMPTION_SETTLE_SECONDS have passed (no
+ * call can still be on its way) → FAILED with the points back. Answers within ~10 s: the create
+ * has a 6 s budget, the lookup 3 s.
  */
 
 export type RedemptionErrorCode =
-  | "IN_PROGRESS"
   | "NOT_A_MEMBER"
   | "REWARD_NOT_FOUND"
   | "REWARD_DISABLED"
@@ -43,7 +57,6 @@ export type RedemptionErrorCode =
   | "CODE_NOT_CREATED";
 
 const MESSAGES: Record<RedemptionErrorCode, string> = {
-  IN_PROGRESS: "Your reward is still being prepared. Please try again in a moment.",
   NOT_A_MEMBER: "You have no points yet. Place an order to start earning.",
   REWARD_NOT_FOUND: "This reward is no longer available.",
   REWARD_DISABLED: "This reward is not available right now.",
@@ -55,7 +68,6 @@ const MESSAGES: Record<RedemptionErrorCode, string> = {
 };
 
 const STATUS: Record<RedemptionErrorCode, number> = {
-  IN_PROGRESS: 409,
   NOT_A_MEMBER: 404,
   REWARD_NOT_FOUND: 404,
   REWARD_DISABLED: 409,
@@ -173,17 +185,35 @@ export async function reserveRedemption(
   });
 }
 
-interface CreateResult {
+interface MutationResult {
   codeDiscountNode: { id: string } | null;
   userErrors: { field: string[] | null; message: string; code: string | null }[];
 }
 
-/** Creates the discount in Shopify; returns its id or throws AdminApiError. */
+/** Shopify's answer when the code we asked for exists already — perhaps made by our lost call. */
+function codeTaken(result: MutationResult) {
+  return result.userErrors.some(
+    (e) => e.code === "TAKEN" || /must be unique|already (been )?taken/i.test(e.message),
+  );
+}
+
+const CREATE_POLICY: RetryPolicy = DEFAULT_RETRY_POLICY;
+const LOOKUP_POLICY: RetryPolicy = {
+  ...DEFAULT_RETRY_POLICY,
+  budgetMs: 3_000,
+  attemptTimeoutMs: 2_500,
+};
+
+function settleWindowMs() {
+  return appEnv().REDEMPTION_SETTLE_SECONDS * 1_000;
+}
+
+/** Creates the discount in Shopify and says what came of it (never throws for Shopify's sake). */
 export async function createDiscountCode(
   admin: AdminGraphqlClient,
   redemption: Pick<Redemption, "code" | "customerId" | "startsAt" | "endsAt" | "rewardSnapshot">,
-  retry: RetryPolicy = DEFAULT_RETRY_POLICY,
-): Promise<string> {
+  retry: RetryPolicy = CREATE_POLICY,
+): Promise<CreateOutcome> {
   const terms = parseRewardTerms(redemption.rewardSnapshot);
   const discount = discountInput({
     terms,
@@ -192,77 +222,227 @@ export async function createDiscountCode(
     startsAt: redemption.startsAt,
     endsAt: redemption.endsAt,
   });
-  const result =
-    discount.kind === "FREE_SHIPPING"
-      ? (
-          await adminQuery<{ discountCodeFreeShippingCreate: CreateResult }>(
-            admin,
-            CREATE_SHIPPING_DISCOUNT,
-            { discount: discount.input },
-            retry,
-          )
-        ).discountCodeFreeShippingCreate
-      : (
-          await adminQuery<{ discountCodeBasicCreate: CreateResult }>(
-            admin,
-            CREATE_AMOUNT_DISCOUNT,
-            { discount: discount.input },
-            retry,
-          )
-        ).discountCodeBasicCreate;
-  if (result.userErrors.length || !result.codeDiscountNode) {
-    const detail = result.userErrors
-      .map((e) => `${(e.field ?? []).join(".")}: ${e.message}`)
-      .join("; ");
-    throw new AdminApiError(
-      `Shopify refused the discount: ${detail || "no discount returned"}`,
-      "permanent",
-    );
+  let result: MutationResult;
+  let outcome: AdminOutcome;
+  try {
+    if (discount.kind === "FREE_SHIPPING") {
+      const call = await adminCall<{ discountCodeFreeShippingCreate: MutationResult }>(
+        admin,
+        CREATE_SHIPPING_DISCOUNT,
+        { discount: discount.input },
+        retry,
+      );
+      result = call.data.discountCodeFreeShippingCreate;
+      outcome = call.outcome;
+    } else {
+      const call = await adminCall<{ discountCodeBasicCreate: MutationResult }>(
+        admin,
+        CREATE_AMOUNT_DISCOUNT,
+        { discount: discount.input },
+        retry,
+      );
+      result = call.data.discountCodeBasicCreate;
+      outcome = call.outcome;
+    }
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const failed = error instanceof AdminApiError ? error.outcome : "unknown";
+    return failed === "not-applied" ? { kind: "refused", reason } : { kind: "unknown", reason };
   }
-  return result.codeDiscountNode.id;
+  if (result.codeDiscountNode && !result.userErrors.length) {
+    return { kind: "created", discountId: result.codeDiscountNode.id };
+  }
+  const detail = result.userErrors
+    .map((e) => `${(e.field ?? []).join(".")}: ${e.message}`)
+    .join("; ");
+  const reason = `Shopify refused the discount: ${detail || "no discount returned"}`;
+  // A refusal is only certain when no earlier attempt may have created the code.
+  return codeTaken(result) || outcome === "unknown"
+    ? { kind: "unknown", reason }
+    : { kind: "refused", reason };
 }
 
-/** Gives the points of a redemption back, once (the ledger key makes a second call a no-op). */
-export async function returnPoints(
+/** Asks Shopify whether the code exists (never throws for Shopify's sake). */
+export async function lookUpCode(
+  admin: AdminGraphqlClient,
+  code: string,
+  retry: RetryPolicy = LOOKUP_POLICY,
+): Promise<LookupOutcome> {
+  try {
+    const { codeDiscountNodeByCode: found } = await adminQuery<{
+      codeDiscountNodeByCode: { id: string } | null;
+    }>(admin, FIND_DISCOUNT_BY_CODE, { code }, retry);
+    return found ? { kind: "found", discountId: found.id } : { kind: "absent" };
+  } catch (error) {
+    return { kind: "unknown", reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Deactivates a code in Shopify; true once Shopify confirms it cannot be used. */
+export async function deactivateCode(
+  admin: AdminGraphqlClient,
+  discountId: string,
+  retry: RetryPolicy = LOOKUP_POLICY,
+): Promise<{ ok: true } | { ok: false; reason: string }> {
+  try {
+    const { discountCodeDeactivate: result } = await adminQuery<{
+      discountCodeDeactivate: MutationResult;
+    }>(admin, DEACTIVATE_DISCOUNT, { id: discountId }, retry);
+    if (result.userErrors.length) {
+      return { ok: false, reason: result.userErrors.map((e) => e.message).join("; ") };
+    }
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+type Settleable = "ISSUED" | "FAILED" | "EXPIRED" | "CANCELLED";
+
+/**
+ * Moves a redemption to `to` if, and only if, it is still in a state that leads there — the one
+ * guard against a late answer flipping a settled row. With `returnPoints`, the REDEEM_RETURN entry
+ * is written in the same transaction (its ledger key makes a second one impossible).
+ */
+export async function moveRedemption(
   db: Db,
   redemption: Redemption,
-  status: "FAILED" | "EXPIRED",
-  reason: string,
-  now: Date,
-) {
-  if (redemption.pointsReturned) return;
-  const member = await db.member.findUnique({ where: { id: redemption.memberId } });
-  if (member) {
-    const program = await programFor(db, redemption.shop);
-    await postEntry(
-      db,
-      program,
-      member,
-      {
-        kind: "REDEEM_RETURN",
-        points: redemption.pointsSpent,
-        source: "REDEMPTION",
-        sourceId: redemption.id,
-        idempotencyKey: `redemption:${redemption.id}:return`,
-        description: reason,
-        occurredAt: now,
-      },
-      now,
-    );
-  }
-  await db.redemption.update({
-    where: { id: redemption.id },
-    data: { status, pointsReturned: true, error: status === "FAILED" ? reason : redemption.error },
+  to: Settleable,
+  change: {
+    data?: Prisma.RedemptionUncheckedUpdateManyInput;
+    returnPoints?: { description: string; createdBy?: string };
+    now: Date;
+  },
+): Promise<boolean> {
+  const { count } = await db.redemption.updateMany({
+    where: { id: redemption.id, status: { in: statesLeadingTo(to) } },
+    data: {
+      status: to,
+      ...change.data,
+      ...(change.returnPoints ? { pointsReturned: true } : {}),
+    },
   });
+  if (count === 0) return false;
+  if (change.returnPoints && !redemption.pointsReturned) {
+    const member = await db.member.findUnique({ where: { id: redemption.memberId } });
+    if (member) {
+      const program = await programFor(db, redemption.shop);
+      await postEntry(
+        db,
+        program,
+        member,
+        {
+          kind: "REDEEM_RETURN",
+          points: redemption.pointsSpent,
+          source: "REDEMPTION",
+          sourceId: redemption.id,
+          idempotencyKey: `redemption:${redemption.id}:return`,
+          description: change.returnPoints.description,
+          occurredAt: change.now,
+          createdBy: change.returnPoints.createdBy,
+        },
+        change.now,
+      );
+    }
+  }
+  return true;
 }
 
-export interface RedeemResult {
-  redemption: Redemption;
-  code: string;
-  applyUrl: string;
-  expiresAt: Date;
-  /** The member's balance after the redemption. */
-  points: number;
+/** Applies a decision to a PENDING redemption; returns the row as it is afterwards. */
+async function apply(
+  prisma: PrismaClient,
+  admin: AdminGraphqlClient,
+  redemption: Redemption,
+  decision: Decision,
+  now: Date,
+): Promise<Redemption> {
+  if (decision.to === "ISSUED") {
+    // One conditional update: no ledger entry, so no interactive transaction to wait for.
+    const moved = await moveRedemption(prisma, redemption, "ISSUED", {
+      data: { discountId: decision.discountId, error: null },
+      now,
+    });
+    const current = await prisma.redemption.findUniqueOrThrow({ where: { id: redemption.id } });
+    if (!moved && current.status === "FAILED") {
+      // Settled as failed (points back) while the code was being made: the code must not live.
+      const deactivated = await deactivateCode(admin, decision.discountId);
+      log.error("redemption settled as failed but its code exists; deactivating it", {
+        shop: redemption.shop,
+        redemptionId: redemption.id,
+        deactivated: deactivated.ok,
+      });
+    }
+    return current;
+  }
+  if (decision.to === "FAILED") {
+    await prisma.$transaction((tx) =>
+      moveRedemption(tx, redemption, "FAILED", {
+        data: { error: decision.reason, verifiedAt: now },
+        returnPoints: { description: "Points returned: the discount code could not be created" },
+        now,
+      }),
+    );
+  } else {
+    await prisma.redemption.updateMany({
+      where: { id: redemption.id, status: "PENDING" },
+      data: { error: decision.reason },
+    });
+  }
+  return prisma.redemption.findUniqueOrThrow({ where: { id: redemption.id } });
+}
+
+/**
+ * Settles a PENDING redemption by asking Shopify for its code (found → ISSUED; absent after the
+ * settle window → FAILED, points back). Anything else leaves it PENDING.
+ */
+export async function settlePending(
+  prisma: PrismaClient,
+  admin: AdminGraphqlClient,
+  redemption: Redemption,
+  now: Date,
+  options: { settleWindowMs?: number; retry?: RetryPolicy } = {},
+): Promise<Redemption> {
+  if (redemption.status !== "PENDING") return redemption;
+  const lookup = await lookUpCode(admin, redemption.code, options.retry);
+  const decision = decide({
+    lookup,
+    ageMs: now.getTime() - redemption.createdAt.getTime(),
+    settleWindowMs: options.settleWindowMs ?? settleWindowMs(),
+  });
+  return apply(prisma, admin, redemption, decision, now);
+}
+
+export type RedeemResult =
+  | {
+      status: "ISSUED";
+      redemption: Redemption;
+      code: string;
+      applyUrl: string;
+      expiresAt: Date;
+      /** The member's balance after the redemption. */
+      points: number;
+    }
+  | { status: "PROCESSING"; redemption: Redemption; points: number };
+
+async function answer(prisma: PrismaClient, redemption: Redemption): Promise<RedeemResult> {
+  const member = await prisma.member.findUnique({ where: { id: redemption.memberId } });
+  const points = member?.balance ?? 0;
+  switch (redemption.status) {
+    case "PENDING":
+      return { status: "PROCESSING", redemption, points };
+    case "FAILED":
+    case "CANCELLED":
+      throw new RedemptionError("CODE_NOT_CREATED", redemption.error ?? "");
+    default:
+      return {
+        status: "ISSUED",
+        redemption,
+        code: redemption.code,
+        applyUrl: applyUrl(redemption.shop, redemption.code),
+        expiresAt: redemption.endsAt,
+        points,
+      };
+  }
 }
 
 /** The answer a redemption already gave, for a retried or replayed request with its key. */
@@ -275,18 +455,40 @@ async function earlierAnswer(
   const earlier = await prisma.redemption.findUnique({
     where: { shop_customerId_requestKey: { shop, customerId, requestKey } },
   });
-  if (!earlier) return null;
-  if (earlier.status === "PENDING") throw new RedemptionError("IN_PROGRESS");
-  if (earlier.status === "FAILED")
-    throw new RedemptionError("CODE_NOT_CREATED", earlier.error ?? "");
-  const member = await prisma.member.findUnique({ where: { id: earlier.memberId } });
-  return {
-    redemption: earlier,
-    code: earlier.code,
-    applyUrl: applyUrl(shop, earlier.code),
-    expiresAt: earlier.endsAt,
-    points: member?.balance ?? 0,
-  };
+  return earlier ? answer(prisma, earlier) : null;
+}
+
+/** Steps 2 and 3 for a reserved redemption: create the code and settle what that came to. */
+async function issue(
+  prisma: PrismaClient,
+  admin: AdminGraphqlClient,
+  redemption: Redemption,
+  now: Date,
+  retry?: RetryPolicy,
+): Promise<Redemption> {
+  const create = await createDiscountCode(admin, redemption, retry);
+  if (create.kind === "unknown") {
+    log.warn("redemption code outcome unknown; looking it up", {
+      shop: redemption.shop,
+      redemptionId: redemption.id,
+      reason: create.reason,
+    });
+  } else if (create.kind === "refused") {
+    log.warn("redemption code refused; returning points", {
+      shop: redemption.shop,
+      redemptionId: redemption.id,
+      reason: create.reason,
+    });
+  }
+  const lookup =
+    create.kind === "unknown" ? await lookUpCode(admin, redemption.code, retry) : undefined;
+  const decision = decide({
+    create,
+    lookup,
+    ageMs: now.getTime() - redemption.createdAt.getTime(),
+    settleWindowMs: settleWindowMs(),
+  });
+  return apply(prisma, admin, redemption, decision, now);
 }
 
 export async function redeemReward(options: {
@@ -318,109 +520,106 @@ export async function redeemReward(options: {
     }
     throw error;
   }
-  const { redemption, balance } = reserved;
-
-  let discountId: string;
-  try {
-    discountId = await createDiscountCode(admin, redemption, options.retry);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    log.warn("redemption code not created; returning points", {
-      shop,
-      redemptionId: redemption.id,
-      reason,
-    });
-    await prisma.$transaction((tx) =>
-      returnPoints(
-        tx,
-        redemption,
-        "FAILED",
-        "Points returned: the discount code could not be created",
-        now,
-      ),
-    );
-    throw new RedemptionError("CODE_NOT_CREATED", reason);
-  }
-
-  const issued = await prisma.redemption.update({
-    where: { id: redemption.id },
-    data: { status: "ISSUED", discountId },
-  });
-  return {
-    redemption: issued,
-    code: issued.code,
-    applyUrl: applyUrl(shop, issued.code),
-    expiresAt: issued.endsAt,
-    points: balance,
-  };
+  return answer(prisma, await issue(prisma, admin, reserved.redemption, now, options.retry));
 }
 
 /**
- * Settles redemptions left PENDING by a crash: if Shopify has the code, the redemption is
- * completed; if not, the points go back. Only redemptions older than `settleAfterMs` are touched,
- * so a request still creating its code is never second-guessed.
+ * The shopper's widget asking after a redemption that was still being prepared: settles it if
+ * Shopify can tell, and answers as the redeem did.
+ */
+export async function redemptionStatus(options: {
+  prisma: PrismaClient;
+  admin: AdminGraphqlClient | null;
+  shop: string;
+  customerId: string;
+  redemptionId: string;
+  now?: Date;
+}): Promise<RedeemResult | null> {
+  const { prisma, shop, customerId, redemptionId } = options;
+  let redemption = await prisma.redemption.findFirst({
+    where: { id: redemptionId, shop, customerId },
+  });
+  if (!redemption) return null;
+  if (redemption.status === "PENDING" && options.admin) {
+    redemption = await settlePending(prisma, options.admin, redemption, options.now ?? new Date());
+  }
+  return answer(prisma, redemption);
+}
+
+/**
+ * The worker's reconciliation. PENDING redemptions older than a minute (the shopper's request
+ * has given up on them) are looked up and settled. FAILED ones not yet checked are looked up
+ * too: a code that exists although its points were returned is deactivated, so the shopper does
+ * not keep both.
  */
 export async function reconcileRedemptions(
   prisma: PrismaClient,
   adminFor: (shop: string) => Promise<AdminGraphqlClient | null>,
   now: Date,
-  settleAfterMs = 5 * 60 * 1000,
-  retry: RetryPolicy = DEFAULT_RETRY_POLICY,
+  options: { settleWindowMs?: number; retry?: RetryPolicy } = {},
 ) {
-  const stuck = await prisma.redemption.findMany({
-    where: { status: "PENDING", createdAt: { lte: new Date(now.getTime() - settleAfterMs) } },
+  const window = options.settleWindowMs ?? settleWindowMs();
+  const pending = await prisma.redemption.findMany({
+    where: { status: "PENDING", createdAt: { lte: new Date(now.getTime() - REQUEST_MS) } },
     orderBy: { createdAt: "asc" },
-    take: 100,
+    take: 200,
   });
-  const settled = { completed: 0, refunded: 0, skipped: 0 };
-  for (const redemption of stuck) {
+  const failed = await prisma.redemption.findMany({
+    where: {
+      status: "FAILED",
+      verifiedAt: null,
+      createdAt: {
+        lte: new Date(now.getTime() - window),
+        gte: new Date(now.getTime() - 30 * DAY_MS),
+      },
+    },
+    orderBy: { createdAt: "asc" },
+    take: 200,
+  });
+  const settled = { completed: 0, refunded: 0, stillPending: 0, deactivated: 0, skipped: 0 };
+  for (const redemption of [...pending, ...failed]) {
     const admin = await adminFor(redemption.shop);
     if (!admin) {
       settled.skipped += 1;
       continue;
     }
-    let found: { id: string } | null;
-    try {
-      found = (
-        await adminQuery<{ codeDiscountNodeByCode: { id: string } | null }>(
-          admin,
-          FIND_DISCOUNT_BY_CODE,
-          { code: redemption.code },
-          retry,
-        )
-      ).codeDiscountNodeByCode;
-    } catch (error) {
-      log.warn("reconcile: code lookup failed, will retry next run", {
-        shop: redemption.shop,
-        redemptionId: redemption.id,
-        ...errorFields(error),
+    if (redemption.status === "PENDING") {
+      const after = await settlePending(prisma, admin, redemption, now, {
+        settleWindowMs: window,
+        retry: options.retry,
       });
+      if (after.status === "ISSUED" || after.status === "USED") settled.completed += 1;
+      else if (after.status === "FAILED") settled.refunded += 1;
+      else settled.stillPending += 1;
+      continue;
+    }
+    const lookup = await lookUpCode(admin, redemption.code, options.retry);
+    if (lookup.kind === "unknown") {
       settled.skipped += 1;
       continue;
     }
-    if (found) {
-      await prisma.redemption.updateMany({
-        where: { id: redemption.id, status: "PENDING" },
-        data: { status: "ISSUED", discountId: found.id },
+    if (lookup.kind === "found") {
+      const deactivated = await deactivateCode(admin, lookup.discountId, options.retry);
+      if (!deactivated.ok) {
+        settled.skipped += 1;
+        continue;
+      }
+      settled.deactivated += 1;
+      log.warn("reconcile: deactivated the code of a failed redemption", {
+        shop: redemption.shop,
+        redemptionId: redemption.id,
       });
-      settled.completed += 1;
-    } else {
-      await prisma.$transaction(async (tx) => {
-        const current = await tx.redemption.findUnique({ where: { id: redemption.id } });
-        if (current?.status !== "PENDING") return;
-        await returnPoints(
-          tx,
-          current,
-          "FAILED",
-          "Points returned: the discount code was never created",
-          now,
-        );
-      });
-      settled.refunded += 1;
     }
+    await prisma.redemption.updateMany({
+      where: { id: redemption.id, status: "FAILED" },
+      data: { verifiedAt: now },
+    });
   }
   return settled;
 }
+
+/** How long a shopper's redeem request may still be creating its code. */
+const REQUEST_MS = 60_000;
 
 /** orders/paid carrying one of our codes: the reward was used, and on which order. */
 export async function markRewardCodesUsed(
@@ -434,7 +633,7 @@ export async function markRewardCodesUsed(
     where: {
       shop,
       code: { in: codes },
-      status: { in: ["ISSUED", "PENDING", "EXPIRED"] },
+      status: { in: statesLeadingTo("USED") },
       usedOrderId: null,
     },
     data: {
@@ -457,23 +656,18 @@ export async function expireRewardCodes(prisma: PrismaClient, now: Date) {
     where: { status: "ISSUED", endsAt: { lte: new Date(now.getTime() - LATE_WEBHOOK_GRACE_MS) } },
     take: 500,
   });
+  let expired = 0;
   for (const redemption of due) {
-    await prisma.$transaction(async (tx) => {
-      const current = await tx.redemption.findUnique({ where: { id: redemption.id } });
-      if (current?.status !== "ISSUED") return;
-      const program = await programFor(tx, current.shop);
-      if (program.returnPointsOnExpiredCodes) {
-        await returnPoints(
-          tx,
-          current,
-          "EXPIRED",
-          `Points returned: code ${current.code} expired unused`,
-          now,
-        );
-      } else {
-        await tx.redemption.update({ where: { id: current.id }, data: { status: "EXPIRED" } });
-      }
+    const moved = await prisma.$transaction(async (tx) => {
+      const program = await programFor(tx, redemption.shop);
+      return moveRedemption(tx, redemption, "EXPIRED", {
+        returnPoints: program.returnPointsOnExpiredCodes
+          ? { description: `Points returned: code ${redemption.code} expired unused` }
+          : undefined,
+        now,
+      });
     });
+    if (moved) expired += 1;
   }
-  return due.length;
+  return expired;
 }

@@ -1,9 +1,11 @@
 import type { Program, Reward } from "@prisma/client";
 import prisma from "../db.server";
 import { fromMinorUnits } from "../domain/money";
+import { applyUrl } from "../domain/rewards";
 import { nextTier } from "../domain/tiers";
 import { tierMetric } from "./members.server";
 import { programFor, tierBasis, tiersFor } from "./program.server";
+import type { RedeemResult } from "./redemptions.server";
 
 /**
  * What the storefront widget shows. Built from our own tables only: no Admin API call, so it works
@@ -79,6 +81,25 @@ export async function memberView(shop: string, customerId: string, now = new Dat
       })
     : [];
   const spendBased = tierBasis(program) === "AMOUNT_SPENT";
+  // Codes the shopper holds and can still use, so a reload (or a redeem that settled late)
+  // shows them: the newest per reward.
+  const held = member
+    ? await prisma.redemption.findMany({
+        where: { memberId: member.id, status: "ISSUED", endsAt: { gt: now } },
+        orderBy: { createdAt: "asc" },
+      })
+    : [];
+  const codes = Object.fromEntries(
+    held.map((r) => [
+      r.rewardId,
+      {
+        code: r.code,
+        applyUrl: applyUrl(shop, r.code),
+        expiresAt: r.endsAt.toISOString(),
+        points: balance,
+      },
+    ]),
+  );
 
   return {
     loggedIn: true as const,
@@ -121,6 +142,37 @@ export async function memberView(shop: string, customerId: string, now = new Dat
       description: entry.description,
     })),
     expiresAt: member?.expiresAt?.toISOString() ?? null,
+    codes,
     program: { waysToEarn: waysToEarn(program) },
   };
+}
+
+/**
+ * What the widget gets for a redemption: 200 with the code, or 202 while it is being prepared
+ * (the widget asks again at /apps/loyalty/redemptions/{id} until it settles).
+ */
+export function redemptionResponse(result: RedeemResult): Response {
+  const headers = { "Cache-Control": "private, no-store" };
+  if (result.status === "PROCESSING") {
+    return Response.json(
+      {
+        status: "PROCESSING",
+        id: result.redemption.id,
+        points: result.points,
+        message: "Your reward is being prepared. This can take a minute.",
+      },
+      { status: 202, headers },
+    );
+  }
+  return Response.json(
+    {
+      status: "ISSUED",
+      id: result.redemption.id,
+      code: result.code,
+      applyUrl: result.applyUrl,
+      expiresAt: result.expiresAt.toISOString(),
+      points: result.points,
+    },
+    { headers },
+  );
 }

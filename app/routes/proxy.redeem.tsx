@@ -3,7 +3,10 @@ import { z } from "zod";
 import prisma from "../db.server";
 import { PROXY_BODY_LIMIT, readBoundedBody } from "../loyalty/body.server";
 import { RedemptionError, redeemReward } from "../loyalty/redemptions.server";
+import { redemptionResponse } from "../loyalty/storefront.server";
 import { authenticate } from "../shopify.server";
+import { isTransientDatabaseError } from "../db/errors";
+import { errorFields, log } from "../log.server";
 
 const redeemBody = z.object({
   rewardId: z.string().min(1).max(64),
@@ -66,17 +69,15 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       rewardId: parsed.data.rewardId,
       requestKey: parsed.data.requestId ?? null,
     });
-    return Response.json(
-      {
-        code: result.code,
-        applyUrl: result.applyUrl,
-        expiresAt: result.expiresAt.toISOString(),
-        points: result.points,
-      },
-      { headers: { "Cache-Control": "private, no-store" } },
-    );
+    return redemptionResponse(result);
   } catch (caught) {
     if (caught instanceof RedemptionError) return error(caught.status, caught.code, caught.message);
+    // The database is overloaded or restarting: the widget asks again with the same requestId,
+    // which answers with this redemption if it got as far as taking the points.
+    if (isTransientDatabaseError(caught)) {
+      log.warn("redeem: database busy", { shop, ...errorFields(caught) });
+      return error(503, "TRY_AGAIN", "We're busy right now. Please try again in a moment.");
+    }
     throw caught;
   }
 };

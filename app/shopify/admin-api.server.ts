@@ -11,21 +11,34 @@ import {
  * the app can act on, and retries the transient ones within a time budget:
  *  - THROTTLED (HTTP 200 with an error code — the client does not retry it): wait until the cost
  *    bucket has refilled enough, using extensions.cost.throttleStatus;
- *  - 429, 5xx and network errors: bounded exponential back-off;
+ *  - 429, 5xx, network errors and timeouts: bounded exponential back-off;
  *  - anything else is permanent and surfaces at once.
+ * Every attempt has a deadline (AbortSignal), and all attempts together stay within the budget.
+ * Each failure also says whether Shopify may have carried the call out: a mutation whose answer
+ * was lost (a timeout, a dropped connection, a 5xx) may have taken effect.
  */
 
 export interface AdminGraphqlClient {
-  graphql(query: string, options?: { variables?: Record<string, unknown> }): Promise<Response>;
+  graphql(
+    query: string,
+    options?: { variables?: Record<string, unknown>; signal?: AbortSignal },
+  ): Promise<Response>;
 }
 
 export type AdminFailureKind = "throttled" | "transient" | "permanent";
+
+/**
+ * "not-applied": Shopify did not carry the call out. "unknown": it may have. "applied": the
+ * answer received is the whole story (one attempt reached Shopify and answered).
+ */
+export type AdminOutcome = "not-applied" | "unknown" | "applied";
 
 export class AdminApiError extends Error {
   constructor(
     message: string,
     readonly kind: AdminFailureKind,
     readonly retryAfterMs?: number,
+    readonly outcome: AdminOutcome = "not-applied",
   ) {
     super(message);
     this.name = "AdminApiError";
@@ -63,6 +76,15 @@ function classify(error: unknown): AdminApiError {
         throttledWaitMs(body),
       );
     }
+    if (codes.includes("INTERNAL_SERVER_ERROR")) {
+      // Shopify failed while running it: a mutation may have been carried out before the error.
+      return new AdminApiError(
+        "Admin API had an internal error",
+        "transient",
+        undefined,
+        "unknown",
+      );
+    }
     return new AdminApiError(`Admin API rejected the operation: ${error.message}`, "permanent");
   }
   if (error instanceof HttpThrottlingError) {
@@ -72,34 +94,60 @@ function classify(error: unknown): AdminApiError {
       (error.response.retryAfter ?? 1) * 1_000,
     );
   }
+  if (isTimeout(error)) {
+    return new AdminApiError("Admin API did not answer in time", "transient", undefined, "unknown");
+  }
   if (error instanceof HttpRetriableError || error instanceof HttpRequestError) {
-    return new AdminApiError(`Admin API unavailable: ${error.message.split("\n")[0]}`, "transient");
+    return new AdminApiError(
+      `Admin API unavailable: ${error.message.split("\n")[0]}`,
+      "transient",
+      undefined,
+      "unknown",
+    );
   }
   if (error instanceof HttpResponseError) {
-    const transient = error.response.code >= 500 || error.response.code === 429;
+    const code = error.response.code;
     return new AdminApiError(
-      `Admin API answered ${error.response.code}`,
-      transient ? "transient" : "permanent",
+      `Admin API answered ${code}`,
+      code >= 500 || code === 429 ? "transient" : "permanent",
+      undefined,
+      code >= 500 ? "unknown" : "not-applied",
     );
   }
   if (error instanceof TypeError) {
-    // fetch rejects with a TypeError when the connection fails.
-    return new AdminApiError(`Admin API unreachable: ${error.message}`, "transient");
+    // fetch rejects with a TypeError when the connection fails — possibly after the request left.
+    return new AdminApiError(
+      `Admin API unreachable: ${error.message}`,
+      "transient",
+      undefined,
+      "unknown",
+    );
   }
   if (error instanceof Response) {
     return new AdminApiError(
       `Admin API answered ${error.status}`,
       error.status >= 500 ? "transient" : "permanent",
+      undefined,
+      error.status >= 500 ? "unknown" : "not-applied",
     );
   }
   return new AdminApiError(error instanceof Error ? error.message : String(error), "permanent");
 }
 
+function isTimeout(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = (e as Error & { cause?: unknown }).cause) {
+    if (e.name === "TimeoutError" || e.name === "AbortError") return true;
+  }
+  return false;
+}
+
 export interface RetryPolicy {
   attempts: number;
   baseDelayMs: number;
-  /** Longest total wait we accept; a shopper is waiting on the other end. */
+  /** Longest time all attempts and waits may take together; a shopper may be waiting. */
   budgetMs: number;
+  /** Longest one attempt may take before it is abandoned (its outcome is then unknown). */
+  attemptTimeoutMs: number;
   sleep: (ms: number) => Promise<void>;
 }
 
@@ -107,6 +155,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   attempts: 4,
   baseDelayMs: 250,
   budgetMs: 6_000,
+  attemptTimeoutMs: 4_000,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
@@ -116,24 +165,47 @@ export async function adminQuery<T>(
   variables: Record<string, unknown>,
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): Promise<T> {
-  let waited = 0;
+  return (await adminCall<T>(admin, query, variables, policy)).data;
+}
+
+/**
+ * adminQuery that also says whether an earlier attempt's outcome is unknown: a mutation's answer
+ * then describes the retry, not the whole call — "Invalid" after a lost response may follow a
+ * discount the first attempt did create.
+ */
+export async function adminCall<T>(
+  admin: AdminGraphqlClient,
+  query: string,
+  variables: Record<string, unknown>,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<{ data: T; outcome: AdminOutcome }> {
+  const deadline = Date.now() + policy.budgetMs;
+  // Once an attempt's outcome is unknown, so is the call's, whatever later attempts say.
+  let outcome: AdminOutcome = "not-applied";
   for (let attempt = 1; ; attempt++) {
     let failure: AdminApiError;
     try {
-      const response = await admin.graphql(query, { variables });
+      const timeout = Math.max(1, Math.min(policy.attemptTimeoutMs, deadline - Date.now()));
+      const response = await admin.graphql(query, {
+        variables,
+        signal: AbortSignal.timeout(timeout),
+      });
       const body = (await response.json()) as { data?: T } & GraphqlBody;
-      if (body.data) return body.data;
+      if (body.data)
+        return { data: body.data, outcome: outcome === "unknown" ? "unknown" : "applied" };
       failure = new AdminApiError("Admin API returned no data", "permanent");
     } catch (error) {
       failure = classify(error);
     }
-    if (failure.kind === "permanent" || attempt >= policy.attempts) throw failure;
+    if (failure.outcome === "unknown") outcome = "unknown";
+    const settled = () =>
+      new AdminApiError(failure.message, failure.kind, failure.retryAfterMs, outcome);
+    if (failure.kind === "permanent" || attempt >= policy.attempts) throw settled();
     const delay =
       failure.kind === "throttled"
         ? (failure.retryAfterMs ?? policy.baseDelayMs)
         : Math.max(failure.retryAfterMs ?? 0, policy.baseDelayMs * 2 ** (attempt - 1));
-    if (waited + delay > policy.budgetMs) throw failure;
-    waited += delay;
+    if (Date.now() + delay >= deadline) throw settled();
     await policy.sleep(delay);
   }
 }

@@ -41,6 +41,22 @@ export const FIND_DISCOUNT_BY_CODE = `#graphql
   }
 `;
 
+/** Cancelling a code: deactivating an already inactive code is harmless, so retries are safe. */
+export const DEACTIVATE_DISCOUNT = `#graphql
+  mutation LoyaltyDeactivateDiscount($id: ID!) {
+    discountCodeDeactivate(id: $id) {
+      codeDiscountNode {
+        id
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
 /** The app installation owns the app-data metafields the theme extension reads. */
 export const CURRENT_APP_INSTALLATION = `#graphql
   query LoyaltyCurrentAppInstallation {
@@ -97,6 +113,7 @@ export const ADMIN_OPERATIONS = {
   CREATE_AMOUNT_DISCOUNT,
   CREATE_SHIPPING_DISCOUNT,
   FIND_DISCOUNT_BY_CODE,
+  DEACTIVATE_DISCOUNT,
   CURRENT_APP_INSTALLATION,
   SET_METAFIELDS,
   FIND_CUSTOMERS_BY_EMAIL,

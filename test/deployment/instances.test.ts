@@ -214,7 +214,9 @@ describe.runIf(postgres)("three app instances and a worker on one PostgreSQL dat
     };
 
     const redeemResults: number[] = [];
+    // As the widget does: one key per click, sent again after a dropped connection or a 503.
     const redeem = async (customerId: number) => {
+      const requestId = crypto.randomUUID();
       for (let attempt = 0; attempt < 10; attempt += 1) {
         try {
           const status = await sendTo(
@@ -223,14 +225,17 @@ describe.runIf(postgres)("three app instances and a worker on one PostgreSQL dat
               path: "/proxy/redeem",
               method: "POST",
               customerId: String(customerId),
-              body: { rewardId: reward.id },
+              body: { rewardId: reward.id, requestId },
             }),
           );
-          redeemResults.push(status);
-          return;
+          if (status !== 503) {
+            redeemResults.push(status);
+            return;
+          }
         } catch {
-          await new Promise((resolve) => setTimeout(resolve, 100));
+          // the instance died under us
         }
+        await new Promise((resolve) => setTimeout(resolve, 100));
       }
     };
 

@@ -23,6 +23,7 @@ const retry: RetryPolicy = {
   attempts: 4,
   baseDelayMs: 100,
   budgetMs: 10_000,
+  attemptTimeoutMs: 4_000,
   sleep: async (ms) => {
     sleeps.push(ms);
   },
@@ -75,10 +76,17 @@ async function fiveOff(
   });
 }
 
-function redeem(rewardId: string, customerId = CUSTOMER, now?: Date) {
+function attempt(rewardId: string, customerId = CUSTOMER, now?: Date) {
   return admin().then((client) =>
     redeemReward({ prisma, admin: client, shop: TEST_SHOP, customerId, rewardId, retry, now }),
   );
+}
+
+/** A redemption that must have issued its code at once. */
+async function redeem(rewardId: string, customerId = CUSTOMER, now?: Date) {
+  const result = await attempt(rewardId, customerId, now);
+  if (result.status !== "ISSUED") throw new Error(`expected a code, got ${result.status}`);
+  return result;
 }
 
 beforeEach(async () => {
@@ -210,13 +218,17 @@ describe("redeeming a reward", () => {
 });
 
 describe("when Shopify does not create the code", () => {
-  it("returns the points when Shopify answers with userErrors", async () => {
+  it("returns the points when Shopify refuses the discount with userErrors", async () => {
     await memberWith(600);
     const reward = await fiveOff();
     sandbox.api.state.faults.push({
       kind: "userErrors",
       userErrors: [
-        { field: ["basicCodeDiscount", "code"], message: "Code must be unique.", code: "TAKEN" },
+        {
+          field: ["basicCodeDiscount", "endsAt"],
+          message: "Ends at needs to be after starts_at",
+          code: "INVALID",
+        },
       ],
     });
 
@@ -266,22 +278,37 @@ describe("when Shopify does not create the code", () => {
     expect(sleeps).toEqual([100, 200]);
   });
 
-  it("gives the points back after a permanent failure", async () => {
+  it("gives the points back at once when Shopify certainly did not act (4xx)", async () => {
+    await memberWith(600);
+    const reward = await fiveOff();
+    sandbox.api.state.faults.push({ kind: "http", status: 403 });
+
+    await expect(attempt(reward.id)).rejects.toBeInstanceOf(RedemptionError);
+
+    expect((await prisma.member.findFirstOrThrow()).balance).toBe(600);
+    expect(sandbox.api.state.discounts.size).toBe(0);
+  });
+
+  it("keeps the points reserved while a 5xx leaves the outcome unknown, then settles", async () => {
     await memberWith(600);
     const reward = await fiveOff();
     for (let i = 0; i < 4; i++) sandbox.api.state.faults.push({ kind: "http", status: 500 });
 
-    await expect(redeem(reward.id)).rejects.toBeInstanceOf(RedemptionError);
+    const result = await attempt(reward.id);
 
+    // Shopify may have created it: no points back yet, and the shopper is told to wait.
+    expect(result).toMatchObject({ status: "PROCESSING", points: 100 });
+    expect(sleeps).toHaveLength(3);
+    const settled = await reconcileRedemptions(prisma, async () => admin(), later(), { retry });
+    expect(settled).toMatchObject({ refunded: 1 });
     expect((await prisma.member.findFirstOrThrow()).balance).toBe(600);
     expect(sandbox.api.state.discounts.size).toBe(0);
-    expect(sleeps).toHaveLength(3);
   });
 });
 
-describe("reconciliation after a crash", () => {
-  const later = () => new Date(Date.now() + 10 * 60 * 1000);
+const later = () => new Date(Date.now() + 10 * 60 * 1000);
 
+describe("reconciliation after a crash", () => {
   it("completes a redemption whose code Shopify created before the process died", async () => {
     await memberWith(600);
     const reward = await fiveOff();
@@ -295,15 +322,9 @@ describe("reconciliation after a crash", () => {
     await createDiscountCode(await admin(), redemption, retry);
     // ...and the process died before recording it.
 
-    const settled = await reconcileRedemptions(
-      prisma,
-      async () => admin(),
-      later(),
-      undefined,
-      retry,
-    );
+    const settled = await reconcileRedemptions(prisma, async () => admin(), later(), { retry });
 
-    expect(settled).toEqual({ completed: 1, refunded: 0, skipped: 0 });
+    expect(settled).toMatchObject({ completed: 1, refunded: 0, skipped: 0 });
     const after = await prisma.redemption.findUniqueOrThrow({ where: { id: redemption.id } });
     expect(after.status).toBe("ISSUED");
     expect(after.discountId).toBe(sandbox.api.findDiscountByCode(redemption.code)?.id);
@@ -321,27 +342,12 @@ describe("reconciliation after a crash", () => {
       new Date(),
     );
 
+    // A request may still be creating it: not touched yet.
     expect(
-      await reconcileRedemptions(prisma, async () => admin(), new Date(), undefined, retry),
-    ).toEqual({
-      completed: 0,
-      refunded: 0,
-      skipped: 0,
-    });
-    const settled = await reconcileRedemptions(
-      prisma,
-      async () => admin(),
-      later(),
-      undefined,
-      retry,
-    );
-    const again = await reconcileRedemptions(
-      prisma,
-      async () => admin(),
-      later(),
-      undefined,
-      retry,
-    );
+      await reconcileRedemptions(prisma, async () => admin(), new Date(), { retry }),
+    ).toMatchObject({ completed: 0, refunded: 0, stillPending: 0 });
+    const settled = await reconcileRedemptions(prisma, async () => admin(), later(), { retry });
+    const again = await reconcileRedemptions(prisma, async () => admin(), later(), { retry });
 
     expect(settled.refunded).toBe(1);
     expect(again.refunded).toBe(0);

@@ -9,6 +9,10 @@ interface Reward {
   affordable?: boolean;
 }
 interface Redemption {
+  /** ISSUED, or PROCESSING while the code's creation is not confirmed yet (HTTP 202). */
+  status?: string;
+  id?: string;
+  message?: string;
   code: string;
   applyUrl?: string;
   expiresAt?: string;
@@ -226,7 +230,14 @@ const redeem = async (b: HTMLElement) => {
   // app answers with the first redemption instead of making a second one.
   const key = (b.dataset.lwKey ||= crypto.randomUUID());
   try {
-    const res = await api<Redemption>(c.ds.proxy + "/redeem", { rewardId: id, requestId: key });
+    let res = await api<Redemption>(c.ds.proxy + "/redeem", { rewardId: id, requestId: key });
+    // Still being prepared (Shopify was slow): ask again until it settles, for two minutes.
+    for (let i = 0; res.status == "PROCESSING"; i++) {
+      if (i > 40) throw {};
+      say(c, res.message);
+      await new Promise((r) => setTimeout(r, 3e3));
+      res = await api<Redemption>(c.ds.proxy + "/redemptions/" + res.id);
+    }
     delete b.dataset.lwKey;
     const m = await member(c.ds.proxy);
     m.points = res.points;
@@ -238,8 +249,10 @@ const redeem = async (b: HTMLElement) => {
     say(c, fmt(c.t.redeemed, { code: res.code, points: pts(res.points, c, m.pointsName) }));
   } catch (e) {
     b.ariaDisabled = null;
-    // The app answered (not a network failure): the next click is a new request.
-    if (!(e instanceof TypeError)) delete b.dataset.lwKey;
+    // The app refused or gave the points back: the next click is a new request. After a dropped
+    // connection, a server error or TRY_AGAIN the same key goes again and finds this redemption.
+    const code = (e as ApiError).code;
+    if (code && code != "TRY_AGAIN") delete b.dataset.lwKey;
     const p = d.createElement("p");
     p.className = "lw-err";
     p.textContent = errText(e as ApiError, c);
