@@ -190,6 +190,7 @@ export async function memberDetail(shop: string, id: string, ledgerPage = 1, now
       endsAt: r.endsAt.toISOString(),
       usedOrderId: r.usedOrderId,
       pointsReturned: r.pointsReturned,
+      cancelledAt: r.cancelledAt?.toISOString() ?? null,
     })),
     orders: orders.map((o) => ({
       orderId: o.orderId,

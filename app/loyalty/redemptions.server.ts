@@ -618,6 +618,197 @@ export async function reconcileRedemptions(
   return settled;
 }
 
+/** What a staff action on a code came to: a line for a toast, or why nothing was changed. */
+export type CodeActionResult = { ok: true; message: string } | { ok: false; error: string };
+
+const NOT_CANCELLABLE: Partial<Record<Redemption["status"], string>> = {
+  PENDING: "This code is still being created. Try again in a minute.",
+  USED: "This code has been used on an order, so it can't be cancelled.",
+  EXPIRED: "This code has expired and can no longer be used.",
+  FAILED: "This code was never created; its points were returned already.",
+};
+
+/**
+ * Staff cancel an unused code: Shopify deactivates it first, and only then does the row move
+ * ISSUED → CANCELLED with the points back — so a code that cannot be deactivated keeps its points
+ * spent, and a code used at checkout meanwhile (ISSUED → USED) keeps them spent too.
+ */
+export async function cancelRedemption(options: {
+  prisma: PrismaClient;
+  admin: AdminGraphqlClient;
+  shop: string;
+  redemptionId: string;
+  staff: string;
+  now?: Date;
+}): Promise<CodeActionResult> {
+  const { prisma, admin, shop, staff } = options;
+  const now = options.now ?? new Date();
+  const redemption = await prisma.redemption.findFirst({
+    where: { id: options.redemptionId, shop },
+  });
+  if (!redemption) return { ok: false, error: "This code no longer exists." };
+  if (redemption.status === "CANCELLED")
+    return { ok: true, message: `Code ${redemption.code} was already cancelled` };
+  if (redemption.status !== "ISSUED")
+    return {
+      ok: false,
+      error: NOT_CANCELLABLE[redemption.status] ?? "This code can't be cancelled.",
+    };
+
+  const unchanged = (why: string): CodeActionResult => ({
+    ok: false,
+    error: `Shopify did not confirm the code is deactivated (${why}). Nothing was changed; try again.`,
+  });
+  const deactivated = redemption.discountId
+    ? await deactivateCode(admin, redemption.discountId)
+    : ({ ok: false, reason: "no discount id" } as const);
+  if (!deactivated.ok) {
+    // Deleted in Shopify by the merchant, or never linked to its discount: ask for the code itself.
+    const lookup = await lookUpCode(admin, redemption.code);
+    if (lookup.kind === "unknown") return unchanged(lookup.reason);
+    if (lookup.kind === "found") {
+      const again = await deactivateCode(admin, lookup.discountId);
+      if (!again.ok) return unchanged(again.reason);
+    }
+  }
+
+  const moved = await prisma.$transaction((tx) =>
+    moveRedemption(tx, redemption, "CANCELLED", {
+      data: { cancelledBy: staff, cancelledAt: now },
+      returnPoints: {
+        description: `Points returned: code ${redemption.code} cancelled by staff`,
+        createdBy: staff,
+      },
+      now,
+    }),
+  );
+  if (moved) {
+    log.info("redemption cancelled by staff", { shop, redemptionId: redemption.id });
+    return {
+      ok: true,
+      message: `Code ${redemption.code} cancelled; ${redemption.pointsSpent} points returned`,
+    };
+  }
+  const current = await prisma.redemption.findUniqueOrThrow({ where: { id: redemption.id } });
+  if (current.status === "CANCELLED")
+    return { ok: true, message: `Code ${redemption.code} was already cancelled` };
+  return {
+    ok: false,
+    error:
+      current.status === "USED"
+        ? "The code was used on an order while it was being cancelled; its points stay spent."
+        : (NOT_CANCELLABLE[current.status] ?? "This code can't be cancelled."),
+  };
+}
+
+/**
+ * Staff issue again a redemption whose code could not be created (FAILED, points returned): a new
+ * redemption of the same reward terms that spends the points again and creates a new code. Its
+ * request key is derived from the failed one, so a double click reissues once.
+ */
+export async function reissueRedemption(options: {
+  prisma: PrismaClient;
+  admin: AdminGraphqlClient;
+  shop: string;
+  redemptionId: string;
+  staff: string;
+  now?: Date;
+  retry?: RetryPolicy;
+}): Promise<CodeActionResult & { redemption?: Redemption }> {
+  const { prisma, admin, shop, staff } = options;
+  const now = options.now ?? new Date();
+  const failed = await prisma.redemption.findFirst({ where: { id: options.redemptionId, shop } });
+  if (!failed) return { ok: false, error: "This code no longer exists." };
+  if (failed.status !== "FAILED" || !failed.pointsReturned)
+    return { ok: false, error: "Only a code that could not be created can be issued again." };
+  const requestKey = `reissue:${failed.id}`;
+  const earlier = await prisma.redemption.findUnique({
+    where: { shop_customerId_requestKey: { shop, customerId: failed.customerId, requestKey } },
+  });
+  if (earlier) return reissued(earlier, true);
+
+  const terms = parseRewardTerms(failed.rewardSnapshot);
+  let reserved: Redemption;
+  try {
+    reserved = await prisma.$transaction(async (tx) => {
+      const member = await tx.member.findUniqueOrThrow({ where: { id: failed.memberId } });
+      const program = await programFor(tx, shop);
+      const redemption = await tx.redemption.create({
+        data: {
+          shop,
+          memberId: member.id,
+          customerId: failed.customerId,
+          rewardId: failed.rewardId,
+          pointsSpent: failed.pointsSpent,
+          code: generateRewardCode(),
+          rewardSnapshot: terms,
+          requestKey,
+          reissueOfId: failed.id,
+          startsAt: now,
+          endsAt: new Date(now.getTime() + terms.codeLifetimeDays * DAY_MS),
+        },
+      });
+      await postEntry(
+        tx,
+        program,
+        member,
+        {
+          kind: "REDEEM",
+          points: -failed.pointsSpent,
+          source: "REDEMPTION",
+          sourceId: redemption.id,
+          idempotencyKey: `redemption:${redemption.id}:redeem`,
+          rule: terms,
+          description: `Redeemed ${terms.name} (issued again by staff)`,
+          occurredAt: now,
+          createdBy: staff,
+          requireBalance: true,
+        },
+        now,
+      );
+      return redemption;
+    });
+  } catch (error) {
+    if (error instanceof InsufficientPointsError)
+      return {
+        ok: false,
+        error: `The member no longer has the ${failed.pointsSpent} points this reward costs.`,
+      };
+    if (isUniqueViolation(error)) {
+      const other = await prisma.redemption.findUnique({
+        where: { shop_customerId_requestKey: { shop, customerId: failed.customerId, requestKey } },
+      });
+      if (other) return reissued(other, true);
+    }
+    throw error;
+  }
+  return reissued(await issue(prisma, admin, reserved, now, options.retry), false);
+}
+
+function reissued(redemption: Redemption, already: boolean) {
+  const again = already ? " already" : "";
+  switch (redemption.status) {
+    case "PENDING":
+      return {
+        ok: true as const,
+        redemption,
+        message: `Code ${redemption.code} is${again} being created; its status shows here shortly`,
+      };
+    case "FAILED":
+      return {
+        ok: false as const,
+        redemption,
+        error: `Shopify refused the new code too; the points were returned (${redemption.error ?? "no reason given"}).`,
+      };
+    default:
+      return {
+        ok: true as const,
+        redemption,
+        message: `Code ${redemption.code} was${again} issued`,
+      };
+  }
+}
+
 /** How long a shopper's redeem request may still be creating its code. */
 const REQUEST_MS = 60_000;
 

@@ -20,7 +20,9 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
-import { adjustPoints, memberDetail } from "../admin/members.server";
+import { adjustPoints, findMember, memberDetail, type AdjustResult } from "../admin/members.server";
+import prisma from "../db.server";
+import { cancelRedemption, reissueRedemption } from "../loyalty/redemptions.server";
 import { staffIdentity } from "../admin/staff.server";
 import { formatDate, formatDateTime, formatNumber, formatSigned } from "../components/format";
 import { useToast } from "../components/toast";
@@ -39,9 +41,32 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.member.name ?? "Member"} · Loyalty` },
 ];
 
+type CodeActionReply = { intent: string; redemptionId: string } & (
+  { ok: true; message: string } | { ok: false; error: string }
+);
+
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const auth = await authenticate.admin(request);
-  const parsed = parseAdjustment(formValues(await request.formData()));
+  const form = await request.formData();
+  const intent = form.get("intent");
+  if (intent === "cancel-code" || intent === "reissue-code") {
+    const shop = auth.session.shop;
+    await findMember(shop, params.id ?? "");
+    const redemptionId = String(form.get("redemptionId") ?? "");
+    const act = intent === "cancel-code" ? cancelRedemption : reissueRedemption;
+    const result = await act({
+      prisma,
+      admin: auth.admin,
+      shop,
+      redemptionId,
+      staff: staffIdentity(auth),
+    });
+    const reply: CodeActionReply = result.ok
+      ? { intent, redemptionId, ok: true, message: result.message }
+      : { intent, redemptionId, ok: false, error: result.error };
+    return reply;
+  }
+  const parsed = parseAdjustment(formValues(form));
   if (!parsed.ok) return parsed;
   return adjustPoints(auth.session.shop, params.id ?? "", parsed.data, staffIdentity(auth));
 };
@@ -55,7 +80,65 @@ const REDEMPTION_STATUS: Record<
   USED: { label: "Used", tone: "success" },
   EXPIRED: { label: "Expired" },
   FAILED: { label: "Failed, points returned", tone: "critical" },
+  CANCELLED: { label: "Cancelled, points returned" },
 };
+
+/** Cancel for an unused code, Issue again for one that could not be created. */
+function CodeAction({ id, status, code }: { id: string; status: string; code: string }) {
+  const fetcher = useFetcher<CodeActionReply>();
+  const toast = useToast();
+  const [confirming, setConfirming] = useState(false);
+  const result = fetcher.data;
+  useEffect(() => {
+    if (fetcher.state !== "idle" || !result) return;
+    if (result.ok) toast(result.message);
+    else toast(result.error, { isError: true });
+  }, [fetcher.state, result, toast]);
+  const busy = fetcher.state !== "idle";
+  const send = (intent: string) => fetcher.submit({ intent, redemptionId: id }, { method: "post" });
+  if (status === "FAILED")
+    return (
+      <Button size="slim" loading={busy} onClick={() => send("reissue-code")}>
+        Issue again
+      </Button>
+    );
+  if (status !== "ISSUED") return null;
+  return (
+    <>
+      <Button
+        size="slim"
+        tone="critical"
+        variant="plain"
+        loading={busy}
+        onClick={() => setConfirming(true)}
+        accessibilityLabel={`Cancel code ${code}`}
+      >
+        Cancel
+      </Button>
+      <Modal
+        open={confirming}
+        onClose={() => setConfirming(false)}
+        title={`Cancel code ${code}?`}
+        primaryAction={{
+          content: "Cancel code",
+          destructive: true,
+          onAction: () => {
+            setConfirming(false);
+            send("cancel-code");
+          },
+        }}
+        secondaryActions={[{ content: "Keep code", onAction: () => setConfirming(false) }]}
+      >
+        <Modal.Section>
+          <Text as="p">
+            The discount is deactivated in Shopify, so the customer can no longer use it, and its
+            points are returned to their balance. The history shows who cancelled it.
+          </Text>
+        </Modal.Section>
+      </Modal>
+    </>
+  );
+}
 
 function newRequestId() {
   return typeof crypto !== "undefined" && "randomUUID" in crypto
@@ -72,7 +155,7 @@ function AdjustPointsCard({
   pointsName: string;
   allowNegative: boolean;
 }) {
-  const fetcher = useFetcher<typeof action>();
+  const fetcher = useFetcher<AdjustResult>();
   const toast = useToast();
   const [points, setPoints] = useState("");
   const [reason, setReason] = useState("");
@@ -289,8 +372,8 @@ export default function MemberPage() {
               </Box>
               {data.redemptions.length ? (
                 <DataTable
-                  columnContentTypes={["text", "text", "text", "numeric", "text", "text"]}
-                  headings={["Reward", "Code", "Status", "Points", "Redeemed", "Valid until"]}
+                  columnContentTypes={["text", "text", "text", "numeric", "text", "text", "text"]}
+                  headings={["Reward", "Code", "Status", "Points", "Redeemed", "Valid until", ""]}
                   rows={data.redemptions.map((r) => [
                     r.reward,
                     r.code,
@@ -299,7 +382,10 @@ export default function MemberPage() {
                     </Badge>,
                     formatNumber(r.pointsSpent),
                     formatDate(r.createdAt),
-                    formatDate(r.endsAt),
+                    r.status === "CANCELLED" && r.cancelledAt
+                      ? `Cancelled ${formatDate(r.cancelledAt)}`
+                      : formatDate(r.endsAt),
+                    <CodeAction key={`action-${r.id}`} id={r.id} status={r.status} code={r.code} />,
                   ])}
                 />
               ) : (

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import type { AdjustResult } from "../../app/admin/members.server";
 import prisma from "../../app/db.server";
 import { action, loader } from "../../app/routes/app.members.$id";
 import { loader as listLoader } from "../../app/routes/app.members._index";
@@ -18,7 +19,7 @@ import { TEST_SHOP } from "../support/shopify";
 
 type Listed = Awaited<ReturnType<typeof listLoader>>;
 type Detail = Awaited<ReturnType<typeof loader>>;
-type Adjusted = Awaited<ReturnType<typeof action>>;
+type Adjusted = AdjustResult;
 
 beforeEach(async () => {
   await resetShop();
