@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { loader as member } from "../../app/routes/proxy.member";
 import { action as redeem } from "../../app/routes/proxy.redeem";
+import { loader as redemption } from "../../app/routes/proxy.redemptions.$id";
 import { adminSandbox } from "../support/admin-sandbox";
 import { proxyRequest } from "../support/app-proxy";
 import { deliver, expectLedgerConsistent, resetShop } from "../support/engine";
@@ -283,6 +284,40 @@ describe("POST {proxy}/redeem", () => {
     );
     expect(response.status).toBe(400);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it("answers 202 while Shopify's answer is lost, then the poll finds the code", async () => {
+    // The code is created but the answer never arrives, and looking it up fails too.
+    sandbox.api.state.faults.push(
+      { kind: "lostResponse", match: "discountCodeBasicCreate", times: 4 },
+      { kind: "network", match: "codeDiscountNodeByCode", times: 4 },
+    );
+    const first = await call(
+      redeem,
+      proxyRequest({
+        path: "/proxy/redeem",
+        method: "POST",
+        customerId: CUSTOMER,
+        body: { rewardId, requestId: "click-lost-answer" },
+      }),
+    );
+    expect(first.status).toBe(202);
+    const processing = await first.json();
+    expect(processing).toMatchObject({ status: "PROCESSING", points: 120 });
+
+    const poll = (customerId: string) =>
+      call(
+        (args) => redemption({ ...args, params: { id: processing.id } }),
+        proxyRequest({ path: `/proxy/redemptions/${processing.id}`, customerId }),
+      );
+    // Another shopper cannot see it.
+    expect((await poll("8102")).status).toBe(404);
+    const polled = await poll(CUSTOMER);
+    expect(polled.status).toBe(200);
+    const issued = await polled.json();
+    expect(issued).toMatchObject({ status: "ISSUED", id: processing.id, points: 120 });
+    expect(sandbox.api.findDiscountByCode(issued.code)).toBeDefined();
+    expect(polled.headers.get("cache-control")).toBe("private, no-store");
   });
 
   it("answers a retried or replayed request with its idempotency key with the first answer", async () => {
