@@ -7,6 +7,7 @@ const pure = [
   "test/extension/**/*.test.ts",
   "test/redemption/admin-operations.test.ts",
   "test/foundation/env.test.ts",
+  "test/foundation/graphql-codegen.test.ts",
   "sandbox/shopify/*.test.ts",
   "sandbox/sandbox.test.ts",
   "scripts/**/*.test.ts",

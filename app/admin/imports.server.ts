@@ -12,6 +12,12 @@ import { programFor } from "../loyalty/program.server";
 import type { AdminGraphqlClient, RetryPolicy } from "../shopify/admin-api.server";
 import { AdminApiError, adminQuery, DEFAULT_RETRY_POLICY } from "../shopify/admin-api.server";
 import { CUSTOMERS_BY_ID, FIND_CUSTOMERS_BY_EMAIL } from "../shopify/operations";
+import type {
+  LoyaltyCustomersByIdQuery,
+  LoyaltyCustomersByIdQueryVariables,
+  LoyaltyFindCustomersByEmailQuery,
+  LoyaltyFindCustomersByEmailQueryVariables,
+} from "../types/admin.generated";
 import type { JobContext } from "../worker/jobs.server";
 import { jobQueue } from "../worker/queue.server";
 import { notFound } from "./staff.server";
@@ -238,6 +244,17 @@ interface FoundCustomer {
   lastName: string | null;
 }
 
+type ShopifyCustomer = LoyaltyFindCustomersByEmailQuery["customers"]["nodes"][number];
+
+function foundCustomer(c: ShopifyCustomer): FoundCustomer {
+  return {
+    id: c.id,
+    email: c.defaultEmailAddress?.emailAddress ?? null,
+    firstName: c.firstName ?? null,
+    lastName: c.lastName ?? null,
+  };
+}
+
 function numericId(gid: string) {
   return gid.replace(/^gid:\/\/shopify\/Customer\//, "");
 }
@@ -278,14 +295,19 @@ async function validateChunk(batch: ImportBatch, admin: AdminGraphqlClient) {
 
   const unknownIds = byId.filter((r) => !memberById.has(r.customerId!));
   if (unknownIds.length) {
-    const { nodes } = await adminQuery<{ nodes: (FoundCustomer | null)[] }>(
+    const { nodes } = await adminQuery<LoyaltyCustomersByIdQuery>(
       admin,
       CUSTOMERS_BY_ID,
-      { ids: unknownIds.map((r) => `gid://shopify/Customer/${r.customerId}`) },
+      {
+        ids: unknownIds.map((r) => `gid://shopify/Customer/${r.customerId}`),
+      } satisfies LoyaltyCustomersByIdQueryVariables,
       LOOKUP_RETRY,
     );
+    // A node that is not a Customer (or none at all) comes back as {} or null.
     const found = new Map(
-      nodes.filter((n): n is FoundCustomer => !!n?.id).map((n) => [numericId(n.id), n]),
+      nodes
+        .filter((n): n is NonNullable<typeof n> => !!n?.id)
+        .map((n) => [numericId(n.id), foundCustomer(n)]),
     );
     for (const row of unknownIds) {
       const customer = found.get(row.customerId!) ?? null;
@@ -319,13 +341,15 @@ async function validateChunk(batch: ImportBatch, admin: AdminGraphqlClient) {
       });
       continue;
     }
-    const { customers } = await adminQuery<{ customers: { nodes: FoundCustomer[] } }>(
+    const { customers } = await adminQuery<LoyaltyFindCustomersByEmailQuery>(
       admin,
       FIND_CUSTOMERS_BY_EMAIL,
-      { query: `email:"${row.email}"` },
+      { query: `email:"${row.email}"` } satisfies LoyaltyFindCustomersByEmailQueryVariables,
       LOOKUP_RETRY,
     );
-    const exact = customers.nodes.filter((c) => c.email?.toLowerCase() === row.email);
+    const exact = customers.nodes
+      .map(foundCustomer)
+      .filter((c) => c.email?.toLowerCase() === row.email);
     if (exact.length === 1) resolved.push({ row, customer: exact[0]! });
     else
       resolved.push({

@@ -8,6 +8,12 @@ import { programFor } from "../loyalty/program.server";
 import type { AdminGraphqlClient, RetryPolicy } from "../shopify/admin-api.server";
 import { AdminApiError, adminQuery, DEFAULT_RETRY_POLICY } from "../shopify/admin-api.server";
 import { CURRENT_APP_INSTALLATION, SET_METAFIELDS } from "../shopify/operations";
+import type {
+  LoyaltyCurrentAppInstallationQuery,
+  LoyaltyCurrentAppInstallationQueryVariables,
+  LoyaltySetMetafieldsMutation,
+  LoyaltySetMetafieldsMutationVariables,
+} from "../types/admin.generated";
 import { log } from "../log.server";
 
 // A merchant is waiting on the save button: retry briefly, then report and let them retry.
@@ -143,13 +149,6 @@ async function recomputeExpiryDates(
   }
 }
 
-interface SetMetafieldsResult {
-  metafieldsSet: {
-    metafields: { id: string }[] | null;
-    userErrors: { field: string[] | null; message: string; code: string | null }[];
-  };
-}
-
 /**
  * Writes the app-data metafield the theme extension reads (namespace "loyalty", key "program").
  * Returns null on success or a message for the merchant; the outcome is stored on the program so
@@ -163,10 +162,13 @@ export async function publishStorefrontProgram(
 ): Promise<string | null> {
   let error: string | null = null;
   try {
-    const { currentAppInstallation } = await adminQuery<{
-      currentAppInstallation: { id: string };
-    }>(admin, CURRENT_APP_INSTALLATION, {}, retry);
-    const result = await adminQuery<SetMetafieldsResult>(
+    const { currentAppInstallation } = await adminQuery<LoyaltyCurrentAppInstallationQuery>(
+      admin,
+      CURRENT_APP_INSTALLATION,
+      {} satisfies LoyaltyCurrentAppInstallationQueryVariables,
+      retry,
+    );
+    const result = await adminQuery<LoyaltySetMetafieldsMutation>(
       admin,
       SET_METAFIELDS,
       {
@@ -179,9 +181,11 @@ export async function publishStorefrontProgram(
             value: JSON.stringify(storefrontProgramValue(program)),
           },
         ],
-      },
+      } satisfies LoyaltySetMetafieldsMutationVariables,
       retry,
     );
+    // The schema allows a null payload; Shopify sends one only alongside errors, which throw first.
+    if (!result.metafieldsSet) throw new Error("Admin API returned no metafieldsSet payload");
     const problems = result.metafieldsSet.userErrors;
     if (problems.length) error = problems.map((p) => p.message).join("; ");
   } catch (caught) {

@@ -22,6 +22,16 @@ import {
   DEACTIVATE_DISCOUNT,
   FIND_DISCOUNT_BY_CODE,
 } from "../shopify/operations";
+import type {
+  LoyaltyCreateAmountDiscountMutation,
+  LoyaltyCreateAmountDiscountMutationVariables,
+  LoyaltyCreateShippingDiscountMutation,
+  LoyaltyCreateShippingDiscountMutationVariables,
+  LoyaltyDeactivateDiscountMutation,
+  LoyaltyDeactivateDiscountMutationVariables,
+  LoyaltyFindDiscountByCodeQuery,
+  LoyaltyFindDiscountByCodeQueryVariables,
+} from "../types/admin.generated";
 import type { CreateOutcome, Decision, LookupOutcome } from "../domain/redemption-state";
 import { decide, statesLeadingTo } from "../domain/redemption-state";
 import { appEnv } from "../env.server";
@@ -185,9 +195,17 @@ export async function reserveRedemption(
   });
 }
 
-interface MutationResult {
-  codeDiscountNode: { id: string } | null;
-  userErrors: { field: string[] | null; message: string; code: string | null }[];
+/** The three discount mutations select the same payload fields, so one type reads them all. */
+type MutationResult = NonNullable<
+  | LoyaltyCreateAmountDiscountMutation["discountCodeBasicCreate"]
+  | LoyaltyCreateShippingDiscountMutation["discountCodeFreeShippingCreate"]
+  | LoyaltyDeactivateDiscountMutation["discountCodeDeactivate"]
+>;
+
+/** The schema allows a null payload; Shopify sends one only alongside errors, which throw first. */
+function payload(result: MutationResult | null | undefined, field: string): MutationResult {
+  if (!result) throw new Error(`Admin API returned no ${field} payload`);
+  return result;
 }
 
 /** Shopify's answer when the code we asked for exists already — perhaps made by our lost call. */
@@ -226,22 +244,22 @@ export async function createDiscountCode(
   let outcome: AdminOutcome;
   try {
     if (discount.kind === "FREE_SHIPPING") {
-      const call = await adminCall<{ discountCodeFreeShippingCreate: MutationResult }>(
+      const call = await adminCall<LoyaltyCreateShippingDiscountMutation>(
         admin,
         CREATE_SHIPPING_DISCOUNT,
-        { discount: discount.input },
+        { discount: discount.input } satisfies LoyaltyCreateShippingDiscountMutationVariables,
         retry,
       );
-      result = call.data.discountCodeFreeShippingCreate;
+      result = payload(call.data.discountCodeFreeShippingCreate, "discountCodeFreeShippingCreate");
       outcome = call.outcome;
     } else {
-      const call = await adminCall<{ discountCodeBasicCreate: MutationResult }>(
+      const call = await adminCall<LoyaltyCreateAmountDiscountMutation>(
         admin,
         CREATE_AMOUNT_DISCOUNT,
-        { discount: discount.input },
+        { discount: discount.input } satisfies LoyaltyCreateAmountDiscountMutationVariables,
         retry,
       );
-      result = call.data.discountCodeBasicCreate;
+      result = payload(call.data.discountCodeBasicCreate, "discountCodeBasicCreate");
       outcome = call.outcome;
     }
   } catch (error) {
@@ -269,9 +287,12 @@ export async function lookUpCode(
   retry: RetryPolicy = LOOKUP_POLICY,
 ): Promise<LookupOutcome> {
   try {
-    const { codeDiscountNodeByCode: found } = await adminQuery<{
-      codeDiscountNodeByCode: { id: string } | null;
-    }>(admin, FIND_DISCOUNT_BY_CODE, { code }, retry);
+    const { codeDiscountNodeByCode: found } = await adminQuery<LoyaltyFindDiscountByCodeQuery>(
+      admin,
+      FIND_DISCOUNT_BY_CODE,
+      { code } satisfies LoyaltyFindDiscountByCodeQueryVariables,
+      retry,
+    );
     return found ? { kind: "found", discountId: found.id } : { kind: "absent" };
   } catch (error) {
     return { kind: "unknown", reason: error instanceof Error ? error.message : String(error) };
@@ -285,9 +306,13 @@ export async function deactivateCode(
   retry: RetryPolicy = LOOKUP_POLICY,
 ): Promise<{ ok: true } | { ok: false; reason: string }> {
   try {
-    const { discountCodeDeactivate: result } = await adminQuery<{
-      discountCodeDeactivate: MutationResult;
-    }>(admin, DEACTIVATE_DISCOUNT, { id: discountId }, retry);
+    const { discountCodeDeactivate } = await adminQuery<LoyaltyDeactivateDiscountMutation>(
+      admin,
+      DEACTIVATE_DISCOUNT,
+      { id: discountId } satisfies LoyaltyDeactivateDiscountMutationVariables,
+      retry,
+    );
+    const result = payload(discountCodeDeactivate, "discountCodeDeactivate");
     if (result.userErrors.length) {
       return { ok: false, reason: result.userErrors.map((e) => e.message).join("; ") };
     }

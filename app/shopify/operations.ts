@@ -87,7 +87,9 @@ export const FIND_CUSTOMERS_BY_EMAIL = `#graphql
     customers(first: 2, query: $query) {
       nodes {
         id
-        email
+        defaultEmailAddress {
+          emailAddress
+        }
         firstName
         lastName
       }
@@ -101,7 +103,9 @@ export const CUSTOMERS_BY_ID = `#graphql
     nodes(ids: $ids) {
       ... on Customer {
         id
-        email
+        defaultEmailAddress {
+          emailAddress
+        }
         firstName
         lastName
       }

@@ -1,0 +1,83 @@
+/* eslint-disable eslint-comments/disable-enable-pair */
+/* eslint-disable eslint-comments/no-unlimited-disable */
+/* eslint-disable */
+import type * as AdminTypes from './admin.types.js';
+
+export type LoyaltyCreateAmountDiscountMutationVariables = AdminTypes.Exact<{
+  discount: AdminTypes.DiscountCodeBasicInput;
+}>;
+
+
+export type LoyaltyCreateAmountDiscountMutation = { discountCodeBasicCreate?: AdminTypes.Maybe<{ codeDiscountNode?: AdminTypes.Maybe<Pick<AdminTypes.DiscountCodeNode, 'id'>>, userErrors: Array<Pick<AdminTypes.DiscountUserError, 'field' | 'message' | 'code'>> }> };
+
+export type LoyaltyCreateShippingDiscountMutationVariables = AdminTypes.Exact<{
+  discount: AdminTypes.DiscountCodeFreeShippingInput;
+}>;
+
+
+export type LoyaltyCreateShippingDiscountMutation = { discountCodeFreeShippingCreate?: AdminTypes.Maybe<{ codeDiscountNode?: AdminTypes.Maybe<Pick<AdminTypes.DiscountCodeNode, 'id'>>, userErrors: Array<Pick<AdminTypes.DiscountUserError, 'field' | 'message' | 'code'>> }> };
+
+export type LoyaltyFindDiscountByCodeQueryVariables = AdminTypes.Exact<{
+  code: AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type LoyaltyFindDiscountByCodeQuery = { codeDiscountNodeByCode?: AdminTypes.Maybe<Pick<AdminTypes.DiscountCodeNode, 'id'>> };
+
+export type LoyaltyDeactivateDiscountMutationVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type LoyaltyDeactivateDiscountMutation = { discountCodeDeactivate?: AdminTypes.Maybe<{ codeDiscountNode?: AdminTypes.Maybe<Pick<AdminTypes.DiscountCodeNode, 'id'>>, userErrors: Array<Pick<AdminTypes.DiscountUserError, 'field' | 'message' | 'code'>> }> };
+
+export type LoyaltyCurrentAppInstallationQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
+
+
+export type LoyaltyCurrentAppInstallationQuery = { currentAppInstallation: Pick<AdminTypes.AppInstallation, 'id'> };
+
+export type LoyaltySetMetafieldsMutationVariables = AdminTypes.Exact<{
+  metafields: Array<AdminTypes.MetafieldsSetInput> | AdminTypes.MetafieldsSetInput;
+}>;
+
+
+export type LoyaltySetMetafieldsMutation = { metafieldsSet?: AdminTypes.Maybe<{ metafields?: AdminTypes.Maybe<Array<Pick<AdminTypes.Metafield, 'id'>>>, userErrors: Array<Pick<AdminTypes.MetafieldsSetUserError, 'field' | 'message' | 'code'>> }> };
+
+export type LoyaltyFindCustomersByEmailQueryVariables = AdminTypes.Exact<{
+  query: AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type LoyaltyFindCustomersByEmailQuery = { customers: { nodes: Array<(
+      Pick<AdminTypes.Customer, 'id' | 'firstName' | 'lastName'>
+      & { defaultEmailAddress?: AdminTypes.Maybe<Pick<AdminTypes.CustomerEmailAddress, 'emailAddress'>> }
+    )> } };
+
+export type LoyaltyCustomersByIdQueryVariables = AdminTypes.Exact<{
+  ids: Array<AdminTypes.Scalars['ID']['input']> | AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type LoyaltyCustomersByIdQuery = { nodes: Array<AdminTypes.Maybe<(
+    Pick<AdminTypes.Customer, 'id' | 'firstName' | 'lastName'>
+    & { defaultEmailAddress?: AdminTypes.Maybe<Pick<AdminTypes.CustomerEmailAddress, 'emailAddress'>> }
+  )>> };
+
+interface GeneratedQueryTypes {
+  "#graphql\n  query LoyaltyFindDiscountByCode($code: String!) {\n    codeDiscountNodeByCode(code: $code) {\n      id\n    }\n  }\n": {return: LoyaltyFindDiscountByCodeQuery, variables: LoyaltyFindDiscountByCodeQueryVariables},
+  "#graphql\n  query LoyaltyCurrentAppInstallation {\n    currentAppInstallation {\n      id\n    }\n  }\n": {return: LoyaltyCurrentAppInstallationQuery, variables: LoyaltyCurrentAppInstallationQueryVariables},
+  "#graphql\n  query LoyaltyFindCustomersByEmail($query: String!) {\n    customers(first: 2, query: $query) {\n      nodes {\n        id\n        defaultEmailAddress {\n          emailAddress\n        }\n        firstName\n        lastName\n      }\n    }\n  }\n": {return: LoyaltyFindCustomersByEmailQuery, variables: LoyaltyFindCustomersByEmailQueryVariables},
+  "#graphql\n  query LoyaltyCustomersById($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      ... on Customer {\n        id\n        defaultEmailAddress {\n          emailAddress\n        }\n        firstName\n        lastName\n      }\n    }\n  }\n": {return: LoyaltyCustomersByIdQuery, variables: LoyaltyCustomersByIdQueryVariables},
+}
+
+interface GeneratedMutationTypes {
+  "#graphql\n  mutation LoyaltyCreateAmountDiscount($discount: DiscountCodeBasicInput!) {\n    discountCodeBasicCreate(basicCodeDiscount: $discount) {\n      codeDiscountNode {\n        id\n      }\n      userErrors {\n        field\n        message\n        code\n      }\n    }\n  }\n": {return: LoyaltyCreateAmountDiscountMutation, variables: LoyaltyCreateAmountDiscountMutationVariables},
+  "#graphql\n  mutation LoyaltyCreateShippingDiscount($discount: DiscountCodeFreeShippingInput!) {\n    discountCodeFreeShippingCreate(freeShippingCodeDiscount: $discount) {\n      codeDiscountNode {\n        id\n      }\n      userErrors {\n        field\n        message\n        code\n      }\n    }\n  }\n": {return: LoyaltyCreateShippingDiscountMutation, variables: LoyaltyCreateShippingDiscountMutationVariables},
+  "#graphql\n  mutation LoyaltyDeactivateDiscount($id: ID!) {\n    discountCodeDeactivate(id: $id) {\n      codeDiscountNode {\n        id\n      }\n      userErrors {\n        field\n        message\n        code\n      }\n    }\n  }\n": {return: LoyaltyDeactivateDiscountMutation, variables: LoyaltyDeactivateDiscountMutationVariables},
+  "#graphql\n  mutation LoyaltySetMetafields($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      metafields {\n        id\n      }\n      userErrors {\n        field\n        message\n        code\n      }\n    }\n  }\n": {return: LoyaltySetMetafieldsMutation, variables: LoyaltySetMetafieldsMutationVariables},
+}
+declare module '@shopify/admin-api-client' {
+  type InputMaybe<T> = AdminTypes.InputMaybe<T>;
+  interface AdminQueries extends GeneratedQueryTypes {}
+  interface AdminMutations extends GeneratedMutationTypes {}
+}
