@@ -5,7 +5,15 @@ import { action, loader } from "../../app/routes/app.members.$id";
 import type { RetryPolicy } from "../../app/shopify/admin-api.server";
 import { unauthenticated } from "../../app/shopify.server";
 import { adminSandbox } from "../support/admin-sandbox";
-import { load, OTHER_SHOP, post, resetShop, seedMember, signIn } from "../support/admin";
+import {
+  load,
+  OTHER_SHOP,
+  post,
+  resetShop,
+  seedMember,
+  seedReward,
+  signIn,
+} from "../support/admin";
 import { expectLedgerConsistent } from "../support/engine";
 import { TEST_SHOP } from "../support/shopify";
 
@@ -25,15 +33,7 @@ type Reply = { ok: boolean; message?: string; error?: string; redemptionId: stri
 async function setUp(points = 600) {
   const member = await seedMember("9100", points);
   sandbox.api.addCustomer({ id: "gid://shopify/Customer/9100" });
-  const reward = await prisma.reward.create({
-    data: {
-      shop: TEST_SHOP,
-      name: "$5 off",
-      type: "FIXED_AMOUNT",
-      amount: "5.00",
-      pointsCost: 500,
-    },
-  });
+  const reward = await seedReward();
   return { member, reward };
 }
 

@@ -2,8 +2,6 @@ import fc from "fast-check";
 import type { PrismaClient } from "@prisma/client";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import prisma from "../../app/db.server";
-import { postEntry } from "../../app/loyalty/ledger.server";
-import { programFor } from "../../app/loyalty/program.server";
 import {
   createDiscountCode,
   moveRedemption,
@@ -18,6 +16,7 @@ import type { RetryPolicy } from "../../app/shopify/admin-api.server";
 import { unauthenticated } from "../../app/shopify.server";
 import type { Fault } from "../../sandbox/shopify";
 import { adminSandbox } from "../support/admin-sandbox";
+import { seedMember, seedReward } from "../support/admin";
 import { expectLedgerConsistent, resetShop } from "../support/engine";
 import { storeOfflineSession, TEST_SHOP } from "../support/shopify";
 
@@ -52,38 +51,10 @@ async function admin() {
 
 async function member(customerId: string, points = START) {
   sandbox.api.addCustomer({ id: `gid://shopify/Customer/${customerId}` });
-  const row = await prisma.member.create({ data: { shop: TEST_SHOP, customerId } });
-  const program = await prisma.$transaction((tx) => programFor(tx, TEST_SHOP));
-  await prisma.$transaction((tx) =>
-    postEntry(
-      tx,
-      program,
-      row,
-      {
-        kind: "MANUAL",
-        points,
-        source: "MANUAL",
-        idempotencyKey: `seed:${customerId}`,
-        description: "Opening balance",
-        occurredAt: new Date(),
-      },
-      new Date(),
-    ),
-  );
-  return row;
+  return seedMember(customerId, points);
 }
 
-async function reward() {
-  return prisma.reward.create({
-    data: {
-      shop: TEST_SHOP,
-      name: "$5 off",
-      type: "FIXED_AMOUNT",
-      amount: "5.00",
-      pointsCost: COST,
-    },
-  });
-}
+const reward = () => seedReward({ pointsCost: COST });
 
 /** What the shopper saw: the code, "still processing", or a failure with the points back. */
 type Seen = RedeemResult["status"] | "CODE_NOT_CREATED" | "ERROR";

@@ -1,7 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import prisma from "../../app/db.server";
-import { postEntry } from "../../app/loyalty/ledger.server";
-import { programFor } from "../../app/loyalty/program.server";
 import {
   createDiscountCode,
   expireRewardCodes,
@@ -13,6 +11,7 @@ import {
 import type { RetryPolicy } from "../../app/shopify/admin-api.server";
 import { unauthenticated } from "../../app/shopify.server";
 import { adminSandbox } from "../support/admin-sandbox";
+import { seedMember, seedReward } from "../support/admin";
 import { deliver, expectLedgerConsistent, resetShop } from "../support/engine";
 import { orderPayload } from "../support/payloads";
 import { storeOfflineSession, TEST_SHOP } from "../support/shopify";
@@ -40,40 +39,11 @@ async function memberWith(points: number, customerId = CUSTOMER) {
     id: `gid://shopify/Customer/${customerId}`,
     email: `${customerId}@example.com`,
   });
-  const member = await prisma.member.create({ data: { shop: TEST_SHOP, customerId } });
-  const program = await prisma.$transaction((tx) => programFor(tx, TEST_SHOP));
-  return prisma.$transaction((tx) =>
-    postEntry(
-      tx,
-      program,
-      member,
-      {
-        kind: "MANUAL",
-        points,
-        source: "MANUAL",
-        idempotencyKey: `seed:${customerId}`,
-        description: "Opening balance",
-        occurredAt: new Date(),
-      },
-      new Date(),
-    ),
-  );
+  return seedMember(customerId, points);
 }
 
-async function fiveOff(
-  overrides: Partial<Parameters<typeof prisma.reward.create>[0]["data"]> = {},
-) {
-  return prisma.reward.create({
-    data: {
-      shop: TEST_SHOP,
-      name: "$5 off",
-      type: "FIXED_AMOUNT",
-      amount: "5.00",
-      pointsCost: 500,
-      minimumSubtotal: "20.00",
-      ...overrides,
-    },
-  });
+function fiveOff(overrides: Parameters<typeof seedReward>[0] = {}) {
+  return seedReward({ minimumSubtotal: "20.00", ...overrides });
 }
 
 function attempt(rewardId: string, customerId = CUSTOMER, now?: Date) {

@@ -4,6 +4,7 @@ import { loader as member } from "../../app/routes/proxy.member";
 import { action as redeem } from "../../app/routes/proxy.redeem";
 import { loader as redemption } from "../../app/routes/proxy.redemptions.$id";
 import { adminSandbox } from "../support/admin-sandbox";
+import { seedReward } from "../support/admin";
 import { proxyRequest } from "../support/app-proxy";
 import { deliver, expectLedgerConsistent, resetShop } from "../support/engine";
 import { orderPayload } from "../support/payloads";
@@ -50,17 +51,7 @@ beforeEach(async () => {
   await prisma.tier.create({
     data: { shop: TEST_SHOP, name: "Platinum", threshold: 1000, multiplierPercent: 200 },
   });
-  rewardId = (
-    await prisma.reward.create({
-      data: {
-        shop: TEST_SHOP,
-        name: "$5 off",
-        type: "FIXED_AMOUNT",
-        amount: "5.00",
-        pointsCost: 500,
-      },
-    })
-  ).id;
+  rewardId = (await seedReward()).id;
   await prisma.reward.create({
     data: {
       shop: TEST_SHOP,

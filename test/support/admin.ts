@@ -156,3 +156,19 @@ export async function seedEarner(
     );
   });
 }
+
+/** A "$5 off" reward for 500 points unless told otherwise: what most redemption tests spend. */
+export function seedReward(
+  overrides: Partial<Parameters<typeof prisma.reward.create>[0]["data"]> = {},
+) {
+  return prisma.reward.create({
+    data: {
+      shop: TEST_SHOP,
+      name: "$5 off",
+      type: "FIXED_AMOUNT",
+      amount: "5.00",
+      pointsCost: 500,
+      ...overrides,
+    },
+  });
+}
