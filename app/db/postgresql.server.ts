@@ -17,7 +17,10 @@ export interface PostgresOptions {
 }
 
 interface GeneratedClient {
-  PrismaClient: new (options: { adapter: PrismaPg }) => unknown;
+  PrismaClient: new (options: {
+    adapter: PrismaPg;
+    transactionOptions?: { maxWait?: number };
+  }) => unknown;
   Prisma: { DbNull: unknown };
 }
 
@@ -39,5 +42,11 @@ export function createPostgresClient(url: string, options: PostgresOptions = {})
     statement_timeout: 30_000,
     idle_in_transaction_session_timeout: 60_000,
   });
-  return new (generated().PrismaClient)({ adapter }) as PrismaClient;
+  return new (generated().PrismaClient)({
+    adapter,
+    // Prisma gives up on a pooled connection for a transaction after 2 s by default, sooner than
+    // the pool itself would connect; a burst (a flash sale, 50 redeems at once) queues behind a
+    // few transactions for longer than that without anything being wrong.
+    transactionOptions: { maxWait: 5_000 },
+  }) as PrismaClient;
 }
