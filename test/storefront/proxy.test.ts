@@ -174,6 +174,16 @@ describe("POST {proxy}/redeem", () => {
     expect(sandbox.api.findDiscountByCode(body.code)?.eligibility).toEqual([
       `gid://shopify/Customer/${CUSTOMER}`,
     ]);
+
+    // The widget shows the shopper's unused code beside its reward on the next visit…
+    const memberView = async () =>
+      (await call(member, proxyRequest({ path: "/proxy/member", customerId: CUSTOMER }))).json();
+    expect((await memberView()).codes).toEqual({
+      [rewardId]: expect.objectContaining({ code: body.code, applyUrl: body.applyUrl }),
+    });
+    // …and no longer once it is cancelled (or used, or expired).
+    await prisma.redemption.updateMany({ data: { status: "CANCELLED" } });
+    expect((await memberView()).codes).toEqual({});
   });
 
   it("ignores a customer id in the body: the signed parameter decides who pays", async () => {
