@@ -30,6 +30,52 @@ export default tseslint.config(
     },
   },
   {
+    // The app ships without the sandbox and the tests: production code must never reach them.
+    files: ["app/**/*.{ts,tsx}"],
+    ignores: ["app/**/*.test.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/sandbox", "**/sandbox/**", "**/test/**"],
+              message: "app/ must not import the sandbox or test helpers (they are not deployed).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The domain core is pure TypeScript: no framework, database, Shopify client or side effects.
+    files: ["app/domain/**/*.ts"],
+    ignores: ["app/domain/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: [
+                "@remix-run/*",
+                "@prisma/*",
+                "@shopify/*",
+                "react",
+                "node:*",
+                "../*",
+                "**/sandbox/**",
+                "**/test/**",
+              ],
+              message:
+                "app/domain is the pure core: move side effects to app/loyalty or app/admin.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.{js,mjs,cjs}"],
     languageOptions: {
       globals: {

@@ -8,8 +8,10 @@ const pure = [
   "test/redemption/admin-operations.test.ts",
   "test/foundation/env.test.ts",
   "test/foundation/graphql-codegen.test.ts",
+  "test/foundation/boundaries.test.ts",
   "sandbox/shopify/*.test.ts",
   "sandbox/sandbox.test.ts",
+  "sandbox/faults-api.test.ts",
   "scripts/**/*.test.ts",
 ];
 const all = [
