@@ -164,6 +164,17 @@ describe("launcher (app embed)", () => {
   });
 });
 
+describe("a paused program", () => {
+  it("hides the launcher and the balance block, which show before the metafield is written", async () => {
+    const paused = { ...program, enabled: false };
+    for (const block of ["launcher", "points-balance"]) {
+      expect((await renderBlock(block, { customer, program: paused })).trim(), block).toBe("");
+      expect(await renderBlock(block, { customer, program }), block).toContain("data-lw-root");
+      expect(await renderBlock(block, { customer }), block).toContain("data-lw-root");
+    }
+  });
+});
+
 describe("points balance (app block)", () => {
   it("shows a join prompt to guests without loading any script", async () => {
     const html = await renderBlock("points-balance", { customer: null });
