@@ -6,6 +6,7 @@ const pure = [
   "app/domain/**/*.test.ts",
   "test/extension/**/*.test.ts",
   "test/redemption/admin-operations.test.ts",
+  "test/redemption/admin-outcomes.test.ts",
   "test/foundation/env.test.ts",
   "test/foundation/graphql-codegen.test.ts",
   "test/foundation/boundaries.test.ts",

@@ -4,10 +4,10 @@ import { canMove, decide, statesLeadingTo, TRANSITIONS } from "./redemption-stat
 const WINDOW = 300_000;
 
 describe("redemption states", () => {
-  it("settled states never move again, except an expired code used by a late order", () => {
-    expect(TRANSITIONS.FAILED).toEqual([]);
+  it("settled states never move again, except to USED when an order used the code after all", () => {
+    expect(TRANSITIONS.FAILED).toEqual(["USED"]);
     expect(TRANSITIONS.USED).toEqual([]);
-    expect(TRANSITIONS.CANCELLED).toEqual([]);
+    expect(TRANSITIONS.CANCELLED).toEqual(["USED"]);
     expect(TRANSITIONS.EXPIRED).toEqual(["USED"]);
     expect(canMove("FAILED", "ISSUED")).toBe(false);
     expect(canMove("ISSUED", "FAILED")).toBe(false);
@@ -16,7 +16,13 @@ describe("redemption states", () => {
 
   it("lists where each move may start", () => {
     expect(statesLeadingTo("ISSUED")).toEqual(["PENDING"]);
-    expect(statesLeadingTo("USED")).toEqual(["PENDING", "ISSUED", "EXPIRED"]);
+    expect(statesLeadingTo("USED")).toEqual([
+      "PENDING",
+      "ISSUED",
+      "EXPIRED",
+      "FAILED",
+      "CANCELLED",
+    ]);
     expect(statesLeadingTo("FAILED")).toEqual(["PENDING"]);
     expect(statesLeadingTo("CANCELLED")).toEqual(["ISSUED"]);
   });

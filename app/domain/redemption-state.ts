@@ -8,6 +8,8 @@
  *      │                          └──merchant cancels (code deactivated, points back)──▶ CANCELLED
  *      ├──Shopify refused / no code after the settle window (points back)──▶ FAILED
  *      └──order used the code before we heard back──▶ USED
+ * FAILED, CANCELLED and EXPIRED rows still move to USED when an order used the code after all;
+ * their returned points are then taken again.
  */
 
 export type RedemptionState = "PENDING" | "ISSUED" | "FAILED" | "USED" | "EXPIRED" | "CANCELLED";
@@ -16,9 +18,10 @@ export const TRANSITIONS: Readonly<Record<RedemptionState, readonly RedemptionSt
   PENDING: ["ISSUED", "FAILED", "USED"],
   ISSUED: ["USED", "EXPIRED", "CANCELLED"],
   EXPIRED: ["USED"],
-  FAILED: [],
+  // A code is only ever settled as unusable by us; an order that used it anyway is the truth.
+  FAILED: ["USED"],
   USED: [],
-  CANCELLED: [],
+  CANCELLED: ["USED"],
 };
 
 /** The states a row may be in for a move to `to`. */

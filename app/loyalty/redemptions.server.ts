@@ -58,6 +58,7 @@ import { log } from "../log.server";
  */
 
 export type RedemptionErrorCode =
+  | "PROGRAM_PAUSED"
   | "NOT_A_MEMBER"
   | "REWARD_NOT_FOUND"
   | "REWARD_DISABLED"
@@ -67,6 +68,7 @@ export type RedemptionErrorCode =
   | "CODE_NOT_CREATED";
 
 const MESSAGES: Record<RedemptionErrorCode, string> = {
+  PROGRAM_PAUSED: "The rewards program is paused right now. Your points are safe.",
   NOT_A_MEMBER: "You have no points yet. Place an order to start earning.",
   REWARD_NOT_FOUND: "This reward is no longer available.",
   REWARD_DISABLED: "This reward is not available right now.",
@@ -78,6 +80,7 @@ const MESSAGES: Record<RedemptionErrorCode, string> = {
 };
 
 const STATUS: Record<RedemptionErrorCode, number> = {
+  PROGRAM_PAUSED: 409,
   NOT_A_MEMBER: 404,
   REWARD_NOT_FOUND: 404,
   REWARD_DISABLED: 409,
@@ -135,6 +138,8 @@ export async function reserveRedemption(
     const reward = await tx.reward.findFirst({ where: { id: rewardId, shop } });
     if (!reward) throw new RedemptionError("REWARD_NOT_FOUND");
     const program = await programFor(tx, shop);
+    // The widget hides while paused, but a page open from before (or a stale theme) can still ask.
+    if (!program.enabled) throw new RedemptionError("PROGRAM_PAUSED");
     const requiredTier = reward.tierId
       ? await tx.tier.findFirst({ where: { id: reward.tierId, shop } })
       : null;
@@ -402,7 +407,9 @@ async function apply(
   if (decision.to === "FAILED") {
     await prisma.$transaction((tx) =>
       moveRedemption(tx, redemption, "FAILED", {
-        data: { error: decision.reason, verifiedAt: now },
+        // verifiedAt stays empty: once the settle window has passed, the worker looks the code
+        // up once more, in case an answer we took for a refusal followed its creation.
+        data: { error: decision.reason },
         returnPoints: { description: "Points returned: the discount code could not be created" },
         now,
       }),
@@ -538,8 +545,9 @@ export async function redeemReward(options: {
   try {
     reserved = await reserveRedemption(prisma, shop, customerId, rewardId, now, requestKey);
   } catch (error) {
-    // The same key at the same moment (a double submit): the other request's answer is ours.
-    if (requestKey && isUniqueViolation(error)) {
+    // The same key at the same moment (a double submit): the other request's answer is ours —
+    // whether we met its row (a unique violation) or only the points it had just taken.
+    if (requestKey && (isUniqueViolation(error) || error instanceof RedemptionError)) {
       const answered = await earlierAnswer(prisma, shop, customerId, requestKey);
       if (answered) return answered;
     }
@@ -584,9 +592,11 @@ export async function reconcileRedemptions(
   options: { settleWindowMs?: number; retry?: RetryPolicy } = {},
 ) {
   const window = options.settleWindowMs ?? settleWindowMs();
+  // Least recently tried first, so rows that cannot be settled yet (a shop without a session,
+  // a lookup that keeps failing) go to the back instead of blocking everything behind them.
   const pending = await prisma.redemption.findMany({
     where: { status: "PENDING", createdAt: { lte: new Date(now.getTime() - REQUEST_MS) } },
-    orderBy: { createdAt: "asc" },
+    orderBy: { updatedAt: "asc" },
     take: 200,
   });
   const failed = await prisma.redemption.findMany({
@@ -598,14 +608,22 @@ export async function reconcileRedemptions(
         gte: new Date(now.getTime() - 30 * DAY_MS),
       },
     },
-    orderBy: { createdAt: "asc" },
+    orderBy: { updatedAt: "asc" },
     take: 200,
   });
-  const settled = { completed: 0, refunded: 0, stillPending: 0, deactivated: 0, skipped: 0 };
+  const settled = {
+    completed: 0,
+    refunded: 0,
+    stillPending: 0,
+    deactivated: 0,
+    skipped: 0,
+    cancelled: 0,
+  };
   for (const redemption of [...pending, ...failed]) {
     const admin = await adminFor(redemption.shop);
     if (!admin) {
       settled.skipped += 1;
+      await touch(prisma, redemption.id);
       continue;
     }
     if (redemption.status === "PENDING") {
@@ -621,12 +639,14 @@ export async function reconcileRedemptions(
     const lookup = await lookUpCode(admin, redemption.code, options.retry);
     if (lookup.kind === "unknown") {
       settled.skipped += 1;
+      await touch(prisma, redemption.id);
       continue;
     }
     if (lookup.kind === "found") {
       const deactivated = await deactivateCode(admin, lookup.discountId, options.retry);
       if (!deactivated.ok) {
         settled.skipped += 1;
+        await touch(prisma, redemption.id);
         continue;
       }
       settled.deactivated += 1;
@@ -640,6 +660,7 @@ export async function reconcileRedemptions(
       data: { verifiedAt: now },
     });
   }
+  settled.cancelled = await finishCancels(prisma, adminFor, now, options);
   return settled;
 }
 
@@ -654,22 +675,31 @@ const NOT_CANCELLABLE: Partial<Record<Redemption["status"], string>> = {
 };
 
 /**
- * Staff cancel an unused code: Shopify deactivates it first, and only then does the row move
- * ISSUED → CANCELLED with the points back — so a code that cannot be deactivated keeps its points
- * spent, and a code used at checkout meanwhile (ISSUED → USED) keeps them spent too.
+ * Staff cancel an unused code. The intent is written first (cancelledAt/cancelledBy on the ISSUED
+ * row, conditionally), then Shopify deactivates the code, then the row moves ISSUED → CANCELLED
+ * with the points back. Deactivating again is harmless, so when Shopify does not confirm, or the
+ * process stops in between, the worker finishes the cancel (finishCancels). A code used at
+ * checkout meanwhile (ISSUED → USED) keeps its points spent; one used after its points came back
+ * takes them again when its order arrives (markRewardCodesUsed).
  */
 export async function cancelRedemption(options: {
   prisma: PrismaClient;
   admin: AdminGraphqlClient;
   shop: string;
   redemptionId: string;
+  /** The member whose page the staff member is on: a code of anyone else is not found. */
+  memberId?: string;
   staff: string;
   now?: Date;
 }): Promise<CodeActionResult> {
   const { prisma, admin, shop, staff } = options;
   const now = options.now ?? new Date();
   const redemption = await prisma.redemption.findFirst({
-    where: { id: options.redemptionId, shop },
+    where: {
+      id: options.redemptionId,
+      shop,
+      ...(options.memberId ? { memberId: options.memberId } : {}),
+    },
   });
   if (!redemption) return { ok: false, error: "This code no longer exists." };
   if (redemption.status === "CANCELLED")
@@ -679,27 +709,55 @@ export async function cancelRedemption(options: {
       ok: false,
       error: NOT_CANCELLABLE[redemption.status] ?? "This code can't be cancelled.",
     };
-
-  const unchanged = (why: string): CodeActionResult => ({
+  if (!redemption.cancelledAt) {
+    const { count } = await prisma.redemption.updateMany({
+      where: { id: redemption.id, status: "ISSUED", cancelledAt: null },
+      data: { cancelledBy: staff, cancelledAt: now },
+    });
+    if (count) Object.assign(redemption, { cancelledBy: staff, cancelledAt: now });
+  }
+  const result = await finishCancel(prisma, admin, redemption, now);
+  if (result === "cancelled") {
+    log.info("redemption cancelled by staff", { shop, redemptionId: redemption.id });
+    return {
+      ok: true,
+      message: `Code ${redemption.code} cancelled; ${redemption.pointsSpent} points returned`,
+    };
+  }
+  if (result === "used")
+    return {
+      ok: false,
+      error: "The code was used on an order while it was being cancelled; its points stay spent.",
+    };
+  return {
     ok: false,
-    error: `Shopify did not confirm the code is deactivated (${why}). Nothing was changed; try again.`,
-  });
+    error: `Shopify did not confirm the code is deactivated yet (${result.unconfirmed}). The cancel is recorded and finishes automatically, with the points returned, once Shopify answers.`,
+  };
+}
+
+/** Deactivates the code of a redemption being cancelled, then moves it to CANCELLED. */
+async function finishCancel(
+  prisma: PrismaClient,
+  admin: AdminGraphqlClient,
+  redemption: Redemption,
+  now: Date,
+  retry?: RetryPolicy,
+): Promise<"cancelled" | "used" | { unconfirmed: string }> {
   const deactivated = redemption.discountId
-    ? await deactivateCode(admin, redemption.discountId)
+    ? await deactivateCode(admin, redemption.discountId, retry)
     : ({ ok: false, reason: "no discount id" } as const);
   if (!deactivated.ok) {
     // Deleted in Shopify by the merchant, or never linked to its discount: ask for the code itself.
-    const lookup = await lookUpCode(admin, redemption.code);
-    if (lookup.kind === "unknown") return unchanged(lookup.reason);
+    const lookup = await lookUpCode(admin, redemption.code, retry);
+    if (lookup.kind === "unknown") return { unconfirmed: lookup.reason };
     if (lookup.kind === "found") {
-      const again = await deactivateCode(admin, lookup.discountId);
-      if (!again.ok) return unchanged(again.reason);
+      const again = await deactivateCode(admin, lookup.discountId, retry);
+      if (!again.ok) return { unconfirmed: again.reason };
     }
   }
-
+  const staff = redemption.cancelledBy ?? "staff";
   const moved = await prisma.$transaction((tx) =>
     moveRedemption(tx, redemption, "CANCELLED", {
-      data: { cancelledBy: staff, cancelledAt: now },
       returnPoints: {
         description: `Points returned: code ${redemption.code} cancelled by staff`,
         createdBy: staff,
@@ -707,23 +765,36 @@ export async function cancelRedemption(options: {
       now,
     }),
   );
-  if (moved) {
-    log.info("redemption cancelled by staff", { shop, redemptionId: redemption.id });
-    return {
-      ok: true,
-      message: `Code ${redemption.code} cancelled; ${redemption.pointsSpent} points returned`,
-    };
-  }
+  if (moved) return "cancelled";
   const current = await prisma.redemption.findUniqueOrThrow({ where: { id: redemption.id } });
-  if (current.status === "CANCELLED")
-    return { ok: true, message: `Code ${redemption.code} was already cancelled` };
-  return {
-    ok: false,
-    error:
-      current.status === "USED"
-        ? "The code was used on an order while it was being cancelled; its points stay spent."
-        : (NOT_CANCELLABLE[current.status] ?? "This code can't be cancelled."),
-  };
+  return current.status === "CANCELLED" ? "cancelled" : "used";
+}
+
+/** The worker finishes cancels whose deactivation was not confirmed while staff waited. */
+export async function finishCancels(
+  prisma: PrismaClient,
+  adminFor: (shop: string) => Promise<AdminGraphqlClient | null>,
+  now: Date,
+  options: { retry?: RetryPolicy } = {},
+) {
+  const due = await prisma.redemption.findMany({
+    where: { status: "ISSUED", cancelledAt: { lte: new Date(now.getTime() - REQUEST_MS) } },
+    orderBy: { updatedAt: "asc" },
+    take: 200,
+  });
+  let cancelled = 0;
+  for (const redemption of due) {
+    const admin = await adminFor(redemption.shop);
+    const result = admin ? await finishCancel(prisma, admin, redemption, now, options.retry) : null;
+    if (result === "cancelled") cancelled += 1;
+    else if (result !== "used") await touch(prisma, redemption.id);
+  }
+  return cancelled;
+}
+
+/** Moves a row to the back of the worker's queue (its updatedAt) after a try that settled nothing. */
+async function touch(prisma: PrismaClient, id: string) {
+  await prisma.redemption.updateMany({ where: { id }, data: { updatedAt: new Date() } });
 }
 
 /**
@@ -736,13 +807,20 @@ export async function reissueRedemption(options: {
   admin: AdminGraphqlClient;
   shop: string;
   redemptionId: string;
+  memberId?: string;
   staff: string;
   now?: Date;
   retry?: RetryPolicy;
 }): Promise<CodeActionResult & { redemption?: Redemption }> {
   const { prisma, admin, shop, staff } = options;
   const now = options.now ?? new Date();
-  const failed = await prisma.redemption.findFirst({ where: { id: options.redemptionId, shop } });
+  const failed = await prisma.redemption.findFirst({
+    where: {
+      id: options.redemptionId,
+      shop,
+      ...(options.memberId ? { memberId: options.memberId } : {}),
+    },
+  });
   if (!failed) return { ok: false, error: "This code no longer exists." };
   if (failed.status !== "FAILED" || !failed.pointsReturned)
     return { ok: false, error: "Only a code that could not be created can be issued again." };
@@ -837,7 +915,11 @@ function reissued(redemption: Redemption, already: boolean) {
 /** How long a shopper's redeem request may still be creating its code. */
 const REQUEST_MS = 60_000;
 
-/** orders/paid carrying one of our codes: the reward was used, and on which order. */
+/**
+ * orders/paid carrying one of our codes: the reward was used, and on which order. A code whose
+ * points had come back (cancelled by staff while the order was on its way, expired with points
+ * returned, or failed although Shopify had made it) takes them again: the shopper used it.
+ */
 export async function markRewardCodesUsed(
   db: Db,
   shop: string,
@@ -845,21 +927,63 @@ export async function markRewardCodesUsed(
 ) {
   const codes = order.discountCodes.map((c) => c.trim().toUpperCase()).filter(Boolean);
   if (codes.length === 0) return 0;
-  const { count } = await db.redemption.updateMany({
-    where: {
-      shop,
-      code: { in: codes },
-      status: { in: statesLeadingTo("USED") },
-      usedOrderId: null,
-    },
-    data: {
-      status: "USED",
-      usedOrderId: order.orderId,
-      usedOrderTotalMinor: order.totalMinor,
-      usedAt: order.occurredAt,
-    },
+  const from = statesLeadingTo("USED");
+  const candidates = await db.redemption.findMany({
+    where: { shop, code: { in: codes }, status: { in: from }, usedOrderId: null },
   });
-  return count;
+  let used = 0;
+  for (const redemption of candidates) {
+    const { count } = await db.redemption.updateMany({
+      where: { id: redemption.id, status: { in: from }, usedOrderId: null },
+      data: {
+        status: "USED",
+        usedOrderId: order.orderId,
+        usedOrderTotalMinor: order.totalMinor,
+        usedAt: order.occurredAt,
+        pointsReturned: false,
+      },
+    });
+    if (count === 0) continue;
+    used += 1;
+    if (redemption.pointsReturned) await reclaimPoints(db, redemption, order);
+  }
+  return used;
+}
+
+async function reclaimPoints(
+  db: Db,
+  redemption: Redemption,
+  order: { orderId: string; occurredAt: Date },
+) {
+  const member = await db.member.findUnique({ where: { id: redemption.memberId } });
+  if (!member) return;
+  const program = await programFor(db, redemption.shop);
+  // As with clawbacks: what the balance cannot cover is recorded as a shortfall, not taken.
+  const taken = program.allowNegativeBalance
+    ? redemption.pointsSpent
+    : Math.min(redemption.pointsSpent, Math.max(0, member.balance));
+  await postEntry(
+    db,
+    program,
+    member,
+    {
+      kind: "REDEEM",
+      points: -taken,
+      shortfall: redemption.pointsSpent - taken,
+      source: "REDEMPTION",
+      sourceId: redemption.id,
+      orderId: order.orderId,
+      idempotencyKey: `redemption:${redemption.id}:reclaim`,
+      description: `Points taken again: code ${redemption.code} was used after its points were returned`,
+      occurredAt: order.occurredAt,
+    },
+    order.occurredAt,
+  );
+  log.warn("a code was used after its points were returned; points taken again", {
+    shop: redemption.shop,
+    redemptionId: redemption.id,
+    shortfall: redemption.pointsSpent - taken,
+  });
 }
 
 // orders/paid can arrive up to a day late: a code used just before its end date must not be

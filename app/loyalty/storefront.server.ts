@@ -85,7 +85,7 @@ export async function memberView(shop: string, customerId: string, now = new Dat
   // shows them: the newest per reward.
   const held = member
     ? await prisma.redemption.findMany({
-        where: { memberId: member.id, status: "ISSUED", endsAt: { gt: now } },
+        where: { memberId: member.id, status: "ISSUED", cancelledAt: null, endsAt: { gt: now } },
         orderBy: { createdAt: "asc" },
       })
     : [];

@@ -51,7 +51,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const intent = form.get("intent");
   if (intent === "cancel-code" || intent === "reissue-code") {
     const shop = auth.session.shop;
-    await findMember(shop, params.id ?? "");
+    const member = await findMember(shop, params.id ?? "");
     const redemptionId = String(form.get("redemptionId") ?? "");
     const act = intent === "cancel-code" ? cancelRedemption : reissueRedemption;
     const result = await act({
@@ -59,6 +59,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
       admin: auth.admin,
       shop,
       redemptionId,
+      memberId: member.id,
       staff: staffIdentity(auth),
     });
     const reply: CodeActionReply = result.ok

@@ -107,11 +107,14 @@ function classify(error: unknown): AdminApiError {
   }
   if (error instanceof HttpResponseError) {
     const code = error.response.code;
+    // A 2xx here means the body broke off after Shopify had answered (a dropped connection, our
+    // deadline firing mid-download): the call ran, and we do not know what it said.
+    const ran = code >= 500 || (code >= 200 && code < 300);
     return new AdminApiError(
       `Admin API answered ${code}`,
-      code >= 500 || code === 429 ? "transient" : "permanent",
+      ran || code === 429 ? "transient" : "permanent",
       undefined,
-      code >= 500 ? "unknown" : "not-applied",
+      ran ? "unknown" : "not-applied",
     );
   }
   if (error instanceof TypeError) {
@@ -131,7 +134,14 @@ function classify(error: unknown): AdminApiError {
       error.status >= 500 ? "unknown" : "not-applied",
     );
   }
-  return new AdminApiError(error instanceof Error ? error.message : String(error), "permanent");
+  // Anything else (a body that does not parse, an error of the client itself) says nothing about
+  // whether Shopify ran the call.
+  return new AdminApiError(
+    error instanceof Error ? error.message : String(error),
+    "permanent",
+    undefined,
+    "unknown",
+  );
 }
 
 function isTimeout(error: unknown): boolean {
@@ -193,7 +203,7 @@ export async function adminCall<T>(
       const body = (await response.json()) as { data?: T } & GraphqlBody;
       if (body.data)
         return { data: body.data, outcome: outcome === "unknown" ? "unknown" : "applied" };
-      failure = new AdminApiError("Admin API returned no data", "permanent");
+      failure = new AdminApiError("Admin API returned no data", "permanent", undefined, "unknown");
     } catch (error) {
       failure = classify(error);
     }

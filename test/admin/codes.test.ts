@@ -1,6 +1,10 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
-import { redeemReward, reserveRedemption } from "../../app/loyalty/redemptions.server";
+import {
+  reconcileRedemptions,
+  redeemReward,
+  reserveRedemption,
+} from "../../app/loyalty/redemptions.server";
 import { action, loader } from "../../app/routes/app.members.$id";
 import type { RetryPolicy } from "../../app/shopify/admin-api.server";
 import { unauthenticated } from "../../app/shopify.server";
@@ -14,7 +18,8 @@ import {
   seedReward,
   signIn,
 } from "../support/admin";
-import { expectLedgerConsistent } from "../support/engine";
+import { deliver, expectLedgerConsistent } from "../support/engine";
+import { orderPayload } from "../support/payloads";
 import { TEST_SHOP } from "../support/shopify";
 
 /** A member's codes on their admin page: cancel an unused one, issue again one that failed. */
@@ -55,6 +60,11 @@ function act(memberId: string, intent: string, redemptionId: string, shop = TEST
     { intent, redemptionId },
     { params: { id: memberId }, shop },
   );
+}
+
+function usable(code: string) {
+  const discount = sandbox.api.findDiscountByCode(code);
+  return !!discount && (discount.endsAt === null || Date.parse(discount.endsAt) > Date.now());
 }
 
 const balance = async (id: string) =>
@@ -101,16 +111,66 @@ describe("cancelling a code", () => {
     await expectLedgerConsistent();
   });
 
-  it("changes nothing when Shopify does not confirm the deactivation", async () => {
+  it("keeps the points spent until Shopify confirms, and the worker finishes the cancel", async () => {
     const { member, reward } = await setUp();
     const issued = await redeem(reward.id);
-    sandbox.api.state.faults.push({ kind: "network", times: 10 });
+    sandbox.api.state.faults.push({ kind: "network", times: 20 });
 
     const reply = await act(member.id, "cancel-code", issued.redemption.id);
 
-    expect(reply).toMatchObject({ ok: false, error: expect.stringMatching(/Nothing was changed/) });
-    expect(await prisma.redemption.findFirstOrThrow()).toMatchObject({ status: "ISSUED" });
+    expect(reply).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/finishes automatically/),
+    });
+    const pending = await prisma.redemption.findFirstOrThrow();
+    expect(pending).toMatchObject({ status: "ISSUED", pointsReturned: false });
+    expect(pending.cancelledAt).not.toBeNull();
     expect(await balance(member.id)).toBe(100);
+
+    // Shopify answers again; the worker's next run deactivates the code and returns the points.
+    sandbox.api.state.faults.length = 0;
+    const later = new Date(Date.now() + 5 * 60 * 1000);
+    const run = await reconcileRedemptions(
+      prisma,
+      async () => (await unauthenticated.admin(TEST_SHOP)).admin,
+      later,
+      { retry },
+    );
+    expect(run.cancelled).toBe(1);
+    expect(await prisma.redemption.findFirstOrThrow()).toMatchObject({ status: "CANCELLED" });
+    expect(usable(issued.redemption.code)).toBe(false);
+    expect(await balance(member.id)).toBe(600);
+    await expectLedgerConsistent();
+  });
+
+  it("takes the points again when the cancelled code turns up on a paid order", async () => {
+    const { member, reward } = await setUp();
+    const issued = await redeem(reward.id);
+    // The shopper checked out with the code; orders/paid is still on its way when staff cancel.
+    expect(await act(member.id, "cancel-code", issued.redemption.id)).toMatchObject({ ok: true });
+    expect(await balance(member.id)).toBe(600);
+
+    await deliver({
+      topic: "orders/paid",
+      payload: orderPayload({
+        customerId: 9100,
+        subtotal: "40.00",
+        discountCodes: [issued.redemption.code],
+      }),
+    });
+
+    expect(await prisma.redemption.findFirstOrThrow()).toMatchObject({
+      status: "USED",
+      pointsReturned: false,
+    });
+    const reclaim = await prisma.ledgerEntry.findFirstOrThrow({
+      where: { idempotencyKey: `redemption:${issued.redemption.id}:reclaim` },
+    });
+    expect(reclaim).toMatchObject({ kind: "REDEEM", points: -500, shortfall: 0 });
+    // 600 back after the cancel, 500 taken again, plus what the $40 order earned.
+    const earned = await prisma.ledgerEntry.findFirstOrThrow({ where: { kind: "EARN" } });
+    expect(await balance(member.id)).toBe(100 + earned.points);
+    await expectLedgerConsistent();
   });
 
   it("cancels a code the merchant already deleted in Shopify", async () => {
@@ -133,6 +193,12 @@ describe("cancelling a code", () => {
     expect(await act(member.id, "cancel-code", issued.redemption.id)).toMatchObject({
       ok: false,
       error: expect.stringMatching(/used on an order/),
+    });
+    // Another member's page of the same shop does not reach this member's codes.
+    const neighbour = await seedMember("9300", 0);
+    expect(await act(neighbour.id, "cancel-code", issued.redemption.id)).toMatchObject({
+      ok: false,
+      error: "This code no longer exists.",
     });
     const other = await seedMember("9200", 0, { shop: OTHER_SHOP });
     await expect(

@@ -157,7 +157,7 @@ describe("redeeming a reward", () => {
     expect((await prisma.member.findFirstOrThrow()).balance).toBe(0);
   });
 
-  it("refuses without enough points, for a disabled reward, below the required tier, and past the hourly limit", async () => {
+  it("refuses without enough points, for a disabled reward, below the required tier, while the program is paused, and past the hourly limit", async () => {
     await memberWith(400);
     await expect(redeem((await fiveOff()).id)).rejects.toMatchObject({
       code: "INSUFFICIENT_POINTS",
@@ -176,6 +176,13 @@ describe("redeeming a reward", () => {
     await expect(redeem((await fiveOff({ pointsCost: 1 })).id, "999")).rejects.toMatchObject({
       code: "NOT_A_MEMBER",
     });
+
+    await prisma.program.update({ where: { shop: TEST_SHOP }, data: { enabled: false } });
+    await expect(redeem((await fiveOff({ pointsCost: 1 })).id)).rejects.toMatchObject({
+      code: "PROGRAM_PAUSED",
+      status: 409,
+    });
+    await prisma.program.update({ where: { shop: TEST_SHOP }, data: { enabled: true } });
 
     await prisma.program.update({ where: { shop: TEST_SHOP }, data: { redemptionsPerHour: 2 } });
     const cheap = await fiveOff({ pointsCost: 10 });

@@ -342,7 +342,7 @@ describe("POST {proxy}/redeem", () => {
     // second redemption.
     for (const twin of twins) {
       const body = await twin.json();
-      expect(body.id).toBe(retryBody.id);
+      expect(body.id, JSON.stringify(body)).toBe(retryBody.id);
       if (twin.status === 200) expect(body.code).toBe(retryBody.code);
       else expect([twin.status, body.status]).toEqual([202, "PROCESSING"]);
     }
