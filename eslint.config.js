@@ -11,6 +11,8 @@ export default tseslint.config(
       ".cache/",
       "extensions/**/assets/*.js",
       "docs/",
+      ".stryker-tmp*/",
+      "reports/",
     ],
   },
   js.configs.recommended,
