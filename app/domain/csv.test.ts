@@ -66,5 +66,7 @@ describe("writing CSV", () => {
     expect(csvCell("+1 555")).toBe("'+1 555");
     expect(csvCell("-50")).toBe("-50");
     expect(csvCell(-50)).toBe("-50");
+    expect(csvCell(undefined)).toBe("");
+    expect(csvCell(null)).toBe("");
   });
 });

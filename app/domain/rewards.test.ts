@@ -143,6 +143,8 @@ describe("eligibility", () => {
       redemptionBlocker({ ...base, requiredTierThreshold: 500, memberTierThreshold: 499 }),
     ).toBe("TIER_REQUIRED");
     expect(redemptionBlocker({ ...base, recentRedemptions: 4 })).toBeNull();
+    // A reward for the first tier (threshold 0) still needs a tier.
+    expect(redemptionBlocker({ ...base, requiredTierThreshold: 0 })).toBe("TIER_REQUIRED");
   });
 
   it("validates reward terms field by field", () => {
@@ -151,6 +153,12 @@ describe("eligibility", () => {
     expect(rewardTermErrors({ ...terms, amount: "500" }, "JPY")).toEqual({});
     expect(rewardTermErrors({ ...terms, pointsCost: 1 }, "USD")).toEqual({});
     expect(rewardTermErrors({ ...terms, pointsCost: 2.5 }, "USD")).toHaveProperty("pointsCost");
+    expect(rewardTermErrors({ ...terms, pointsCost: 0 }, "USD")).toEqual({
+      pointsCost: "Cost must be a whole number of points, at least 1",
+    });
+    expect(rewardTermErrors({ ...terms, type: "PERCENTAGE", percentage: 0 }, "USD")).toEqual({
+      percentage: "Enter a whole percentage from 1 to 100",
+    });
     for (const codeLifetimeDays of [1, 365]) {
       expect(rewardTermErrors({ ...terms, codeLifetimeDays }, "USD")).toEqual({});
     }

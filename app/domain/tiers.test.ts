@@ -58,6 +58,7 @@ describe("pending and expiry", () => {
     expect(balanceExpiresAt(active, null)).toBeNull();
     expect(balanceExpiresAt(null, 6)).toBeNull();
     expect(balanceExpiresAt(active, 0)).toBeNull();
+    expect(balanceExpiresAt(active, -6)).toBeNull();
     expect(isPending(null, new Date("2026-11-10T00:00:00Z"))).toBe(false);
   });
 });
