@@ -11,7 +11,7 @@ import { webhookHandlers } from "../../app/loyalty/webhook-topics.server";
 import type { WebhookHandler } from "../../app/loyalty/webhooks.server";
 import { processWebhook } from "../../app/loyalty/webhooks.server";
 import { deliver, expectLedgerConsistent, memberOf, resetShop } from "../support/engine";
-import { orderPayload, refundPayload } from "../support/payloads";
+import { orderPayload, refundPayload, shopifyId } from "../support/payloads";
 import { shopifyJson, TEST_SHOP, webhookRequest } from "../support/shopify";
 
 beforeEach(() => resetShop());
@@ -200,5 +200,133 @@ describe("the same delivery in parallel", () => {
     expect(response.status).toBe(500);
     expect(calls).toBe(3);
     expect(await prisma.webhookDelivery.count()).toBe(0);
+  });
+});
+
+/** Before NOW, so the points are available at once. */
+const PAID_AT = "2026-05-30T12:00:00Z";
+
+describe("orders.server: outcomes and stored records", () => {
+  it("stores a refund's subtotal and tax totals as Shopify sent them", async () => {
+    const refund = refundPayload(shopifyId(), "20.00", { tax: "1.50" });
+    expect(await onRefundCreated(prisma, TEST_SHOP, refundOf(refund), NOW)).toBe("deferred");
+    const stored = await prisma.refundRecord.findFirstOrThrow({
+      where: { refundId: String(refund.id) },
+    });
+    expect(stored).toMatchObject({ subtotalMinor: 2000, taxMinor: 150 });
+  });
+
+  it("a skipped payment fills in the record a refund created first, and reports skipped", async () => {
+    const order = orderPayload({ customerId: null, subtotal: "30.00" });
+    await onRefundCreated(prisma, TEST_SHOP, refundOf(refundPayload(order.id, "5.00")), NOW);
+    expect(await onOrderPaid(prisma, TEST_SHOP, paid(order), NOW)).toBe("skipped");
+    const record = await prisma.orderRecord.findFirstOrThrow({
+      where: { orderId: String(order.id) },
+    });
+    expect(record).toMatchObject({
+      status: "SKIPPED",
+      skipReason: "GUEST_CHECKOUT",
+      name: order.name,
+      totalMinor: 3000,
+    });
+    expect(record.paidAt).not.toBeNull();
+  });
+
+  it("an order above the per-order maximum is held; one earning exactly the maximum is applied", async () => {
+    await prisma.program.create({ data: { shop: TEST_SHOP, maxPointsPerOrder: 30 } });
+    const above = orderPayload({ customerId: 851, subtotal: "31.00" });
+    expect(await onOrderPaid(prisma, TEST_SHOP, paid(above), NOW)).toBe("held");
+    const exact = orderPayload({ customerId: 852, subtotal: "30.00", processedAt: PAID_AT });
+    expect(await onOrderPaid(prisma, TEST_SHOP, paid(exact), NOW)).toBe("applied");
+    expect((await memberOf(852))?.balance).toBe(30);
+    const record = await prisma.orderRecord.findFirstOrThrow({
+      where: { orderId: String(exact.id) },
+    });
+    expect(record).toMatchObject({ status: "EARNED", holdReason: null, earnedPoints: 30 });
+    await expectLedgerConsistent();
+  });
+
+  it("an order that earns 0 points posts no entry and says why", async () => {
+    const order = orderPayload({ customerId: 853, subtotal: "0.50" });
+    expect(await onOrderPaid(prisma, TEST_SHOP, paid(order), NOW)).toBe("applied");
+    const record = await prisma.orderRecord.findFirstOrThrow({
+      where: { orderId: String(order.id) },
+    });
+    expect(record).toMatchObject({
+      status: "EARNED",
+      earnedPoints: 0,
+      skipReason: "NOTHING_TO_EARN",
+    });
+    expect(await prisma.ledgerEntry.count()).toBe(0);
+    // An order that earns points carries no skip reason.
+    const earning = orderPayload({ customerId: 853, subtotal: "5.00" });
+    await onOrderPaid(prisma, TEST_SHOP, paid(earning), NOW);
+    const earned = await prisma.orderRecord.findFirstOrThrow({
+      where: { orderId: String(earning.id) },
+    });
+    expect(earned.skipReason).toBeNull();
+  });
+
+  it("the EARN entry carries the order's currency and name, the tier change its reason", async () => {
+    await prisma.tier.create({ data: { shop: TEST_SHOP, name: "Gold", threshold: 10 } });
+    const order = orderPayload({ customerId: 854, currency: "EUR", subtotal: "20.00" });
+    expect(await onOrderPaid(prisma, TEST_SHOP, paid(order), NOW)).toBe("applied");
+    const member = await memberOf(854);
+    const entry = await prisma.ledgerEntry.findFirstOrThrow({ where: { memberId: member!.id } });
+    expect(entry).toMatchObject({
+      kind: "EARN",
+      currency: "EUR",
+      description: `Order ${order.name}`,
+    });
+    const change = await prisma.tierChange.findFirstOrThrow({ where: { memberId: member!.id } });
+    expect(change).toMatchObject({ toName: "Gold", reason: `order ${order.name} paid` });
+  });
+
+  it("applies only this order's early refunds, in the order Shopify created them", async () => {
+    const lineA = shopifyId();
+    const lineB = shopifyId();
+    const a = orderPayload({
+      customerId: 855,
+      processedAt: PAID_AT,
+      lines: [{ id: lineA, price: "50.00" }],
+    });
+    const b = orderPayload({
+      customerId: 855,
+      processedAt: PAID_AT,
+      lines: [{ id: lineB, price: "40.00" }],
+    });
+    const later = refundPayload(a.id, "10.00", {
+      lineItemId: lineA,
+      createdAt: "2026-05-31T02:00:00Z",
+    });
+    const earlier = refundPayload(a.id, "5.00", {
+      lineItemId: lineA,
+      createdAt: "2026-05-31T01:00:00Z",
+    });
+    const ofB = refundPayload(b.id, "7.00", { lineItemId: lineB });
+    // Delivered newest first, and B's before A's is paid.
+    for (const refund of [later, ofB, earlier]) {
+      expect(await onRefundCreated(prisma, TEST_SHOP, refundOf(refund), NOW)).toBe("deferred");
+    }
+    expect(await onOrderPaid(prisma, TEST_SHOP, paid(a), NOW)).toBe("applied");
+
+    const member = await memberOf(855);
+    const clawbacks = await prisma.ledgerEntry.findMany({
+      where: { memberId: member!.id, kind: "REFUND_CLAWBACK" },
+      orderBy: { id: "asc" },
+    });
+    expect(clawbacks.map((e) => [e.sourceId, e.points])).toEqual([
+      [String(earlier.id), -5],
+      [String(later.id), -10],
+    ]);
+    expect(member?.balance).toBe(35);
+    const waiting = await prisma.refundRecord.findFirstOrThrow({
+      where: { refundId: String(ofB.id) },
+    });
+    expect(waiting.appliedAt).toBeNull();
+
+    expect(await onOrderPaid(prisma, TEST_SHOP, paid(b), NOW)).toBe("applied");
+    expect((await memberOf(855))?.balance).toBe(35 + 33);
+    await expectLedgerConsistent();
   });
 });
