@@ -22,6 +22,15 @@ describe("refund clawback", () => {
 
   it("ignores refunds with no refunded merchandise (shipping-only)", () => {
     expect(clawbackForRefund(order, 0)).toBe(0);
+    // Even after earlier refunds covered the whole basis.
+    expect(clawbackForRefund({ ...order, clawedBackPoints: 90, refundedMinor: 10000 }, 0)).toBe(0);
+    expect(clawbackForRefund(order, -500)).toBe(0);
+  });
+
+  it("takes nothing from an order with nothing left or no basis", () => {
+    // Rows written by older versions or by hand: the result must still never be negative.
+    expect(clawbackForRefund({ ...order, clawedBackPoints: 120 }, 2500)).toBe(0);
+    expect(clawbackForRefund({ ...order, earnedPoints: 5, basisMinor: 0 }, 100)).toBe(0);
   });
 
   it("reverses what remains on cancellation", () => {

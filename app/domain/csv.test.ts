@@ -17,11 +17,33 @@ describe("parseCsv", () => {
       { line: 2, cells: ["1", ""] },
     ]);
     expect(parseCsv("")).toEqual([]);
+    // One column: the last row is a single cell, with or without a line end.
+    expect(parseCsv("email\nada@example.com")).toEqual([
+      { line: 1, cells: ["email"] },
+      { line: 2, cells: ["ada@example.com"] },
+    ]);
+    expect(parseCsv("email\nada@example.com\n")).toHaveLength(2);
   });
 
   it("reports malformed quoting with its line", () => {
     expect(() => parseCsv('a\n"open')).toThrow(CsvError);
     expect(() => parseCsv('a\nab"c')).toThrow(/Line 2: a quote inside an unquoted cell/);
+    expect(() => parseCsv('a\n"open')).toThrow("Line 2: a quoted cell is never closed");
+    expect(() => parseCsv('a\n"open')).toThrow(
+      expect.objectContaining({ name: "CsvError", line: 2 }),
+    );
+  });
+
+  it("reads a quoted cell at the very start, and LF line ends without eating the next cell", () => {
+    // A lone CR (old Mac line end) ends a row too, and only an LF right after it is skipped.
+    expect(parseCsv("a\rb")).toEqual([
+      { line: 1, cells: ["a"] },
+      { line: 2, cells: ["b"] },
+    ]);
+    expect(parseCsv('"x",y\nz,w')).toEqual([
+      { line: 1, cells: ["x", "y"] },
+      { line: 2, cells: ["z", "w"] },
+    ]);
   });
 });
 
@@ -44,5 +66,7 @@ describe("writing CSV", () => {
     expect(csvCell("+1 555")).toBe("'+1 555");
     expect(csvCell("-50")).toBe("-50");
     expect(csvCell(-50)).toBe("-50");
+    expect(csvCell(undefined)).toBe("");
+    expect(csvCell(null)).toBe("");
   });
 });

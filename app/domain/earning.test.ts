@@ -27,11 +27,19 @@ describe("points for spend", () => {
     expect(pointsForSpend(1500, "USD", onePerTen)).toBe(2);
     expect(pointsForSpend(1499, "USD", onePerTen)).toBe(1);
     expect(pointsForSpend(1001, "USD", { ...onePerTen, rounding: "UP" })).toBe(2);
+    // An exact multiple has nothing to round, in any mode.
+    expect(pointsForSpend(2000, "USD", { ...onePerTen, rounding: "UP" })).toBe(2);
+    expect(pointsForSpend(2000, "USD", { ...onePerTen, rounding: "NEAREST" })).toBe(2);
   });
 
   it("never awards for nothing or negative spend", () => {
     expect(pointsForSpend(0, "USD", DEFAULT_EARN_RULE)).toBe(0);
     expect(pointsForSpend(-500, "USD", DEFAULT_EARN_RULE)).toBe(0);
+    expect(pointsForSpend(500, "USD", { ...DEFAULT_EARN_RULE, earnPoints: 0 })).toBe(0);
+    expect(pointsForSpend(500, "USD", { ...DEFAULT_EARN_RULE, earnPoints: -1 })).toBe(0);
+    expect(() => pointsForSpend(500, "USD", { ...DEFAULT_EARN_RULE, perAmount: "0" })).toThrow(
+      "perAmount must be greater than zero",
+    );
   });
 });
 
@@ -79,6 +87,19 @@ describe("earning basis", () => {
       refundedLines: [],
     });
     expect(basis).toEqual({ basisMinor: 3000, giftCardsMinor: 5000, taxMinor: 0 });
+  });
+
+  it("skips lines with no units, and a line whose units were all removed", () => {
+    const basis = orderEarningBasis({
+      taxesIncluded: true,
+      lines: [
+        line({ id: "a", quantity: 0, unitPriceMinor: 1000, discountMinor: 100, taxMinor: 50 }),
+        line({ id: "b", quantity: 2, currentQuantity: 0, unitPriceMinor: 1000, taxMinor: 300 }),
+        line({ id: "c", unitPriceMinor: 500 }),
+      ],
+      refundedLines: [],
+    });
+    expect(basis).toEqual({ basisMinor: 500, giftCardsMinor: 0, taxMinor: 0 });
   });
 
   it("counts refunded units (they are taken back by refund) but not units an edit removed", () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { currencyDecimals, fromMinorUnits, toMinorUnits } from "./money";
+import {
+  currencyDecimals,
+  fromMinorUnits,
+  isDecimalString,
+  isKnownCurrency,
+  toMinorUnits,
+} from "./money";
 
 describe("money", () => {
   it("knows currencies with 0, 2 and 3 decimals", () => {
@@ -31,5 +37,24 @@ describe("money", () => {
     expect(fromMinorUnits(1200, "JPY")).toBe("1200");
     expect(fromMinorUnits(1500, "KWD")).toBe("1.500");
     expect(fromMinorUnits(-7, "USD")).toBe("-0.07");
+    expect(fromMinorUnits(0, "USD")).toBe("0.00");
+    expect(fromMinorUnits(0, "JPY")).toBe("0");
+    expect(() => fromMinorUnits(1.5, "USD")).toThrow("1.5 is not an integer amount");
+  });
+
+  it("ignores surrounding spaces, and refuses amounts past 2^53 minor units", () => {
+    expect(toMinorUnits(" 12.34 ", "USD")).toBe(1234);
+    expect(isDecimalString(" 12.34 ")).toBe(true);
+    expect(isDecimalString("12,34")).toBe(false);
+    expect(() => toMinorUnits("abc", "USD")).toThrow('"abc" is not a decimal amount');
+    expect(toMinorUnits("9007199254740991", "JPY")).toBe(Number.MAX_SAFE_INTEGER);
+    expect(() => toMinorUnits("9007199254740992", "JPY")).toThrow(
+      '"9007199254740992" is too large',
+    );
+  });
+
+  it("knows which codes are currencies", () => {
+    expect(isKnownCurrency("EUR")).toBe(true);
+    expect(isKnownCurrency("ZZZ")).toBe(false);
   });
 });

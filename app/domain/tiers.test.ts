@@ -20,6 +20,10 @@ describe("tiers", () => {
   it("tells how far the next tier is", () => {
     expect(nextTier(tiers, 620)).toEqual({ tier: tiers[0], remaining: 380 });
     expect(nextTier(tiers, 1000)).toBeNull();
+    // The nearest tier above, wherever it sits in the list; reaching a threshold is being in it.
+    expect(nextTier(tiers, 100)).toEqual({ tier: tiers[2], remaining: 400 });
+    expect(nextTier([...tiers].reverse(), 100)).toEqual({ tier: tiers[2], remaining: 400 });
+    expect(nextTier(tiers, 500)).toEqual({ tier: tiers[0], remaining: 500 });
   });
 
   it("computes qualification windows", () => {
@@ -53,5 +57,8 @@ describe("pending and expiry", () => {
     expect(balanceExpiresAt(active, 6)?.toISOString()).toBe("2026-11-30T12:00:00.000Z");
     expect(balanceExpiresAt(active, null)).toBeNull();
     expect(balanceExpiresAt(null, 6)).toBeNull();
+    expect(balanceExpiresAt(active, 0)).toBeNull();
+    expect(balanceExpiresAt(active, -6)).toBeNull();
+    expect(isPending(null, new Date("2026-11-10T00:00:00Z"))).toBe(false);
   });
 });
