@@ -667,6 +667,24 @@ export async function reconcileRedemptions(
 /** What a staff action on a code came to: a line for a toast, or why nothing was changed. */
 export type CodeActionResult = { ok: true; message: string } | { ok: false; error: string };
 
+/** A staff action on one code, from a member's admin page. */
+export interface StaffCodeAction {
+  prisma: PrismaClient;
+  admin: AdminGraphqlClient;
+  shop: string;
+  redemptionId: string;
+  /** The member whose page the staff member is on: a code of anyone else is not found. */
+  memberId?: string;
+  staff: string;
+  now?: Date;
+}
+
+function staffTarget({ prisma, shop, redemptionId, memberId }: StaffCodeAction) {
+  return prisma.redemption.findFirst({
+    where: { id: redemptionId, shop, ...(memberId ? { memberId } : {}) },
+  });
+}
+
 const NOT_CANCELLABLE: Partial<Record<Redemption["status"], string>> = {
   PENDING: "This code is still being created. Try again in a minute.",
   USED: "This code has been used on an order, so it can't be cancelled.",
@@ -682,25 +700,10 @@ const NOT_CANCELLABLE: Partial<Record<Redemption["status"], string>> = {
  * checkout meanwhile (ISSUED → USED) keeps its points spent; one used after its points came back
  * takes them again when its order arrives (markRewardCodesUsed).
  */
-export async function cancelRedemption(options: {
-  prisma: PrismaClient;
-  admin: AdminGraphqlClient;
-  shop: string;
-  redemptionId: string;
-  /** The member whose page the staff member is on: a code of anyone else is not found. */
-  memberId?: string;
-  staff: string;
-  now?: Date;
-}): Promise<CodeActionResult> {
+export async function cancelRedemption(options: StaffCodeAction): Promise<CodeActionResult> {
   const { prisma, admin, shop, staff } = options;
   const now = options.now ?? new Date();
-  const redemption = await prisma.redemption.findFirst({
-    where: {
-      id: options.redemptionId,
-      shop,
-      ...(options.memberId ? { memberId: options.memberId } : {}),
-    },
-  });
+  const redemption = await staffTarget(options);
   if (!redemption) return { ok: false, error: "This code no longer exists." };
   if (redemption.status === "CANCELLED")
     return { ok: true, message: `Code ${redemption.code} was already cancelled` };
@@ -802,25 +805,12 @@ async function touch(prisma: PrismaClient, id: string) {
  * redemption of the same reward terms that spends the points again and creates a new code. Its
  * request key is derived from the failed one, so a double click reissues once.
  */
-export async function reissueRedemption(options: {
-  prisma: PrismaClient;
-  admin: AdminGraphqlClient;
-  shop: string;
-  redemptionId: string;
-  memberId?: string;
-  staff: string;
-  now?: Date;
-  retry?: RetryPolicy;
-}): Promise<CodeActionResult & { redemption?: Redemption }> {
+export async function reissueRedemption(
+  options: StaffCodeAction & { retry?: RetryPolicy },
+): Promise<CodeActionResult & { redemption?: Redemption }> {
   const { prisma, admin, shop, staff } = options;
   const now = options.now ?? new Date();
-  const failed = await prisma.redemption.findFirst({
-    where: {
-      id: options.redemptionId,
-      shop,
-      ...(options.memberId ? { memberId: options.memberId } : {}),
-    },
-  });
+  const failed = await staffTarget(options);
   if (!failed) return { ok: false, error: "This code no longer exists." };
   if (failed.status !== "FAILED" || !failed.pointsReturned)
     return { ok: false, error: "Only a code that could not be created can be issued again." };
