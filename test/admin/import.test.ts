@@ -1,9 +1,9 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { offlineAdmin } from "../support/worker";
 import prisma from "../../app/db.server";
 import { importChunk } from "../../app/admin/imports.server";
 import { action as batchAction, loader as batchLoader } from "../../app/routes/app.import.$id";
 import { action as uploadAction, loader as importLoader } from "../../app/routes/app.import._index";
-import { unauthenticated } from "../../app/shopify.server";
 import { JOBS } from "../../app/worker/jobs.server";
 import { closeJobQueue } from "../../app/worker/queue.server";
 import { adminSandbox } from "../support/admin-sandbox";
@@ -28,13 +28,7 @@ type Step = { ok: boolean; errors?: Record<string, string> };
 /** The worker's view of the shop: its offline session, or null without one. */
 const context = {
   prisma,
-  adminFor: async (shop: string) => {
-    try {
-      return (await unauthenticated.admin(shop)).admin;
-    } catch {
-      return null;
-    }
-  },
+  adminFor: offlineAdmin,
   now: () => new Date(),
 };
 

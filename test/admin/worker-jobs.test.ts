@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { eventually, offlineAdmin } from "../support/worker";
 import prisma from "../../app/db.server";
 import { action as batchAction, loader as batchLoader } from "../../app/routes/app.import.$id";
 import { action as uploadAction } from "../../app/routes/app.import._index";
 import { action as tiersAction, loader as tiersLoader } from "../../app/routes/app.tiers";
-import { unauthenticated } from "../../app/shopify.server";
 import { closeJobQueue } from "../../app/worker/queue.server";
 import { startWorker, type Worker } from "../../app/worker/worker.server";
 import { adminSandbox } from "../support/admin-sandbox";
@@ -35,29 +35,13 @@ let workers: Worker[] = [];
 async function worker() {
   const started = await startWorker({
     prisma,
-    adminFor: async (shop: string) => {
-      try {
-        return (await unauthenticated.admin(shop)).admin;
-      } catch {
-        return null;
-      }
-    },
+    adminFor: offlineAdmin,
     now: () => new Date(),
     url: process.env.DATABASE_URL!,
     pollMs: 100,
   });
   workers.push(started);
   return started;
-}
-
-async function eventually<T>(check: () => Promise<T | null | undefined | false>, ms = 20_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 beforeEach(async () => {

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { eventually } from "../support/worker";
 import prisma from "../../app/db.server";
 import { action as runJobs } from "../../app/routes/jobs.run";
 import { SCHEDULED_JOBS } from "../../app/worker/jobs.server";
@@ -20,16 +21,6 @@ function trigger(authorization?: string) {
     params: {},
     context: {},
   });
-}
-
-async function eventually<T>(check: () => Promise<T | null | undefined | false>, ms = 20_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 let workers: Worker[] = [];
