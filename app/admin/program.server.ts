@@ -113,7 +113,7 @@ export async function saveProgram(options: {
         where: { shop },
         data: { ...settings, earnRateReviewedAt: current.earnRateReviewedAt ?? now },
       });
-      if (expiryChanged) await recomputeExpiryDates(tx, shop, settings.expiryMonths);
+      if (expiryChanged) await recomputeExpiryDates(tx, shop, settings.expiryMonths, now);
       return saved;
     },
     { timeout: 60_000, maxWait: 10_000 },
@@ -132,6 +132,7 @@ async function recomputeExpiryDates(
   tx: Parameters<Parameters<typeof prisma.$transaction>[0]>[0],
   shop: string,
   expiryMonths: number | null,
+  now: Date,
 ) {
   if (!expiryMonths) {
     await tx.member.updateMany({ where: { shop }, data: { expiresAt: null } });
@@ -144,7 +145,7 @@ async function recomputeExpiryDates(
   for (const member of members) {
     await tx.member.update({
       where: { id: member.id },
-      data: { expiresAt: balanceExpiresAt(member.lastActivityAt, expiryMonths) },
+      data: { expiresAt: balanceExpiresAt(member.lastActivityAt, expiryMonths, now) },
     });
   }
 }

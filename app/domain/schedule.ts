@@ -13,12 +13,15 @@ export function isPending(available: Date | null, now: Date): boolean {
 
 /**
  * Balances expire after `months` without activity (earning or redeeming). Returns null when the
- * program never expires points or the member has never been active.
+ * program never expires points or the member has never been active. `notBefore` is when a new
+ * policy took effect: a member already idle for longer expires then, not on a date in the past.
  */
 export function balanceExpiresAt(
   lastActivityAt: Date | null,
   expiryMonths: number | null,
+  notBefore?: Date,
 ): Date | null {
   if (!lastActivityAt || !expiryMonths || expiryMonths <= 0) return null;
-  return addMonths(lastActivityAt, expiryMonths);
+  const due = addMonths(lastActivityAt, expiryMonths);
+  return notBefore && due < notBefore ? notBefore : due;
 }

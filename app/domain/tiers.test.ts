@@ -59,6 +59,15 @@ describe("pending and expiry", () => {
     expect(balanceExpiresAt(null, 6)).toBeNull();
     expect(balanceExpiresAt(active, 0)).toBeNull();
     expect(balanceExpiresAt(active, -6)).toBeNull();
+    // A policy switched on later starts then for members idle longer than it allows.
+    const policyFrom = new Date("2027-01-15T09:00:00Z");
+    expect(balanceExpiresAt(active, 6, policyFrom)).toEqual(policyFrom);
+    expect(balanceExpiresAt(active, 6, new Date("2026-11-30T11:59:59Z"))?.toISOString()).toBe(
+      "2026-11-30T12:00:00.000Z",
+    );
+    expect(balanceExpiresAt(active, 6, new Date("2026-11-30T12:00:00Z"))?.toISOString()).toBe(
+      "2026-11-30T12:00:00.000Z",
+    );
     expect(isPending(null, new Date("2026-11-10T00:00:00Z"))).toBe(false);
   });
 });

@@ -78,7 +78,9 @@ export async function expireBalances(prisma: PrismaClient, now: Date) {
             idempotencyKey: `member:${member.id}:expire:${member.expiresAt.toISOString()}`,
             rule: { expiryMonths: program.expiryMonths },
             description: `Points expired after ${program.expiryMonths} months without activity`,
-            occurredAt: member.expiresAt,
+            // When the balance actually drops: a run that is late (or a policy just switched on)
+            // must not put the entry into a period whose figures were already shown.
+            occurredAt: now,
           },
           now,
         );

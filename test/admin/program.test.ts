@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
+import { expireBalances } from "../../app/loyalty/jobs.server";
+import { loader as dashboardLoader } from "../../app/routes/app._index";
 import { action, loader } from "../../app/routes/app.program";
 import { adminSandbox } from "../support/admin-sandbox";
 import { load, OTHER_SHOP, post, resetShop, seedMember, shopRows, signIn } from "../support/admin";
@@ -27,6 +29,7 @@ const valid = {
 
 type Loaded = Awaited<ReturnType<typeof loader>>;
 type Result = Awaited<ReturnType<typeof action>>;
+type Dashboard = Awaited<ReturnType<typeof dashboardLoader>>;
 
 function storefrontMetafield() {
   return [...sandbox.api.state.metafields.values()].find(
@@ -214,6 +217,32 @@ describe("program settings page", () => {
     expect(stillActive.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 360 * 24 * 3600 * 1000);
     // Balances themselves are untouched until the scheduled expiry run.
     expect(after.balance).toBe(300);
+  });
+
+  it("dates a newly enabled expiry today, not back when the member was last active", async () => {
+    const longAgo = new Date(Date.now() - 400 * 24 * 3600 * 1000);
+    const inactive = await seedMember("504", 300, { lastActivityAt: longAgo });
+    const savedFrom = new Date();
+    await post<Result>(action, "/app/program", {
+      ...valid,
+      expiryPolicy: "INACTIVITY",
+      expiryMonths: "12",
+      confirmExpiring: "1",
+    });
+
+    // 12 months after the activity was 35 days ago; the merchant's policy starts now.
+    const member = await prisma.member.findUniqueOrThrow({ where: { id: inactive.id } });
+    expect(member.expiresAt!.getTime()).toBeGreaterThanOrEqual(savedFrom.getTime());
+
+    const runAt = new Date(Date.now() + 60_000);
+    expect(await expireBalances(prisma, runAt)).toBe(1);
+    const expired = await prisma.ledgerEntry.findFirstOrThrow({
+      where: { memberId: inactive.id, kind: "EXPIRE" },
+    });
+    expect(expired).toMatchObject({ points: -300, occurredAt: runAt });
+    // So the dashboard counts it in the period it happened.
+    const dashboard = await load<Dashboard>(dashboardLoader, "/app?range=7d");
+    expect(dashboard.metrics.pointsExpired).toBe(300);
   });
 
   it("clears every cached expiry date when expiry is switched off", async () => {
