@@ -19,6 +19,8 @@ import { notFound } from "./staff.server";
  * every member anyway.
  */
 const BATCH = 100;
+/** How long the page still shows a finished re-evaluation's result. */
+const SHOW_FINISHED_FOR_MS = 60 * 60 * 1000;
 /** Every batch touches the job; a running job untouched for this long is waiting on nobody. */
 const STALLED_AFTER_MS = 2 * 60_000;
 
@@ -33,8 +35,16 @@ export async function tiersPage(shop: string) {
     where: { shop, tierId: { in: tiers.map((t) => t.id) } },
     select: { name: true, tierId: true },
   });
+  // A running job, or one that finished lately: an old "re-evaluated" card (or one from a shop
+  // with nothing to check) would read as news on every visit.
   const job = await prisma.tierReevaluation.findFirst({
-    where: { shop },
+    where: {
+      shop,
+      OR: [
+        { status: "RUNNING" },
+        { total: { gt: 0 }, finishedAt: { gte: new Date(Date.now() - SHOW_FINISHED_FOR_MS) } },
+      ],
+    },
     orderBy: { createdAt: "desc" },
   });
   return {

@@ -144,6 +144,35 @@ describe("tiers page", () => {
     await expectLedgerConsistent();
   });
 
+  it("shows a finished re-evaluation for a while, never an old or an empty one", async () => {
+    const HOUR = 3600 * 1000;
+    const finished = (total: number, finishedAt: Date) =>
+      prisma.tierReevaluation.create({
+        data: {
+          shop: TEST_SHOP,
+          total,
+          createdBy: "staff:1",
+          processed: total,
+          status: "DONE",
+          createdAt: finishedAt,
+          finishedAt,
+        },
+      });
+    await finished(40, new Date(Date.now() - 3 * 24 * HOUR));
+    expect((await load<Loaded>(loader, "/app/tiers")).job).toBeNull();
+
+    // A save in a shop without members finishes as it starts, with nothing to report.
+    await finished(0, new Date());
+    expect((await load<Loaded>(loader, "/app/tiers")).job).toBeNull();
+
+    const recent = await finished(12, new Date(Date.now() - 5 * 60 * 1000));
+    expect((await load<Loaded>(loader, "/app/tiers")).job).toMatchObject({
+      id: recent.id,
+      status: "DONE",
+      processed: 12,
+    });
+  });
+
   it("switches to spend-based tiers with money thresholds over a rolling year", async () => {
     await seedEarner("1", 10, 25_000); // spent 250.00
     await seedEarner("2", 10, 5_000); // spent 50.00
