@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  convertThreshold,
   formatMultiplier,
   formatThreshold,
   ladderAffectsQualification,
@@ -97,5 +98,40 @@ describe("ladder", () => {
         tiers: [...same.tiers, { ...same.tiers[0]!, id: null }],
       }),
     ).toBe(true);
+  });
+});
+
+describe("switching the basis", () => {
+  it("keeps each threshold's number in the new unit", () => {
+    expect(convertThreshold("0.00", "AMOUNT_SPENT", "POINTS_EARNED", "USD")).toBe("0");
+    expect(convertThreshold("250.00", "AMOUNT_SPENT", "POINTS_EARNED", "USD")).toBe("250");
+    expect(convertThreshold("12.50", "AMOUNT_SPENT", "POINTS_EARNED", "USD")).toBe("13");
+    expect(convertThreshold("12.49", "AMOUNT_SPENT", "POINTS_EARNED", "USD")).toBe("12");
+    expect(convertThreshold("5000", "AMOUNT_SPENT", "POINTS_EARNED", "JPY")).toBe("5000");
+    expect(convertThreshold("250", "POINTS_EARNED", "AMOUNT_SPENT", "USD")).toBe("250.00");
+    expect(convertThreshold("0", "POINTS_EARNED", "AMOUNT_SPENT", "USD")).toBe("0.00");
+    expect(convertThreshold("250", "POINTS_EARNED", "AMOUNT_SPENT", "JPY")).toBe("250");
+    expect(convertThreshold("250", "POINTS_EARNED", "AMOUNT_SPENT", "KWD")).toBe("250.000");
+  });
+
+  it("leaves text it cannot read, and the same basis, as typed", () => {
+    expect(convertThreshold("lots", "AMOUNT_SPENT", "POINTS_EARNED", "USD")).toBe("lots");
+    expect(convertThreshold("", "POINTS_EARNED", "AMOUNT_SPENT", "USD")).toBe("");
+    expect(convertThreshold("250.00", "AMOUNT_SPENT", "AMOUNT_SPENT", "USD")).toBe("250.00");
+  });
+
+  it("gives a ladder that saves after switching back and forth", () => {
+    const rows = ["0.00", "250.00", "1000.00"].map((threshold, i) => ({
+      id: null,
+      name: `Tier ${i}`,
+      threshold: convertThreshold(threshold, "AMOUNT_SPENT", "POINTS_EARNED", "USD"),
+      multiplier: "1",
+      perks: "",
+    }));
+    const result = parseTierLadder(
+      { tierBasis: "POINTS_EARNED", tierPeriod: "LIFETIME", tiers: JSON.stringify(rows) },
+      "USD",
+    );
+    expect(result.ok && result.data.tiers.map((t) => t.threshold)).toEqual([0, 250, 1000]);
   });
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { FieldErrors, FormResult } from "./forms";
-import { fromMinorUnits, isDecimalString, toMinorUnits } from "./money";
+import { currencyDecimals, fromMinorUnits, isDecimalString, toMinorUnits } from "./money";
 import type { TierBasis, TierPeriod } from "./tiers";
 
 /**
@@ -95,6 +95,25 @@ export function formatMultiplier(percent: number): string {
 
 export function formatThreshold(threshold: number, basis: TierBasis, currency: string): string {
   return basis === "AMOUNT_SPENT" ? fromMinorUnits(threshold, currency) : String(threshold);
+}
+
+/**
+ * A threshold typed for one basis, rewritten for the other when the merchant switches it: the
+ * number is kept ("250.00" USD ↔ "250" points) so the ladder stays in order and can be saved;
+ * the page asks the merchant to check the values. Text that does not parse is left as typed.
+ */
+export function convertThreshold(
+  value: string,
+  from: TierBasis,
+  to: TierBasis,
+  currency: string,
+): string {
+  const parsed = from === to ? null : parseThreshold(value, from, currency);
+  if (parsed === null) return value;
+  if (to === "POINTS_EARNED") {
+    return String(Math.round(parsed / 10 ** currencyDecimals(currency)));
+  }
+  return fromMinorUnits(parsed * 10 ** currencyDecimals(currency), currency);
 }
 
 function parseThreshold(value: string, basis: TierBasis, currency: string): number | null {

@@ -29,7 +29,9 @@ import { useToast } from "../components/toast";
 import type { FieldErrors } from "../domain/forms";
 import { formValues } from "../domain/forms";
 import type { TierRowInput } from "../domain/tier-ladder";
+import type { TierBasis } from "../domain/tiers";
 import {
+  convertThreshold,
   formatMultiplier,
   formatThreshold,
   MAX_TIERS,
@@ -65,7 +67,7 @@ interface Row extends TierRowInput {
 }
 
 interface FormValues extends Record<string, unknown> {
-  tierBasis: string;
+  tierBasis: TierBasis;
   tierPeriod: string;
   rows: Row[];
 }
@@ -172,6 +174,23 @@ export default function TiersPage() {
       rows.splice(index + by, 0, row!);
       return { ...current, rows };
     });
+  // The thresholds' unit changes with the basis; their numbers are carried over so the ladder
+  // still saves, and the help text asks the merchant to check them.
+  const switchBasis = (tierBasis: string) =>
+    setValues((current) => ({
+      ...current,
+      tierBasis: tierBasis as TierBasis,
+      rows: current.rows.map((row) => ({
+        ...row,
+        threshold: convertThreshold(
+          row.threshold,
+          current.tierBasis,
+          tierBasis as TierBasis,
+          data.currency,
+        ),
+      })),
+    }));
+  const basisChanged = values.tierBasis !== data.tierBasis && values.rows.length > 0;
   const remove = (row: Row) =>
     setValues((current) => ({ ...current, rows: current.rows.filter((r) => r.key !== row.key) }));
   const add = () =>
@@ -254,13 +273,13 @@ export default function TiersPage() {
                 label="Tiers are based on"
                 options={TIER_BASIS_OPTIONS}
                 value={values.tierBasis}
-                onChange={form.set("tierBasis")}
+                onChange={switchBasis}
                 error={errors.tierBasis}
-                helpText={
+                helpText={`${
                   spend
                     ? `Thresholds are amounts in ${data.currency}, net of refunds.`
                     : "Thresholds are points earned from orders and bonuses, net of clawbacks."
-                }
+                }${basisChanged ? " Check each tier's threshold in the new unit before saving." : ""}`}
               />
               <Select
                 label="Qualification period"
