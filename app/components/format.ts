@@ -35,3 +35,8 @@ export function formatSigned(value: number): string {
   if (value < 0) return `−${numberFormat.format(-value)}`;
   return "0";
 }
+
+/** "1 member", "2 members", "1,200 points": English plurals for the admin's fixed locale. */
+export function formatCount(value: number, one: string, other = `${one}s`): string {
+  return `${numberFormat.format(value)} ${value === 1 ? one : other}`;
+}

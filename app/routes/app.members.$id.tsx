@@ -163,7 +163,9 @@ function AdjustPointsCard({
   const [requestId, setRequestId] = useState(newRequestId);
   const [confirming, setConfirming] = useState(false);
   const result = fetcher.data;
-  const errors = result && !result.ok ? result.errors : {};
+  // Refusals the page can see coming are shown before the confirmation, not after it.
+  const [early, setEarly] = useState<Record<string, string> | null>(null);
+  const errors = early ?? (result && !result.ok ? result.errors : {});
   const busy = fetcher.state !== "idle";
 
   useEffect(() => {
@@ -187,6 +189,19 @@ function AdjustPointsCard({
           method="post"
           onSubmit={(event) => {
             event.preventDefault();
+            // The same rules the server applies; it still checks them against the balance then.
+            const parsed = parseAdjustment({ points, reason });
+            const found = parsed.ok ? {} : { ...parsed.errors };
+            if (
+              parsed.ok &&
+              parsed.data.points < 0 &&
+              !allowNegative &&
+              -parsed.data.points > balance
+            )
+              found.points = `This member has ${formatNumber(balance)} spendable ${pointsName}; you can remove at most ${formatNumber(balance)}. Balances cannot go below zero (Program settings → Allow negative balances).`;
+            const refused = Object.keys(found).length > 0;
+            setEarly(refused ? found : null);
+            if (refused) return;
             if (removing) setConfirming(true);
             else submit();
           }}

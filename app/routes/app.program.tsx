@@ -25,6 +25,7 @@ import {
 } from "../admin/program.server";
 import { AdminSaveBar } from "../components/AdminSaveBar";
 import { toFormData, useFormState } from "../components/form-state";
+import { formatCount } from "../components/format";
 import { useToast } from "../components/toast";
 import type { FieldErrors } from "../domain/forms";
 import { formValues } from "../domain/forms";
@@ -115,7 +116,8 @@ export default function ProgramSettingsPage() {
   const { values, set } = form;
   const saving = fetcher.state !== "idle" && fetcher.formData?.get("intent") !== "publish";
   const result = fetcher.data;
-  const errors: FieldErrors = result && !result.ok ? result.errors : {};
+  // A request for confirmation is answered by the dialog, not as a field error beside it.
+  const errors: FieldErrors = result && !result.ok && !result.confirmExpiry ? result.errors : {};
   const [confirm, setConfirm] = useState<{ members: number; points: number } | null>(null);
 
   useEffect(() => {
@@ -378,9 +380,9 @@ export default function ProgramSettingsPage() {
       >
         <Modal.Section>
           <Text as="p">
-            {confirm?.members} members have had no activity for longer than {values.expiryMonths}{" "}
-            months. With this policy their {confirm?.points} points expire at the next scheduled
-            run. This cannot be undone automatically.
+            {confirm
+              ? `${formatCount(confirm.members, "member")} ${confirm.members === 1 ? "has" : "have"} had no activity for longer than ${formatCount(Number(values.expiryMonths), "month")}. With this policy ${confirm.members === 1 ? "their" : "these members'"} ${formatCount(confirm.points, "point")} expire at the next scheduled run. This cannot be undone automatically.`
+              : null}
           </Text>
         </Modal.Section>
       </Modal>

@@ -1,0 +1,128 @@
+// The admin's rough edges, as a merchant meets them inside the (sandbox) Shopify admin: what a
+// page says, when it asks, what it refuses and when. Each test drives Chromium through the
+// embedded app and checks the database only for what the merchant cannot see.
+import type { FrameLocator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { e2eSession, newContext, poll } from "./harness";
+
+const SHOP = "demo-shop.myshopify.com";
+
+const session = e2eSession({ members: 12 });
+
+const appFrame = (page: Page): FrameLocator => page.frameLocator('iframe[title="Loyalty"]');
+
+async function openPage(path: string) {
+  const context = await newContext(session.browser);
+  const page = await context.newPage();
+  // The admin URL carries the app's path, as admin.shopify.com/store/…/apps/loyalty/… does.
+  await page.goto(`${session.demo.url}/store/demo-shop/apps/loyalty${path}`);
+  const app = appFrame(page);
+  await app.locator("h1").first().waitFor();
+  return { context, page, app };
+}
+
+const saveBar = (page: Page) =>
+  page.getByRole("region", { name: "Unsaved changes" }).getByRole("button", { name: "Save" });
+
+describe("admin pages", { timeout: 120_000 }, () => {
+  it("switches the tier basis to amount spent and back, and saves each time", async () => {
+    const { context, page, app } = await openPage("/app/tiers");
+    const thresholds = () =>
+      app.getByRole("textbox", { name: /^(Points to reach|Spend to reach \(USD\))$/ }).all();
+    const values = async () => Promise.all((await thresholds()).map((t) => t.inputValue()));
+    const before = await values();
+    expect(before.length).toBeGreaterThan(1);
+
+    await app.getByLabel("Tiers are based on").selectOption("AMOUNT_SPENT");
+    await poll(values).toEqual(before.map((v) => `${v}.00`));
+    await poll(() =>
+      app.getByText("Check each tier's threshold in the new unit before saving.").count(),
+    ).toBe(1);
+    await saveBar(page).click();
+    await poll(() => page.locator("#toasts").innerText()).toContain("Tiers saved");
+    await poll(
+      async () => (await session.db.program.findUniqueOrThrow({ where: { shop: SHOP } })).tierBasis,
+    ).toBe("AMOUNT_SPENT");
+
+    // Back to points: "500.00" becomes "500" again instead of a value the form refuses.
+    await app.getByLabel("Tiers are based on").selectOption("POINTS_EARNED");
+    await poll(values).toEqual(before);
+    await saveBar(page).click();
+    await poll(
+      async () => (await session.db.program.findUniqueOrThrow({ where: { shop: SHOP } })).tierBasis,
+    ).toBe("POINTS_EARNED");
+    expect(await app.getByText("Nothing was saved").count()).toBe(0);
+    const tiers = await session.db.tier.findMany({
+      where: { shop: SHOP },
+      orderBy: { threshold: "asc" },
+    });
+    expect(tiers.map((t) => String(t.threshold))).toEqual(before);
+    await context.close();
+  });
+
+  it("asks before expiring one idle member's points, in words that fit one member", async () => {
+    const members = await session.db.member.findMany({
+      where: { shop: SHOP, balance: { gt: 0 } },
+      orderBy: { customerId: "asc" },
+    });
+    const idle = members[0]!;
+    await session.db.member.updateMany({
+      where: { shop: SHOP },
+      data: { lastActivityAt: new Date() },
+    });
+    await session.db.member.update({
+      where: { id: idle.id },
+      data: { lastActivityAt: new Date(Date.now() - 400 * 24 * 3600 * 1000) },
+    });
+
+    const { context, page, app } = await openPage("/app/program");
+    await app.getByText("After a period without activity", { exact: true }).click();
+    await app.getByLabel("Months without activity").fill("12");
+    await saveBar(page).click();
+
+    const dialog = app.getByRole("dialog", { name: "Expire inactive balances?" });
+    await dialog.waitFor();
+    await poll(() => dialog.innerText()).toContain(
+      `1 member has had no activity for longer than 12 months. With this policy their ${idle.balance.toLocaleString("en-US")} ${idle.balance === 1 ? "point" : "points"} expire`,
+    );
+    // The question is the dialog's; the form behind it shows no error and no "Nothing was saved".
+    expect(await app.getByText("Save again to confirm").count()).toBe(0);
+    expect(await app.getByText("Nothing was saved").count()).toBe(0);
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    expect(
+      (await session.db.program.findUniqueOrThrow({ where: { shop: SHOP } })).expiryMonths,
+    ).toBeNull();
+    await context.close();
+  });
+
+  it("refuses to remove more points than the balance before asking to confirm", async () => {
+    const member = await session.db.member.findFirstOrThrow({
+      where: { shop: SHOP, balance: { gt: 0 } },
+      orderBy: { customerId: "desc" },
+    });
+    const manual = () =>
+      session.db.ledgerEntry.count({ where: { memberId: member.id, kind: "MANUAL" } });
+    const manualBefore = await manual();
+    const { context, page, app } = await openPage(`/app/members/${member.id}`);
+    await app.getByLabel(/to add or remove$/).fill(String(-(member.balance + 1)));
+    await app.getByLabel("Reason").fill("Returned goods");
+    await app.getByRole("button", { name: "Adjust points" }).click();
+
+    await poll(() =>
+      app.getByText(`you can remove at most ${member.balance.toLocaleString("en-US")}`).count(),
+    ).toBe(1);
+    expect(await app.getByRole("dialog", { name: "Remove points?" }).count()).toBe(0);
+    expect(await manual()).toBe(manualBefore);
+
+    // Within the balance the confirmation comes, and then the points go.
+    await app.getByLabel(/to add or remove$/).fill("-1");
+    await app.getByRole("button", { name: "Adjust points" }).click();
+    const dialog = app.getByRole("dialog", { name: "Remove points?" });
+    await dialog.getByRole("button", { name: "Remove points" }).click();
+    await poll(() => page.locator("#toasts").innerText()).toContain("Points adjusted");
+    expect((await session.db.member.findUniqueOrThrow({ where: { id: member.id } })).balance).toBe(
+      member.balance - 1,
+    );
+    await context.close();
+  });
+});
