@@ -120,7 +120,10 @@ export async function memberView(shop: string, customerId: string, now = new Dat
           remaining: next.remaining,
           basis: tierBasis(program),
           ...(spendBased
-            ? { remainingAmount: fromMinorUnits(next.remaining, program.currency) }
+            ? {
+                remainingAmount: fromMinorUnits(next.remaining, program.currency),
+                currency: program.currency,
+              }
             : {}),
           threshold: next.tier.threshold,
         }

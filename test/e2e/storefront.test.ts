@@ -171,4 +171,35 @@ describe("storefront widget through the app proxy", { timeout: 90_000 }, () => {
     await guest.context().close();
     await context.close();
   });
+  it("shows spend-based tier progress as money and says which tier a locked reward needs", async () => {
+    await session.db.program.update({
+      where: { shop: SHOP },
+      data: { tierBasis: "AMOUNT_SPENT" },
+    });
+    // A tier no seeded shopper reaches, with a reward kept for it that costs a single point.
+    const diamond = await session.db.tier.create({
+      data: { shop: SHOP, name: "Diamond", threshold: 100_000_000, position: 9 },
+    });
+    await session.db.reward.create({
+      data: {
+        shop: SHOP,
+        name: "Diamond gift",
+        type: "FREE_SHIPPING",
+        pointsCost: 1,
+        tierId: diamond.id,
+      },
+    });
+
+    const { context, page } = await signedInAs("ada@example.com");
+    await page.goto(session.demo.storefrontUrl);
+    await page.getByRole("button", { name: "Rewards" }).click();
+    const panel = page.getByRole("dialog", { name: "Rewards" });
+    await poll(() => panel.locator("[data-lw-f=next]").textContent()).toMatch(
+      /^\$[\d,]+\.\d{2} to reach (Silver|Gold|Diamond)$/,
+    );
+    const locked = panel.locator("[data-lw-list=rewards] li", { hasText: "Diamond gift" });
+    expect(await locked.textContent()).toContain("For Diamond members");
+    expect(await locked.getByRole("button").count()).toBe(0);
+    await context.close();
+  });
 });

@@ -95,6 +95,56 @@ describe("GET {proxy}/member", () => {
     expect(sandbox.api.state.calls).toHaveLength(0);
   });
 
+  it("gives spend-based tier progress as an amount in the shop currency", async () => {
+    await prisma.program.update({
+      where: { shop: TEST_SHOP },
+      data: { tierBasis: "AMOUNT_SPENT" },
+    });
+    await prisma.tier.updateMany({ where: { shop: TEST_SHOP }, data: { threshold: 100_000 } });
+
+    const response = await call(
+      member,
+      proxyRequest({ path: "/proxy/member", customerId: CUSTOMER }),
+    );
+
+    // 620.00 spent of 1,000.00: the widget shows "$380.00 to reach Platinum", not 38,000 points.
+    expect((await response.json()).nextTier).toEqual({
+      name: "Platinum",
+      basis: "AMOUNT_SPENT",
+      remaining: 38_000,
+      remainingAmount: "380.00",
+      currency: "USD",
+      threshold: 100_000,
+    });
+  });
+
+  it("names the tier a locked reward is kept for", async () => {
+    const platinum = await prisma.tier.findFirstOrThrow({ where: { shop: TEST_SHOP } });
+    await prisma.reward.create({
+      data: {
+        shop: TEST_SHOP,
+        name: "Free shipping",
+        type: "FREE_SHIPPING",
+        pointsCost: 100,
+        tierId: platinum.id,
+      },
+    });
+
+    const body = await (
+      await call(member, proxyRequest({ path: "/proxy/member", customerId: CUSTOMER }))
+    ).json();
+
+    // Enough points, but not Platinum: the widget says why instead of offering the button.
+    expect(body.rewards.find((r: { name: string }) => r.name === "Free shipping")).toMatchObject({
+      cost: 100,
+      affordable: false,
+      requiresTier: "Platinum",
+    });
+    expect(
+      body.rewards.find((r: { name: string }) => r.name === "$5 off").requiresTier,
+    ).toBeUndefined();
+  });
+
   it("answers a logged-out visitor with the program summary", async () => {
     const body = await (await call(member, proxyRequest({ path: "/proxy/member" }))).json();
     expect(body).toMatchObject({ loggedIn: false, pointsName: { other: "points" } });

@@ -7,6 +7,8 @@ interface Reward {
   name: string;
   cost: number;
   affordable?: boolean;
+  /** The tier this reward is kept for, when the shopper is below it. */
+  requiresTier?: string;
 }
 interface Redemption {
   /** ISSUED, or PROCESSING while the code's creation is not confirmed yet (HTTP 202). */
@@ -23,7 +25,14 @@ interface Member {
   points: number;
   pendingPoints?: number;
   tier?: { name: string; multiplier?: string | number; perks?: string } | null;
-  nextTier?: { name: string; remaining: number; threshold?: number } | null;
+  nextTier?: {
+    name: string;
+    remaining: number;
+    threshold?: number;
+    /** Spend-based tiers: what is left to spend, in the shop's currency. */
+    remainingAmount?: string;
+    currency?: string;
+  } | null;
   rewards?: Reward[];
   history?: { date: string; points: number; description: string }[];
   expiresAt?: string | null;
@@ -44,7 +53,7 @@ interface Ctx {
   t: DOMStringMap;
   lang?: string;
 }
-type Win = { loyaltyWidgetLoaded?: boolean; Shopify?: { currency?: { rate?: string } } };
+type Win = { lwLoaded?: boolean; Shopify?: { currency?: { rate?: string } } };
 
 const w = window as unknown as Win;
 const d = document;
@@ -53,6 +62,9 @@ const $ = <E extends Element = HTMLElement>(s: string, el: ParentNode = d) =>
 const $$ = (s: string, el: ParentNode = d) => el.querySelectorAll<HTMLElement>(s);
 const jobs: Record<string, Promise<Member> | undefined> = {};
 const ROOT = "[data-lw-root]";
+const DIALOG = ROOT + " dialog";
+const MEMBER = "[data-lw-member]";
+const JSON_TYPE = "application/json";
 
 const ctx = (el: Element): Ctx => {
   const r = el.closest<HTMLElement>(ROOT)!;
@@ -72,7 +84,7 @@ const pts = (n: number, c: Ctx, names?: Names) => {
 const api = <T>(path: string, body?: object): Promise<T> =>
   fetch(path, {
     method: body && "POST",
-    headers: { Accept: "application/json", "Content-Type": "application/json" },
+    headers: { Accept: JSON_TYPE, "Content-Type": JSON_TYPE },
     body: body && JSON.stringify(body),
   }).then((res) =>
     res
@@ -146,33 +158,39 @@ const codeBox = (c: Ctx, x: Redemption) => {
 
 const render = (c: Ctx, m: Member) => {
   const P = (n: number) => pts(n, c, m.pointsName);
+  const put = (k: string, v?: string | false | null) => set(c.r, k, v);
   const { tier, nextTier: next } = m;
   if (m.loggedIn) {
-    set(c.r, "points", P(m.points));
-    set(c.r, "pending", !!m.pendingPoints && fmt(c.t.pending, { points: P(m.pendingPoints) }));
-    set(c.r, "expires", m.expiresAt && fmt(c.t.expires, { date: day(m.expiresAt, c) }));
-    set(c.r, "tier", tier && fmt(c.t.tier, { tier: tier.name }));
-    set(
-      c.r,
+    put("points", P(m.points));
+    put("pending", !!m.pendingPoints && fmt(c.t.pending, { points: P(m.pendingPoints) }));
+    put("expires", m.expiresAt && fmt(c.t.expires, { date: day(m.expiresAt, c) }));
+    put("tier", tier && fmt(c.t.tier, { tier: tier.name }));
+    put(
       "multiplier",
-      !!tier &&
-        +(tier.multiplier || 1) > 1 &&
-        fmt(c.t.multiplier, { multiplier: num(tier.multiplier!, c) }),
+      +(tier?.multiplier || 0) > 1 &&
+        fmt(c.t.multiplier, { multiplier: num(tier!.multiplier!, c) }),
     );
-    set(c.r, "perks", tier?.perks);
-    set(
-      c.r,
+    put("perks", tier?.perks);
+    put(
       "next",
-      next ? fmt(c.t.next, { points: P(next.remaining), tier: next.name }) : tier && c.t.top,
+      next
+        ? fmt(c.t.next, {
+            // Spend-based tiers count money, not points: "$397.00 to reach Gold".
+            points: next.remainingAmount
+              ? num(next.remainingAmount, c, { style: "currency", currency: next.currency })
+              : P(next.remaining),
+            tier: next.name,
+          })
+        : tier && c.t.top,
     );
     const bar = $<HTMLProgressElement>("progress", c.r);
     if (bar) {
       bar.hidden = !next;
-      // Tiers qualify on lifetime points; without nextTier.threshold the balance stands in for them.
-      bar.max = Math.max(1, next?.threshold || m.points + (next?.remaining || 0));
+      // The tier metric (points or minor units spent) against the next tier's threshold.
+      bar.max = next?.threshold || 1;
       bar.value = bar.max - (next?.remaining || 0);
     }
-    $$("[data-lw-member]", c.r).forEach((el) => (el.hidden = false));
+    $$(MEMBER, c.r).forEach((el) => (el.hidden = false));
   }
   list(c, "rewards", m.loggedIn ? m.rewards : m.program?.rewards, (li, x) => {
     li.dataset.id = x.id;
@@ -181,6 +199,7 @@ const render = (c: Ctx, m: Member) => {
     const got = m.codes?.[x.id];
     if (!m.loggedIn) return;
     if (got) return li.append(codeBox(c, got));
+    if (x.requiresTier) return set(li, "c", fmt(c.t.locked, { tier: x.requiresTier }));
     if (x.cost > m.points) return set(li, "c", fmt(c.t.need, { points: P(x.cost - m.points) }));
     if (x.affordable === false) return;
     const b = part(c, "button");
@@ -230,20 +249,21 @@ const redeem = async (b: HTMLElement) => {
   // app answers with the first redemption instead of making a second one.
   const key = (b.dataset.lwKey ||= crypto.randomUUID());
   try {
-    let res = await api<Redemption>(c.ds.proxy + "/redeem", { rewardId: id, requestId: key });
+    const base = c.ds.proxy;
+    let res = await api<Redemption>(base + "/redeem", { rewardId: id, requestId: key });
     // Still being prepared (Shopify was slow): ask again until it settles, for two minutes.
     for (let i = 0; res.status == "PROCESSING"; i++) {
       if (i > 40) throw {};
       say(c, res.message);
       await new Promise((r) => setTimeout(r, 3e3));
-      res = await api<Redemption>(c.ds.proxy + "/redemptions/" + res.id);
+      res = await api<Redemption>(base + "/redemptions/" + res.id);
     }
     delete b.dataset.lwKey;
-    const m = await member(c.ds.proxy);
+    const m = await member(base);
     m.points = res.points;
     (m.codes ||= {})[id] = res;
     $$(ROOT).forEach((r) => {
-      if (r.dataset.proxy === c.ds.proxy && r.dataset.lwReady) render(ctx(r), m);
+      if (r.dataset.proxy === base && r.dataset.lwReady) render(ctx(r), m);
     });
     $(`[data-id="${CSS.escape(id)}"] input`, c.r)?.focus();
     say(c, fmt(c.t.redeemed, { code: res.code, points: pts(res.points, c, m.pointsName) }));
@@ -274,7 +294,8 @@ const copy = (b: HTMLElement) => {
     input.select();
     if (d.execCommand("copy")) ok();
   };
-  if (navigator.clipboard) navigator.clipboard.writeText(input.value).then(ok, legacy);
+  const cb = navigator.clipboard;
+  if (cb) cb.writeText(input.value).then(ok, legacy);
   else legacy();
 };
 
@@ -297,7 +318,7 @@ const balances = () =>
         render(c, m);
       },
       (e) => {
-        $$("[data-lw-member]", r).forEach((el) => (el.hidden = true));
+        $$(MEMBER, r).forEach((el) => (el.hidden = true));
         set(r, "error", errText(e, c));
       },
     );
@@ -316,9 +337,9 @@ const earn = (id?: string) =>
     set(el, "points", pts(n, c));
   });
 
-if (!w.loyaltyWidgetLoaded) {
+if (!w.lwLoaded) {
   // Every block prints its own deferred <script>; only the first copy may bind listeners.
-  w.loyaltyWidgetLoaded = true;
+  w.lwLoaded = true;
   const on = <E extends Event = Event>(
     type: string,
     fn: (e: E & { target: HTMLElement }) => void,
@@ -328,7 +349,7 @@ if (!w.loyaltyWidgetLoaded) {
   on("click", (e) => {
     const t = e.target;
     // The panel's inner box fills the dialog, so a click on the dialog itself hit the backdrop.
-    if (t.matches?.("[data-lw-root] dialog")) return (t as HTMLDialogElement).close();
+    if (t.matches?.(DIALOG)) return (t as HTMLDialogElement).close();
     const b = t.closest?.<HTMLElement>(
       "[data-lw-open],[data-lw-close],[data-lw-redeem],[data-lw-copy],[data-lw-retry]",
     );
@@ -347,14 +368,14 @@ if (!w.loyaltyWidgetLoaded) {
 
   // A native modal dialog lets Tab leave for the browser chrome; keep focus cycling in the panel.
   on<KeyboardEvent>("keydown", (e) => {
-    const dlg = e.key === "Tab" && e.target.closest?.("[data-lw-root] dialog");
+    const dlg = e.key === "Tab" && e.target.closest?.(DIALOG);
     if (!dlg) return;
     const f = [...$$("a[href],button,input", dlg)].filter((x) => x.getClientRects().length);
     const back = e.shiftKey;
-    const edge = back ? f[0] : f[f.length - 1];
+    const edge = back ? f[0] : f.at(-1);
     if (e.target === edge || e.target === dlg) {
       e.preventDefault();
-      (back ? f[f.length - 1] : f[0])?.focus();
+      (back ? f.at(-1) : f[0])?.focus();
     }
   });
 
