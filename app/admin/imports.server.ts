@@ -6,7 +6,7 @@ import type { FieldErrors } from "../domain/forms";
 import { duplicateLines, grantedTierUntil, parseImportFile } from "../domain/import-rows";
 import type { TierPeriod } from "../domain/tiers";
 import { errorFields, log } from "../log.server";
-import { postEntry } from "../loyalty/ledger.server";
+import { postEntry, restoreActivity } from "../loyalty/ledger.server";
 import { evaluateTier } from "../loyalty/members.server";
 import { programFor } from "../loyalty/program.server";
 import type { AdminGraphqlClient, RetryPolicy } from "../shopify/admin-api.server";
@@ -637,9 +637,14 @@ async function undoRow(tx: Tx, batch: ImportBatch, row: ImportRow, now: Date) {
           description: `Import of ${batch.fileName} undone (line ${row.line})`,
           occurredAt: now,
           createdBy: batch.undoneBy ?? batch.createdBy,
+          activity: false,
         },
         now,
       );
+      member = await restoreActivity(tx, program, member, {
+        source: "IMPORT",
+        sourceId: batch.id,
+      });
     }
     if (member.grantedTierSource === `import:${batch.id}`) {
       member = await tx.member.update({

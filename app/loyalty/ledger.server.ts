@@ -29,6 +29,11 @@ export interface EntryInput {
   createdBy?: string;
   /** Refuse (InsufficientPointsError) rather than take the balance below zero. */
   requireBalance?: boolean;
+  /**
+   * false for a correction that is nobody's activity (undoing an import): the member's activity
+   * clock is left alone, and the caller restores it with `restoreActivity`.
+   */
+  activity?: boolean;
 }
 
 export class InsufficientPointsError extends Error {
@@ -53,7 +58,10 @@ export async function postEntry(
 ): Promise<Member> {
   const pendingDelta = input.pendingPoints ?? 0;
   const earned = EARNING_KINDS.has(input.kind) ? input.points + pendingDelta : 0;
-  const active = ACTIVITY_KINDS.has(input.kind) && (input.points !== 0 || pendingDelta !== 0);
+  const active =
+    input.activity !== false &&
+    ACTIVITY_KINDS.has(input.kind) &&
+    (input.points !== 0 || pendingDelta !== 0);
   const lastActivityAt = active ? now : member.lastActivityAt;
 
   const data = {
@@ -102,4 +110,32 @@ export async function postEntry(
     },
   });
   return updated;
+}
+
+/**
+ * Sets the member's last activity (and so the expiry date) from what is left in the ledger
+ * without the entries `except` matches: undoing an import gives members back the dates they had
+ * before it, unless they did something since.
+ */
+export async function restoreActivity(
+  db: Db,
+  program: Program,
+  member: Member,
+  except: Prisma.LedgerEntryWhereInput,
+): Promise<Member> {
+  const last = await db.ledgerEntry.findFirst({
+    where: {
+      memberId: member.id,
+      kind: { in: [...ACTIVITY_KINDS] },
+      OR: [{ points: { not: 0 } }, { pendingPoints: { not: 0 } }],
+      NOT: except,
+    },
+    orderBy: { occurredAt: "desc" },
+    select: { occurredAt: true },
+  });
+  const lastActivityAt = last?.occurredAt ?? null;
+  return db.member.update({
+    where: { id: member.id },
+    data: { lastActivityAt, expiresAt: balanceExpiresAt(lastActivityAt, program.expiryMonths) },
+  });
 }

@@ -286,6 +286,42 @@ describe("applying and undoing an import", () => {
     expect(member.tier?.name).toBe("Gold");
   });
 
+  it("gives members back the expiry date they had before the undone import", async () => {
+    const DAY = 24 * 3600 * 1000;
+    await prisma.program.update({ where: { shop: TEST_SHOP }, data: { expiryMonths: 12 } });
+    // Member 4000's own last activity was 100 days ago.
+    const active = new Date(Date.now() - 100 * DAY);
+    const known = await prisma.member.findUniqueOrThrow({
+      where: { shop_customerId: { shop: TEST_SHOP, customerId: "4000" } },
+    });
+    await prisma.ledgerEntry.updateMany({
+      where: { memberId: known.id },
+      data: { occurredAt: active },
+    });
+    await prisma.member.update({ where: { id: known.id }, data: { lastActivityAt: active } });
+    const id = await dryRun();
+    await apply(id);
+    // The import counts as activity while it stands…
+    const applied = await prisma.member.findUniqueOrThrow({ where: { id: known.id } });
+    expect(applied.lastActivityAt!.getTime()).toBeGreaterThan(active.getTime());
+
+    expect(await step(id, "undo")).toEqual({ ok: true });
+    await work(id);
+
+    // …and once undone, the dates are what they were, not moved to the time of the undo.
+    const after = await prisma.member.findUniqueOrThrow({ where: { id: known.id } });
+    expect(after.lastActivityAt).toEqual(active);
+    const expected = new Date(active);
+    expected.setUTCMonth(expected.getUTCMonth() + 12);
+    expect(after.expiresAt).toEqual(expected);
+    // A member who only had the import has no activity left, so nothing to expire.
+    const ida = await prisma.member.findUniqueOrThrow({
+      where: { shop_customerId: { shop: TEST_SHOP, customerId: "5001" } },
+    });
+    expect([ida.balance, ida.lastActivityAt, ida.expiresAt]).toEqual([0, null, null]);
+    await expectLedgerConsistent();
+  });
+
   it("undoes the whole batch with compensating entries, recording points already spent", async () => {
     const id = await dryRun();
     await apply(id);
