@@ -32,7 +32,7 @@ export async function dashboard(shop: string, range: DateRange, apiKey: string) 
         _count: true,
         _sum: { balance: true, pendingPoints: true },
       }),
-      prisma.member.count({ where: { shop, createdAt: inRange } }),
+      prisma.member.count({ where: { shop, joinedAt: inRange } }),
       prisma.ledgerEntry.groupBy({
         by: ["memberId"],
         where: { shop, kind: { in: ACTIVITY_KINDS }, occurredAt: inRange },

@@ -77,7 +77,7 @@ export function membersCsv(shop: string, today = new Date()) {
       m.lifetimeEarned,
       m.tier?.name ?? null,
       m.expiresAt?.toISOString() ?? null,
-      m.createdAt.toISOString(),
+      m.joinedAt.toISOString(),
     ],
   );
   return csvResponse(`members-${today.toISOString().slice(0, 10)}.csv`, stream);

@@ -37,7 +37,7 @@ function orderBy(sort: MembersQuery["sort"]): Prisma.MemberOrderByWithRelationIn
   const [field, direction] = sort.split(" ") as ["balance" | "joined", "asc" | "desc"];
   return field === "balance"
     ? [{ balance: direction }, { id: "asc" }]
-    : [{ createdAt: direction }, { id: "asc" }];
+    : [{ joinedAt: direction }, { id: "asc" }];
 }
 
 export async function listMembers(shop: string, query: MembersQuery) {
@@ -73,7 +73,7 @@ export async function listMembers(shop: string, query: MembersQuery) {
       balance: member.balance,
       pendingPoints: member.pendingPoints,
       tier: member.tier?.name ?? null,
-      joinedAt: member.createdAt.toISOString(),
+      joinedAt: member.joinedAt.toISOString(),
     })),
   };
 }
@@ -134,7 +134,7 @@ export async function memberDetail(shop: string, id: string, ledgerPage = 1, now
       balance: member.balance,
       pendingPoints: member.pendingPoints,
       lifetimeEarned: member.lifetimeEarned,
-      joinedAt: member.createdAt.toISOString(),
+      joinedAt: member.joinedAt.toISOString(),
       lastActivityAt: member.lastActivityAt?.toISOString() ?? null,
       expiresAt: member.expiresAt?.toISOString() ?? null,
       grantedTier:

@@ -128,7 +128,7 @@ export async function exportCustomerData(
           pendingPoints: member.pendingPoints,
           lifetimeEarned: member.lifetimeEarned,
           tier: member.tier?.name ?? null,
-          joinedAt: member.createdAt.toISOString(),
+          joinedAt: member.joinedAt.toISOString(),
           expiresAt: member.expiresAt?.toISOString() ?? null,
           ledger: member.entries.map((e) => ({
             date: e.occurredAt.toISOString(),

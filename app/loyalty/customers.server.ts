@@ -14,7 +14,7 @@ export async function onCustomerCreated(
   now: Date,
 ): Promise<Outcome> {
   const program = await programFor(db, shop);
-  let member = await memberFor(db, shop, customer);
+  let member = await memberFor(db, shop, customer, occurredAt);
   if (!program.enabled || program.signupBonus <= 0) return "skipped";
 
   const key = `customer:${customer.customerId}:signup`;

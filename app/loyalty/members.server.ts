@@ -4,18 +4,29 @@ import type { CustomerRef } from "./payloads";
 import type { Db } from "./program.server";
 import { tierBasis, tierPeriod, tiersFor } from "./program.server";
 
-/** Finds or creates the member, refreshing contact details the payload brings. */
-export async function memberFor(db: Db, shop: string, customer: CustomerRef): Promise<Member> {
+/**
+ * Finds or creates the member, refreshing contact details the payload brings. `joinedAt` is when
+ * the event happened in Shopify (the account's creation, the order's processing): the member
+ * joined at the earliest such time, whatever order the webhooks arrive in.
+ */
+export async function memberFor(
+  db: Db,
+  shop: string,
+  customer: CustomerRef,
+  joinedAt: Date,
+): Promise<Member> {
   const details = {
     ...(customer.email ? { email: customer.email } : {}),
     ...(customer.firstName ? { firstName: customer.firstName } : {}),
     ...(customer.lastName ? { lastName: customer.lastName } : {}),
   };
-  return db.member.upsert({
+  const member = await db.member.upsert({
     where: { shop_customerId: { shop, customerId: customer.customerId } },
-    create: { shop, customerId: customer.customerId, ...details },
+    create: { shop, customerId: customer.customerId, joinedAt, ...details },
     update: details,
   });
+  if (member.joinedAt <= joinedAt) return member;
+  return db.member.update({ where: { id: member.id }, data: { joinedAt } });
 }
 
 /** Kinds whose points count towards tier qualification (earning and its reversals). */

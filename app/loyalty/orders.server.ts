@@ -83,11 +83,11 @@ export async function onOrderPaid(
       update: { status: "SKIPPED", skipReason: reason, ...facts },
     });
     // A known shopper still becomes a member, so the admin can find them and their skipped order.
-    if (order.customer) await memberFor(db, shop, order.customer);
+    if (order.customer) await memberFor(db, shop, order.customer, order.occurredAt);
     return "skipped";
   }
 
-  const member = await memberFor(db, shop, order.customer);
+  const member = await memberFor(db, shop, order.customer, order.occurredAt);
   const tier = member.tierId ? await db.tier.findUnique({ where: { id: member.tierId } }) : null;
   const multiplierPercent = tier?.multiplierPercent ?? 100;
   const rule = earnRule(program);

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { AdjustResult } from "../../app/admin/members.server";
 import prisma from "../../app/db.server";
 import { action, loader } from "../../app/routes/app.members.$id";
+import { loader as dashboardLoader } from "../../app/routes/app._index";
 import { loader as listLoader } from "../../app/routes/app.members._index";
 import {
   expectStatus,
@@ -14,12 +15,13 @@ import {
   signIn,
 } from "../support/admin";
 import { deliver, expectLedgerConsistent } from "../support/engine";
-import { orderPayload, refundPayload } from "../support/payloads";
+import { customerPayload, orderPayload, refundPayload } from "../support/payloads";
 import { TEST_SHOP } from "../support/shopify";
 
 type Listed = Awaited<ReturnType<typeof listLoader>>;
 type Detail = Awaited<ReturnType<typeof loader>>;
 type Adjusted = AdjustResult;
+type Dashboard = Awaited<ReturnType<typeof dashboardLoader>>;
 
 beforeEach(async () => {
   await resetShop();
@@ -97,6 +99,42 @@ describe("members index", () => {
     expect(second).toMatchObject({ hasNext: false, hasPrevious: true });
     const ids = new Set([...first.members, ...second.members].map((m) => m.id));
     expect(ids.size).toBe(55);
+  });
+});
+
+describe("when a member joined", () => {
+  const DAY = 24 * 3600 * 1000;
+
+  it("is when the customer joined the program in Shopify, not when the app first saw them", async () => {
+    // The app was installed after this order was paid; Shopify delivers it now.
+    const paidAt = new Date(Date.now() - 40 * DAY);
+    await deliver({
+      topic: "orders/paid",
+      payload: orderPayload({ customerId: 3001, processedAt: paidAt.toISOString() }),
+    });
+    const member = await prisma.member.findUniqueOrThrow({
+      where: { shop_customerId: { shop: TEST_SHOP, customerId: "3001" } },
+    });
+    expect(member.joinedAt).toEqual(paidAt);
+
+    // customers/create arrives late, with the account's earlier creation date: that is the join.
+    const signedUp = new Date(Date.now() - 60 * DAY);
+    await deliver({
+      topic: "customers/create",
+      payload: { ...customerPayload(3001), created_at: signedUp.toISOString() },
+    });
+    // A later order never moves it forward.
+    await deliver({ topic: "orders/paid", payload: orderPayload({ customerId: 3001 }) });
+
+    const page = await load<Detail>(loader, `/app/members/${member.id}`, {
+      params: { id: member.id },
+    });
+    expect(page.member.joinedAt).toBe(signedUp.toISOString());
+    const listed = await load<Listed>(listLoader, "/app/members?sort=joined+asc");
+    expect(listed.members[0]).toMatchObject({ id: member.id, joinedAt: signedUp.toISOString() });
+    // Nor does the dashboard count them as new in the last 30 days.
+    const dashboard = await load<Dashboard>(dashboardLoader, "/app?range=30d");
+    expect(dashboard.metrics.newMembers).toBe(0);
   });
 });
 
