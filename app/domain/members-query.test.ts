@@ -28,11 +28,43 @@ describe("members query", () => {
     expect(searchTerms("ada  lovelace")).toEqual({ customerId: null, words: ["ada", "lovelace"] });
   });
 
+  it("caps the search at 100 characters and the page at 100,000", () => {
+    const query = (text: string) => parseMembersQuery(new URLSearchParams(text));
+    expect(query(`q=${"a".repeat(150)}`).q).toBe("a".repeat(100));
+    expect(query("page=100000").page).toBe(100_000);
+    expect(query("page=100001").page).toBe(1);
+    expect(query("page=2.5").page).toBe(1);
+  });
+
+  it("matches an id only when the whole search is one", () => {
+    expect(searchTerms("")).toEqual({ customerId: null, words: [] });
+    expect(searchTerms("see gid://shopify/Customer/42")).toEqual({
+      customerId: null,
+      words: ["see", "gid://shopify/Customer/42"],
+    });
+    expect(searchTerms("gid://shopify/Customer/42 ada")).toEqual({
+      customerId: null,
+      words: ["gid://shopify/Customer/42", "ada"],
+    });
+    expect(searchTerms("ada 42")).toEqual({ customerId: null, words: ["ada", "42"] });
+    expect(searchTerms("42 ada")).toEqual({ customerId: null, words: ["42", "ada"] });
+  });
+
+  it("uses at most five words", () => {
+    expect(searchTerms("a b c d e f").words).toEqual(["a", "b", "c", "d", "e"]);
+  });
+
   it("names a member by name, then email, then id", () => {
     const base = { firstName: null, lastName: null, email: null, customerId: "9" };
     expect(memberDisplayName(base)).toBe("Customer 9");
     expect(memberDisplayName({ ...base, email: "a@b.c" })).toBe("a@b.c");
     expect(memberDisplayName({ ...base, email: "a@b.c", lastName: "Hopper" })).toBe("Hopper");
+    expect(memberDisplayName({ ...base, firstName: "Ada", lastName: "Lovelace" })).toBe(
+      "Ada Lovelace",
+    );
+    // Whitespace-only names from Shopify do not hide the email, nor pad the name.
+    expect(memberDisplayName({ ...base, firstName: " ", email: "a@b.c" })).toBe("a@b.c");
+    expect(memberDisplayName({ ...base, firstName: "Ada", lastName: " " })).toBe("Ada");
   });
 });
 
@@ -50,8 +82,21 @@ describe("adjustment form", () => {
     });
   });
 
+  it("keeps a request id only when the whole of it is 8 to 64 letters, digits, - or _", () => {
+    const requestId = (value: string) =>
+      parseAdjustment({ points: "5", reason: "Thanks", requestId: value });
+    expect(requestId("abcd_1234")).toMatchObject({ data: { requestId: "abcd_1234" } });
+    expect(requestId("abcd-1234!")).toMatchObject({ data: { requestId: null } });
+    expect(requestId("!abcd-1234")).toMatchObject({ data: { requestId: null } });
+    expect(requestId("a".repeat(65))).toMatchObject({ data: { requestId: null } });
+  });
+
   it("refuses zero, huge values and a missing reason", () => {
     expect(parseAdjustment({ points: "2000000", reason: "ok!" }).ok).toBe(false);
+    expect(parseAdjustment({ points: "0", reason: "Nothing" })).toEqual({
+      ok: false,
+      errors: { points: "Enter a number other than 0" },
+    });
     expect(parseAdjustment({ points: "5" })).toEqual({
       ok: false,
       errors: { reason: "Say why, for the member's history" },

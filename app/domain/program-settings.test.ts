@@ -75,6 +75,142 @@ describe("program settings form", () => {
   });
 });
 
+describe("program settings errors a merchant sees", () => {
+  const errorsFor = (fields: Record<string, string>, currency = "USD") => {
+    const result = parseProgramSettings({ ...base, ...fields }, currency);
+    return result.ok ? {} : result.errors;
+  };
+
+  it("accepts each number field at its bounds", () => {
+    const result = parseProgramSettings(
+      {
+        ...base,
+        earnPoints: "1000",
+        signupBonus: "1000000",
+        pendingDays: "365",
+        redemptionsPerHour: "100",
+        maxPointsPerOrder: "100000000",
+        expiryPolicy: "INACTIVITY",
+        expiryMonths: "120",
+        earnPerAmount: " 1000000 ",
+      },
+      "USD",
+    );
+    expect(result.ok && result.data).toMatchObject({
+      earnPoints: 1000,
+      signupBonus: 1_000_000,
+      pendingDays: 365,
+      redemptionsPerHour: 100,
+      maxPointsPerOrder: 100_000_000,
+      expiryMonths: 120,
+      // Stored as the merchant typed it, minus the spaces.
+      earnPerAmount: "1000000",
+    });
+    const low = parseProgramSettings(
+      {
+        ...base,
+        redemptionsPerHour: "1",
+        maxPointsPerOrder: "1",
+        expiryPolicy: "INACTIVITY",
+        expiryMonths: "1",
+      },
+      "USD",
+    );
+    expect(low.ok && low.data).toMatchObject({
+      redemptionsPerHour: 1,
+      maxPointsPerOrder: 1,
+      expiryMonths: 1,
+    });
+  });
+
+  it("names the allowed range when a number is out of it", () => {
+    expect(
+      errorsFor({
+        earnPoints: "1001",
+        signupBonus: "-1",
+        pendingDays: "366",
+        redemptionsPerHour: "0",
+        maxPointsPerOrder: "100000001",
+      }),
+    ).toEqual({
+      earnPoints: "Enter a whole number from 1 to 1000",
+      signupBonus: "Enter 0 for no bonus, or a whole number of points",
+      pendingDays: "Enter a number of days from 0 to 365",
+      redemptionsPerHour: "Enter a number from 1 to 100",
+      maxPointsPerOrder: "Enter a whole number of points from 1 to 100,000,000",
+    });
+    expect(errorsFor({ earnPoints: "0" })).toEqual({
+      earnPoints: "Enter a whole number from 1 to 1000",
+    });
+  });
+
+  it("explains what is wrong with the earn amount", () => {
+    const positive = "Enter an amount in USD greater than zero, e.g. 1 or 10.00";
+    for (const bad of ["", "abc", "1e3", "0", "0.00", "-1"])
+      expect(errorsFor({ earnPerAmount: bad }), bad).toEqual({ earnPerAmount: positive });
+    expect(errorsFor({ earnPerAmount: "1000000.01" })).toEqual({
+      earnPerAmount: "Enter 1,000,000 or less",
+    });
+    expect(errorsFor({ earnPerAmount: "1.234" })).toEqual({
+      earnPerAmount: '"1.234" has more decimals than USD allows (2)',
+    });
+    // The message names the shop's own currency.
+    expect(errorsFor({ earnPerAmount: "0" }, "EUR")).toEqual({
+      earnPerAmount: "Enter an amount in EUR greater than zero, e.g. 1 or 10.00",
+    });
+  });
+
+  it("accepts every rounding choice", () => {
+    for (const rounding of ["DOWN", "NEAREST", "UP"]) {
+      const result = parseProgramSettings({ ...base, rounding }, "USD");
+      expect(result.ok && result.data.rounding).toBe(rounding);
+    }
+  });
+
+  it("asks for a choice when a select posts something unknown", () => {
+    expect(errorsFor({ rounding: "SIDEWAYS", expiryPolicy: "SOMETIMES" })).toEqual({
+      rounding: "Choose how to round points",
+      expiryPolicy: "Choose when points expire",
+    });
+  });
+
+  it("asks for both point names", () => {
+    expect(errorsFor({ pointsNameOne: " ", pointsNameOther: "" })).toEqual({
+      pointsNameOne: "Enter the singular name, e.g. point or star",
+      pointsNameOther: "Enter the plural name, e.g. points or stars",
+    });
+  });
+
+  it("needs 1 to 120 months when points expire after inactivity", () => {
+    const message = { expiryMonths: "Enter a number of months from 1 to 120" };
+    for (const bad of ["0", "121", "", "1.5", "soon"])
+      expect(errorsFor({ expiryPolicy: "INACTIVITY", expiryMonths: bad }), bad).toEqual(message);
+    // A form that did not post the field at all (base has no expiryMonths).
+    expect(errorsFor({ expiryPolicy: "INACTIVITY" })).toEqual(message);
+  });
+
+  it("reads ticked checkboxes", () => {
+    const result = parseProgramSettings(
+      {
+        ...base,
+        enabled: "on",
+        awardTestOrders: "on",
+        allowNegativeBalance: "true",
+        returnPointsOnExpiredCodes: "on",
+      },
+      "USD",
+    );
+    expect(result.ok && result.data).toMatchObject({
+      enabled: true,
+      awardTestOrders: true,
+      allowNegativeBalance: true,
+      returnPointsOnExpiredCodes: true,
+    });
+    const off = parseProgramSettings({ ...base, enabled: "" }, "USD");
+    expect(off.ok && off.data.enabled).toBe(false);
+  });
+});
+
 describe("storefront metafield value", () => {
   it("expresses the earn amount in Liquid money units (× 100) for every currency", () => {
     expect(hundredths("1")).toBe(100);
@@ -82,7 +218,10 @@ describe("storefront metafield value", () => {
     expect(hundredths("100")).toBe(10000);
     expect(hundredths("0.125")).toBe(13);
     expect(hundredths("0.124")).toBe(12);
-    expect(() => hundredths("-1")).toThrow(RangeError);
+    expect(hundredths(" 2.5 ")).toBe(250);
+    expect(() => hundredths("-1")).toThrow(new RangeError('"-1" is not a positive decimal amount'));
+    // Trailing text is not an amount, even after a valid number.
+    expect(() => hundredths("1.5abc")).toThrow(RangeError);
   });
 
   it("has exactly the shape the theme extension reads", () => {
@@ -112,5 +251,14 @@ describe("storefront metafield value", () => {
         currency: "EUR",
       }),
     ).toBe("1 star per 1 EUR spent");
+    expect(
+      describeEarnRate({
+        earnPoints: 5,
+        earnPerAmount: "10.00",
+        pointsNameOne: "star",
+        pointsNameOther: "stars",
+        currency: "EUR",
+      }),
+    ).toBe("5 stars per 10.00 EUR spent");
   });
 });

@@ -84,4 +84,19 @@ describe("deciding a pending redemption", () => {
       decide({ lookup: { kind: "absent" }, ageMs: WINDOW - 1, settleWindowMs: WINDOW }).to,
     ).toBe("PENDING");
   });
+  it("says why it is still waiting, whatever Shopify has answered so far", () => {
+    // The create call's answer was lost and nobody has looked the code up yet.
+    expect(
+      decide({ create: { kind: "unknown", reason: "timeout" }, ageMs: 0, settleWindowMs: WINDOW }),
+    ).toEqual({ to: "PENDING", reason: "timeout" });
+    // No create outcome recorded (the process stopped), and the lookup finds nothing yet.
+    expect(decide({ lookup: { kind: "absent" }, ageMs: 0, settleWindowMs: WINDOW })).toEqual({
+      to: "PENDING",
+      reason: "the code's creation has not been confirmed yet",
+    });
+    expect(decide({ ageMs: WINDOW * 10, settleWindowMs: WINDOW })).toEqual({
+      to: "PENDING",
+      reason: "the code's creation has not been confirmed yet",
+    });
+  });
 });

@@ -31,6 +31,103 @@ describe("reward form", () => {
   });
 });
 
+describe("reward form values and errors", () => {
+  it("turns posted strings into reward terms", () => {
+    const parsed = parseRewardForm(
+      {
+        ...base,
+        name: "  $5 off  ",
+        pointsCost: " 500 ",
+        amount: " 5.00 ",
+        minimumSubtotal: " 40 ",
+        codeLifetimeDays: " 30 ",
+        combinesWithOrder: "on",
+        combinesWithShipping: "true",
+        tierId: " tier_gold ",
+        enabled: "on",
+      },
+      "USD",
+    );
+    expect(parsed).toEqual({
+      ok: true,
+      data: {
+        name: "$5 off",
+        type: "FIXED_AMOUNT",
+        pointsCost: 500,
+        amount: "5.00",
+        percentage: null,
+        minimumSubtotal: "40",
+        codeLifetimeDays: 30,
+        combinesWithOrder: true,
+        combinesWithProduct: false,
+        combinesWithShipping: true,
+        tierId: "tier_gold",
+        enabled: true,
+      },
+    });
+  });
+
+  it("asks for a type when the select posts something unknown", () => {
+    expect(parseRewardForm({ ...base, type: "CASHBACK" }, "USD")).toEqual({
+      ok: false,
+      errors: { type: "Choose a reward type" },
+    });
+  });
+
+  it("needs whole numbers for the cost, percentage and code lifetime", () => {
+    // Digits with anything before or after them are not a number of points.
+    for (const bad of ["100abc", "abc100", "1.5", "-100", "1e3", ""]) {
+      const result = parseRewardForm(
+        { ...base, type: "PERCENTAGE", pointsCost: bad, percentage: bad, codeLifetimeDays: bad },
+        "USD",
+      );
+      expect(result, bad).toEqual({
+        ok: false,
+        errors: {
+          pointsCost: "Cost must be a whole number of points, at least 1",
+          percentage: "Enter a whole percentage from 1 to 100",
+          codeLifetimeDays: "Codes must last between 1 and 365 days",
+        },
+      });
+    }
+    // A percentage reward posted without the field at all.
+    const { amount: _amount, ...noAmount } = base;
+    expect(parseRewardForm({ ...noAmount, type: "PERCENTAGE" }, "USD")).toEqual({
+      ok: false,
+      errors: { percentage: "Enter a whole percentage from 1 to 100" },
+    });
+    expect(parseRewardForm(noAmount, "USD")).toEqual({
+      ok: false,
+      errors: { amount: "Enter an amount in USD, greater than zero" },
+    });
+  });
+
+  it("allows names up to 80 characters and costs up to 10,000,000 points", () => {
+    const longest = parseRewardForm(
+      { ...base, name: "x".repeat(80), pointsCost: "10000000" },
+      "USD",
+    );
+    expect(longest.ok && [longest.data.name.length, longest.data.pointsCost]).toEqual([
+      80, 10_000_000,
+    ]);
+    expect(parseRewardForm({ ...base, name: "x".repeat(81) }, "USD")).toEqual({
+      ok: false,
+      errors: { name: "Use 80 characters or fewer" },
+    });
+    expect(parseRewardForm({ ...base, pointsCost: "10000001" }, "USD")).toEqual({
+      ok: false,
+      errors: { pointsCost: "Enter 10,000,000 points or fewer" },
+    });
+  });
+
+  it("asks for a name when it is blank", () => {
+    expect(parseRewardForm({ ...base, name: "   " }, "USD")).toEqual({
+      ok: false,
+      errors: { name: "Give the reward a name shoppers will recognise" },
+    });
+  });
+});
+
 describe("reward descriptions", () => {
   it("reads like the merchant would say it", () => {
     expect(
@@ -45,5 +142,17 @@ describe("reward descriptions", () => {
         "USD",
       ),
     ).toBe("15% off on orders of 40 USD or more");
+    expect(
+      describeReward(
+        { type: "FREE_SHIPPING", amount: null, percentage: null, minimumSubtotal: null },
+        "USD",
+      ),
+    ).toBe("Free shipping");
+    expect(
+      describeReward(
+        { type: "FREE_SHIPPING", amount: null, percentage: null, minimumSubtotal: "25.00" },
+        "CAD",
+      ),
+    ).toBe("Free shipping on orders of 25.00 CAD or more");
   });
 });
