@@ -9,7 +9,8 @@ import {
   redemptionRatePermille,
   sumByBucket,
 } from "../domain/dashboard";
-import { fromMinorUnits } from "../domain/money";
+import { formatMoney } from "../domain/money";
+import { formatNumber } from "../components/format";
 import { describeEarnRate } from "../domain/program-settings";
 import { loadProgram } from "./program.server";
 
@@ -23,7 +24,7 @@ export function appEmbedUrl(shop: string, apiKey: string) {
 export async function dashboard(shop: string, range: DateRange, apiKey: string) {
   const program = await loadProgram(shop);
   const inRange = { gte: range.start, lt: range.end };
-  const money = (minor: number) => `${fromMinorUnits(minor, program.currency)} ${program.currency}`;
+  const money = (minor: number) => formatMoney(minor, program.currency);
 
   const [memberTotals, newMembers, active, entries, orders, used, rewards, rewardCount] =
     await Promise.all([
@@ -127,7 +128,7 @@ export async function dashboard(shop: string, range: DateRange, apiKey: string) 
       outstandingPoints: outstanding,
       liability: liability === null ? null : money(liability),
       liabilityBasis: value
-        ? `${value.rewardName}: ${money(value.amountMinor)} for ${value.pointsCost} points`
+        ? `${value.rewardName}: ${money(value.amountMinor)} for ${formatNumber(value.pointsCost)} ${program.pointsNameOther}`
         : null,
       redemptionRate: redemptionRatePermille(redeemed, issued),
       memberOrders: memberOrders.length,
@@ -147,7 +148,7 @@ export async function dashboard(shop: string, range: DateRange, apiKey: string) 
         buckets,
         flows.map((f) => ({ at: f.at, value: f.redeemed })),
       ),
-      // Minor units; the chart formats its axis and tooltips with fromMinorUnits.
+      // Minor units; the chart formats its axis and tooltips with formatMoney.
       memberRevenueMinor: sumByBucket(
         buckets,
         memberOrders.map((o) => ({ at: o.paidAt!, value: o.totalMinor ?? 0 })),

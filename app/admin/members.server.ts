@@ -4,7 +4,7 @@ import prisma, { containsIgnoringCase } from "../db.server";
 import { LEDGER_KIND_LABELS, orderOutcome } from "../domain/explain";
 import type { Adjustment, MembersQuery } from "../domain/members-query";
 import { MEMBERS_PAGE_SIZE, memberDisplayName, searchTerms } from "../domain/members-query";
-import { fromMinorUnits } from "../domain/money";
+import { formatMoney } from "../domain/money";
 import { InsufficientPointsError, postEntry } from "../loyalty/ledger.server";
 import { tierProgress } from "../loyalty/members.server";
 import { programFor, tierBasis } from "../loyalty/program.server";
@@ -121,7 +121,7 @@ export async function memberDetail(shop: string, id: string, ledgerPage = 1, now
     ]);
   const spend = tierBasis(program) === "AMOUNT_SPENT";
   const metricText = (value: number) =>
-    spend ? `${fromMinorUnits(value, program.currency)} ${program.currency}` : `${value}`;
+    spend ? formatMoney(value, program.currency) : `${value}`;
 
   return {
     pointsName: { one: program.pointsNameOne, other: program.pointsNameOther },

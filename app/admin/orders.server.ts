@@ -2,7 +2,7 @@ import prisma from "../db.server";
 import { explainOrder, orderOutcome } from "../domain/explain";
 import { memberDisplayName } from "../domain/members-query";
 import { ruleSnapshot } from "../domain/snapshots";
-import { fromMinorUnits } from "../domain/money";
+import { formatMoney } from "../domain/money";
 import { reviewHeldOrder } from "../loyalty/orders.server";
 import { loadProgram } from "./program.server";
 import { notFound } from "./staff.server";
@@ -42,7 +42,7 @@ export async function recentOrders(shop: string, q: string, heldOnly = false) {
         paidAt: o.paidAt?.toISOString() ?? null,
         total:
           o.totalMinor !== null
-            ? `${fromMinorUnits(o.totalMinor, o.currency ?? program.currency)} ${o.currency ?? program.currency}`
+            ? formatMoney(o.totalMinor, o.currency ?? program.currency)
             : null,
         customer: member
           ? memberDisplayName(member)

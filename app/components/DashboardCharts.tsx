@@ -2,7 +2,7 @@ import { BarChart, LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
 import { BlockStack, Card, InlineGrid, Text } from "@shopify/polaris";
 import type { ReactNode } from "react";
 import { useEffect, useRef } from "react";
-import { fromMinorUnits } from "../domain/money";
+import { formatMoney } from "../domain/money";
 
 /**
  * The charts are a picture of the figures in the "Show chart data as a table" table next to them,
@@ -54,7 +54,7 @@ export default function DashboardCharts({
   });
   const moneyLabel = (value: string | number | null) => {
     const minor = typeof value === "number" ? Math.round(value) : Number(value ?? 0);
-    return Number.isSafeInteger(minor) ? `${fromMinorUnits(minor, currency)} ${currency}` : "";
+    return Number.isSafeInteger(minor) ? formatMoney(minor, currency) : "";
   };
 
   return (

@@ -1,5 +1,5 @@
 import type { RuleSnapshot } from "./earning";
-import { fromMinorUnits } from "./money";
+import { formatAmount, formatMoney } from "./money";
 
 /**
  * "Why didn't this customer get points?" — the story of one order, from what we recorded when
@@ -74,10 +74,19 @@ function day(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
+/** "$1.00"; a stored rule whose amount or currency cannot be read is shown as stored. */
+function perAmount(amount: string, currency: string): string {
+  try {
+    return formatAmount(amount, currency);
+  } catch {
+    return `${amount} ${currency}`;
+  }
+}
+
 function money(minor: number, currency: string | null): string {
   const code = currency ?? "USD";
   try {
-    return `${fromMinorUnits(minor, code)} ${code}`;
+    return formatMoney(minor, code);
   } catch {
     return `${minor} (minor units)`;
   }
@@ -171,7 +180,7 @@ export function explainOrder(input: ExplainInput): Explanation {
     lines.push({
       tone: "info",
       title: "Rule at the time",
-      detail: `${pts(rule.earnPoints, pointsName)} per ${rule.perAmount} ${rule.currency}${tier}, ${ROUNDING_WORDS[rule.rounding] ?? rule.rounding} once per order.`,
+      detail: `${pts(rule.earnPoints, pointsName)} per ${perAmount(rule.perAmount, rule.currency)}${tier}, ${ROUNDING_WORDS[rule.rounding] ?? rule.rounding} once per order.`,
     });
   }
 
@@ -233,7 +242,8 @@ export function explainOrder(input: ExplainInput): Explanation {
         taken > 0
           ? `Refund of ${money(refund.subtotalMinor, currency)} (its share of the earning amount).`
           : `Refund of ${money(refund.subtotalMinor, currency)}: shipping, tax or rounding only, or the points were already gone.`,
-      points: -taken,
+      // 0, not -0, when nothing was taken.
+      points: taken > 0 ? -taken : 0,
       at: refund.createdAtShopify.toISOString(),
     });
     if (entry && entry.shortfall > 0) lines.push(shortfallLine(entry.shortfall, pointsName));
@@ -246,7 +256,7 @@ export function explainOrder(input: ExplainInput): Explanation {
       tone: "critical",
       title: taken > 0 ? `Cancelled: ${pts(taken, pointsName)} reversed` : "Cancelled",
       detail: "A cancelled order keeps no points.",
-      points: -taken,
+      points: taken > 0 ? -taken : 0,
       at: order.cancelledAt.toISOString(),
     });
     if (cancel && cancel.shortfall > 0) lines.push(shortfallLine(cancel.shortfall, pointsName));

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   currencyDecimals,
+  formatAmount,
+  formatMoney,
   fromMinorUnits,
   isDecimalString,
   isKnownCurrency,
@@ -56,5 +58,27 @@ describe("money", () => {
   it("knows which codes are currencies", () => {
     expect(isKnownCurrency("EUR")).toBe(true);
     expect(isKnownCurrency("ZZZ")).toBe(false);
+  });
+});
+
+describe("formatMoney", () => {
+  it("shows amounts with the currency's symbol, grouping and decimals", () => {
+    expect(formatMoney(655_781, "USD")).toBe("$6,557.81");
+    expect(formatMoney(4_000, "EUR")).toBe("€40.00");
+    expect(formatMoney(0, "GBP")).toBe("£0.00");
+    expect(formatMoney(-1_250, "USD")).toBe("-$12.50");
+    expect(formatMoney(5_000, "JPY")).toBe("¥5,000");
+    expect(formatMoney(1_500, "KWD")).toBe("KWD\u00a01.500");
+    expect(formatMoney(12_345, "CAD")).toBe("CA$123.45");
+  });
+
+  it("keeps every digit of amounts a float would round", () => {
+    expect(formatMoney(Number.MAX_SAFE_INTEGER, "USD")).toBe("$90,071,992,547,409.91");
+  });
+
+  it("formats a typed decimal amount the same way", () => {
+    expect(formatAmount("1", "USD")).toBe("$1.00");
+    expect(formatAmount("12.5", "EUR")).toBe("€12.50");
+    expect(() => formatAmount("abc", "USD")).toThrow(RangeError);
   });
 });

@@ -54,3 +54,23 @@ export function fromMinorUnits(minor: number, currency: string): string {
 export function isDecimalString(value: string): boolean {
   return DECIMAL.test(value.trim());
 }
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * 655781 in USD → "$6,557.81", in EUR → "€6,557.81", 5000 in JPY → "¥5,000": an amount as the
+ * (English) admin shows it. The decimal string goes to Intl as is, so no float rounds it.
+ */
+export function formatMoney(minor: number, currency: string): string {
+  let format = moneyFormats.get(currency);
+  if (!format) {
+    format = new Intl.NumberFormat("en", { style: "currency", currency });
+    moneyFormats.set(currency, format);
+  }
+  return format.format(fromMinorUnits(minor, currency) as Intl.StringNumericLiteral);
+}
+
+/** formatMoney for an amount typed as a decimal string ("5", "12.50"). */
+export function formatAmount(amount: string, currency: string): string {
+  return formatMoney(toMinorUnits(amount, currency), currency);
+}

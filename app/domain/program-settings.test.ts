@@ -250,7 +250,7 @@ describe("storefront metafield value", () => {
         pointsNameOther: "stars",
         currency: "EUR",
       }),
-    ).toBe("1 star per 1 EUR spent");
+    ).toBe("1 star per €1.00 spent");
     expect(
       describeEarnRate({
         earnPoints: 5,
@@ -259,6 +259,6 @@ describe("storefront metafield value", () => {
         pointsNameOther: "stars",
         currency: "EUR",
       }),
-    ).toBe("5 stars per 10.00 EUR spent");
+    ).toBe("5 stars per €10.00 spent");
   });
 });

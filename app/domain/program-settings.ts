@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Rounding } from "./earning";
 import type { FormResult } from "./forms";
 import { checkboxField, intField, parseForm, textField } from "./forms";
-import { isDecimalString, toMinorUnits } from "./money";
+import { formatAmount, isDecimalString, toMinorUnits } from "./money";
 
 /** The program fields a merchant edits on the Program page. */
 export interface ProgramSettings {
@@ -137,7 +137,7 @@ export function hundredths(amount: string): number {
   return Number(roundUp ? cents + 1n : cents);
 }
 
-/** "1 point per 1 USD" — the earn rate as a merchant reads it. */
+/** "1 point per $1.00 spent" — the earn rate as a merchant reads it. */
 export function describeEarnRate(program: {
   earnPoints: number;
   earnPerAmount: string;
@@ -146,5 +146,5 @@ export function describeEarnRate(program: {
   currency: string;
 }): string {
   const name = program.earnPoints === 1 ? program.pointsNameOne : program.pointsNameOther;
-  return `${program.earnPoints} ${name} per ${program.earnPerAmount} ${program.currency} spent`;
+  return `${program.earnPoints} ${name} per ${formatAmount(program.earnPerAmount, program.currency)} spent`;
 }

@@ -135,13 +135,13 @@ describe("reward descriptions", () => {
         { type: "FIXED_AMOUNT", amount: "5.00", percentage: null, minimumSubtotal: null },
         "EUR",
       ),
-    ).toBe("5.00 EUR off");
+    ).toBe("€5.00 off");
     expect(
       describeReward(
         { type: "PERCENTAGE", amount: null, percentage: 15, minimumSubtotal: "40" },
         "USD",
       ),
-    ).toBe("15% off on orders of 40 USD or more");
+    ).toBe("15% off on orders of $40.00 or more");
     expect(
       describeReward(
         { type: "FREE_SHIPPING", amount: null, percentage: null, minimumSubtotal: null },
@@ -153,6 +153,6 @@ describe("reward descriptions", () => {
         { type: "FREE_SHIPPING", amount: null, percentage: null, minimumSubtotal: "25.00" },
         "CAD",
       ),
-    ).toBe("Free shipping on orders of 25.00 CAD or more");
+    ).toBe("Free shipping on orders of CA$25.00 or more");
   });
 });

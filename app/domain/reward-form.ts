@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { FieldErrors, FormResult } from "./forms";
 import { checkboxField, issuesToFieldErrors } from "./forms";
+import { formatAmount } from "./money";
 import type { RewardTerms, RewardType } from "./rewards";
 import { rewardTermErrors } from "./rewards";
 
@@ -82,11 +83,11 @@ export function describeReward(
   currency: string,
 ): string {
   const minimum = reward.minimumSubtotal
-    ? ` on orders of ${reward.minimumSubtotal} ${currency} or more`
+    ? ` on orders of ${formatAmount(reward.minimumSubtotal, currency)} or more`
     : "";
   switch (reward.type) {
     case "FIXED_AMOUNT":
-      return `${reward.amount} ${currency} off${minimum}`;
+      return `${formatAmount(reward.amount ?? "0", currency)} off${minimum}`;
     case "PERCENTAGE":
       return `${reward.percentage}% off${minimum}`;
     case "FREE_SHIPPING":

@@ -23,7 +23,7 @@ import { lazy, Suspense, useEffect, useState } from "react";
 import { dashboard, updateSetup } from "../admin/dashboard.server";
 import { formatNumber } from "../components/format";
 import { formatPermille, parseDateRange, RANGE_PRESETS } from "../domain/dashboard";
-import { fromMinorUnits } from "../domain/money";
+import { formatMoney } from "../domain/money";
 import { formValues } from "../domain/forms";
 import { authenticate } from "../shopify.server";
 
@@ -187,7 +187,7 @@ export default function Dashboard() {
   const [showTable, setShowTable] = useState(false);
   const { metrics, charts, program } = data;
   const pointsName = program.pointsName.other;
-  const money = (minor: number) => `${fromMinorUnits(minor, program.currency)} ${program.currency}`;
+  const money = (minor: number) => formatMoney(minor, program.currency);
 
   return (
     <Page title="Loyalty dashboard" subtitle={data.shop}>

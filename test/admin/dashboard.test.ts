@@ -109,15 +109,15 @@ describe("dashboard", () => {
       pointsExpired: 10,
       pointsTakenBack: 0,
       outstandingPoints: 600,
-      liability: "6.00 USD",
-      liabilityBasis: "$5 off: 5.00 USD for 500 points",
+      liability: "$6.00",
+      liabilityBasis: "$5 off: $5.00 for 500 points",
       redemptionRate: 267,
       memberOrders: 2,
-      memberRevenue: "155.00 USD",
+      memberRevenue: "$155.00",
       guestOrders: 1,
-      guestRevenue: "30.00 USD",
+      guestRevenue: "$30.00",
       rewardOrders: 1,
-      rewardRevenue: "55.00 USD",
+      rewardRevenue: "$55.00",
     });
     expect(data.charts.labels).toHaveLength(30);
     expect(data.charts.issued.reduce((a, b) => a + b, 0)).toBe(150);

@@ -40,9 +40,9 @@ describe("explain this order", () => {
       tone: "success",
     });
     expect(titles(data)).toEqual(["Earning amount", "Rule at the time", "Earned 45 points"]);
-    expect(data.explanation.lines[0]!.detail).toMatch(/^45\.99 USD: the subtotal after discounts/);
+    expect(data.explanation.lines[0]!.detail).toMatch(/^\$45\.99: the subtotal after discounts/);
     expect(data.explanation.lines[1]!.detail).toBe(
-      "1 point per 1 USD, rounded down once per order.",
+      "1 point per $1.00, rounded down once per order.",
     );
     expect(data.member?.name).toBe("Ada Lovelace");
   });

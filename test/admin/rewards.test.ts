@@ -73,7 +73,7 @@ describe("rewards list", () => {
 
     expect(data.rewards.map((r) => [r.name, r.summary, r.tier, r.enabled])).toEqual([
       ["10% off", "10% off", "Gold", true],
-      ["Ship free", "Free shipping on orders of 50.00 USD or more", null, false],
+      ["Ship free", "Free shipping on orders of $50.00 or more", null, false],
     ]);
   });
 
