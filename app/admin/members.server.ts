@@ -120,8 +120,7 @@ export async function memberDetail(shop: string, id: string, ledgerPage = 1, now
         : Promise.resolve(null),
     ]);
   const spend = tierBasis(program) === "AMOUNT_SPENT";
-  const metricText = (value: number) =>
-    spend ? formatMoney(value, program.currency) : `${value}`;
+  const metricText = (value: number) => (spend ? formatMoney(value, program.currency) : `${value}`);
 
   return {
     pointsName: { one: program.pointsNameOne, other: program.pointsNameOther },

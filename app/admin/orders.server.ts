@@ -41,9 +41,7 @@ export async function recentOrders(shop: string, q: string, heldOnly = false) {
         name: o.name ?? `#${o.orderId}`,
         paidAt: o.paidAt?.toISOString() ?? null,
         total:
-          o.totalMinor !== null
-            ? formatMoney(o.totalMinor, o.currency ?? program.currency)
-            : null,
+          o.totalMinor !== null ? formatMoney(o.totalMinor, o.currency ?? program.currency) : null,
         customer: member
           ? memberDisplayName(member)
           : o.customerId

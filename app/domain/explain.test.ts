@@ -404,8 +404,7 @@ describe("explaining an earned order, line by line", () => {
     expect(result.lines[5]).toMatchObject({
       tone: "info",
       title: "Refund took nothing back",
-      detail:
-        "Refund of $5.00: shipping, tax or rounding only, or the points were already gone.",
+      detail: "Refund of $5.00: shipping, tax or rounding only, or the points were already gone.",
       at: "2026-03-04T09:00:00.000Z",
     });
     expect(result.lines[5]!.points === 0).toBe(true);
