@@ -1,5 +1,6 @@
+import { useSearchParams } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
-import { useCallback } from "react";
+import { useCallback, useEffect } from "react";
 
 /** Toasts through App Bridge; a no-op where the admin's `shopify` global is missing. */
 export function useToast() {
@@ -14,4 +15,36 @@ export function useToast() {
     },
     [shopify],
   );
+}
+
+/**
+ * A redirect cannot carry action data, so an action that redirects (a reward created or deleted)
+ * names what happened in `?done=`; the page it lands on toasts it once and drops the parameter.
+ * Only the messages listed here can be shown, whatever the URL says.
+ */
+export const DONE_MESSAGES = {
+  "reward-created": "Reward created",
+  "reward-deleted": "Reward deleted",
+} as const;
+
+export function doneUrl(path: string, done: keyof typeof DONE_MESSAGES) {
+  return `${path}${path.includes("?") ? "&" : "?"}done=${done}`;
+}
+
+export function useDoneToast() {
+  const toast = useToast();
+  const [params, setParams] = useSearchParams();
+  const done = params.get("done");
+  useEffect(() => {
+    if (!done) return;
+    const message = DONE_MESSAGES[done as keyof typeof DONE_MESSAGES];
+    if (message) toast(message);
+    setParams(
+      (current) => {
+        current.delete("done");
+        return current;
+      },
+      { replace: true, preventScrollReset: true },
+    );
+  }, [done, setParams, toast]);
 }

@@ -27,7 +27,7 @@ import {
 } from "../admin/rewards.server";
 import { AdminSaveBar } from "../components/AdminSaveBar";
 import { toFormData, useFormState } from "../components/form-state";
-import { useToast } from "../components/toast";
+import { doneUrl, useDoneToast, useToast } from "../components/toast";
 import type { FieldErrors } from "../domain/forms";
 import { formValues } from "../domain/forms";
 import { parseRewardForm, REWARD_TYPES } from "../domain/reward-form";
@@ -58,7 +58,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (input.intent === "delete" && id !== NEW) {
     const result = await deleteReward(shop, id);
     if (!result.ok) return result satisfies ActionResult;
-    return redirect("/app/rewards");
+    return redirect(doneUrl("/app/rewards", "reward-deleted"));
   }
   if (input.intent === "toggle" && id !== NEW) {
     const reward = await setRewardEnabled(shop, id, input.enabled === "true");
@@ -74,7 +74,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (id === NEW) {
     const created = await createReward(shop, parsed.data);
     if (!created.ok) return created satisfies ActionResult;
-    return redirect(`/app/rewards/${created.reward.id}`);
+    return redirect(doneUrl(`/app/rewards/${created.reward.id}`, "reward-created"));
   }
   const updated = await updateReward(shop, id, parsed.data);
   if (!updated.ok) return updated satisfies ActionResult;
@@ -102,6 +102,7 @@ export default function RewardPage() {
   const submit = useSubmit();
   const navigation = useNavigation();
   const toast = useToast();
+  useDoneToast();
   const [confirmDelete, setConfirmDelete] = useState(false);
   const form = useFormState<FormValues>({
     name: reward?.name ?? "",

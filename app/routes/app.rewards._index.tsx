@@ -6,6 +6,7 @@ import { formatNumber } from "../components/format";
 import { listRewards, setRewardEnabled } from "../admin/rewards.server";
 import { formValues } from "../domain/forms";
 import { authenticate } from "../shopify.server";
+import { useDoneToast } from "../components/toast";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -52,6 +53,7 @@ function ToggleButton({ id, name, enabled }: { id: string; name: string; enabled
 export default function RewardsPage() {
   const { rewards } = useLoaderData<typeof loader>();
   const navigate = useNavigate();
+  useDoneToast();
 
   return (
     <Page

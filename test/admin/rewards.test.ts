@@ -121,7 +121,7 @@ describe("reward form", () => {
     });
     expectStatus(created, 302);
     const row = await prisma.reward.findFirstOrThrow({ where: { shop: TEST_SHOP } });
-    expect(created.headers.get("Location")).toBe(`/app/rewards/${row.id}`);
+    expect(created.headers.get("Location")).toBe(`/app/rewards/${row.id}?done=reward-created`);
     expect(row).toMatchObject({
       name: "$5 off",
       type: "FIXED_AMOUNT",

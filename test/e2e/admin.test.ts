@@ -125,4 +125,25 @@ describe("admin pages", { timeout: 120_000 }, () => {
     );
     await context.close();
   });
+  it("confirms a created and a deleted reward with a toast", async () => {
+    const { context, page, app } = await openPage("/app/rewards/new");
+    await app.getByLabel("Reward name").fill("$3 off");
+    await app.getByLabel("Amount off (USD)").fill("3.00");
+    await app.getByLabel("Points cost").fill("300");
+    await saveBar(page).click();
+    await poll(() => page.locator("#toasts").innerText()).toContain("Reward created");
+    const reward = await session.db.reward.findFirstOrThrow({
+      where: { shop: SHOP, name: "$3 off" },
+    });
+    // The parameter that carried the news is gone, so a reload does not toast again.
+    await poll(() => app.locator("h1").first().textContent()).toBe("Edit reward");
+    const frame = page.frames().find((f) => f.url().includes(`/app/rewards/${reward.id}`));
+    await poll(() => new URL(frame!.url()).searchParams.get("done")).toBeNull();
+
+    await app.getByRole("button", { name: "Delete reward" }).click();
+    await app.getByRole("dialog").getByRole("button", { name: "Delete reward" }).click();
+    await poll(() => page.locator("#toasts").innerText()).toContain("Reward deleted");
+    expect(await session.db.reward.count({ where: { id: reward.id } })).toBe(0);
+    await context.close();
+  });
 });
