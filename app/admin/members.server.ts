@@ -89,36 +89,50 @@ export async function findMember(shop: string, id: string) {
 export async function memberDetail(shop: string, id: string, ledgerPage = 1, now = new Date()) {
   const member = await findMember(shop, id);
   const program = await loadProgram(shop);
-  const [progress, entries, entryCount, redemptions, orders, tierChanges, grantedTier] =
-    await Promise.all([
-      tierProgress(prisma, program, member, now),
-      prisma.ledgerEntry.findMany({
-        where: { memberId: member.id },
-        orderBy: { id: "desc" },
-        skip: (ledgerPage - 1) * LEDGER_PAGE_SIZE,
-        take: LEDGER_PAGE_SIZE,
-      }),
-      prisma.ledgerEntry.count({ where: { memberId: member.id } }),
-      prisma.redemption.findMany({
-        where: { shop, memberId: member.id },
-        orderBy: { createdAt: "desc" },
-        take: 50,
-        include: { reward: { select: { name: true } } },
-      }),
-      prisma.orderRecord.findMany({
-        where: { shop, customerId: member.customerId },
-        orderBy: [{ paidAt: "desc" }, { createdAt: "desc" }],
-        take: 50,
-      }),
-      prisma.tierChange.findMany({
-        where: { memberId: member.id },
-        orderBy: { createdAt: "desc" },
-        take: 20,
-      }),
-      member.grantedTierId
-        ? prisma.tier.findFirst({ where: { id: member.grantedTierId, shop } })
-        : Promise.resolve(null),
-    ]);
+  const [
+    progress,
+    entries,
+    entryCount,
+    redemptions,
+    orders,
+    tierChanges,
+    nextRelease,
+    grantedTier,
+  ] = await Promise.all([
+    tierProgress(prisma, program, member, now),
+    prisma.ledgerEntry.findMany({
+      where: { memberId: member.id },
+      orderBy: { id: "desc" },
+      skip: (ledgerPage - 1) * LEDGER_PAGE_SIZE,
+      take: LEDGER_PAGE_SIZE,
+    }),
+    prisma.ledgerEntry.count({ where: { memberId: member.id } }),
+    prisma.redemption.findMany({
+      where: { shop, memberId: member.id },
+      orderBy: { createdAt: "desc" },
+      take: 50,
+      include: { reward: { select: { name: true } } },
+    }),
+    prisma.orderRecord.findMany({
+      where: { shop, customerId: member.customerId },
+      orderBy: [{ paidAt: "desc" }, { createdAt: "desc" }],
+      take: 50,
+    }),
+    prisma.tierChange.findMany({
+      where: { memberId: member.id },
+      orderBy: { createdAt: "desc" },
+      take: 20,
+    }),
+    // When the next pending points become spendable.
+    prisma.orderRecord.findFirst({
+      where: { shop, customerId: member.customerId, pendingRemaining: { gt: 0 } },
+      orderBy: { availableAt: "asc" },
+      select: { availableAt: true, pendingRemaining: true },
+    }),
+    member.grantedTierId
+      ? prisma.tier.findFirst({ where: { id: member.grantedTierId, shop } })
+      : Promise.resolve(null),
+  ]);
   const spend = tierBasis(program) === "AMOUNT_SPENT";
   const metricText = (value: number) => (spend ? formatMoney(value, program.currency) : `${value}`);
 
@@ -132,6 +146,10 @@ export async function memberDetail(shop: string, id: string, ledgerPage = 1, now
       email: member.email,
       balance: member.balance,
       pendingPoints: member.pendingPoints,
+      nextRelease:
+        member.pendingPoints > 0 && nextRelease?.availableAt
+          ? { at: nextRelease.availableAt.toISOString(), points: nextRelease.pendingRemaining }
+          : null,
       lifetimeEarned: member.lifetimeEarned,
       joinedAt: member.joinedAt.toISOString(),
       lastActivityAt: member.lastActivityAt?.toISOString() ?? null,

@@ -293,6 +293,12 @@ export default function MemberPage() {
                     <Text as="p" variant="headingLg">
                       {formatNumber(member.pendingPoints)}
                     </Text>
+                    {member.nextRelease ? (
+                      <Text as="p" tone="subdued">
+                        {formatNumber(member.nextRelease.points)} available{" "}
+                        {formatDate(member.nextRelease.at)}
+                      </Text>
+                    ) : null}
                   </BlockStack>
                   <BlockStack gap="100">
                     <Text as="p" tone="subdued">

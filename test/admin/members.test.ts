@@ -138,6 +138,46 @@ describe("when a member joined", () => {
   });
 });
 
+describe("pending points on the member page", () => {
+  it("says when the next pending points become spendable", async () => {
+    await prisma.program.create({ data: { shop: TEST_SHOP, pendingDays: 14 } });
+    const DAY = 24 * 3600 * 1000;
+    const first = new Date(Date.now() - 3 * DAY);
+    const second = new Date(Date.now() - 1 * DAY);
+    for (const [at, subtotal] of [
+      [second, "20.00"],
+      [first, "30.00"],
+    ] as const) {
+      await deliver({
+        topic: "orders/paid",
+        payload: orderPayload({ customerId: 3101, subtotal, processedAt: at.toISOString() }),
+      });
+    }
+    const member = await prisma.member.findUniqueOrThrow({
+      where: { shop_customerId: { shop: TEST_SHOP, customerId: "3101" } },
+    });
+
+    const page = await load<Detail>(loader, `/app/members/${member.id}`, {
+      params: { id: member.id },
+    });
+
+    // The order paid first is released first: 30 points, 14 days after it was paid.
+    expect(page.member.pendingPoints).toBe(50);
+    expect(page.member.nextRelease).toEqual({
+      at: new Date(first.getTime() + 14 * DAY).toISOString(),
+      points: 30,
+    });
+  });
+
+  it("has no release date without pending points", async () => {
+    const member = await seedMember("3102", 40);
+    const page = await load<Detail>(loader, `/app/members/${member.id}`, {
+      params: { id: member.id },
+    });
+    expect(page.member.nextRelease).toBeNull();
+  });
+});
+
 describe("member page", () => {
   it("shows balance, ledger with running balance, orders and codes", async () => {
     const member = await seedMember("3001", 100, { firstName: "Ada", lastName: "Lovelace" });
