@@ -73,12 +73,16 @@ export function storedPayload(text: string) {
   };
 }
 
-/** The customer a body is about, when it says: kept so a redaction can find the event. */
-function customerOf(body: unknown): string | null {
+/**
+ * The customer a body is about, when it says: kept so a redaction can find the event. Only a
+ * customers/* body is itself a customer; an order's own id is never one, guest or not.
+ */
+function customerOf(topic: string, body: unknown): string | null {
   if (!body || typeof body !== "object") return null;
   const record = body as Record<string, unknown>;
   const customer = record.customer as Record<string, unknown> | null | undefined;
-  const id = customer?.id ?? (record.email !== undefined ? record.id : undefined);
+  // The library stores topics as CUSTOMERS_CREATE; the header says customers/create.
+  const id = /^customers[/_]/i.test(topic) ? record.id : customer?.id;
   return typeof id === "string" || typeof id === "number" ? String(id) : null;
 }
 
@@ -129,7 +133,7 @@ async function rejectDelivery(
           payload,
           payloadBytes: delivery.bytes,
           truncated,
-          customerId: customerOf(body),
+          customerId: customerOf(delivery.topic, body),
           error: message,
         },
       }),
@@ -187,7 +191,7 @@ async function countFailedAttempt(
       payload,
       payloadBytes: delivery.bytes,
       truncated,
-      customerId: customerOf(body),
+      customerId: customerOf(delivery.topic, body),
       error: message,
     },
     update: { attempts: { increment: 1 }, error: message },
