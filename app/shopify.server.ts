@@ -19,6 +19,9 @@ const shopify = shopifyApp({
   authPathPrefix: "/auth",
   sessionStorage: new PrismaSessionStorage(prisma),
   distribution: AppDistribution.AppStore,
+  // Admin requests act as the staff member (an online token per user, by token exchange), so
+  // what they do is recorded with their name; webhooks and jobs keep the offline token.
+  useOnlineTokens: true,
   future: {
     unstable_newEmbeddedAuthStrategy: true,
     expiringOfflineAccessTokens: true,

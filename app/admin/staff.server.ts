@@ -1,16 +1,21 @@
 import type { Session } from "@shopify/shopify-api";
 
 /**
- * Who did it, for ledger entries and import batches. The embedded admin sends a session token
- * whose `sub` is the staff member's user id; an online session would also carry their email.
- * Without either (e.g. a non-embedded request) we can only say "staff".
+ * Who did it, for ledger entries, import batches and reviews: the staff member's name as Shopify
+ * gives it with their online session, else their email, else the user id from the session token
+ * (`staff:<id>`), else just "staff".
  */
 export function staffIdentity(auth: {
   session: Session;
   sessionToken?: { sub?: string } | null;
 }): string {
-  const email = auth.session.onlineAccessInfo?.associated_user?.email;
-  if (email) return `staff:${email}`;
+  const user = auth.session.onlineAccessInfo?.associated_user;
+  const name = [user?.first_name, user?.last_name]
+    .map((part) => part?.trim())
+    .filter(Boolean)
+    .join(" ");
+  if (name) return name;
+  if (user?.email) return user.email;
   const sub = auth.sessionToken?.sub;
   if (sub) return `staff:${sub}`;
   return "staff";

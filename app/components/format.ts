@@ -40,3 +40,14 @@ export function formatSigned(value: number): string {
 export function formatCount(value: number, one: string, other = `${one}s`): string {
   return `${numberFormat.format(value)} ${value === 1 ? one : other}`;
 }
+
+/**
+ * Who did something, as stored: a staff member's name, or — for records made before the admin
+ * knew names — "staff:<user id>" / "staff", shown in words rather than as an internal key.
+ */
+export function formatStaff(who: string | null | undefined, none = "Automatic"): string {
+  if (!who) return none;
+  const id = /^staff:(\d+)$/.exec(who)?.[1];
+  if (id) return `Staff member ${id}`;
+  return who === "staff" ? "A staff member" : who;
+}

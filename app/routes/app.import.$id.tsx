@@ -25,7 +25,7 @@ import {
   startUndo,
 } from "../admin/imports.server";
 import { staffIdentity } from "../admin/staff.server";
-import { formatDateTime, formatNumber } from "../components/format";
+import { formatDateTime, formatNumber, formatStaff } from "../components/format";
 import {
   IMPORT_RUNNING,
   IMPORT_STATUS,
@@ -144,7 +144,7 @@ export default function ImportBatchPage() {
   return (
     <Page
       title="Import batch"
-      subtitle={`${report.batch.fileName} · uploaded ${formatDateTime(report.batch.createdAt)} by ${report.batch.createdBy}`}
+      subtitle={`${report.batch.fileName} · uploaded ${formatDateTime(report.batch.createdAt)} by ${formatStaff(report.batch.createdBy)}`}
       titleMetadata={<Badge tone={status?.tone}>{status?.label ?? batch.status}</Badge>}
       backAction={{ content: "Import and export", url: "/app/import" }}
       primaryAction={primaryAction}

@@ -24,7 +24,13 @@ import { adjustPoints, findMember, memberDetail, type AdjustResult } from "../ad
 import prisma from "../db.server";
 import { cancelRedemption, reissueRedemption } from "../loyalty/redemptions.server";
 import { staffIdentity } from "../admin/staff.server";
-import { formatDate, formatDateTime, formatNumber, formatSigned } from "../components/format";
+import {
+  formatDate,
+  formatDateTime,
+  formatNumber,
+  formatSigned,
+  formatStaff,
+} from "../components/format";
 import { useToast } from "../components/toast";
 import { formValues } from "../domain/forms";
 import { parseAdjustment } from "../domain/members-query";
@@ -346,7 +352,7 @@ export default function MemberPage() {
                     formatSigned(entry.points),
                     entry.pendingPoints ? formatSigned(entry.pendingPoints) : "",
                     formatNumber(entry.balanceAfter),
-                    entry.createdBy ?? "Automatic",
+                    formatStaff(entry.createdBy),
                   ])}
                 />
               ) : (

@@ -16,7 +16,7 @@ import { orderExplanation, reviewOrder } from "../admin/orders.server";
 import { staffIdentity } from "../admin/staff.server";
 import { formValues } from "../domain/forms";
 import { useToast } from "../components/toast";
-import { formatDateTime, formatSigned } from "../components/format";
+import { formatDateTime, formatSigned, formatStaff } from "../components/format";
 import type { LineTone } from "../domain/explain";
 import { authenticate } from "../shopify.server";
 
@@ -122,7 +122,7 @@ export default function ExplainOrderPage() {
             {order.held ? <HeldOrderReview points={order.points} /> : null}
             {order.reviewedBy && order.reviewedAt ? (
               <Text as="p" tone="subdued">
-                Reviewed by {order.reviewedBy} on {formatDateTime(order.reviewedAt)}.
+                Reviewed by {formatStaff(order.reviewedBy)} on {formatDateTime(order.reviewedAt)}.
               </Text>
             ) : null}
             <Card>

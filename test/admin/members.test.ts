@@ -250,7 +250,7 @@ describe("manual adjustment", () => {
       points: 250,
       balanceAfter: 260,
       description: "Apology for a late delivery",
-      createdBy: "staff:12345",
+      createdBy: "Ada Admin",
       idempotencyKey: `manual:${member.id}:req-00000001`,
     });
     await expectLedgerConsistent();

@@ -1,7 +1,13 @@
 import { expect } from "vitest";
 import prisma from "../../app/db.server";
 export { resetShop } from "./engine";
-import { adminRequest, routeArgs, storeOfflineSession, TEST_SHOP } from "./shopify";
+import {
+  adminRequest,
+  routeArgs,
+  storeOfflineSession,
+  storeStaffSession,
+  TEST_SHOP,
+} from "./shopify";
 
 /** Helpers for embedded-admin loader/action tests: real auth, real database. */
 
@@ -55,6 +61,8 @@ export async function signIn() {
   await prisma.session.deleteMany();
   await storeOfflineSession(TEST_SHOP);
   await storeOfflineSession(OTHER_SHOP);
+  await storeStaffSession(TEST_SHOP);
+  await storeStaffSession(OTHER_SHOP);
 }
 
 /** Every loyalty row of a shop, to prove an action left the database exactly as it was. */

@@ -31,6 +31,27 @@ export async function storeOfflineSession(shop = TEST_SHOP) {
   return session;
 }
 
+/**
+ * The staff member's own (online) session, as token exchange leaves it when they open the app:
+ * the admin records their name on what they do.
+ */
+export async function storeStaffSession(shop = TEST_SHOP) {
+  const session = setUpValidSession({
+    shop,
+    isOnline: true,
+    scope: process.env.SCOPES,
+    onlineAccessInfo: {
+      associated_user: {
+        first_name: "Ada",
+        last_name: "Admin",
+        email: "ada@staff.example",
+      },
+    } as never,
+  });
+  await sessionStorage.storeSession(session);
+  return session;
+}
+
 /** A document request as Shopify admin makes it when it loads the app in its iframe. */
 export function adminRequest(path: string, shop = TEST_SHOP, init?: RequestInit) {
   return setUpValidRequest(
