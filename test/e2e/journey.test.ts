@@ -17,6 +17,8 @@ const appFrame = (page: Page): FrameLocator => page.frameLocator('iframe[title="
 /** Opens the app in the sandbox admin, then one of its pages from the admin's app menu. */
 async function openApp(page: Page, menuItem?: string) {
   await page.goto(session.demo.adminUrl);
+  // The app's menu appears once App Bridge in the iframe has sent it to the admin.
+  await poll(() => page.locator("#app-nav a").count()).toBeGreaterThan(0);
   if (menuItem)
     await page
       .getByRole("navigation", { name: "Admin" })
