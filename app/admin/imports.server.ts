@@ -641,9 +641,14 @@ async function undoRow(tx: Tx, batch: ImportBatch, row: ImportRow, now: Date) {
         },
         now,
       );
+      // Neither this batch nor any batch undone before it counts as the member's activity.
+      const undone = await tx.importBatch.findMany({
+        where: { shop: batch.shop, status: { in: ["UNDOING", "UNDONE"] } },
+        select: { id: true },
+      });
       member = await restoreActivity(tx, program, member, {
         source: "IMPORT",
-        sourceId: batch.id,
+        sourceId: { in: [batch.id, ...undone.map((b) => b.id)] },
       });
     }
     if (member.grantedTierSource === `import:${batch.id}`) {

@@ -115,7 +115,8 @@ export async function postEntry(
 /**
  * Sets the member's last activity (and so the expiry date) from what is left in the ledger
  * without the entries `except` matches: undoing an import gives members back the dates they had
- * before it, unless they did something since.
+ * before it, unless they did something since. Activity is when an entry was written (postEntry's
+ * `now`), not when its event happened, so entries are read by `createdAt`.
  */
 export async function restoreActivity(
   db: Db,
@@ -130,10 +131,10 @@ export async function restoreActivity(
       OR: [{ points: { not: 0 } }, { pendingPoints: { not: 0 } }],
       NOT: except,
     },
-    orderBy: { occurredAt: "desc" },
-    select: { occurredAt: true },
+    orderBy: { createdAt: "desc" },
+    select: { createdAt: true },
   });
-  const lastActivityAt = last?.occurredAt ?? null;
+  const lastActivityAt = last?.createdAt ?? null;
   return db.member.update({
     where: { id: member.id },
     data: { lastActivityAt, expiresAt: balanceExpiresAt(lastActivityAt, program.expiryMonths) },

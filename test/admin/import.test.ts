@@ -296,7 +296,7 @@ describe("applying and undoing an import", () => {
     });
     await prisma.ledgerEntry.updateMany({
       where: { memberId: known.id },
-      data: { occurredAt: active },
+      data: { occurredAt: active, createdAt: active },
     });
     await prisma.member.update({ where: { id: known.id }, data: { lastActivityAt: active } });
     const id = await dryRun();
@@ -319,6 +319,14 @@ describe("applying and undoing an import", () => {
       where: { shop_customerId: { shop: TEST_SHOP, customerId: "5001" } },
     });
     expect([ida.balance, ida.lastActivityAt, ida.expiresAt]).toEqual([0, null, null]);
+
+    // A second import, undone too: the first batch's entries and its undo are not activity either.
+    const again = await dryRun();
+    await apply(again);
+    expect(await step(again, "undo")).toEqual({ ok: true });
+    await work(again);
+    const afterBoth = await prisma.member.findUniqueOrThrow({ where: { id: known.id } });
+    expect([afterBoth.lastActivityAt, afterBoth.expiresAt]).toEqual([active, expected]);
     await expectLedgerConsistent();
   });
 
