@@ -33,6 +33,16 @@ export default shopify;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
 export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;
+
+/**
+ * The app's own Admin API client for a shop (its offline token). Admin requests authenticate as
+ * the staff member, whose online token only reaches what their permissions allow; what the app
+ * does on its own behalf from those requests (discount codes, the storefront metafield) goes
+ * through this instead, so a staff member without the Discounts permission can still cancel a code.
+ */
+export async function appAdmin(shop: string) {
+  return (await unauthenticated.admin(shop)).admin;
+}
 export const login = shopify.login;
 export const registerWebhooks = shopify.registerWebhooks;
 export const sessionStorage = shopify.sessionStorage;

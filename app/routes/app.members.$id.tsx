@@ -34,7 +34,7 @@ import {
 import { useToast } from "../components/toast";
 import { formValues } from "../domain/forms";
 import { parseAdjustment } from "../domain/members-query";
-import { authenticate } from "../shopify.server";
+import { appAdmin, authenticate } from "../shopify.server";
 import { PaginationFooter } from "../components/PaginationFooter";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -62,7 +62,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     const act = intent === "cancel-code" ? cancelRedemption : reissueRedemption;
     const result = await act({
       prisma,
-      admin: auth.admin,
+      admin: await appAdmin(shop),
       shop,
       redemptionId,
       memberId: member.id,

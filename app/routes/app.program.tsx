@@ -30,7 +30,7 @@ import { useToast } from "../components/toast";
 import type { FieldErrors } from "../domain/forms";
 import { formValues } from "../domain/forms";
 import { parseProgramSettings, ROUNDING_OPTIONS } from "../domain/program-settings";
-import { authenticate } from "../shopify.server";
+import { appAdmin, authenticate } from "../shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -50,7 +50,8 @@ type ActionResult =
   | { ok: false; errors: FieldErrors; confirmExpiry?: { members: number; points: number } };
 
 export const action = async ({ request }: ActionFunctionArgs): Promise<ActionResult> => {
-  const { session, admin } = await authenticate.admin(request);
+  const { session } = await authenticate.admin(request);
+  const admin = await appAdmin(session.shop);
   const input = formValues(await request.formData());
   const program = await loadProgram(session.shop);
 

@@ -98,8 +98,10 @@ function classify(error: unknown): AdminApiError {
     return new AdminApiError("Admin API did not answer in time", "transient", undefined, "unknown");
   }
   if (error instanceof HttpRetriableError || error instanceof HttpRequestError) {
+    // The status tells support more than Shopify's sentence; keep both.
+    const code = error instanceof HttpRetriableError ? ` (${error.response.code})` : "";
     return new AdminApiError(
-      `Admin API unavailable: ${error.message.split("\n")[0]}`,
+      `Admin API unavailable${code}: ${error.message.split("\n")[0]}`,
       "transient",
       undefined,
       "unknown",

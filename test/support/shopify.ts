@@ -40,6 +40,9 @@ export async function storeStaffSession(shop = TEST_SHOP) {
     shop,
     isOnline: true,
     scope: process.env.SCOPES,
+    // A token the simulated Admin API does not accept: the app's own writes from admin requests
+    // must use the offline token, not the staff member's (whose permissions may not reach them).
+    accessToken: "shpua_staff_without_permissions",
     onlineAccessInfo: {
       associated_user: {
         first_name: "Ada",
