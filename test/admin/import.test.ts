@@ -177,7 +177,7 @@ describe("import dry run", () => {
     const paused = await report(id);
     expect(paused.batch.status).toBe("VALIDATING");
     expect(paused.batch.error).toBe(
-      "Shopify could not be reached (Admin API unavailable: Shopify internal error)",
+      "Shopify could not be reached (Admin API unavailable (503): Shopify internal error)",
     );
 
     await work(id);

@@ -121,7 +121,7 @@ describe("imports with the worker running", () => {
     });
     expect(paused).toMatchObject({ status: "VALIDATING", stalled: false });
     expect(paused.error).toBe(
-      "Shopify could not be reached (Admin API unavailable: Shopify internal error)",
+      "Shopify could not be reached (Admin API unavailable (503): Shopify internal error)",
     );
 
     // "Retry now": queued again, and the page no longer shows the old reason.
