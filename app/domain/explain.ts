@@ -74,15 +74,6 @@ function day(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-/** "$1.00"; a stored rule whose amount or currency cannot be read is shown as stored. */
-function perAmount(amount: string, currency: string): string {
-  try {
-    return formatAmount(amount, currency);
-  } catch {
-    return `${amount} ${currency}`;
-  }
-}
-
 function money(minor: number, currency: string | null): string {
   const code = currency ?? "USD";
   try {
@@ -180,7 +171,7 @@ export function explainOrder(input: ExplainInput): Explanation {
     lines.push({
       tone: "info",
       title: "Rule at the time",
-      detail: `${pts(rule.earnPoints, pointsName)} per ${perAmount(rule.perAmount, rule.currency)}${tier}, ${ROUNDING_WORDS[rule.rounding] ?? rule.rounding} once per order.`,
+      detail: `${pts(rule.earnPoints, pointsName)} per ${formatAmount(rule.perAmount, rule.currency)}${tier}, ${ROUNDING_WORDS[rule.rounding] ?? rule.rounding} once per order.`,
     });
   }
 

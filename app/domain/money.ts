@@ -70,7 +70,15 @@ export function formatMoney(minor: number, currency: string): string {
   return format.format(fromMinorUnits(minor, currency) as Intl.StringNumericLiteral);
 }
 
-/** formatMoney for an amount typed as a decimal string ("5", "12.50"). */
+/**
+ * formatMoney for an amount stored as a decimal string ("5", "12.50"). One the currency cannot
+ * hold (a reward saved as 5.50 before the shop's first order showed it sells in yen) is shown
+ * as stored rather than failing the page.
+ */
 export function formatAmount(amount: string, currency: string): string {
-  return formatMoney(toMinorUnits(amount, currency), currency);
+  try {
+    return formatMoney(toMinorUnits(amount, currency), currency);
+  } catch {
+    return `${amount} ${currency}`;
+  }
 }
