@@ -81,8 +81,9 @@ function customerOf(topic: string, body: unknown): string | null {
   if (!body || typeof body !== "object") return null;
   const record = body as Record<string, unknown>;
   const customer = record.customer as Record<string, unknown> | null | undefined;
-  // The library stores topics as CUSTOMERS_CREATE; the header says customers/create.
-  const id = /^customers[/_]/i.test(topic) ? record.id : customer?.id;
+  // The library stores topics as CUSTOMERS_CREATE; the header says customers/create. A
+  // customers/redact or data_request body names its customer under `customer`, like an order.
+  const id = customer?.id ?? (/^customers[/_]/i.test(topic) ? record.id : undefined);
   return typeof id === "string" || typeof id === "number" ? String(id) : null;
 }
 

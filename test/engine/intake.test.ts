@@ -171,6 +171,18 @@ describe("the customer a rejected body is recorded against", () => {
       "3812",
     ],
     [
+      "a privacy request (it names its customer under customer, as orders do)",
+      "customers/data_request",
+      () => ({
+        shop_id: 1,
+        shop_domain: "test-shop.myshopify.com",
+        customer: { id: 3814, email: "c3814@example.com", phone: null },
+        orders_requested: "none",
+        data_request: { id: 9001 },
+      }),
+      "3814",
+    ],
+    [
       "a refund (it names no customer)",
       "refunds/create",
       () => ({ ...refundPayload(820_000_000_999, "5.00"), refund_line_items: "none" }),
