@@ -143,8 +143,10 @@ async function recomputeExpiryDates(
     select: { id: true, lastActivityAt: true },
   });
   for (const member of members) {
-    await tx.member.update({
-      where: { id: member.id },
+    // Conditional on the activity read above: a member who earns meanwhile keeps the date
+    // postEntry gave them rather than one computed from their previous activity.
+    await tx.member.updateMany({
+      where: { id: member.id, lastActivityAt: member.lastActivityAt },
       data: { expiresAt: balanceExpiresAt(member.lastActivityAt, expiryMonths, now) },
     });
   }
