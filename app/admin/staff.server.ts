@@ -1,9 +1,9 @@
 import type { Session } from "@shopify/shopify-api";
 
 /**
- * Who did it, for ledger entries, import batches and reviews: the staff member's name as Shopify
- * gives it with their online session, else their email, else the user id from the session token
- * (`staff:<id>`), else just "staff".
+ * Who did it, for ledger entries, import batches and reviews: "Ada Lovelace (staff:84000001)" —
+ * the staff member's name as Shopify gives it with their online session (else their email) and
+ * their user id; just `staff:<id>` without a name, "staff" without either.
  */
 export function staffIdentity(auth: {
   session: Session;
@@ -14,11 +14,12 @@ export function staffIdentity(auth: {
     .map((part) => part?.trim())
     .filter(Boolean)
     .join(" ");
-  if (name) return name;
-  if (user?.email) return user.email;
-  const sub = auth.sessionToken?.sub;
-  if (sub) return `staff:${sub}`;
-  return "staff";
+  const id = user?.id ?? auth.sessionToken?.sub;
+  // Names are neither unique nor permanent: the user id stays beside them for an audit.
+  const key = id ? `staff:${id}` : null;
+  const label = name || user?.email;
+  if (label) return key ? `${label} (${key})` : label;
+  return key ?? "staff";
 }
 
 /** Loaders and actions answer 404 for ids that are not this shop's. */

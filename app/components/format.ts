@@ -47,7 +47,9 @@ export function formatCount(value: number, one: string, other = `${one}s`): stri
  */
 export function formatStaff(who: string | null | undefined, none = "Automatic"): string {
   if (!who) return none;
-  const id = /^staff:(\d+)$/.exec(who)?.[1];
-  if (id) return `Staff member ${id}`;
+  const named = /^(.+) \(staff:[^)]+\)$/.exec(who)?.[1];
+  if (named) return named;
+  const id = /^staff:(.+)$/.exec(who)?.[1];
+  if (id) return /^\d+$/.test(id) ? `Staff member ${id}` : id;
   return who === "staff" ? "A staff member" : who;
 }

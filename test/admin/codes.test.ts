@@ -99,7 +99,7 @@ describe("cancelling a code", () => {
     expect(Date.parse(discount.endsAt!)).toBeLessThanOrEqual(Date.now());
     const row = await prisma.redemption.findUniqueOrThrow({ where: { id } });
     expect(row).toMatchObject({ status: "CANCELLED", pointsReturned: true });
-    expect(row.cancelledBy).toBe("Ada Admin");
+    expect(row.cancelledBy).toBe("Ada Admin (staff:12345)");
     expect(await balance(member.id)).toBe(600);
     const entry = await prisma.ledgerEntry.findFirstOrThrow({ orderBy: { id: "desc" } });
     expect(entry).toMatchObject({ kind: "REDEEM_RETURN", points: 500, createdBy: row.cancelledBy });

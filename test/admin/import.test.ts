@@ -241,9 +241,9 @@ describe("applying and undoing an import", () => {
       orderBy: { id: "asc" },
     });
     expect(entries.map((e) => [e.idempotencyKey, e.points, e.createdBy])).toEqual([
-      [`import:${id}:line:2`, 100, "Ada Admin"],
-      [`import:${id}:line:3`, 200, "Ada Admin"],
-      [`import:${id}:line:4`, 300, "Ada Admin"],
+      [`import:${id}:line:2`, 100, "Ada Admin (staff:12345)"],
+      [`import:${id}:line:3`, 200, "Ada Admin (staff:12345)"],
+      [`import:${id}:line:4`, 300, "Ada Admin (staff:12345)"],
     ]);
 
     expect(await step(id, "apply")).toEqual({ ok: true });

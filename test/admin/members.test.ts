@@ -250,7 +250,7 @@ describe("manual adjustment", () => {
       points: 250,
       balanceAfter: 260,
       description: "Apology for a late delivery",
-      createdBy: "Ada Admin",
+      createdBy: "Ada Admin (staff:12345)",
       idempotencyKey: `manual:${member.id}:req-00000001`,
     });
     await expectLedgerConsistent();

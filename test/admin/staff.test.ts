@@ -33,15 +33,15 @@ function session(user?: { first_name?: string; last_name?: string; email?: strin
 describe("who did it", () => {
   it("records the staff member's name from their online session", () => {
     const auth = { session: session({ first_name: "Grace", last_name: "Hopper" }) };
-    expect(staffIdentity(auth)).toBe("Grace Hopper");
+    expect(staffIdentity(auth)).toBe("Grace Hopper (staff:84000001)");
     expect(staffIdentity({ session: session({ first_name: " Grace ", last_name: "" }) })).toBe(
-      "Grace",
+      "Grace (staff:84000001)",
     );
   });
 
   it("falls back to the email, then the user id, then just staff", () => {
     expect(staffIdentity({ session: session({ email: "grace@shop.example" }) })).toBe(
-      "grace@shop.example",
+      "grace@shop.example (staff:84000001)",
     );
     expect(staffIdentity({ session: session(), sessionToken: { sub: "84000001" } })).toBe(
       "staff:84000001",
@@ -50,7 +50,9 @@ describe("who did it", () => {
   });
 
   it("shows records made before names were known in words", () => {
+    expect(formatStaff("Grace Hopper (staff:84000001)")).toBe("Grace Hopper");
     expect(formatStaff("Grace Hopper")).toBe("Grace Hopper");
+    expect(formatStaff("staff:grace@shop.example")).toBe("grace@shop.example");
     expect(formatStaff("staff:84000001")).toBe("Staff member 84000001");
     expect(formatStaff("staff")).toBe("A staff member");
     expect(formatStaff(null)).toBe("Automatic");

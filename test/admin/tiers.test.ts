@@ -131,8 +131,8 @@ describe("tiers page", () => {
       orderBy: { toName: "asc" },
     });
     expect(changes.map((c) => [c.toName, c.metric, c.reason])).toEqual([
-      ["Gold", 900, "tiers changed by Ada Admin"],
-      ["Silver", 150, "tiers changed by Ada Admin"],
+      ["Gold", 900, "tiers changed by Ada Admin (staff:12345)"],
+      ["Silver", 150, "tiers changed by Ada Admin (staff:12345)"],
     ]);
 
     const page = await load<Loaded>(loader, "/app/tiers");
