@@ -637,11 +637,10 @@ async function undoRow(tx: Tx, batch: ImportBatch, row: ImportRow, now: Date) {
           description: `Import of ${batch.fileName} undone (line ${row.line})`,
           occurredAt: now,
           createdBy: batch.undoneBy ?? batch.createdBy,
-          activity: false,
         },
         now,
       );
-      // Neither this batch nor any batch undone before it counts as the member's activity.
+      // The undo is nobody's activity: neither this batch nor any batch undone before it counts.
       const undone = await tx.importBatch.findMany({
         where: { shop: batch.shop, status: { in: ["UNDOING", "UNDONE"] } },
         select: { id: true },

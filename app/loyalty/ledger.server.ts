@@ -29,11 +29,6 @@ export interface EntryInput {
   createdBy?: string;
   /** Refuse (InsufficientPointsError) rather than take the balance below zero. */
   requireBalance?: boolean;
-  /**
-   * false for a correction that is nobody's activity (undoing an import): the member's activity
-   * clock is left alone, and the caller restores it with `restoreActivity`.
-   */
-  activity?: boolean;
 }
 
 export class InsufficientPointsError extends Error {
@@ -58,10 +53,7 @@ export async function postEntry(
 ): Promise<Member> {
   const pendingDelta = input.pendingPoints ?? 0;
   const earned = EARNING_KINDS.has(input.kind) ? input.points + pendingDelta : 0;
-  const active =
-    input.activity !== false &&
-    ACTIVITY_KINDS.has(input.kind) &&
-    (input.points !== 0 || pendingDelta !== 0);
+  const active = ACTIVITY_KINDS.has(input.kind) && (input.points !== 0 || pendingDelta !== 0);
   const lastActivityAt = active ? now : member.lastActivityAt;
 
   const data = {

@@ -299,6 +299,24 @@ describe("applying and undoing an import", () => {
       data: { occurredAt: active, createdAt: active },
     });
     await prisma.member.update({ where: { id: known.id }, data: { lastActivityAt: active } });
+    // Points that expired since are the member losing points, not doing something.
+    const { postEntry } = await import("../../app/loyalty/ledger.server");
+    await prisma.$transaction(async (tx) =>
+      postEntry(
+        tx,
+        await tx.program.findUniqueOrThrow({ where: { shop: TEST_SHOP } }),
+        await tx.member.findUniqueOrThrow({ where: { id: known.id } }),
+        {
+          kind: "EXPIRE",
+          points: -1,
+          source: "SYSTEM",
+          idempotencyKey: "expired-before-import",
+          description: "Expired",
+          occurredAt: new Date(Date.now() - 50 * DAY),
+        },
+        new Date(Date.now() - 50 * DAY),
+      ),
+    );
     const id = await dryRun();
     await apply(id);
     // The import counts as activity while it stands…
