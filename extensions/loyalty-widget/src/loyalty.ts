@@ -176,8 +176,9 @@ const render = (c: Ctx, m: Member) => {
       next
         ? fmt(c.t.next, {
             // Spend-based tiers count money, not points: "$397.00 to reach Gold".
-            points: next.remainingAmount
-              ? num(next.remainingAmount, c, { style: "currency", currency: next.currency })
+            // Keyed on currency: a server that sends the amount without it gets the points line.
+            points: next.currency
+              ? num(next.remainingAmount!, c, { style: "currency", currency: next.currency })
               : P(next.remaining),
             tier: next.name,
           })
@@ -372,10 +373,12 @@ if (!w.lwLoaded) {
     if (!dlg) return;
     const f = [...$$("a[href],button,input", dlg)].filter((x) => x.getClientRects().length);
     const back = e.shiftKey;
-    const edge = back ? f[0] : f.at(-1);
+    // Not f.at(-1): Safari before 15.4 lacks it.
+    const last = f[f.length - 1];
+    const edge = back ? f[0] : last;
     if (e.target === edge || e.target === dlg) {
       e.preventDefault();
-      (back ? f.at(-1) : f[0])?.focus();
+      (back ? last : f[0])?.focus();
     }
   });
 
