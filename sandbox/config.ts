@@ -13,6 +13,8 @@ export const EXTENSION_DIR = path.join(ROOT, "extensions/loyalty-widget");
 export const DEMO_SHOP = "demo-shop.myshopify.com";
 export const DEMO_SHOP_NAME = "Demo Outfitters";
 export const DEMO_CURRENCY = "USD";
+/** Not UTC, so the dashboard's days are visibly the shop's. */
+export const DEMO_TIME_ZONE = "America/New_York";
 /** Signs session tokens, webhooks and proxy requests in the sandbox only; never a real secret. */
 export const DEMO_API_SECRET = "sandbox-secret-do-not-use-in-production";
 /** The store owner whose id Shopify puts in `sub` of the session token. */

@@ -20,6 +20,7 @@ import { browserScript } from "./browser/build";
 import {
   DEMO_API_SECRET,
   DEMO_CURRENCY,
+  DEMO_TIME_ZONE,
   DEMO_SHOP,
   DEMO_SHOP_NAME,
   DEMO_STAFF_USER_ID,
@@ -192,6 +193,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       shop: DEMO_SHOP,
       shopName: DEMO_SHOP_NAME,
       currencyCode: DEMO_CURRENCY,
+      ianaTimezone: DEMO_TIME_ZONE,
       apiKey: app.clientId,
       apiSecretKey: DEMO_API_SECRET,
       scopes: app.scopes,

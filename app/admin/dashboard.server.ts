@@ -3,6 +3,7 @@ import prisma from "../db.server";
 import type { DateRange } from "../domain/dashboard";
 import {
   bucketsFor,
+  knownTimeZone,
   liabilityMinor,
   pointsFlow,
   pointValue,
@@ -10,6 +11,11 @@ import {
   sumByBucket,
 } from "../domain/dashboard";
 import { formatMoney } from "../domain/money";
+import { errorFields, log } from "../log.server";
+import type { AdminGraphqlClient } from "../shopify/admin-api.server";
+import { adminQuery, DEFAULT_RETRY_POLICY } from "../shopify/admin-api.server";
+import { SHOP_TIME_ZONE } from "../shopify/operations";
+import type { LoyaltyShopTimeZoneQuery } from "../types/admin.generated";
 import { formatNumber } from "../components/format";
 import { describeEarnRate } from "../domain/program-settings";
 import { loadProgram } from "./program.server";
@@ -19,6 +25,29 @@ const ACTIVITY_KINDS: EntryKind[] = ["EARN", "SIGNUP_BONUS", "REDEEM", "MANUAL",
 /** The theme editor with our app embed ("launcher" block) ready to switch on. */
 export function appEmbedUrl(shop: string, apiKey: string) {
   return `https://${shop}/admin/themes/current/editor?context=apps&template=index&activateAppId=${apiKey}/launcher`;
+}
+
+/**
+ * The shop's IANA time zone, asked of Shopify once and kept on the program. A failed lookup
+ * leaves the dashboard in UTC (it says so) and is tried again on the next visit.
+ */
+export async function shopTimeZone(shop: string, admin: () => Promise<AdminGraphqlClient>) {
+  const program = await loadProgram(shop);
+  if (program.timeZone) return knownTimeZone(program.timeZone);
+  try {
+    const { shop: found } = await adminQuery<LoyaltyShopTimeZoneQuery>(
+      await admin(),
+      SHOP_TIME_ZONE,
+      {},
+      { ...DEFAULT_RETRY_POLICY, attempts: 2, budgetMs: 3_000, attemptTimeoutMs: 2_000 },
+    );
+    const timeZone = knownTimeZone(found.ianaTimezone);
+    await prisma.program.update({ where: { shop }, data: { timeZone } });
+    return timeZone;
+  } catch (error) {
+    log.warn("shop time zone unknown; dashboard days stay in UTC", { shop, ...errorFields(error) });
+    return "UTC";
+  }
 }
 
 export async function dashboard(shop: string, range: DateRange, apiKey: string) {
@@ -58,7 +87,7 @@ export async function dashboard(shop: string, range: DateRange, apiKey: string) 
       prisma.reward.count({ where: { shop } }),
     ]);
 
-  const buckets = bucketsFor(range);
+  const buckets = bucketsFor(range, range.timeZone);
   const flows = entries.map((e) => ({ at: e.occurredAt, ...pointsFlow(e) }));
   const total = (key: "issued" | "redeemed" | "expired" | "takenBack") =>
     flows.reduce((sum, f) => sum + f[key], 0);
@@ -109,6 +138,7 @@ export async function dashboard(shop: string, range: DateRange, apiKey: string) 
       startDay: range.startDay,
       endDay: range.endDay,
       error: range.error,
+      timeZone: range.timeZone,
     },
     program: {
       enabled: program.enabled,

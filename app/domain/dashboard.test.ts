@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   bucketsFor,
   formatPermille,
+  knownTimeZone,
   liabilityMinor,
   parseDateRange,
   pointsFlow,
@@ -51,6 +52,7 @@ describe("custom date ranges", () => {
       start: new Date("2026-10-24T00:00:00Z"),
       end: new Date("2026-11-23T00:00:00Z"),
       error: "The end date is before the start date",
+      timeZone: "UTC",
     });
     expect(range("range=custom&start=2026-11-23&end=2026-11-30")).toMatchObject({
       ...fallback,
@@ -215,5 +217,67 @@ describe("figures", () => {
         "USD",
       ),
     ).toEqual({ rewardName: "Best", amountMinor: 1200, pointsCost: 1000 });
+  });
+});
+
+describe("the shop's days", () => {
+  const LA = "America/Los_Angeles";
+
+  it("ends today where the shop is, not in Greenwich", () => {
+    // 7pm on December 1st in Los Angeles is already December 2nd in UTC.
+    const now = new Date("2026-12-02T03:00:00Z");
+    const range = parseDateRange(new URLSearchParams("range=7d"), now, LA);
+    expect(range).toMatchObject({ startDay: "2026-11-25", endDay: "2026-12-01" });
+    expect(range.start.toISOString()).toBe("2026-11-25T08:00:00.000Z");
+    expect(range.end.toISOString()).toBe("2026-12-02T08:00:00.000Z");
+    expect(parseDateRange(new URLSearchParams("range=7d"), now).endDay).toBe("2026-12-02");
+
+    const buckets = bucketsFor(range, LA);
+    expect(buckets.map((b) => b.label)).toEqual([
+      "Nov 25",
+      "Nov 26",
+      "Nov 27",
+      "Nov 28",
+      "Nov 29",
+      "Nov 30",
+      "Dec 1",
+    ]);
+    // An evening order counts on the shop's day.
+    expect(sumByBucket(buckets, [{ at: now, value: 5 }]).at(-1)).toBe(5);
+  });
+
+  it("gives a day the clocks change its 23 or 25 hours", () => {
+    const range = parseDateRange(
+      new URLSearchParams("range=custom&start=2026-03-07&end=2026-03-09"),
+      new Date("2026-06-01T00:00:00Z"),
+      LA,
+    );
+    const hours = bucketsFor(range, LA).map((b) => (b.end.getTime() - b.start.getTime()) / 3.6e6);
+    expect(hours).toEqual([24, 23, 24]);
+    const autumn = parseDateRange(
+      new URLSearchParams("range=custom&start=2026-11-01&end=2026-11-01"),
+      new Date("2026-12-01T00:00:00Z"),
+      LA,
+    );
+    expect(bucketsFor(autumn, LA).map((b) => [b.start.toISOString(), b.end.toISOString()])).toEqual(
+      [["2026-11-01T07:00:00.000Z", "2026-11-02T08:00:00.000Z"]],
+    );
+    // Months in a zone east of Greenwich start before UTC midnight.
+    const year = parseDateRange(
+      new URLSearchParams("range=custom&start=2025-01-01&end=2026-02-28"),
+      new Date("2026-06-01T00:00:00Z"),
+      "Asia/Tokyo",
+    );
+    const months = bucketsFor(year, "Asia/Tokyo");
+    expect(months[0]).toMatchObject({ label: "Jan 2025" });
+    expect(months[0]!.start.toISOString()).toBe("2024-12-31T15:00:00.000Z");
+    expect(months.at(-1)!.end.toISOString()).toBe("2026-02-28T15:00:00.000Z");
+  });
+
+  it("falls back to UTC for a zone it does not know", () => {
+    expect(knownTimeZone("Europe/Berlin")).toBe("Europe/Berlin");
+    expect(knownTimeZone("Mars/Olympus_Mons")).toBe("UTC");
+    expect(knownTimeZone(null)).toBe("UTC");
+    expect(knownTimeZone("")).toBe("UTC");
   });
 });

@@ -1,8 +1,9 @@
 import { toMinorUnits } from "./money";
 
 /**
- * Dashboard arithmetic: the date range, chart buckets and the program's figures. Days are UTC
- * days, like every date the ledger stores.
+ * Dashboard arithmetic: the date range, chart buckets and the program's figures. Days are the
+ * shop's days (its IANA time zone, UTC until the app has learned it): the calendar works on
+ * "civil" dates held as UTC midnights, and each day's edges become instants in the zone.
  */
 
 export type RangePreset = "7d" | "30d" | "90d" | "12m" | "ytd" | "custom";
@@ -18,22 +19,69 @@ export const RANGE_PRESETS: { value: RangePreset; label: string }[] = [
 
 export interface DateRange {
   preset: RangePreset;
-  /** Inclusive start, 00:00 UTC. */
+  /** Inclusive start: midnight of the first day in the shop's time zone. */
   start: Date;
-  /** Exclusive end, 00:00 UTC of the day after the last day. */
+  /** Exclusive end: midnight of the day after the last day in the shop's time zone. */
   end: Date;
   /** YYYY-MM-DD of the first and last day, for the form. */
   startDay: string;
   endDay: string;
   /** Set when a custom range was unusable and a default was used instead. */
   error: string | null;
+  /** The IANA zone whose days these are. */
+  timeZone: string;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_CUSTOM_DAYS = 731;
 
-function utcDay(date: Date): Date {
-  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall-clock time in `timeZone` at `instant`, as if it were UTC. */
+function wallClock(instant: Date, timeZone: string): number {
+  let format = zoneFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
+    zoneFormats.set(timeZone, format);
+  }
+  const part = Object.fromEntries(
+    format.formatToParts(instant).map((p) => [p.type, Number(p.value)]),
+  ) as Record<string, number>;
+  return Date.UTC(part.year!, part.month! - 1, part.day!, part.hour!, part.minute!, part.second!);
+}
+
+/** The shop's calendar day at `instant`, as a UTC midnight. */
+function civilDay(instant: Date, timeZone: string): Date {
+  const wall = new Date(wallClock(instant, timeZone));
+  return new Date(Date.UTC(wall.getUTCFullYear(), wall.getUTCMonth(), wall.getUTCDate()));
+}
+
+/** The instant a civil day (a UTC midnight) begins in `timeZone`, daylight saving included. */
+function zonedMidnight(day: Date, timeZone: string): Date {
+  if (timeZone === "UTC") return day;
+  const offset = (at: Date) => wallClock(at, timeZone) - at.getTime();
+  const guess = new Date(day.getTime() - offset(day));
+  return new Date(day.getTime() - offset(guess));
+}
+
+/** An IANA zone name the runtime knows, else UTC (a shop whose zone we have not learned yet). */
+export function knownTimeZone(timeZone: string | null | undefined): string {
+  if (!timeZone) return "UTC";
+  try {
+    new Intl.DateTimeFormat("en", { timeZone });
+    return timeZone;
+  } catch {
+    return "UTC";
+  }
 }
 
 function dayString(date: Date): string {
@@ -46,24 +94,22 @@ function parseDay(value: string | null): Date | null {
   return Number.isNaN(date.getTime()) || dayString(date) !== value ? null : date;
 }
 
-function rangeOf(
-  preset: RangePreset,
-  start: Date,
-  lastDay: Date,
-  error: string | null = null,
-): DateRange {
-  return {
+export function parseDateRange(params: URLSearchParams, now: Date, timeZone = "UTC"): DateRange {
+  const rangeOf = (
+    preset: RangePreset,
+    start: Date,
+    lastDay: Date,
+    error: string | null = null,
+  ): DateRange => ({
     preset,
-    start,
-    end: new Date(lastDay.getTime() + DAY_MS),
+    start: zonedMidnight(start, timeZone),
+    end: zonedMidnight(new Date(lastDay.getTime() + DAY_MS), timeZone),
     startDay: dayString(start),
     endDay: dayString(lastDay),
     error,
-  };
-}
-
-export function parseDateRange(params: URLSearchParams, now: Date): DateRange {
-  const today = utcDay(now);
+    timeZone,
+  });
+  const today = civilDay(now, timeZone);
   const preset = (RANGE_PRESETS.find((p) => p.value === params.get("range"))?.value ??
     "30d") as RangePreset;
   const back = (days: number) => new Date(today.getTime() - (days - 1) * DAY_MS);
@@ -100,28 +146,33 @@ export interface Bucket {
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-/** Days for up to ~3 months, then weeks (from the range's first day), then calendar months. */
-export function bucketsFor(range: Pick<DateRange, "start" | "end">): Bucket[] {
-  const days = Math.round((range.end.getTime() - range.start.getTime()) / DAY_MS);
+/**
+ * Days for up to ~3 months, then weeks (from the range's first day), then calendar months — the
+ * shop's days, so a day that changes the clock is 23 or 25 hours long.
+ */
+export function bucketsFor(range: Pick<DateRange, "start" | "end">, timeZone = "UTC"): Bucket[] {
+  const first = civilDay(range.start, timeZone);
+  const after = civilDay(range.end, timeZone);
+  const days = Math.round((after.getTime() - first.getTime()) / DAY_MS);
   const label = (d: Date) => `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}`;
-  const buckets: Bucket[] = [];
+  const civil: { start: Date; end: Date; label: string }[] = [];
   if (days <= 92) {
-    for (let t = range.start.getTime(); t < range.end.getTime(); t += DAY_MS) {
+    for (let t = first.getTime(); t < after.getTime(); t += DAY_MS) {
       const start = new Date(t);
-      buckets.push({ start, end: new Date(t + DAY_MS), label: label(start) });
+      civil.push({ start, end: new Date(t + DAY_MS), label: label(start) });
     }
   } else if (days <= 400) {
-    for (let t = range.start.getTime(); t < range.end.getTime(); t += 7 * DAY_MS) {
+    for (let t = first.getTime(); t < after.getTime(); t += 7 * DAY_MS) {
       const start = new Date(t);
-      const end = new Date(Math.min(t + 7 * DAY_MS, range.end.getTime()));
-      buckets.push({ start, end, label: `Week of ${label(start)}` });
+      const end = new Date(Math.min(t + 7 * DAY_MS, after.getTime()));
+      civil.push({ start, end, label: `Week of ${label(start)}` });
     }
   } else {
-    let cursor = range.start;
-    while (cursor < range.end) {
+    let cursor = first;
+    while (cursor < after) {
       const next = new Date(Date.UTC(cursor.getUTCFullYear(), cursor.getUTCMonth() + 1, 1));
-      const end = next < range.end ? next : range.end;
-      buckets.push({
+      const end = next < after ? next : after;
+      civil.push({
         start: cursor,
         end,
         label: `${MONTHS[cursor.getUTCMonth()]} ${cursor.getUTCFullYear()}`,
@@ -129,7 +180,11 @@ export function bucketsFor(range: Pick<DateRange, "start" | "end">): Bucket[] {
       cursor = end;
     }
   }
-  return buckets;
+  return civil.map((b) => ({
+    start: zonedMidnight(b.start, timeZone),
+    end: zonedMidnight(b.end, timeZone),
+    label: b.label,
+  }));
 }
 
 /** Sums values into buckets; values outside every bucket are ignored. */

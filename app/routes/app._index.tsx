@@ -20,12 +20,12 @@ import {
 } from "@shopify/polaris";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css";
 import { lazy, Suspense, useEffect, useState } from "react";
-import { dashboard, updateSetup } from "../admin/dashboard.server";
+import { dashboard, shopTimeZone, updateSetup } from "../admin/dashboard.server";
 import { formatNumber } from "../components/format";
 import { formatPermille, parseDateRange, RANGE_PRESETS } from "../domain/dashboard";
 import { formatMoney } from "../domain/money";
 import { formValues } from "../domain/forms";
-import { authenticate } from "../shopify.server";
+import { appAdmin, authenticate } from "../shopify.server";
 
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 
@@ -34,7 +34,8 @@ const DashboardCharts = lazy(() => import("../components/DashboardCharts"));
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const range = parseDateRange(new URL(request.url).searchParams, new Date());
+  const timeZone = await shopTimeZone(session.shop, () => appAdmin(session.shop));
+  const range = parseDateRange(new URL(request.url).searchParams, new Date(), timeZone);
   return {
     shop: session.shop,
     ...(await dashboard(session.shop, range, process.env.SHOPIFY_API_KEY ?? "")),
@@ -259,7 +260,7 @@ export default function Dashboard() {
               <Text as="p" tone={data.range.error ? "critical" : "subdued"}>
                 {data.range.error
                   ? `${data.range.error}. Showing the last 30 days.`
-                  : `Showing ${data.range.startDay} to ${data.range.endDay} (UTC).`}
+                  : `Showing ${data.range.startDay} to ${data.range.endDay} (${data.range.timeZone}).`}
               </Text>
             </Box>
           </Card>

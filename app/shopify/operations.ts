@@ -66,6 +66,15 @@ export const CURRENT_APP_INSTALLATION = `#graphql
   }
 `;
 
+/** The shop's time zone, for the dashboard's days. */
+export const SHOP_TIME_ZONE = `#graphql
+  query LoyaltyShopTimeZone {
+    shop {
+      ianaTimezone
+    }
+  }
+`;
+
 export const SET_METAFIELDS = `#graphql
   mutation LoyaltySetMetafields($metafields: [MetafieldsSetInput!]!) {
     metafieldsSet(metafields: $metafields) {
@@ -119,6 +128,7 @@ export const ADMIN_OPERATIONS = {
   FIND_DISCOUNT_BY_CODE,
   DEACTIVATE_DISCOUNT,
   CURRENT_APP_INSTALLATION,
+  SHOP_TIME_ZONE,
   SET_METAFIELDS,
   FIND_CUSTOMERS_BY_EMAIL,
   CUSTOMERS_BY_ID,

@@ -246,6 +246,8 @@ export interface StateOptions {
   shopName?: string;
   currencyCode?: string;
   shopEmail?: string;
+  /** The shop's time zone (Shopify's shop.ianaTimezone); UTC by default. */
+  ianaTimezone?: string;
   apiKey?: string;
   apiSecretKey?: string;
   scopes?: string[];
@@ -319,7 +321,7 @@ export function createState(options: StateOptions = {}): AdminApiState {
       myshopifyDomain: domain,
       currencyCode: options.currencyCode ?? "USD",
       email: options.shopEmail ?? `owner@${domain}`,
-      ianaTimezone: "UTC",
+      ianaTimezone: options.ianaTimezone ?? "UTC",
     },
     appInstallationId: gid("AppInstallation", 70000001),
     customers: new Map(),

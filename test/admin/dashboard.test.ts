@@ -2,12 +2,16 @@ import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { postEntry } from "../../app/loyalty/ledger.server";
 import { action, loader } from "../../app/routes/app._index";
+import { adminSandbox } from "../support/admin-sandbox";
 import { load, OTHER_SHOP, post, resetShop, seedMember, shopRows, signIn } from "../support/admin";
 import { deliver } from "../support/engine";
 import { orderPayload } from "../support/payloads";
 import { TEST_SHOP } from "../support/shopify";
 
 type Loaded = Awaited<ReturnType<typeof loader>>;
+
+// Shopify, for the shop's time zone.
+const sandbox = adminSandbox();
 
 const DAY = 24 * 3600 * 1000;
 
@@ -131,6 +135,47 @@ describe("dashboard", () => {
     expect(wider.charts.labels[0]).toMatch(/^Week of /);
   });
 
+  it("counts the shop's days in its own time zone, asked of Shopify once", async () => {
+    sandbox.api.state.shop.ianaTimezone = "America/Los_Angeles";
+    const member = await seedMember("7", 0);
+    // 11pm in Los Angeles, yesterday there; already today in UTC.
+    const losAngelesToday = new Intl.DateTimeFormat("en-CA", {
+      timeZone: "America/Los_Angeles",
+    }).format(new Date());
+    const lateYesterday = new Date(
+      new Date(`${losAngelesToday}T00:00:00Z`).getTime() - 60 * 60 * 1000,
+    );
+    const offset =
+      new Date(
+        lateYesterday.toLocaleString("en-US", { timeZone: "America/Los_Angeles" }) + " UTC",
+      ).getTime() - lateYesterday.getTime();
+    const at = new Date(lateYesterday.getTime() - offset);
+    await entry(member.id, "MANUAL", 40, at, "late-evening");
+
+    const data = await load<Loaded>(loader, "/app?range=7d");
+
+    expect(data.range).toMatchObject({ endDay: losAngelesToday, timeZone: "America/Los_Angeles" });
+    // Yesterday's bar, not today's.
+    expect(data.charts.issued.slice(-2)).toEqual([40, 0]);
+    expect((await prisma.program.findUniqueOrThrow({ where: { shop: TEST_SHOP } })).timeZone).toBe(
+      "America/Los_Angeles",
+    );
+    const lookups = () =>
+      sandbox.api.state.calls.filter((c) => c.operationName === "LoyaltyShopTimeZone").length;
+    expect(lookups()).toBe(1);
+    await load<Loaded>(loader, "/app?range=7d");
+    expect(lookups()).toBe(1);
+  });
+
+  it("stays in UTC, and says so, while Shopify cannot tell the time zone", async () => {
+    for (let i = 0; i < 2; i++) sandbox.api.state.faults.push({ kind: "http", status: 503 });
+    const data = await load<Loaded>(loader, "/app?range=7d");
+    expect(data.range.timeZone).toBe("UTC");
+    expect(
+      (await prisma.program.findUniqueOrThrow({ where: { shop: TEST_SHOP } })).timeZone,
+    ).toBeNull();
+  });
+
   it("takes a custom range and explains an unusable one", async () => {
     const custom = await load<Loaded>(loader, "/app?range=custom&start=2026-01-01&end=2026-01-10");
     expect(custom.range).toEqual({
@@ -138,6 +183,7 @@ describe("dashboard", () => {
       startDay: "2026-01-01",
       endDay: "2026-01-10",
       error: null,
+      timeZone: "UTC",
     });
     expect(custom.charts.labels).toHaveLength(10);
 
