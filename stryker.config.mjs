@@ -21,7 +21,8 @@ export default {
   coverageAnalysis: "perTest",
   // A static mutant (a module-level constant) needs a fresh environment and every test, for each
   // mutant: in the domain alone they were 12% of the mutants and 81% of the time. They are left
-  // out by default; `--ignoreStatic false` with a narrow --mutate measures them for one file.
+  // out; a config importing this one with `ignoreStatic: false` measures them for the database
+  // suites (docs/mutation-testing.md).
   ignoreStatic: true,
   // The machine is small and shared; SQLite test databases are per file, so 2 would be safe.
   concurrency: 1,
