@@ -87,7 +87,7 @@ export async function dashboard(shop: string, range: DateRange, apiKey: string) 
       prisma.reward.count({ where: { shop } }),
     ]);
 
-  const buckets = bucketsFor(range, range.timeZone);
+  const buckets = bucketsFor(range);
   const flows = entries.map((e) => ({ at: e.occurredAt, ...pointsFlow(e) }));
   const total = (key: "issued" | "redeemed" | "expired" | "takenBack") =>
     flows.reduce((sum, f) => sum + f[key], 0);

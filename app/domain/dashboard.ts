@@ -150,7 +150,10 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
  * Days for up to ~3 months, then weeks (from the range's first day), then calendar months — the
  * shop's days, so a day that changes the clock is 23 or 25 hours long.
  */
-export function bucketsFor(range: Pick<DateRange, "start" | "end">, timeZone = "UTC"): Bucket[] {
+export function bucketsFor(
+  range: Pick<DateRange, "start" | "end"> & { timeZone?: string },
+): Bucket[] {
+  const timeZone = range.timeZone ?? "UTC";
   const first = civilDay(range.start, timeZone);
   const after = civilDay(range.end, timeZone);
   const days = Math.round((after.getTime() - first.getTime()) / DAY_MS);
