@@ -3,7 +3,12 @@ import { isUniqueViolation } from "../db/errors";
 import prisma, { containsIgnoringCase } from "../db.server";
 import { LEDGER_KIND_LABELS, orderOutcome } from "../domain/explain";
 import type { Adjustment, MembersQuery } from "../domain/members-query";
-import { MEMBERS_PAGE_SIZE, memberDisplayName, searchTerms } from "../domain/members-query";
+import {
+  MEMBERS_PAGE_SIZE,
+  memberDisplayName,
+  overdrawnMessage,
+  searchTerms,
+} from "../domain/members-query";
 import { formatMoney } from "../domain/money";
 import { InsufficientPointsError, postEntry } from "../loyalty/ledger.server";
 import { tierProgress } from "../loyalty/members.server";
@@ -285,7 +290,7 @@ export async function adjustPoints(
       return {
         ok: false,
         errors: {
-          points: `This member has ${member.balance} spendable points; you can remove at most ${member.balance}. Balances cannot go below zero (Program settings → Allow negative balances).`,
+          points: overdrawnMessage(member.balance, "points"),
         },
       };
     }

@@ -75,6 +75,12 @@ export function parseAdjustment(input: Record<string, string>): FormResult<Adjus
   return parseForm(adjustmentSchema, input);
 }
 
+/** Why removing more than the balance is refused, in the page's words and the server's alike. */
+export function overdrawnMessage(balance: number, pointsName: string): string {
+  const n = balance.toLocaleString("en");
+  return `This member has ${n} spendable ${pointsName}; you can remove at most ${n}. Balances cannot go below zero (Program settings → Allow negative balances).`;
+}
+
 export function memberDisplayName(member: {
   firstName: string | null;
   lastName: string | null;

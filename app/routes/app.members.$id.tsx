@@ -33,7 +33,7 @@ import {
 } from "../components/format";
 import { useToast } from "../components/toast";
 import { formValues } from "../domain/forms";
-import { parseAdjustment } from "../domain/members-query";
+import { overdrawnMessage, parseAdjustment } from "../domain/members-query";
 import { appAdmin, authenticate } from "../shopify.server";
 import { PaginationFooter } from "../components/PaginationFooter";
 
@@ -204,7 +204,7 @@ function AdjustPointsCard({
               !allowNegative &&
               -parsed.data.points > balance
             )
-              found.points = `This member has ${formatNumber(balance)} spendable ${pointsName}; you can remove at most ${formatNumber(balance)}. Balances cannot go below zero (Program settings → Allow negative balances).`;
+              found.points = overdrawnMessage(balance, pointsName);
             const refused = Object.keys(found).length > 0;
             setEarly(refused ? found : null);
             if (refused) return;
