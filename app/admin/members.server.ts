@@ -11,7 +11,7 @@ import {
 } from "../domain/members-query";
 import { formatMoney } from "../domain/money";
 import { InsufficientPointsError, postEntry } from "../loyalty/ledger.server";
-import { tierProgress } from "../loyalty/members.server";
+import { nextRelease, tierProgress } from "../loyalty/members.server";
 import { programFor, tierBasis } from "../loyalty/program.server";
 import { loadProgram } from "./program.server";
 import { notFound } from "./staff.server";
@@ -94,50 +94,37 @@ export async function findMember(shop: string, id: string) {
 export async function memberDetail(shop: string, id: string, ledgerPage = 1, now = new Date()) {
   const member = await findMember(shop, id);
   const program = await loadProgram(shop);
-  const [
-    progress,
-    entries,
-    entryCount,
-    redemptions,
-    orders,
-    tierChanges,
-    nextRelease,
-    grantedTier,
-  ] = await Promise.all([
-    tierProgress(prisma, program, member, now),
-    prisma.ledgerEntry.findMany({
-      where: { memberId: member.id },
-      orderBy: { id: "desc" },
-      skip: (ledgerPage - 1) * LEDGER_PAGE_SIZE,
-      take: LEDGER_PAGE_SIZE,
-    }),
-    prisma.ledgerEntry.count({ where: { memberId: member.id } }),
-    prisma.redemption.findMany({
-      where: { shop, memberId: member.id },
-      orderBy: { createdAt: "desc" },
-      take: 50,
-      include: { reward: { select: { name: true } } },
-    }),
-    prisma.orderRecord.findMany({
-      where: { shop, customerId: member.customerId },
-      orderBy: [{ paidAt: "desc" }, { createdAt: "desc" }],
-      take: 50,
-    }),
-    prisma.tierChange.findMany({
-      where: { memberId: member.id },
-      orderBy: { createdAt: "desc" },
-      take: 20,
-    }),
-    // When the next pending points become spendable.
-    prisma.orderRecord.findFirst({
-      where: { shop, customerId: member.customerId, pendingRemaining: { gt: 0 } },
-      orderBy: { availableAt: "asc" },
-      select: { availableAt: true, pendingRemaining: true },
-    }),
-    member.grantedTierId
-      ? prisma.tier.findFirst({ where: { id: member.grantedTierId, shop } })
-      : Promise.resolve(null),
-  ]);
+  const [progress, entries, entryCount, redemptions, orders, tierChanges, release, grantedTier] =
+    await Promise.all([
+      tierProgress(prisma, program, member, now),
+      prisma.ledgerEntry.findMany({
+        where: { memberId: member.id },
+        orderBy: { id: "desc" },
+        skip: (ledgerPage - 1) * LEDGER_PAGE_SIZE,
+        take: LEDGER_PAGE_SIZE,
+      }),
+      prisma.ledgerEntry.count({ where: { memberId: member.id } }),
+      prisma.redemption.findMany({
+        where: { shop, memberId: member.id },
+        orderBy: { createdAt: "desc" },
+        take: 50,
+        include: { reward: { select: { name: true } } },
+      }),
+      prisma.orderRecord.findMany({
+        where: { shop, customerId: member.customerId },
+        orderBy: [{ paidAt: "desc" }, { createdAt: "desc" }],
+        take: 50,
+      }),
+      prisma.tierChange.findMany({
+        where: { memberId: member.id },
+        orderBy: { createdAt: "desc" },
+        take: 20,
+      }),
+      nextRelease(prisma, member, now),
+      member.grantedTierId
+        ? prisma.tier.findFirst({ where: { id: member.grantedTierId, shop } })
+        : Promise.resolve(null),
+    ]);
   const spend = tierBasis(program) === "AMOUNT_SPENT";
   const metricText = (value: number) => (spend ? formatMoney(value, program.currency) : `${value}`);
 
@@ -151,10 +138,7 @@ export async function memberDetail(shop: string, id: string, ledgerPage = 1, now
       email: member.email,
       balance: member.balance,
       pendingPoints: member.pendingPoints,
-      nextRelease:
-        member.pendingPoints > 0 && nextRelease?.availableAt
-          ? { at: nextRelease.availableAt.toISOString(), points: nextRelease.pendingRemaining }
-          : null,
+      nextRelease: release && { at: release.at.toISOString(), points: release.points },
       lifetimeEarned: member.lifetimeEarned,
       joinedAt: member.joinedAt.toISOString(),
       lastActivityAt: member.lastActivityAt?.toISOString() ?? null,

@@ -59,13 +59,15 @@ const moneyFormats = new Map<string, Intl.NumberFormat>();
 
 /**
  * 655781 in USD → "$6,557.81", in EUR → "€6,557.81", 5000 in JPY → "¥5,000": an amount as the
- * (English) admin shows it. The decimal string goes to Intl as is, so no float rounds it.
+ * (English) admin shows it; a storefront passes the shopper's locale ("6 557,81 $US" in French).
+ * The decimal string goes to Intl as is, so no float rounds it.
  */
-export function formatMoney(minor: number, currency: string): string {
-  let format = moneyFormats.get(currency);
+export function formatMoney(minor: number, currency: string, locale = "en"): string {
+  const key = `${locale} ${currency}`;
+  let format = moneyFormats.get(key);
   if (!format) {
-    format = new Intl.NumberFormat("en", { style: "currency", currency });
-    moneyFormats.set(currency, format);
+    format = new Intl.NumberFormat(locale, { style: "currency", currency });
+    moneyFormats.set(key, format);
   }
   return format.format(fromMinorUnits(minor, currency) as Intl.StringNumericLiteral);
 }
@@ -75,9 +77,9 @@ export function formatMoney(minor: number, currency: string): string {
  * hold (a reward saved as 5.50 before the shop's first order showed it sells in yen) is shown
  * as stored rather than failing the page.
  */
-export function formatAmount(amount: string, currency: string): string {
+export function formatAmount(amount: string, currency: string, locale = "en"): string {
   try {
-    return formatMoney(toMinorUnits(amount, currency), currency);
+    return formatMoney(toMinorUnits(amount, currency), currency, locale);
   } catch {
     return `${amount} ${currency}`;
   }

@@ -34,7 +34,7 @@ export async function onCustomerCreated(
       sourceId: customer.customerId,
       idempotencyKey: key,
       rule: { signupBonus: program.signupBonus },
-      description: "Welcome bonus for joining",
+      text: { key: "signup" },
       occurredAt,
     },
     now,

@@ -42,7 +42,7 @@ export async function releasePendingPoints(prisma: PrismaClient, now: Date) {
             sourceId: record.orderId,
             orderId: record.orderId,
             idempotencyKey: `order:${record.orderId}:release`,
-            description: `Points from order ${record.name ?? record.orderId} are now available`,
+            text: { key: "release", order: record.name ?? record.orderId },
             occurredAt: record.availableAt ?? now,
           },
           now,
@@ -77,7 +77,7 @@ export async function expireBalances(prisma: PrismaClient, now: Date) {
             source: "SYSTEM",
             idempotencyKey: `member:${member.id}:expire:${member.expiresAt.toISOString()}`,
             rule: { expiryMonths: program.expiryMonths },
-            description: `Points expired after ${program.expiryMonths} months without activity`,
+            text: { key: "expire", months: program.expiryMonths ?? 0 },
             // When the balance actually drops: a run that is late (or a policy just switched on)
             // must not put the entry into a period whose figures were already shown.
             occurredAt: now,

@@ -1,5 +1,6 @@
 import type { EntryKind, EntrySource, Member, Prisma, Program } from "@prisma/client";
 import { balanceExpiresAt } from "../domain/schedule";
+import { entryText, type EntryText } from "../domain/storefront-text";
 import type { Db } from "./program.server";
 
 /** Entry kinds that count as the member earning (lifetime total, activity for expiry). */
@@ -9,7 +10,12 @@ const ACTIVITY_KINDS = new Set<EntryKind>(["EARN", "SIGNUP_BONUS", "REDEEM", "MA
 
 export type { EntryKind, EntrySource };
 
-export interface EntryInput {
+export type EntryInput = EntryFields &
+  // A system event stores its text, so the storefront can say it in the shopper's language; a
+  // merchant's own words are kept as they wrote them.
+  ({ text: EntryText; description?: undefined } | { description: string; text?: undefined });
+
+interface EntryFields {
   kind: EntryKind;
   /** Change to the spendable balance. */
   points: number;
@@ -23,7 +29,6 @@ export interface EntryInput {
   currency?: string;
   idempotencyKey: string;
   rule?: Prisma.InputJsonObject;
-  description: string;
   occurredAt: Date;
   availableAt?: Date | null;
   createdBy?: string;
@@ -94,7 +99,8 @@ export async function postEntry(
       currency: input.currency,
       idempotencyKey: input.idempotencyKey,
       rule: input.rule,
-      description: input.description,
+      description: input.text ? entryText(input.text) : input.description,
+      text: input.text,
       occurredAt: input.occurredAt,
       availableAt: input.availableAt ?? undefined,
       expiresAt: updated.expiresAt,

@@ -109,3 +109,34 @@ export async function tierProgress(db: Db, program: Program, member: Member, now
     next: next ? { name: next.tier.name, remaining: next.remaining } : null,
   };
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * When a member's next pending points become spendable, and how many: the first order due, with
+ * every other order due within a day of it (a shopper reads one date, not one line per order).
+ * A release the job has not reached yet is due now, never on a date already past.
+ */
+export async function nextRelease(db: Db, member: Member, now: Date) {
+  if (member.pendingPoints <= 0) return null;
+  const due = await db.orderRecord.findMany({
+    where: {
+      shop: member.shop,
+      customerId: member.customerId,
+      pendingRemaining: { gt: 0 },
+      availableAt: { not: null },
+    },
+    orderBy: { availableAt: "asc" },
+    select: { availableAt: true, pendingRemaining: true },
+    take: 50,
+  });
+  const first = due[0]?.availableAt;
+  if (!first) return null;
+  const points = due
+    .filter((order) => order.availableAt!.getTime() < first.getTime() + DAY_MS)
+    .reduce((sum, order) => sum + order.pendingRemaining, 0);
+  return {
+    at: first > now ? first : now,
+    points: Math.min(points, member.pendingPoints),
+  };
+}

@@ -5,6 +5,7 @@ import { pointsForSpend, refundEarningBasis } from "../domain/earning";
 import { lockMember, lockOrderRecord } from "../db/locks.server";
 import { availableAt, isPending } from "../domain/schedule";
 import { refundLinesSchema, ruleSnapshot, stringListSchema } from "../domain/snapshots";
+import { entryText, type EntryText } from "../domain/storefront-text";
 import { postEntry } from "./ledger.server";
 import { evaluateTier, memberFor } from "./members.server";
 import type { PaidOrder, Refund } from "./payloads";
@@ -173,7 +174,7 @@ export async function awardOrder(
         currency: record.currency ?? undefined,
         idempotencyKey: `order:${record.orderId}:earn`,
         rule: snapshot,
-        description: `Order ${record.name ?? record.orderId}`,
+        text: { key: "order", order: record.name ?? record.orderId },
         occurredAt: paidAt,
         availableAt: pending ? available : null,
       },
@@ -277,7 +278,7 @@ async function takeBackFromOrder(
     source: "REFUND" | "ORDER";
     sourceId: string;
     idempotencyKey: string;
-    description: string;
+    text: EntryText;
     occurredAt: Date;
   },
   now: Date,
@@ -320,7 +321,7 @@ async function takeBackFromOrder(
       pendingRemaining: { decrement: split.fromPending },
     },
   });
-  const evaluated = await evaluateTier(db, program, afterEntry, now, entry.description);
+  const evaluated = await evaluateTier(db, program, afterEntry, now, entryText(entry.text));
   return { record: updatedRecord, member: evaluated };
 }
 
@@ -355,7 +356,7 @@ async function applyRefund(
       source: "REFUND",
       sourceId: refund.refundId,
       idempotencyKey: `refund:${refund.refundId}:clawback`,
-      description: `Refund on order ${record.name ?? record.orderId}`,
+      text: { key: "refund", order: record.name ?? record.orderId },
       occurredAt: refund.createdAtShopify,
     },
     now,
@@ -386,7 +387,7 @@ function applyCancellation(
       source: "ORDER",
       sourceId: record.orderId,
       idempotencyKey: `order:${record.orderId}:cancel`,
-      description: `Order ${record.name ?? record.orderId} cancelled`,
+      text: { key: "cancel", order: record.name ?? record.orderId },
       occurredAt: record.cancelledAt ?? now,
     },
     now,

@@ -36,6 +36,8 @@ import type { CreateOutcome, Decision, LookupOutcome } from "../domain/redemptio
 import { decide, statesLeadingTo } from "../domain/redemption-state";
 import { appEnv } from "../env.server";
 import { rewardTerms as parseRewardTerms } from "../domain/snapshots";
+import type { EntryText, ShopperErrorCode } from "../domain/storefront-text";
+import { shopperError } from "../domain/storefront-text";
 import { isUniqueViolation } from "../db/errors";
 import { InsufficientPointsError, postEntry } from "./ledger.server";
 import type { Db } from "./program.server";
@@ -57,7 +59,8 @@ import { log } from "../log.server";
  * has a 6 s budget, the lookup 3 s.
  */
 
-export type RedemptionErrorCode =
+export type RedemptionErrorCode = Extract<
+  ShopperErrorCode,
   | "PROGRAM_PAUSED"
   | "NOT_A_MEMBER"
   | "REWARD_NOT_FOUND"
@@ -65,19 +68,8 @@ export type RedemptionErrorCode =
   | "TIER_REQUIRED"
   | "INSUFFICIENT_POINTS"
   | "RATE_LIMITED"
-  | "CODE_NOT_CREATED";
-
-const MESSAGES: Record<RedemptionErrorCode, string> = {
-  PROGRAM_PAUSED: "The rewards program is paused right now. Your points are safe.",
-  NOT_A_MEMBER: "You have no points yet. Place an order to start earning.",
-  REWARD_NOT_FOUND: "This reward is no longer available.",
-  REWARD_DISABLED: "This reward is not available right now.",
-  TIER_REQUIRED: "This reward is for members of a higher tier.",
-  INSUFFICIENT_POINTS: "You don't have enough points for this reward yet.",
-  RATE_LIMITED: "You've redeemed several rewards in the last hour. Please try again later.",
-  CODE_NOT_CREATED:
-    "We couldn't create your discount code. Your points have been returned — please try again.",
-};
+  | "CODE_NOT_CREATED"
+>;
 
 const STATUS: Record<RedemptionErrorCode, number> = {
   PROGRAM_PAUSED: 409,
@@ -96,7 +88,7 @@ export class RedemptionError extends Error {
     readonly code: RedemptionErrorCode,
     readonly detail?: string,
   ) {
-    super(MESSAGES[code]);
+    super(shopperError(code));
     this.name = "RedemptionError";
     this.status = STATUS[code];
   }
@@ -185,7 +177,7 @@ export async function reserveRedemption(
           sourceId: redemption.id,
           idempotencyKey: `redemption:${redemption.id}:redeem`,
           rule: rewardTerms(reward),
-          description: `Redeemed ${reward.name}`,
+          text: { key: "redeem", reward: reward.name },
           occurredAt: now,
           requireBalance: true,
         },
@@ -340,7 +332,7 @@ export async function moveRedemption(
   to: Settleable,
   change: {
     data?: Prisma.RedemptionUncheckedUpdateManyInput;
-    returnPoints?: { description: string; createdBy?: string };
+    returnPoints?: { text: EntryText; createdBy?: string };
     now: Date;
   },
 ): Promise<boolean> {
@@ -367,7 +359,7 @@ export async function moveRedemption(
           source: "REDEMPTION",
           sourceId: redemption.id,
           idempotencyKey: `redemption:${redemption.id}:return`,
-          description: change.returnPoints.description,
+          text: change.returnPoints.text,
           occurredAt: change.now,
           createdBy: change.returnPoints.createdBy,
         },
@@ -410,7 +402,7 @@ async function apply(
         // verifiedAt stays empty: once the settle window has passed, the worker looks the code
         // up once more, in case an answer we took for a refusal followed its creation.
         data: { error: decision.reason },
-        returnPoints: { description: "Points returned: the discount code could not be created" },
+        returnPoints: { text: { key: "codeFailed" } },
         now,
       }),
     );
@@ -762,7 +754,7 @@ async function finishCancel(
   const moved = await prisma.$transaction((tx) =>
     moveRedemption(tx, redemption, "CANCELLED", {
       returnPoints: {
-        description: `Points returned: code ${redemption.code} cancelled by staff`,
+        text: { key: "codeCancelled", code: redemption.code },
         createdBy: staff,
       },
       now,
@@ -852,7 +844,7 @@ export async function reissueRedemption(
           sourceId: redemption.id,
           idempotencyKey: `redemption:${redemption.id}:redeem`,
           rule: terms,
-          description: `Redeemed ${terms.name} (issued again by staff)`,
+          text: { key: "reissue", reward: terms.name },
           occurredAt: now,
           createdBy: staff,
           requireBalance: true,
@@ -964,7 +956,7 @@ async function reclaimPoints(
       sourceId: redemption.id,
       orderId: order.orderId,
       idempotencyKey: `redemption:${redemption.id}:reclaim`,
-      description: `Points taken again: code ${redemption.code} was used after its points were returned`,
+      text: { key: "codeUsedAfterReturn", code: redemption.code },
       occurredAt: order.occurredAt,
     },
     order.occurredAt,
@@ -992,7 +984,7 @@ export async function expireRewardCodes(prisma: PrismaClient, now: Date) {
       const program = await programFor(tx, redemption.shop);
       return moveRedemption(tx, redemption, "EXPIRED", {
         returnPoints: program.returnPointsOnExpiredCodes
-          ? { description: `Points returned: code ${redemption.code} expired unused` }
+          ? { text: { key: "codeExpired", code: redemption.code } }
           : undefined,
         now,
       });

@@ -1,9 +1,18 @@
-import type { Program, Reward } from "@prisma/client";
+import type { Reward } from "@prisma/client";
 import prisma from "../db.server";
 import { fromMinorUnits } from "../domain/money";
 import { applyUrl } from "../domain/rewards";
+import {
+  entryText,
+  parseEntryText,
+  pointsNameFor,
+  processingMessage,
+  type StorefrontLocale,
+  storefrontLocale,
+  waysToEarn,
+} from "../domain/storefront-text";
 import { nextTier } from "../domain/tiers";
-import { tierMetric } from "./members.server";
+import { nextRelease, tierMetric } from "./members.server";
 import { programFor, tierBasis, tiersFor } from "./program.server";
 import type { RedeemResult } from "./redemptions.server";
 
@@ -14,30 +23,6 @@ import type { RedeemResult } from "./redemptions.server";
 
 const HISTORY_LENGTH = 10;
 
-function pointsName(program: Program) {
-  return { one: program.pointsNameOne, other: program.pointsNameOther };
-}
-
-function waysToEarn(program: Program) {
-  const ways = [
-    {
-      id: "order",
-      title: "Place an order",
-      points: program.earnPoints,
-      description: `${program.earnPoints} ${program.earnPoints === 1 ? program.pointsNameOne : program.pointsNameOther} for every ${program.earnPerAmount} ${program.currency} spent`,
-    },
-  ];
-  if (program.signupBonus > 0) {
-    ways.push({
-      id: "signup",
-      title: "Create an account",
-      points: program.signupBonus,
-      description: `${program.signupBonus} ${program.pointsNameOther} when you join`,
-    });
-  }
-  return ways;
-}
-
 function publicReward(reward: Reward) {
   return { id: reward.id, name: reward.name, cost: reward.pointsCost, type: reward.type };
 }
@@ -46,18 +31,23 @@ async function enabledRewards(shop: string) {
   return prisma.reward.findMany({ where: { shop, enabled: true }, orderBy: { pointsCost: "asc" } });
 }
 
-export async function programSummary(shop: string) {
+export async function programSummary(shop: string, locale: StorefrontLocale = "en") {
   const program = await programFor(prisma, shop);
   const rewards = await enabledRewards(shop);
   return {
     loggedIn: false as const,
     enabled: program.enabled,
-    pointsName: pointsName(program),
-    program: { waysToEarn: waysToEarn(program), rewards: rewards.map(publicReward) },
+    pointsName: pointsNameFor(program, locale),
+    program: { waysToEarn: waysToEarn(program, locale), rewards: rewards.map(publicReward) },
   };
 }
 
-export async function memberView(shop: string, customerId: string, now = new Date()) {
+export async function memberView(
+  shop: string,
+  customerId: string,
+  locale: StorefrontLocale = "en",
+  now = new Date(),
+) {
   const program = await programFor(prisma, shop);
   const rewards = await enabledRewards(shop);
   const member = await prisma.member.findUnique({
@@ -72,6 +62,7 @@ export async function memberView(shop: string, customerId: string, now = new Dat
     metric,
   );
   const balance = member?.balance ?? 0;
+  const release = member ? await nextRelease(prisma, member, now) : null;
   const memberThreshold = member?.tier?.threshold ?? null;
   const history = member
     ? await prisma.ledgerEntry.findMany({
@@ -104,9 +95,10 @@ export async function memberView(shop: string, customerId: string, now = new Dat
   return {
     loggedIn: true as const,
     enabled: program.enabled,
-    pointsName: pointsName(program),
+    pointsName: pointsNameFor(program, locale),
     points: balance,
     pendingPoints: member?.pendingPoints ?? 0,
+    nextRelease: release && { date: release.at.toISOString(), points: release.points },
     tier: member?.tier
       ? {
           name: member.tier.name,
@@ -142,19 +134,28 @@ export async function memberView(shop: string, customerId: string, now = new Dat
       date: entry.occurredAt.toISOString(),
       points: entry.points + entry.pendingPoints,
       kind: entry.kind,
-      description: entry.description,
+      description: describe(entry, locale),
     })),
     expiresAt: member?.expiresAt?.toISOString() ?? null,
     codes,
-    program: { waysToEarn: waysToEarn(program) },
+    program: { waysToEarn: waysToEarn(program, locale) },
   };
+}
+
+/** A system entry in the shopper's language; a merchant's own words as they wrote them. */
+function describe(entry: { text: unknown; description: string }, locale: StorefrontLocale) {
+  const text = parseEntryText(entry.text);
+  return text ? entryText(text, locale) : entry.description;
 }
 
 /**
  * What the widget gets for a redemption: 200 with the code, or 202 while it is being prepared
  * (the widget asks again at /apps/loyalty/redemptions/{id} until it settles).
  */
-export function redemptionResponse(result: RedeemResult): Response {
+export function redemptionResponse(
+  result: RedeemResult,
+  locale: StorefrontLocale = "en",
+): Response {
   const headers = { "Cache-Control": "private, no-store" };
   if (result.status === "PROCESSING") {
     return Response.json(
@@ -162,7 +163,7 @@ export function redemptionResponse(result: RedeemResult): Response {
         status: "PROCESSING",
         id: result.redemption.id,
         points: result.points,
-        message: "Your reward is being prepared. This can take a minute.",
+        message: processingMessage(locale),
       },
       { status: 202, headers },
     );
@@ -178,4 +179,14 @@ export function redemptionResponse(result: RedeemResult): Response {
     },
     { headers },
   );
+}
+
+/**
+ * The shopper's language. Shopify's app proxy does not say which storefront language the page
+ * was in, so the widget sends Liquid's request.locale as `locale`; without it, the browser's.
+ */
+export function shopperLocale(request: Request): StorefrontLocale {
+  const param = new URL(request.url).searchParams.get("locale");
+  if (param) return storefrontLocale(param);
+  return storefrontLocale(request.headers.get("accept-language")?.split(",")[0]);
 }

@@ -3,8 +3,10 @@ import { z } from "zod";
 import prisma from "../db.server";
 import { PROXY_BODY_LIMIT, readBoundedBody } from "../loyalty/body.server";
 import { RedemptionError, redeemReward } from "../loyalty/redemptions.server";
-import { redemptionResponse } from "../loyalty/storefront.server";
+import { redemptionResponse, shopperLocale } from "../loyalty/storefront.server";
 import { authenticate } from "../shopify.server";
+import type { ShopperErrorCode, StorefrontLocale } from "../domain/storefront-text";
+import { shopperError } from "../domain/storefront-text";
 import { isTransientDatabaseError } from "../db/errors";
 import { errorFields, log } from "../log.server";
 
@@ -25,9 +27,9 @@ function safeJson(text: string): unknown {
   }
 }
 
-function error(status: number, code: string, message: string) {
+function error(status: number, code: ShopperErrorCode, locale: StorefrontLocale) {
   return Response.json(
-    { error: { code, message } },
+    { error: { code, message: shopperError(code, locale) } },
     { status, headers: { "Cache-Control": "private, no-store" } },
   );
 }
@@ -35,7 +37,11 @@ function error(status: number, code: string, message: string) {
 // POST /apps/loyalty/redeem {"rewardId": "…", "requestId": "…"} from the storefront widget.
 export const action = async ({ request }: ActionFunctionArgs) => {
   if (request.method !== "POST")
-    return error(405, "METHOD_NOT_ALLOWED", "Use POST to redeem a reward.");
+    return Response.json(
+      { error: { code: "METHOD_NOT_ALLOWED", message: "Use POST to redeem a reward." } },
+      { status: 405, headers: { Allow: "POST", "Cache-Control": "private, no-store" } },
+    );
+  const locale = shopperLocale(request);
   // Bounded before anything else: a redeem request is a few dozen bytes.
   const body = await readBoundedBody(request, PROXY_BODY_LIMIT);
   if (body instanceof Response) return body;
@@ -44,21 +50,15 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const shop = url.searchParams.get("shop")!;
   // The shopper is whoever Shopify says is logged in; a customer id in the body is ignored.
   const customerId = url.searchParams.get("logged_in_customer_id") ?? "";
-  if (!/^\d+$/.test(customerId))
-    return error(401, "NOT_LOGGED_IN", "Sign in to redeem your points.");
+  if (!/^\d+$/.test(customerId)) return error(401, "NOT_LOGGED_IN", locale);
 
   // JSON only: a cross-site HTML form cannot send it, so another site cannot redeem for a shopper.
   if (!request.headers.get("content-type")?.toLowerCase().startsWith("application/json")) {
-    return error(415, "INVALID_REQUEST", "Send the reward as JSON.");
+    return error(415, "INVALID_REQUEST", locale);
   }
   const parsed = redeemBody.safeParse(safeJson(body.text));
-  if (!parsed.success) return error(400, "INVALID_REQUEST", "Choose a reward to redeem.");
-  if (!admin)
-    return error(
-      503,
-      "STORE_NOT_CONNECTED",
-      "Rewards are unavailable right now. Please try again later.",
-    );
+  if (!parsed.success) return error(400, "INVALID_REQUEST", locale);
+  if (!admin) return error(503, "STORE_NOT_CONNECTED", locale);
 
   try {
     const result = await redeemReward({
@@ -69,14 +69,14 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       rewardId: parsed.data.rewardId,
       requestKey: parsed.data.requestId ?? null,
     });
-    return redemptionResponse(result);
+    return redemptionResponse(result, locale);
   } catch (caught) {
-    if (caught instanceof RedemptionError) return error(caught.status, caught.code, caught.message);
+    if (caught instanceof RedemptionError) return error(caught.status, caught.code, locale);
     // The database is overloaded or restarting: the widget asks again with the same requestId,
     // which answers with this redemption if it got as far as taking the points.
     if (isTransientDatabaseError(caught)) {
       log.warn("redeem: database busy", { shop, ...errorFields(caught) });
-      return error(503, "TRY_AGAIN", "We're busy right now. Please try again in a moment.");
+      return error(503, "TRY_AGAIN", locale);
     }
     throw caught;
   }

@@ -1,12 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import prisma from "../db.server";
 import { RedemptionError, redemptionStatus } from "../loyalty/redemptions.server";
-import { redemptionResponse } from "../loyalty/storefront.server";
+import { redemptionResponse, shopperLocale } from "../loyalty/storefront.server";
 import { authenticate } from "../shopify.server";
+import type { ShopperErrorCode, StorefrontLocale } from "../domain/storefront-text";
+import { shopperError } from "../domain/storefront-text";
 
-function error(status: number, code: string, message: string) {
+function error(status: number, code: ShopperErrorCode, locale: StorefrontLocale) {
   return Response.json(
-    { error: { code, message } },
+    { error: { code, message: shopperError(code, locale) } },
     { status, headers: { "Cache-Control": "private, no-store" } },
   );
 }
@@ -15,10 +17,11 @@ function error(status: number, code: string, message: string) {
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { admin } = await authenticate.public.appProxy(request);
   const url = new URL(request.url);
+  const locale = shopperLocale(request);
   const shop = url.searchParams.get("shop")!;
   // Only the signed-in shopper's own redemptions: the customer comes from the signed query.
   const customerId = url.searchParams.get("logged_in_customer_id") ?? "";
-  if (!/^\d+$/.test(customerId)) return error(401, "NOT_LOGGED_IN", "Sign in to see your rewards.");
+  if (!/^\d+$/.test(customerId)) return error(401, "NOT_LOGGED_IN", locale);
   try {
     const result = await redemptionStatus({
       prisma,
@@ -27,10 +30,10 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       customerId,
       redemptionId: params.id ?? "",
     });
-    if (!result) return error(404, "NOT_FOUND", "This reward was not found.");
-    return redemptionResponse(result);
+    if (!result) return error(404, "NOT_FOUND", locale);
+    return redemptionResponse(result, locale);
   } catch (caught) {
-    if (caught instanceof RedemptionError) return error(caught.status, caught.code, caught.message);
+    if (caught instanceof RedemptionError) return error(caught.status, caught.code, locale);
     throw caught;
   }
 };

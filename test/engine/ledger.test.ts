@@ -36,7 +36,9 @@ async function setup(options: { balance: number; expiryMonths?: number | null })
   return { program, member };
 }
 
-function entry(fields: Partial<EntryInput> & Pick<EntryInput, "kind" | "points">): EntryInput {
+function entry(
+  fields: Partial<Omit<EntryInput, "text" | "description">> & Pick<EntryInput, "kind" | "points">,
+): EntryInput {
   return {
     source: "MANUAL",
     idempotencyKey: `${fields.kind}:${fields.points}`,

@@ -389,7 +389,7 @@ describe("late answers never flip a settled redemption", () => {
     expect(
       await prisma.$transaction((tx) =>
         moveRedemption(tx, redemption, "FAILED", {
-          returnPoints: { description: "Points returned" },
+          returnPoints: { text: { key: "codeFailed" } },
           now,
         }),
       ),
@@ -415,7 +415,7 @@ describe("late answers never flip a settled redemption", () => {
     // Settled as failed by an older version that did not look the code up.
     await prisma.$transaction((tx) =>
       moveRedemption(tx, redemption, "FAILED", {
-        returnPoints: { description: "Points returned" },
+        returnPoints: { text: { key: "codeFailed" } },
         now: new Date(),
       }),
     );

@@ -145,6 +145,85 @@ describe("GET {proxy}/member", () => {
     ).toBeUndefined();
   });
 
+  it("writes its own texts in the storefront's language, from the locale the widget sends", async () => {
+    await prisma.program.update({
+      where: { shop: TEST_SHOP },
+      data: { pointsNames: { fr: { one: "étoile", other: "étoiles" } } },
+    });
+    const fr = await (
+      await call(
+        member,
+        proxyRequest({
+          path: "/proxy/member",
+          customerId: CUSTOMER,
+          extraParams: { locale: "fr-CA" },
+        }),
+      )
+    ).json();
+    expect(fr.pointsName).toEqual({ one: "étoile", other: "étoiles" });
+    expect(fr.program.waysToEarn).toEqual([
+      {
+        id: "order",
+        title: "Passer une commande",
+        points: 1,
+        description: "1 étoile pour chaque tranche de 1,00\u00a0$US dépensée",
+      },
+      {
+        id: "signup",
+        title: "Créer un compte",
+        points: 50,
+        description: "50 étoiles à l’inscription",
+      },
+    ]);
+    expect(fr.history.map((entry: { description: string }) => entry.description)).toEqual([
+      expect.stringMatching(/^Commande #\d+$/),
+    ]);
+
+    // Without the parameter, the browser's language; German keeps its own word for points.
+    const de = await (
+      await call(
+        member,
+        new Request(proxyRequest({ path: "/proxy/member" }), {
+          headers: { "Accept-Language": "de-DE,de;q=0.9,en;q=0.8" },
+        }),
+      )
+    ).json();
+    expect(de.pointsName).toEqual({ one: "Punkt", other: "Punkte" });
+    expect(de.program.waysToEarn[1].description).toBe("50 Punkte bei der Anmeldung");
+    // A language the widget does not ship gets English.
+    const pt = await (
+      await call(member, proxyRequest({ path: "/proxy/member", extraParams: { locale: "pt-BR" } }))
+    ).json();
+    expect(pt.program.waysToEarn[0].title).toBe("Place an order");
+  });
+
+  it("says when pending points become spendable, and never a date already past", async () => {
+    await prisma.program.update({ where: { shop: TEST_SHOP }, data: { pendingDays: 14 } });
+    for (const subtotal of ["45.00", "30.00"]) {
+      await deliver({
+        topic: "orders/paid",
+        payload: orderPayload({ customerId: Number(CUSTOMER), subtotal }),
+      });
+    }
+    const read = async () =>
+      (await call(member, proxyRequest({ path: "/proxy/member", customerId: CUSTOMER }))).json();
+    const body = await read();
+    expect(body.pendingPoints).toBe(75);
+    // Both orders are due the same day: one line for both.
+    expect(body.nextRelease.points).toBe(75);
+    const due = new Date(body.nextRelease.date).getTime();
+    expect(Math.abs(due - (Date.now() + 14 * 86_400_000))).toBeLessThan(60_000);
+
+    // The release job is late: the points are due now, not on the day that passed.
+    await prisma.orderRecord.updateMany({
+      where: { shop: TEST_SHOP, pendingRemaining: { gt: 0 } },
+      data: { availableAt: new Date(Date.now() - 86_400_000) },
+    });
+    const late = await read();
+    expect(Math.abs(new Date(late.nextRelease.date).getTime() - Date.now())).toBeLessThan(60_000);
+    expect((await read()).nextRelease.points).toBe(75);
+  });
+
   it("answers a logged-out visitor with the program summary", async () => {
     const body = await (await call(member, proxyRequest({ path: "/proxy/member" }))).json();
     expect(body).toMatchObject({ loggedIn: false, pointsName: { other: "points" } });
@@ -321,6 +400,36 @@ describe("POST {proxy}/redeem", () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it("explains a refusal in the shopper's language", async () => {
+    const expensive = await prisma.reward.findFirstOrThrow({ where: { name: "$50 off" } });
+    const refuse = async (locale: string, customerId: string | null = CUSTOMER) =>
+      (
+        await call(
+          redeem,
+          proxyRequest({
+            path: "/proxy/redeem",
+            method: "POST",
+            customerId,
+            body: { rewardId: expensive.id },
+            extraParams: { locale },
+          }),
+        )
+      ).json();
+    expect((await refuse("es")).error).toEqual({
+      code: "INSUFFICIENT_POINTS",
+      message: "Aún no tienes suficientes puntos para esta recompensa.",
+    });
+    expect((await refuse("de", null)).error).toEqual({
+      code: "NOT_LOGGED_IN",
+      message: "Melde dich an, um deine Punkte einzulösen.",
+    });
+    await prisma.program.update({ where: { shop: TEST_SHOP }, data: { enabled: false } });
+    expect((await refuse("ja")).error.code).toBe("PROGRAM_PAUSED");
+    expect((await refuse("ja")).error.message).toBe(
+      "リワードプログラムは現在一時停止中です。ポイントはそのまま保持されます。",
+    );
+  });
+
   it("rejects forged requests before reading anything", async () => {
     const before = await snapshot();
     const response = await call(
@@ -354,7 +463,11 @@ describe("POST {proxy}/redeem", () => {
     );
     expect(first.status).toBe(202);
     const processing = await first.json();
-    expect(processing).toMatchObject({ status: "PROCESSING", points: 120 });
+    expect(processing).toMatchObject({
+      status: "PROCESSING",
+      points: 120,
+      message: "Your reward is being prepared. This can take a minute.",
+    });
 
     const poll = (customerId: string) =>
       call(

@@ -1,0 +1,220 @@
+import { describe, expect, it } from "vitest";
+import type { EntryText } from "./storefront-text";
+import {
+  entryText,
+  formatPoints,
+  parseEntryText,
+  pointsNameFor,
+  processingMessage,
+  shopperError,
+  STOREFRONT_LOCALES,
+  storefrontLocale,
+  waysToEarn,
+} from "./storefront-text";
+
+const program = {
+  earnPoints: 3,
+  earnPerAmount: "1",
+  currency: "EUR",
+  signupBonus: 100,
+  pointsNameOne: "point",
+  pointsNameOther: "points",
+};
+
+describe("the shopper's language", () => {
+  it("takes the language of a regional tag and English for anything else", () => {
+    expect(storefrontLocale("fr")).toBe("fr");
+    expect(storefrontLocale("de-CH")).toBe("de");
+    expect(storefrontLocale("ES_mx")).toBe("es");
+    expect(storefrontLocale(" ja ")).toBe("ja");
+    expect(storefrontLocale("pt-BR")).toBe("en");
+    expect(storefrontLocale("")).toBe("en");
+    expect(storefrontLocale(null)).toBe("en");
+    expect(storefrontLocale(undefined)).toBe("en");
+  });
+});
+
+describe("entry texts", () => {
+  const all: EntryText[] = [
+    { key: "order", order: "#1001" },
+    { key: "release", order: "#1001" },
+    { key: "refund", order: "#1001" },
+    { key: "cancel", order: "#1001" },
+    { key: "expire", months: 12 },
+    { key: "signup" },
+    { key: "redeem", reward: "$5 off" },
+    { key: "reissue", reward: "$5 off" },
+    { key: "codeFailed" },
+    { key: "codeCancelled", code: "LOYAL-AB12" },
+    { key: "codeExpired", code: "LOYAL-AB12" },
+    { key: "codeUsedAfterReturn", code: "LOYAL-AB12" },
+  ];
+
+  it("are in English what the admin has always shown", () => {
+    expect(all.map((text) => entryText(text))).toEqual([
+      "Order #1001",
+      "Points from order #1001 are now available",
+      "Refund on order #1001",
+      "Order #1001 cancelled",
+      "Points expired after 12 months without activity",
+      "Welcome bonus for joining",
+      "Redeemed $5 off",
+      "Redeemed $5 off (issued again by staff)",
+      "Points returned: the discount code could not be created",
+      "Points returned: code LOYAL-AB12 cancelled by staff",
+      "Points returned: code LOYAL-AB12 expired unused",
+      "Points taken again: code LOYAL-AB12 was used after its points were returned",
+    ]);
+  });
+
+  it("exist in every widget language, each carrying its parameters", () => {
+    for (const locale of STOREFRONT_LOCALES) {
+      const lines = all.map((text) => entryText(text, locale));
+      expect(new Set(lines).size).toBe(all.length);
+      all.forEach((text, index) => {
+        for (const value of Object.values(text).slice(1)) {
+          expect(lines[index]).toContain(String(value));
+        }
+      });
+    }
+    expect(entryText({ key: "order", order: "#1001" }, "fr")).toBe("Commande #1001");
+    expect(entryText({ key: "refund", order: "#7" }, "de")).toBe("Erstattung für Bestellung #7");
+    expect(entryText({ key: "signup" }, "es")).toBe("Bono de bienvenida");
+    expect(entryText({ key: "redeem", reward: "5€" }, "ja")).toBe("5€ と交換");
+  });
+
+  it("are read back only when complete", () => {
+    for (const text of all) expect(parseEntryText(JSON.parse(JSON.stringify(text)))).toEqual(text);
+    expect(parseEntryText(null)).toBeNull();
+    expect(parseEntryText("order")).toBeNull();
+    expect(parseEntryText([{ key: "signup" }])).toBeNull();
+    expect(parseEntryText({ key: "toString" })).toBeNull();
+    expect(parseEntryText({ key: "unknown" })).toBeNull();
+    expect(parseEntryText({ key: "order" })).toBeNull();
+    expect(parseEntryText({ key: "order", order: 1001 })).toBeNull();
+    expect(parseEntryText({ key: "expire", months: "12" })).toBeNull();
+    expect(parseEntryText({ key: "expire", months: 1.5 })).toBeNull();
+    expect(parseEntryText({ key: "codeExpired", reward: "x" })).toBeNull();
+  });
+});
+
+describe("points names", () => {
+  it("replace the English default with each language's own word", () => {
+    expect(pointsNameFor(program, "de")).toEqual({ one: "Punkt", other: "Punkte" });
+    expect(pointsNameFor(program, "ja")).toEqual({ one: "ポイント", other: "ポイント" });
+    expect(pointsNameFor(program, "en")).toEqual({ one: "point", other: "points" });
+  });
+
+  it("keep the merchant's own name in languages they gave no name for", () => {
+    const stars = {
+      ...program,
+      pointsNameOne: "star",
+      pointsNameOther: "stars",
+      pointsNames: { de: { one: "Stern", other: "Sterne" }, fr: { other: "étoiles" }, xx: {} },
+    };
+    expect(pointsNameFor(stars, "de")).toEqual({ one: "Stern", other: "Sterne" });
+    expect(pointsNameFor(stars, "fr")).toEqual({ one: "étoiles", other: "étoiles" });
+    expect(pointsNameFor(stars, "es")).toEqual({ one: "star", other: "stars" });
+    // The main name counts as the default only when both forms are.
+    expect(pointsNameFor({ ...program, pointsNameOne: "star" }, "de")).toEqual({
+      one: "star",
+      other: "points",
+    });
+  });
+
+  it("ignore malformed stored names", () => {
+    for (const pointsNames of [null, "x", [], { de: "Sterne" }, { de: { other: " " } }]) {
+      expect(pointsNameFor({ ...program, pointsNames }, "de")).toEqual({
+        one: "Punkt",
+        other: "Punkte",
+      });
+    }
+  });
+
+  it("are chosen by the language's plural rules and grouped by its digits", () => {
+    const name = { one: "point", other: "points" };
+    expect(formatPoints(1, name, "en")).toBe("1 point");
+    expect(formatPoints(0, name, "en")).toBe("0 points");
+    // French treats 0 as singular.
+    expect(formatPoints(0, name, "fr")).toBe("0 point");
+    expect(formatPoints(1234, name, "en")).toBe("1,234 points");
+    expect(formatPoints(1234, { one: "Punkt", other: "Punkte" }, "de")).toBe("1.234 Punkte");
+  });
+});
+
+describe("ways to earn", () => {
+  it("are written in the shopper's language with the shop's money", () => {
+    expect(waysToEarn(program, "en")).toEqual([
+      {
+        id: "order",
+        title: "Place an order",
+        points: 3,
+        description: "3 points for every €1.00 spent",
+      },
+      {
+        id: "signup",
+        title: "Create an account",
+        points: 100,
+        description: "100 points when you join",
+      },
+    ]);
+    expect(waysToEarn(program, "fr").map((way) => way.description)).toEqual([
+      "3 points pour chaque tranche de 1,00\u00a0€ dépensée",
+      "100 points à l’inscription",
+    ]);
+    expect(waysToEarn(program, "de")[0]).toMatchObject({
+      title: "Bestellung aufgeben",
+      description: "3 Punkte für je 1,00\u00a0€ Einkaufswert",
+    });
+    expect(waysToEarn({ ...program, earnPoints: 1 }, "en")[0]?.description).toBe(
+      "1 point for every €1.00 spent",
+    );
+  });
+
+  it("leave out the sign-up bonus when there is none", () => {
+    expect(waysToEarn({ ...program, signupBonus: 0 }, "ja").map((way) => way.id)).toEqual([
+      "order",
+    ]);
+  });
+});
+
+describe("processing message", () => {
+  it("exists in every language", () => {
+    const messages = STOREFRONT_LOCALES.map(processingMessage);
+    expect(new Set(messages).size).toBe(STOREFRONT_LOCALES.length);
+    expect(processingMessage("en")).toBe("Your reward is being prepared. This can take a minute.");
+  });
+});
+
+describe("refusals", () => {
+  it("have a text for every code in every language", () => {
+    const codes = [
+      "PROGRAM_PAUSED",
+      "NOT_A_MEMBER",
+      "REWARD_NOT_FOUND",
+      "REWARD_DISABLED",
+      "TIER_REQUIRED",
+      "INSUFFICIENT_POINTS",
+      "RATE_LIMITED",
+      "CODE_NOT_CREATED",
+      "NOT_LOGGED_IN",
+      "INVALID_REQUEST",
+      "STORE_NOT_CONNECTED",
+      "TRY_AGAIN",
+      "NOT_FOUND",
+    ] as const;
+    for (const locale of STOREFRONT_LOCALES) {
+      for (const code of codes) expect(shopperError(code, locale)).toMatch(/\S{2}/);
+      // Each language has its own words, not English copied over.
+      if (locale !== "en") {
+        expect(shopperError("NOT_LOGGED_IN", locale)).not.toBe(shopperError("NOT_LOGGED_IN"));
+      }
+    }
+    expect(shopperError("PROGRAM_PAUSED")).toBe(
+      "The rewards program is paused right now. Your points are safe.",
+    );
+    expect(shopperError("TRY_AGAIN", "fr")).toBe(
+      "Nous sommes très sollicités. Réessayez dans un instant.",
+    );
+  });
+});

@@ -1,0 +1,406 @@
+import { formatAmount } from "./money";
+
+/**
+ * Text the app writes for shoppers, in every language the storefront widget ships. The widget's
+ * own strings live in the theme extension's locale files; these are the ones only the server can
+ * build (they carry the program's numbers, order names and reward names).
+ */
+
+export const STOREFRONT_LOCALES = ["en", "fr", "de", "es", "ja"] as const;
+export type StorefrontLocale = (typeof STOREFRONT_LOCALES)[number];
+
+export function isStorefrontLocale(value: string): value is StorefrontLocale {
+  return (STOREFRONT_LOCALES as readonly string[]).includes(value);
+}
+
+/**
+ * The widget sends Liquid's `request.locale.iso_code` ("fr", "pt-BR", "de-CH"); a regional
+ * variant takes its language, anything else English (the language of the admin and the default
+ * locale file).
+ */
+export function storefrontLocale(tag: string | null | undefined): StorefrontLocale {
+  const language = (tag ?? "").trim().toLowerCase().split(/[-_]/)[0] ?? "";
+  return isStorefrontLocale(language) ? language : "en";
+}
+
+/** What produced a ledger entry, stored with it so the shopper reads it in their language. */
+export type EntryText =
+  | { key: "order"; order: string }
+  | { key: "release"; order: string }
+  | { key: "refund"; order: string }
+  | { key: "cancel"; order: string }
+  | { key: "expire"; months: number }
+  | { key: "signup" }
+  | { key: "redeem"; reward: string }
+  | { key: "reissue"; reward: string }
+  | { key: "codeFailed" }
+  | { key: "codeCancelled"; code: string }
+  | { key: "codeExpired"; code: string }
+  | { key: "codeUsedAfterReturn"; code: string };
+
+type Params<K extends EntryText["key"]> = Omit<Extract<EntryText, { key: K }>, "key">;
+type EntryTexts = { [K in EntryText["key"]]: (p: Params<K>) => string };
+
+// English is also what the admin shows as the entry's description.
+const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
+  en: {
+    order: (p) => `Order ${p.order}`,
+    release: (p) => `Points from order ${p.order} are now available`,
+    refund: (p) => `Refund on order ${p.order}`,
+    cancel: (p) => `Order ${p.order} cancelled`,
+    expire: (p) => `Points expired after ${p.months} months without activity`,
+    signup: () => "Welcome bonus for joining",
+    redeem: (p) => `Redeemed ${p.reward}`,
+    reissue: (p) => `Redeemed ${p.reward} (issued again by staff)`,
+    codeFailed: () => "Points returned: the discount code could not be created",
+    codeCancelled: (p) => `Points returned: code ${p.code} cancelled by staff`,
+    codeExpired: (p) => `Points returned: code ${p.code} expired unused`,
+    codeUsedAfterReturn: (p) =>
+      `Points taken again: code ${p.code} was used after its points were returned`,
+  },
+  fr: {
+    order: (p) => `Commande ${p.order}`,
+    release: (p) => `Les points de la commande ${p.order} sont disponibles`,
+    refund: (p) => `Remboursement de la commande ${p.order}`,
+    cancel: (p) => `Commande ${p.order} annulée`,
+    expire: (p) => `Points expirés après ${p.months} mois sans activité`,
+    signup: () => "Bonus de bienvenue",
+    redeem: (p) => `Échangés contre ${p.reward}`,
+    reissue: (p) => `Échangés contre ${p.reward} (code émis à nouveau)`,
+    codeFailed: () => "Points rendus : le code de réduction n’a pas pu être créé",
+    codeCancelled: (p) => `Points rendus : code ${p.code} annulé par la boutique`,
+    codeExpired: (p) => `Points rendus : code ${p.code} expiré sans être utilisé`,
+    codeUsedAfterReturn: (p) =>
+      `Points repris : le code ${p.code} a été utilisé après le retour des points`,
+  },
+  de: {
+    order: (p) => `Bestellung ${p.order}`,
+    release: (p) => `Punkte aus Bestellung ${p.order} sind jetzt verfügbar`,
+    refund: (p) => `Erstattung für Bestellung ${p.order}`,
+    cancel: (p) => `Bestellung ${p.order} storniert`,
+    expire: (p) => `Punkte nach ${p.months} Monaten ohne Aktivität verfallen`,
+    signup: () => "Willkommensbonus",
+    redeem: (p) => `Eingelöst: ${p.reward}`,
+    reissue: (p) => `Eingelöst: ${p.reward} (Code neu ausgestellt)`,
+    codeFailed: () => "Punkte zurückgegeben: Der Rabattcode konnte nicht erstellt werden",
+    codeCancelled: (p) => `Punkte zurückgegeben: Code ${p.code} vom Shop storniert`,
+    codeExpired: (p) => `Punkte zurückgegeben: Code ${p.code} ungenutzt abgelaufen`,
+    codeUsedAfterReturn: (p) =>
+      `Punkte erneut abgezogen: Code ${p.code} wurde nach der Rückgabe der Punkte verwendet`,
+  },
+  es: {
+    order: (p) => `Pedido ${p.order}`,
+    release: (p) => `Los puntos del pedido ${p.order} ya están disponibles`,
+    refund: (p) => `Reembolso del pedido ${p.order}`,
+    cancel: (p) => `Pedido ${p.order} cancelado`,
+    expire: (p) => `Puntos caducados tras ${p.months} meses sin actividad`,
+    signup: () => "Bono de bienvenida",
+    redeem: (p) => `Canjeado: ${p.reward}`,
+    reissue: (p) => `Canjeado: ${p.reward} (código emitido de nuevo)`,
+    codeFailed: () => "Puntos devueltos: no se pudo crear el código de descuento",
+    codeCancelled: (p) => `Puntos devueltos: la tienda canceló el código ${p.code}`,
+    codeExpired: (p) => `Puntos devueltos: el código ${p.code} caducó sin usarse`,
+    codeUsedAfterReturn: (p) =>
+      `Puntos descontados de nuevo: el código ${p.code} se usó después de devolver los puntos`,
+  },
+  ja: {
+    order: (p) => `注文 ${p.order}`,
+    release: (p) => `注文 ${p.order} のポイントが利用可能になりました`,
+    refund: (p) => `注文 ${p.order} の返金`,
+    cancel: (p) => `注文 ${p.order} のキャンセル`,
+    expire: (p) => `${p.months}か月間ご利用がなかったためポイントが失効しました`,
+    signup: () => "入会ボーナス",
+    redeem: (p) => `${p.reward} と交換`,
+    reissue: (p) => `${p.reward} と交換（コード再発行）`,
+    codeFailed: () => "ポイント返還：割引コードを作成できませんでした",
+    codeCancelled: (p) => `ポイント返還：コード ${p.code} はストアによりキャンセルされました`,
+    codeExpired: (p) => `ポイント返還：コード ${p.code} は未使用のまま期限切れになりました`,
+    codeUsedAfterReturn: (p) => `ポイント再差し引き：返還後にコード ${p.code} が使用されました`,
+  },
+};
+
+export function entryText(text: EntryText, locale: StorefrontLocale = "en"): string {
+  const render = ENTRY_TEXTS[locale][text.key] as (p: EntryText) => string;
+  return render(text);
+}
+
+// The parameters each text reads: a stored text missing one would print "undefined".
+const ENTRY_PARAMS: Record<EntryText["key"], readonly ("order" | "reward" | "code" | "months")[]> =
+  {
+    order: ["order"],
+    release: ["order"],
+    refund: ["order"],
+    cancel: ["order"],
+    expire: ["months"],
+    signup: [],
+    redeem: ["reward"],
+    reissue: ["reward"],
+    codeFailed: [],
+    codeCancelled: ["code"],
+    codeExpired: ["code"],
+    codeUsedAfterReturn: ["code"],
+  };
+
+/** Reads an entry's stored text back; null for entries written before texts were stored. */
+export function parseEntryText(value: unknown): EntryText | null {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return null;
+  const text = value as Record<string, unknown>;
+  const key = text.key;
+  if (typeof key !== "string" || !Object.hasOwn(ENTRY_PARAMS, key)) return null;
+  const valid = ENTRY_PARAMS[key as EntryText["key"]].every((field) =>
+    field === "months" ? Number.isInteger(text[field]) : typeof text[field] === "string",
+  );
+  return valid ? (text as EntryText) : null;
+}
+
+// A type, not an interface: it is stored in a Json column and must be a plain JSON object type.
+export type PointsName = { one: string; other: string };
+
+/** Each widget language's own word, used until the merchant names points themselves. */
+export const DEFAULT_POINTS_NAMES: Record<StorefrontLocale, PointsName> = {
+  en: { one: "point", other: "points" },
+  fr: { one: "point", other: "points" },
+  de: { one: "Punkt", other: "Punkte" },
+  es: { one: "punto", other: "puntos" },
+  ja: { one: "ポイント", other: "ポイント" },
+};
+
+export type PointsNames = Partial<Record<StorefrontLocale, PointsName>>;
+
+/** The per-language names stored on the program, dropping anything malformed. */
+export function parsePointsNames(value: unknown): PointsNames {
+  const names: PointsNames = {};
+  if (!value || typeof value !== "object" || Array.isArray(value)) return names;
+  for (const [locale, name] of Object.entries(value)) {
+    if (!isStorefrontLocale(locale) || !name || typeof name !== "object") continue;
+    const { one, other } = name as Record<string, unknown>;
+    if (typeof other !== "string" || !other.trim()) continue;
+    names[locale] = { one: typeof one === "string" && one.trim() ? one : other, other };
+  }
+  return names;
+}
+
+/**
+ * What points are called for a shopper reading `locale`: the merchant's name for that language;
+ * else their main name, unless it is still the English default, which each language replaces
+ * with its own word (a German shopper reads "Punkte", not "points").
+ */
+export function pointsNameFor(
+  program: { pointsNameOne: string; pointsNameOther: string; pointsNames?: unknown },
+  locale: StorefrontLocale,
+): PointsName {
+  const own = parsePointsNames(program.pointsNames)[locale];
+  if (own) return own;
+  const main = { one: program.pointsNameOne, other: program.pointsNameOther };
+  const isDefault =
+    main.one === DEFAULT_POINTS_NAMES.en.one && main.other === DEFAULT_POINTS_NAMES.en.other;
+  return isDefault ? DEFAULT_POINTS_NAMES[locale] : main;
+}
+
+/** "1,234 points" / "1 234 points" / "1.234 Punkte", with the plural the language asks for. */
+export function formatPoints(points: number, name: PointsName, locale: StorefrontLocale): string {
+  const unit = new Intl.PluralRules(locale).select(points) === "one" ? name.one : name.other;
+  return `${points.toLocaleString(locale)} ${unit}`;
+}
+
+interface WayTexts {
+  orderTitle: string;
+  orderDescription: (p: { points: string; amount: string }) => string;
+  signupTitle: string;
+  signupDescription: (p: { points: string }) => string;
+  processing: string;
+}
+
+const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
+  en: {
+    orderTitle: "Place an order",
+    orderDescription: (p) => `${p.points} for every ${p.amount} spent`,
+    signupTitle: "Create an account",
+    signupDescription: (p) => `${p.points} when you join`,
+    processing: "Your reward is being prepared. This can take a minute.",
+  },
+  fr: {
+    orderTitle: "Passer une commande",
+    orderDescription: (p) => `${p.points} pour chaque tranche de ${p.amount} dépensée`,
+    signupTitle: "Créer un compte",
+    signupDescription: (p) => `${p.points} à l’inscription`,
+    processing: "Votre récompense est en cours de préparation. Cela peut prendre une minute.",
+  },
+  de: {
+    orderTitle: "Bestellung aufgeben",
+    orderDescription: (p) => `${p.points} für je ${p.amount} Einkaufswert`,
+    signupTitle: "Konto erstellen",
+    signupDescription: (p) => `${p.points} bei der Anmeldung`,
+    processing: "Deine Prämie wird vorbereitet. Das kann eine Minute dauern.",
+  },
+  es: {
+    orderTitle: "Realizar un pedido",
+    orderDescription: (p) => `${p.points} por cada ${p.amount} de compra`,
+    signupTitle: "Crear una cuenta",
+    signupDescription: (p) => `${p.points} al registrarte`,
+    processing: "Tu recompensa se está preparando. Esto puede tardar un minuto.",
+  },
+  ja: {
+    orderTitle: "注文する",
+    orderDescription: (p) => `${p.amount}のお買い物ごとに${p.points}`,
+    signupTitle: "アカウントを作成",
+    signupDescription: (p) => `登録時に${p.points}`,
+    processing: "特典を準備しています。1分ほどかかる場合があります。",
+  },
+};
+
+export interface WayToEarn {
+  id: "order" | "signup";
+  title: string;
+  points: number;
+  description: string;
+}
+
+/** The widget's "Ways to earn" list in the shopper's language. */
+export function waysToEarn(
+  program: {
+    earnPoints: number;
+    earnPerAmount: string;
+    currency: string;
+    signupBonus: number;
+    pointsNameOne: string;
+    pointsNameOther: string;
+    pointsNames?: unknown;
+  },
+  locale: StorefrontLocale,
+): WayToEarn[] {
+  const texts = WAY_TEXTS[locale];
+  const name = pointsNameFor(program, locale);
+  const ways: WayToEarn[] = [
+    {
+      id: "order",
+      title: texts.orderTitle,
+      points: program.earnPoints,
+      description: texts.orderDescription({
+        points: formatPoints(program.earnPoints, name, locale),
+        amount: formatAmount(program.earnPerAmount, program.currency, locale),
+      }),
+    },
+  ];
+  if (program.signupBonus > 0) {
+    ways.push({
+      id: "signup",
+      title: texts.signupTitle,
+      points: program.signupBonus,
+      description: texts.signupDescription({
+        points: formatPoints(program.signupBonus, name, locale),
+      }),
+    });
+  }
+  return ways;
+}
+
+/** What the widget says while a reward's code is still being created. */
+export function processingMessage(locale: StorefrontLocale): string {
+  return WAY_TEXTS[locale].processing;
+}
+
+/** Why the app refused a shopper's request; the widget shows `message` for codes it lacks. */
+export type ShopperErrorCode =
+  | "PROGRAM_PAUSED"
+  | "NOT_A_MEMBER"
+  | "REWARD_NOT_FOUND"
+  | "REWARD_DISABLED"
+  | "TIER_REQUIRED"
+  | "INSUFFICIENT_POINTS"
+  | "RATE_LIMITED"
+  | "CODE_NOT_CREATED"
+  | "NOT_LOGGED_IN"
+  | "INVALID_REQUEST"
+  | "STORE_NOT_CONNECTED"
+  | "TRY_AGAIN"
+  | "NOT_FOUND";
+
+const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>> = {
+  en: {
+    PROGRAM_PAUSED: "The rewards program is paused right now. Your points are safe.",
+    NOT_A_MEMBER: "You have no points yet. Place an order to start earning.",
+    REWARD_NOT_FOUND: "This reward is no longer available.",
+    REWARD_DISABLED: "This reward is not available right now.",
+    TIER_REQUIRED: "This reward is for members of a higher tier.",
+    INSUFFICIENT_POINTS: "You don't have enough points for this reward yet.",
+    RATE_LIMITED: "You've redeemed several rewards in the last hour. Please try again later.",
+    CODE_NOT_CREATED:
+      "We couldn't create your discount code. Your points have been returned — please try again.",
+    NOT_LOGGED_IN: "Sign in to redeem your points.",
+    INVALID_REQUEST: "Choose a reward to redeem.",
+    STORE_NOT_CONNECTED: "Rewards are unavailable right now. Please try again later.",
+    TRY_AGAIN: "We're busy right now. Please try again in a moment.",
+    NOT_FOUND: "This reward was not found.",
+  },
+  fr: {
+    PROGRAM_PAUSED: "Le programme de fidélité est en pause. Vos points sont conservés.",
+    NOT_A_MEMBER: "Vous n’avez pas encore de points. Passez une commande pour commencer.",
+    REWARD_NOT_FOUND: "Cette récompense n’est plus disponible.",
+    REWARD_DISABLED: "Cette récompense n’est pas disponible pour le moment.",
+    TIER_REQUIRED: "Cette récompense est réservée à un niveau supérieur.",
+    INSUFFICIENT_POINTS: "Vous n’avez pas encore assez de points pour cette récompense.",
+    RATE_LIMITED:
+      "Vous avez échangé plusieurs récompenses au cours de la dernière heure. Réessayez plus tard.",
+    CODE_NOT_CREATED:
+      "Nous n’avons pas pu créer votre code de réduction. Vos points ont été rendus — réessayez.",
+    NOT_LOGGED_IN: "Connectez-vous pour utiliser vos points.",
+    INVALID_REQUEST: "Choisissez une récompense.",
+    STORE_NOT_CONNECTED: "Les récompenses sont indisponibles pour le moment. Réessayez plus tard.",
+    TRY_AGAIN: "Nous sommes très sollicités. Réessayez dans un instant.",
+    NOT_FOUND: "Cette récompense est introuvable.",
+  },
+  de: {
+    PROGRAM_PAUSED: "Das Prämienprogramm ist pausiert. Deine Punkte bleiben erhalten.",
+    NOT_A_MEMBER: "Du hast noch keine Punkte. Bestelle, um Punkte zu sammeln.",
+    REWARD_NOT_FOUND: "Diese Prämie ist nicht mehr verfügbar.",
+    REWARD_DISABLED: "Diese Prämie ist gerade nicht verfügbar.",
+    TIER_REQUIRED: "Diese Prämie ist Mitgliedern einer höheren Stufe vorbehalten.",
+    INSUFFICIENT_POINTS: "Du hast noch nicht genug Punkte für diese Prämie.",
+    RATE_LIMITED:
+      "Du hast in der letzten Stunde mehrere Prämien eingelöst. Bitte versuche es später erneut.",
+    CODE_NOT_CREATED:
+      "Dein Rabattcode konnte nicht erstellt werden. Deine Punkte wurden zurückgebucht – bitte versuche es erneut.",
+    NOT_LOGGED_IN: "Melde dich an, um deine Punkte einzulösen.",
+    INVALID_REQUEST: "Wähle eine Prämie aus.",
+    STORE_NOT_CONNECTED: "Prämien sind gerade nicht verfügbar. Bitte versuche es später erneut.",
+    TRY_AGAIN: "Gerade ist viel los. Bitte versuche es gleich noch einmal.",
+    NOT_FOUND: "Diese Prämie wurde nicht gefunden.",
+  },
+  es: {
+    PROGRAM_PAUSED: "El programa de recompensas está en pausa. Tus puntos están a salvo.",
+    NOT_A_MEMBER: "Aún no tienes puntos. Haz un pedido para empezar a ganarlos.",
+    REWARD_NOT_FOUND: "Esta recompensa ya no está disponible.",
+    REWARD_DISABLED: "Esta recompensa no está disponible en este momento.",
+    TIER_REQUIRED: "Esta recompensa es para miembros de un nivel superior.",
+    INSUFFICIENT_POINTS: "Aún no tienes suficientes puntos para esta recompensa.",
+    RATE_LIMITED: "Has canjeado varias recompensas en la última hora. Inténtalo más tarde.",
+    CODE_NOT_CREATED:
+      "No pudimos crear tu código de descuento. Te hemos devuelto los puntos; inténtalo de nuevo.",
+    NOT_LOGGED_IN: "Inicia sesión para canjear tus puntos.",
+    INVALID_REQUEST: "Elige una recompensa.",
+    STORE_NOT_CONNECTED: "Las recompensas no están disponibles ahora. Inténtalo más tarde.",
+    TRY_AGAIN: "Hay mucha actividad ahora mismo. Inténtalo de nuevo en un momento.",
+    NOT_FOUND: "No se encontró esta recompensa.",
+  },
+  ja: {
+    PROGRAM_PAUSED: "リワードプログラムは現在一時停止中です。ポイントはそのまま保持されます。",
+    NOT_A_MEMBER: "まだポイントがありません。ご注文でポイントを貯めましょう。",
+    REWARD_NOT_FOUND: "この特典は現在ご利用いただけません。",
+    REWARD_DISABLED: "この特典は現在ご利用いただけません。",
+    TIER_REQUIRED: "この特典は上位ランクの会員様限定です。",
+    INSUFFICIENT_POINTS: "この特典に必要なポイントがまだ足りません。",
+    RATE_LIMITED: "この1時間に複数の特典を交換しました。しばらくしてからもう一度お試しください。",
+    CODE_NOT_CREATED:
+      "割引コードを作成できませんでした。ポイントは返還されました。もう一度お試しください。",
+    NOT_LOGGED_IN: "ポイントを使うにはログインしてください。",
+    INVALID_REQUEST: "特典を選択してください。",
+    STORE_NOT_CONNECTED: "現在特典をご利用いただけません。しばらくしてからお試しください。",
+    TRY_AGAIN: "ただいま混み合っています。少し待ってからもう一度お試しください。",
+    NOT_FOUND: "この特典は見つかりませんでした。",
+  },
+};
+
+export function shopperError(code: ShopperErrorCode, locale: StorefrontLocale = "en"): string {
+  return SHOPPER_ERRORS[locale][code];
+}
