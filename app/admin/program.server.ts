@@ -3,6 +3,7 @@ import prisma from "../db.server";
 import type { FieldErrors } from "../domain/forms";
 import type { ProgramSettings } from "../domain/program-settings";
 import { storefrontProgramValue } from "../domain/program-settings";
+import { parsePointsNames } from "../domain/storefront-text";
 import { balanceExpiresAt } from "../domain/schedule";
 import { programFor } from "../loyalty/program.server";
 import type { AdminGraphqlClient, RetryPolicy } from "../shopify/admin-api.server";
@@ -35,6 +36,7 @@ export function settingsOf(program: Program): ProgramSettings {
     expiryMonths: program.expiryMonths,
     pointsNameOne: program.pointsNameOne,
     pointsNameOther: program.pointsNameOther,
+    pointsNames: parsePointsNames(program.pointsNames),
     allowNegativeBalance: program.allowNegativeBalance,
     returnPointsOnExpiredCodes: program.returnPointsOnExpiredCodes,
     redemptionsPerHour: program.redemptionsPerHour,

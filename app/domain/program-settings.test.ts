@@ -39,10 +39,52 @@ describe("program settings form", () => {
         expiryMonths: 18,
         pointsNameOne: "point",
         pointsNameOther: "points",
+        pointsNames: {},
         allowNegativeBalance: false,
         returnPointsOnExpiredCodes: false,
         redemptionsPerHour: 5,
         maxPointsPerOrder: 100_000,
+      },
+    });
+  });
+
+  it("keeps a name per storefront language; a plural alone names both forms", () => {
+    const parsed = parseProgramSettings(
+      {
+        ...base,
+        expiryPolicy: "NEVER",
+        pointsName_de_one: " Stern ",
+        pointsName_de_other: "Sterne",
+        pointsName_ja_other: "スター",
+        pointsName_fr_one: "",
+        pointsName_fr_other: "",
+      },
+      "USD",
+    );
+    expect(parsed.ok && parsed.data.pointsNames).toEqual({
+      de: { one: "Stern", other: "Sterne" },
+      ja: { one: "スター", other: "スター" },
+    });
+  });
+
+  it("asks for the plural when only a language's singular is given, with the other errors", () => {
+    expect(
+      parseProgramSettings(
+        {
+          ...base,
+          expiryPolicy: "NEVER",
+          earnPoints: "0",
+          pointsName_es_one: "estrella",
+          pointsName_fr_other: "x".repeat(21),
+        },
+        "USD",
+      ),
+    ).toEqual({
+      ok: false,
+      errors: {
+        earnPoints: "Enter a whole number from 1 to 1000",
+        pointsName_es_other: "Enter the plural name too",
+        pointsName_fr_other: "Use 20 characters or fewer",
       },
     });
   });
@@ -238,6 +280,31 @@ describe("storefront metafield value", () => {
       earnPoints: 3,
       earnPerCents: 1000,
       pointsName: { one: "star", other: "stars" },
+      pointsNames: {
+        en: { one: "star", other: "stars" },
+        fr: { one: "star", other: "stars" },
+        de: { one: "star", other: "stars" },
+        es: { one: "star", other: "stars" },
+        ja: { one: "star", other: "stars" },
+      },
+    });
+  });
+
+  it("gives Liquid each language's own word while points keep their default name", () => {
+    const value = storefrontProgramValue({
+      enabled: true,
+      earnPoints: 1,
+      earnPerAmount: "1",
+      pointsNameOne: "point",
+      pointsNameOther: "points",
+      pointsNames: { es: { one: "estrella", other: "estrellas" } },
+    });
+    expect(value.pointsNames).toEqual({
+      en: { one: "point", other: "points" },
+      fr: { one: "point", other: "points" },
+      de: { one: "Punkt", other: "Punkte" },
+      es: { one: "estrella", other: "estrellas" },
+      ja: { one: "ポイント", other: "ポイント" },
     });
   });
 

@@ -3,6 +3,8 @@ import type { Rounding } from "./earning";
 import type { FormResult } from "./forms";
 import { checkboxField, intField, parseForm, textField } from "./forms";
 import { formatAmount, isDecimalString, toMinorUnits } from "./money";
+import type { PointsNames, StorefrontLocale } from "./storefront-text";
+import { pointsNameFor, STOREFRONT_LOCALES } from "./storefront-text";
 
 /** The program fields a merchant edits on the Program page. */
 export interface ProgramSettings {
@@ -17,6 +19,8 @@ export interface ProgramSettings {
   expiryMonths: number | null;
   pointsNameOne: string;
   pointsNameOther: string;
+  /** Names for shoppers reading the storefront in one of the widget's languages. */
+  pointsNames: PointsNames;
   allowNegativeBalance: boolean;
   returnPointsOnExpiredCodes: boolean;
   redemptionsPerHour: number;
@@ -34,6 +38,58 @@ export const ROUNDING_OPTIONS: { value: Rounding; label: string }[] = [
 const MAX_EARN_POINTS = 1_000;
 const MAX_SIGNUP_BONUS = 1_000_000;
 const MAX_POINTS_PER_ORDER = 100_000_000;
+const MAX_NAME_LENGTH = 20;
+
+/** The storefront languages, as the Program page lists them for points names. */
+export const POINTS_NAME_LANGUAGES: { locale: StorefrontLocale; label: string }[] = [
+  { locale: "en", label: "English" },
+  { locale: "fr", label: "French" },
+  { locale: "de", label: "German" },
+  { locale: "es", label: "Spanish" },
+  { locale: "ja", label: "Japanese" },
+];
+
+/** Form field of one language's points name, e.g. pointsName_de_other. */
+export function pointsNameField(locale: StorefrontLocale, form: "one" | "other") {
+  return `pointsName_${locale}_${form}`;
+}
+
+// Every check in one pass, so a language's length and pairing errors show together. Both fields
+// are optional: a language left blank uses the main name (or its own word for "points").
+const namesSchema = z
+  .record(z.string(), z.string().optional())
+  .transform((value, ctx): PointsNames => {
+    const names: PointsNames = {};
+    const read = (locale: StorefrontLocale, form: "one" | "other") => {
+      const field = pointsNameField(locale, form);
+      const text = (value[field] ?? "").trim();
+      const problem =
+        text.length > MAX_NAME_LENGTH
+          ? `Use ${MAX_NAME_LENGTH} characters or fewer`
+          : /[\r\n]/.test(text)
+            ? "Use a single line"
+            : null;
+      if (problem) ctx.addIssue({ code: "custom", path: [field], message: problem });
+      return problem ? null : text;
+    };
+    for (const locale of STOREFRONT_LOCALES) {
+      const one = read(locale, "one");
+      const other = read(locale, "other");
+      if (one === null || other === null) continue;
+      // A singular alone would leave most counts unnamed; a language without plurals
+      // (Japanese) needs only the plural field.
+      if (one && !other) {
+        ctx.addIssue({
+          code: "custom",
+          path: [pointsNameField(locale, "other")],
+          message: "Enter the plural name too",
+        });
+      } else if (other) {
+        names[locale] = { one: one || other, other };
+      }
+    }
+    return names;
+  });
 
 function programSchema(currency: string) {
   return z
@@ -68,8 +124,8 @@ function programSchema(currency: string) {
       pendingDays: intField(0, 365, "Enter a number of days from 0 to 365"),
       expiryPolicy: z.enum(["NEVER", "INACTIVITY"], { error: "Choose when points expire" }),
       expiryMonths: z.string().optional(),
-      pointsNameOne: textField(20, "Enter the singular name, e.g. point or star"),
-      pointsNameOther: textField(20, "Enter the plural name, e.g. points or stars"),
+      pointsNameOne: textField(MAX_NAME_LENGTH, "Enter the singular name, e.g. point or star"),
+      pointsNameOther: textField(MAX_NAME_LENGTH, "Enter the plural name, e.g. points or stars"),
       allowNegativeBalance: checkboxField,
       returnPointsOnExpiredCodes: checkboxField,
       redemptionsPerHour: intField(1, 100, "Enter a number from 1 to 100"),
@@ -79,7 +135,7 @@ function programSchema(currency: string) {
         `Enter a whole number of points from 1 to ${MAX_POINTS_PER_ORDER.toLocaleString("en")}`,
       ),
     })
-    .transform((value, ctx): ProgramSettings => {
+    .transform((value, ctx): Omit<ProgramSettings, "pointsNames"> => {
       let expiryMonths: number | null = null;
       if (value.expiryPolicy === "INACTIVITY") {
         const months = intField(1, 120, "Enter a number of months from 1 to 120").safeParse(
@@ -104,7 +160,16 @@ export function parseProgramSettings(
   input: Record<string, string>,
   currency: string,
 ): FormResult<ProgramSettings> {
-  return parseForm(programSchema(currency), input);
+  const main = parseForm(programSchema(currency), input);
+  const names = parseForm(namesSchema, input);
+  // Both parsed whatever the other says, so every field error shows at once.
+  if (!main.ok || !names.ok) {
+    return {
+      ok: false,
+      errors: { ...(main.ok ? {} : main.errors), ...(names.ok ? {} : names.errors) },
+    };
+  }
+  return { ok: true, data: { ...main.data, pointsNames: names.data } };
 }
 
 /**
@@ -118,12 +183,15 @@ export function storefrontProgramValue(program: {
   earnPerAmount: string;
   pointsNameOne: string;
   pointsNameOther: string;
+  pointsNames?: unknown;
 }) {
   return {
     enabled: program.enabled,
     earnPoints: program.earnPoints,
     earnPerCents: hundredths(program.earnPerAmount),
     pointsName: { one: program.pointsNameOne, other: program.pointsNameOther },
+    // Liquid picks the shopper's language: pointsNames[request.locale.iso_code].
+    pointsNames: storefrontPointsNames(program),
   };
 }
 
@@ -147,4 +215,18 @@ export function describeEarnRate(program: {
 }): string {
   const name = program.earnPoints === 1 ? program.pointsNameOne : program.pointsNameOther;
   return `${program.earnPoints} ${name} per ${formatAmount(program.earnPerAmount, program.currency)} spent`;
+}
+
+/**
+ * Every widget language's name for points as the product block should print it, so Liquid needs
+ * no fallback logic of its own.
+ */
+function storefrontPointsNames(program: {
+  pointsNameOne: string;
+  pointsNameOther: string;
+  pointsNames?: unknown;
+}) {
+  return Object.fromEntries(
+    STOREFRONT_LOCALES.map((locale) => [locale, pointsNameFor(program, locale)]),
+  );
 }

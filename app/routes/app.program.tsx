@@ -29,7 +29,12 @@ import { formatCount } from "../components/format";
 import { useToast } from "../components/toast";
 import type { FieldErrors } from "../domain/forms";
 import { formValues } from "../domain/forms";
-import { parseProgramSettings, ROUNDING_OPTIONS } from "../domain/program-settings";
+import {
+  parseProgramSettings,
+  POINTS_NAME_LANGUAGES,
+  pointsNameField,
+  ROUNDING_OPTIONS,
+} from "../domain/program-settings";
 import { appAdmin, authenticate } from "../shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -91,6 +96,8 @@ interface FormValues extends Record<string, unknown> {
   returnPointsOnExpiredCodes: boolean;
   redemptionsPerHour: string;
   maxPointsPerOrder: string;
+  /** pointsName_{locale}_{one|other}, one pair per storefront language. */
+  [languageName: `pointsName_${string}`]: string;
 }
 
 export default function ProgramSettingsPage() {
@@ -113,6 +120,15 @@ export default function ProgramSettingsPage() {
     returnPointsOnExpiredCodes: settings.returnPointsOnExpiredCodes,
     redemptionsPerHour: String(settings.redemptionsPerHour),
     maxPointsPerOrder: String(settings.maxPointsPerOrder),
+    ...Object.fromEntries(
+      POINTS_NAME_LANGUAGES.flatMap(({ locale }) => {
+        const own = settings.pointsNames[locale];
+        return [
+          [pointsNameField(locale, "one"), own && own.one !== own.other ? own.one : ""],
+          [pointsNameField(locale, "other"), own?.other ?? ""],
+        ];
+      }),
+    ),
   });
   const { values, set } = form;
   const saving = fetcher.state !== "idle" && fetcher.formData?.get("intent") !== "publish";
@@ -325,6 +341,31 @@ export default function ProgramSettingsPage() {
                   error={errors.pointsNameOther}
                 />
               </FormLayout.Group>
+              <Text as="h3" variant="headingSm">
+                By storefront language
+              </Text>
+              <Text as="p" tone="subdued">
+                Leave a language blank to use the name above. While that is still “point” /
+                “points”, each language shows its own word (German “Punkte”, Japanese “ポイント”).
+              </Text>
+              {POINTS_NAME_LANGUAGES.map(({ locale, label }) => (
+                <FormLayout.Group key={locale} condensed>
+                  <TextField
+                    label={`${label} singular`}
+                    autoComplete="off"
+                    value={values[pointsNameField(locale, "one")] as string}
+                    onChange={set(pointsNameField(locale, "one"))}
+                    error={errors[pointsNameField(locale, "one")]}
+                  />
+                  <TextField
+                    label={`${label} plural`}
+                    autoComplete="off"
+                    value={values[pointsNameField(locale, "other")] as string}
+                    onChange={set(pointsNameField(locale, "other"))}
+                    error={errors[pointsNameField(locale, "other")]}
+                  />
+                </FormLayout.Group>
+              ))}
             </FormLayout>
           </Card>
         </Layout.AnnotatedSection>

@@ -21,6 +21,10 @@ const valid = {
   expiryMonths: "",
   pointsNameOne: "star",
   pointsNameOther: "stars",
+  pointsName_de_one: "Stern",
+  pointsName_de_other: "Sterne",
+  pointsName_ja_one: "",
+  pointsName_ja_other: "",
   allowNegativeBalance: "false",
   returnPointsOnExpiredCodes: "true",
   redemptionsPerHour: "3",
@@ -58,6 +62,7 @@ describe("program settings page", () => {
       expiryMonths: null,
       pointsNameOne: "point",
       pointsNameOther: "points",
+      pointsNames: {},
       allowNegativeBalance: false,
       returnPointsOnExpiredCodes: false,
       redemptionsPerHour: 5,
@@ -81,6 +86,7 @@ describe("program settings page", () => {
       expiryMonths: null,
       pointsNameOne: "star",
       pointsNameOther: "stars",
+      pointsNames: { de: { one: "Stern", other: "Sterne" } },
       returnPointsOnExpiredCodes: true,
       redemptionsPerHour: 3,
       maxPointsPerOrder: 25_000,
@@ -99,6 +105,13 @@ describe("program settings page", () => {
       earnPoints: 5,
       earnPerCents: 250,
       pointsName: { one: "star", other: "stars" },
+      pointsNames: {
+        en: { one: "star", other: "stars" },
+        fr: { one: "star", other: "stars" },
+        de: { one: "Stern", other: "Sterne" },
+        es: { one: "star", other: "stars" },
+        ja: { one: "star", other: "stars" },
+      },
     });
     expect(sandbox.api.state.calls.map((c) => c.operationName)).toContain("LoyaltySetMetafields");
   });
