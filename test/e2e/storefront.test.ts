@@ -202,4 +202,68 @@ describe("storefront widget through the app proxy", { timeout: 90_000 }, () => {
     expect(await locked.getByRole("button").count()).toBe(0);
     await context.close();
   });
+
+  it("speaks the storefront's language and counts a member's tier on the product page", async () => {
+    const shopper = await session.db.member.findFirstOrThrow({
+      where: { shop: SHOP, email: { not: "ada@example.com" }, pendingPoints: 0 },
+      orderBy: { balance: "desc" },
+    });
+    // An order whose points wait two weeks, so the panel has a release date to give.
+    await session.db.program.update({ where: { shop: SHOP }, data: { pendingDays: 14 } });
+    const { order } = await session.demo.api<{ order: { name: string } }>("/orders", {
+      customerId: shopper.customerId,
+      subtotal: "80.00",
+    });
+    await poll(async () => (await member(shopper.email!)).pendingPoints).toBeGreaterThan(0);
+    // Granted a tier that doubles what every order earns.
+    const double = await session.db.tier.create({
+      data: {
+        shop: SHOP,
+        name: "Platin",
+        threshold: 90_000_000,
+        position: 8,
+        multiplierPercent: 200,
+      },
+    });
+    await session.db.member.update({ where: { id: shopper.id }, data: { tierId: double.id } });
+
+    const { context, page } = await signedInAs(shopper.email!);
+    await page.goto(`${session.demo.storefrontUrl}de/products/leather-wallet`);
+    const block = page.locator("[data-lw-earn]");
+    const attr = async (name: string) => Number(await block.getAttribute(name));
+    const base = Math.floor(
+      ((await attr("data-price")) * (await attr("data-earn"))) / (await attr("data-per")),
+    );
+    const doubled = Math.floor(
+      ((await attr("data-price")) * (await attr("data-earn")) * 2) / (await attr("data-per")),
+    );
+    expect(doubled).toBeGreaterThan(base);
+    // Liquid prints the base rate; the script, once it knows the member, their tier's.
+    await poll(() => block.locator("[data-lw-f=points]").textContent()).toBe(
+      `${doubled.toLocaleString("de")} Punkte`,
+    );
+
+    await page.locator("[data-lw=open]").click();
+    const panel = page.getByRole("dialog", { name: "Prämien" });
+    await poll(() => panel.locator("[data-lw-list=earn]").textContent()).toContain(
+      "Bestellung aufgeben",
+    );
+    expect(await panel.locator("[data-lw-list=earn]").textContent()).toMatch(
+      /\d Punkte? für je 1,00\s\$ Einkaufswert/,
+    );
+    expect(await panel.locator("[data-lw-list=history] li").first().textContent()).toContain(
+      `Bestellung ${order.name}`,
+    );
+    const pending = (await member(shopper.email!)).pendingPoints;
+    expect(await panel.locator("[data-lw-f=pending]").textContent()).toBe(
+      `${pending.toLocaleString("de")} Punkte ausstehend`,
+    );
+    const releaseDay = new Date(Date.now() + 14 * 86_400_000).toLocaleDateString("de", {
+      dateStyle: "medium",
+    });
+    expect(await panel.locator("[data-lw-f=release]").textContent()).toBe(
+      `${pending.toLocaleString("de")} Punkte verfügbar ab ${releaseDay}`,
+    );
+    await context.close();
+  });
 });

@@ -59,7 +59,7 @@ function boot(autoRoots = 0) {
       listeners.push({ type, capture: !!capture }),
     querySelector: () => null,
     querySelectorAll: (selector: string) =>
-      selector === "[data-lw-root][data-lw-auto]" ? Array(autoRoots).fill(root) : [],
+      selector === "[data-lw-auto]" ? Array(autoRoots).fill(root) : [],
   };
   const fetch = (url: string) => {
     requests.push(url);
@@ -82,10 +82,10 @@ describe("loyalty.js start-up", () => {
     expect(requests).toEqual([]);
   });
 
-  it("shares one /member request between balance blocks", async () => {
+  it("shares one /member request between balance blocks, saying the page language", async () => {
     const { requests } = boot(2);
     await new Promise((r) => setTimeout(r, 10));
-    expect(requests).toEqual(["/apps/loyalty/member"]);
+    expect(requests).toEqual(["/apps/loyalty/member?locale=en"]);
   });
 
   it("binds its delegated listeners once even when several blocks include it", () => {

@@ -41,7 +41,7 @@ const text = (html: string) =>
 describe("launcher (app embed)", () => {
   it("renders an accessible launcher button wired to a modal panel", async () => {
     const html = await renderBlock("launcher");
-    const button = tagWith(html, "data-lw-open");
+    const button = tagWith(html, 'data-lw="open"');
     expect(button).toContain('type="button"');
     expect(button).toContain('aria-expanded="false"');
     expect(button).toContain('aria-controls="LoyaltyPanel-AbCdEf123"');
@@ -213,9 +213,36 @@ describe("points balance (app block)", () => {
 
 describe("earn points (product app block)", () => {
   it("shows the points a $45.99 product earns at 1 point per $1, rounded down", async () => {
+    const html = await renderBlock("earn-points", { program, product: product(4599) });
+    expect(text(html)).toBe(
+      "Earn 45 points with this purchase Sign in or create an account to collect them",
+    );
+    // A guest's figure is final: no script, no request.
+    expect(html).not.toContain("<script");
+    expect(html).not.toContain("data-proxy");
+  });
+
+  it("loads the script for a signed-in member, whose tier may multiply the figure", async () => {
     const html = await renderBlock("earn-points", { program, product: product(4599), customer });
     expect(text(html)).toBe("Earn 45 points with this purchase");
-    expect(html).not.toContain("<script");
+    expect(tagWith(html, "data-lw-earn")).toContain('data-proxy="/apps/loyalty"');
+    expect(html).toContain("<script");
+  });
+
+  it("names points in the storefront's language from the metafield", async () => {
+    const named = {
+      ...program,
+      pointsName: { one: "star", other: "stars" },
+      pointsNames: { de: { one: "Stern", other: "Sterne" }, en: { one: "star", other: "stars" } },
+    };
+    const de = await renderBlock("earn-points", {
+      lang: "de",
+      program: named,
+      product: product(4599),
+      customer,
+    });
+    expect(tagWith(de, "data-lw-earn")).toContain('data-other="Sterne"');
+    expect(de).toContain("45 Sterne");
   });
 
   it("uses the singular form for one point", async () => {

@@ -24,6 +24,8 @@ interface Member {
   loggedIn: boolean;
   points: number;
   pendingPoints?: number;
+  /** The next pending points to become spendable, and when. */
+  nextRelease?: { points: number; date: string } | null;
   tier?: { name: string; multiplier?: string | number; perks?: string } | null;
   nextTier?: {
     name: string;
@@ -64,6 +66,8 @@ const jobs: Record<string, Promise<Member> | undefined> = {};
 const ROOT = "[data-lw-root]";
 const DIALOG = ROOT + " dialog";
 const MEMBER = "[data-lw-member]";
+const OPEN = "[data-lw=open]";
+const CLOSE = "[data-lw=close]";
 const JSON_TYPE = "application/json";
 
 const ctx = (el: Element): Ctx => {
@@ -96,12 +100,13 @@ const api = <T>(path: string, body?: object): Promise<T> =>
         return j;
       }),
   );
-// One /member request per page, shared by the launcher and the balance blocks; a failed one is
-// forgotten so that opening the panel again retries.
-const member = (base = "") =>
-  jobs[base] ||
-  (jobs[base] = api<Member>(base + "/member").catch((e) => {
-    delete jobs[base];
+// The app proxy does not tell the app the storefront's language, so every request says it.
+const url = (c: Ctx, path: string) => c.ds.proxy + path + "?locale=" + c.lang;
+// One /member request per page, shared by the launcher and the blocks; a failed one is forgotten
+// so that opening the panel again retries.
+const member = (c: Ctx, k = url(c, "/member")) =>
+  (jobs[k] ||= api<Member>(k).catch((e) => {
+    delete jobs[k];
     throw e;
   }));
 // Known codes get a translated message; the server's English text is the fallback for new ones.
@@ -162,12 +167,14 @@ const render = (c: Ctx, m: Member) => {
   const { tier, nextTier: next } = m;
   if (m.loggedIn) {
     put("points", P(m.points));
+    const rel = m.nextRelease;
     put("pending", !!m.pendingPoints && fmt(c.t.pending, { points: P(m.pendingPoints) }));
+    put("release", rel && fmt(c.t.release, { points: P(rel.points), date: day(rel.date, c) }));
     put("expires", m.expiresAt && fmt(c.t.expires, { date: day(m.expiresAt, c) }));
     put("tier", tier && fmt(c.t.tier, { tier: tier.name }));
     put(
       "multiplier",
-      +(tier?.multiplier || 0) > 1 &&
+      (tier?.multiplier as number) > 1 &&
         fmt(c.t.multiplier, { multiplier: num(tier!.multiplier!, c) }),
     );
     put("perks", tier?.perks);
@@ -204,7 +211,6 @@ const render = (c: Ctx, m: Member) => {
     if (x.cost > m.points) return set(li, "c", fmt(c.t.need, { points: P(x.cost - m.points) }));
     if (x.affordable === false) return;
     const b = part(c, "button");
-    b.dataset.lwRedeem = x.id;
     set(b, "a", x.name);
     li.append(b);
   });
@@ -225,7 +231,7 @@ const load = (c: Ctx) => {
   if (c.ds.lwReady) return;
   st.textContent = c.t.loading || "";
   st.hidden = false;
-  member(c.ds.proxy).then(
+  member(c).then(
     (m) => {
       c.ds.lwReady = "1";
       st.hidden = true;
@@ -233,7 +239,7 @@ const load = (c: Ctx) => {
     },
     (e) => {
       st.textContent = errText(e, c) + " ";
-      st.append(part(c, "[data-lw-retry]"));
+      st.append(part(c, "[data-lw=retry]"));
     },
   );
 };
@@ -241,7 +247,7 @@ const load = (c: Ctx) => {
 const redeem = async (b: HTMLElement) => {
   const c = ctx(b);
   const li = b.closest("li")!;
-  const id = b.dataset.lwRedeem!;
+  const id = li.dataset.id!;
   if (b.ariaDisabled) return;
   // aria-disabled rather than disabled: a disabled button drops keyboard focus to <body>.
   b.ariaDisabled = "true";
@@ -251,16 +257,16 @@ const redeem = async (b: HTMLElement) => {
   const key = (b.dataset.lwKey ||= crypto.randomUUID());
   try {
     const base = c.ds.proxy;
-    let res = await api<Redemption>(base + "/redeem", { rewardId: id, requestId: key });
+    let res = await api<Redemption>(url(c, "/redeem"), { rewardId: id, requestId: key });
     // Still being prepared (Shopify was slow): ask again until it settles, for two minutes.
     for (let i = 0; res.status == "PROCESSING"; i++) {
       if (i > 40) throw {};
       say(c, res.message);
       await new Promise((r) => setTimeout(r, 3e3));
-      res = await api<Redemption>(base + "/redemptions/" + res.id);
+      res = await api<Redemption>(url(c, "/redemptions/" + res.id));
     }
     delete b.dataset.lwKey;
-    const m = await member(base);
+    const m = await member(c);
     m.points = res.points;
     (m.codes ||= {})[id] = res;
     $$(ROOT).forEach((r) => {
@@ -285,19 +291,13 @@ const redeem = async (b: HTMLElement) => {
 const copy = (b: HTMLElement) => {
   const c = ctx(b);
   const input = $<HTMLInputElement>("input", b.parentElement!)!;
-  const ok = () => {
-    b.textContent = c.t.copied || "";
-    say(c, c.t.copied);
-  };
-  // Without the Clipboard API (insecure context, old browser) the code is left selected so the
-  // shopper can still copy it by hand.
-  const legacy = () => {
-    input.select();
-    if (d.execCommand("copy")) ok();
-  };
+  const ok = () => say(c, (b.textContent = c.t.copied || ""));
+  // Without the Clipboard API (old browser) or its permission the code is left selected, so the
+  // shopper can still copy it by hand. Storefronts are always HTTPS, a secure context.
+  const pick = () => input.select();
   const cb = navigator.clipboard;
-  if (cb) cb.writeText(input.value).then(ok, legacy);
-  else legacy();
+  if (cb) cb.writeText(input.value).then(ok, pick);
+  else pick();
 };
 
 const open = (b: HTMLElement | null) => {
@@ -311,9 +311,9 @@ const open = (b: HTMLElement | null) => {
 };
 
 const balances = () =>
-  $$("[data-lw-root][data-lw-auto]").forEach((r) => {
+  $$("[data-lw-auto]").forEach((r) => {
     const c = ctx(r);
-    member(c.ds.proxy).then(
+    member(c).then(
       (m) => {
         c.ds.lwReady = "1";
         render(c, m);
@@ -325,18 +325,32 @@ const balances = () =>
     );
   });
 
-// Liquid prices are in the shopper's currency while points accrue on the shop currency.
+// Liquid prices are in the shopper's currency while points accrue on the shop currency; a
+// signed-in member's tier multiplier (x, in percent) applies as it will on the order.
 const earn = (id?: string) =>
   $$("[data-lw-earn]").forEach((el) => {
     const c = ctx(el);
-    const price: number | undefined = id ? JSON.parse(c.ds.prices || "{}")[id] : +(c.ds.price || 0);
-    if (price == null) return;
-    const rate = (c.ds.fx && +(w.Shopify?.currency?.rate || 0)) || 1;
-    // Left to right keeps price × earn an exact integer before the single division.
-    const n = Math.floor(((price / rate) * +(c.ds.earn || 0)) / +(c.ds.per || 100));
+    const ds = c.ds;
+    if (id) {
+      const price = JSON.parse(ds.prices || "{}")[id];
+      if (price == null) return;
+      ds.price = price;
+    }
+    const rate = (ds.fx && +(w.Shopify?.currency?.rate || 0)) || 1;
+    // Left to right keeps price × earn × x an exact integer before the single division.
+    const n = Math.floor(
+      ((+ds.price! / rate) * +ds.earn! * Math.round(+(ds.x || 1) * 100)) / (+ds.per! * 100),
+    );
     el.hidden = !(n > 0);
     set(el, "points", pts(n, c));
   });
+const tiers = () =>
+  $$("[data-lw-earn][data-proxy]").forEach((el) =>
+    member(ctx(el)).then((m) => {
+      el.dataset.x = (m.tier?.multiplier || 1) + "";
+      earn();
+    }, Boolean),
+  );
 
 if (!w.lwLoaded) {
   // Every block prints its own deferred <script>; only the first copy may bind listeners.
@@ -351,19 +365,17 @@ if (!w.lwLoaded) {
     const t = e.target;
     // The panel's inner box fills the dialog, so a click on the dialog itself hit the backdrop.
     if (t.matches?.(DIALOG)) return (t as HTMLDialogElement).close();
-    const b = t.closest?.<HTMLElement>(
-      "[data-lw-open],[data-lw-close],[data-lw-redeem],[data-lw-copy],[data-lw-retry]",
-    );
-    if (!b) return;
-    const ds = b.dataset;
-    if ("lwOpen" in ds) open(b);
-    else if ("lwClose" in ds) b.closest("dialog")!.close();
-    else if ("lwRedeem" in ds) redeem(b);
-    else if ("lwCopy" in ds) copy(b);
-    else {
+    // Every control names its action in data-lw: open, close, redeem, copy or retry.
+    const b = t.closest?.<HTMLElement>("[data-lw]");
+    const a = b?.dataset.lw;
+    if (a == "open") open(b!);
+    else if (a == "close") b!.closest("dialog")!.close();
+    else if (a == "redeem") redeem(b!);
+    else if (a == "copy") copy(b!);
+    else if (a) {
       // The retry button is about to be replaced; park focus where it can stay.
-      $("[data-lw-close]", ctx(b).r)?.focus();
-      load(ctx(b));
+      $(CLOSE, ctx(b!).r)?.focus();
+      load(ctx(b!));
     }
   });
 
@@ -387,7 +399,7 @@ if (!w.lwLoaded) {
     "close",
     (e) => {
       const r = e.target.closest?.(ROOT);
-      const b = r && $("[data-lw-open]", r);
+      const b = r && $(OPEN, r);
       if (b) {
         b.ariaExpanded = "false";
         b.focus();
@@ -397,8 +409,8 @@ if (!w.lwLoaded) {
   );
 
   const prefetch = (e: { target: HTMLElement }) => {
-    const b = e.target.closest?.("[data-lw-open]");
-    if (b) member(ctx(b).ds.proxy).catch(() => {});
+    const b = e.target.closest?.(OPEN);
+    if (b) member(ctx(b)).catch(Boolean);
   };
   on("pointerover", prefetch);
   on("focusin", prefetch);
@@ -416,10 +428,12 @@ if (!w.lwLoaded) {
   on("shopify:section:load", () => {
     balances();
     earn();
+    tiers();
   });
 
   balances();
   earn();
+  tiers();
 }
 
 export {};
