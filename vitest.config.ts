@@ -10,6 +10,7 @@ const pure = [
   "test/foundation/env.test.ts",
   "test/foundation/graphql-codegen.test.ts",
   "test/foundation/boundaries.test.ts",
+  "test/foundation/client-bundle.test.ts",
   "test/admin/staff.test.ts",
   "sandbox/shopify/*.test.ts",
   "sandbox/sandbox.test.ts",

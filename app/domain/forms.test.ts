@@ -84,10 +84,10 @@ describe("whole-number fields", () => {
 
 describe("checkboxes", () => {
   it("are ticked for 'true' or 'on' only", () => {
-    expect(checkboxField.parse("true")).toBe(true);
-    expect(checkboxField.parse("on")).toBe(true);
+    expect(checkboxField().parse("true")).toBe(true);
+    expect(checkboxField().parse("on")).toBe(true);
     for (const unticked of [undefined, "", "false", "off", "1", "TRUE"])
-      expect(checkboxField.parse(unticked), String(unticked)).toBe(false);
+      expect(checkboxField().parse(unticked), String(unticked)).toBe(false);
   });
 });
 

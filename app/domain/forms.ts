@@ -3,6 +3,10 @@ import { z } from "zod";
 /**
  * Shared pieces for admin form validation. Forms post strings; these helpers turn them into typed
  * values with messages a merchant can act on, and flatten zod's issues into one message per field.
+ *
+ * Schemas in app/domain are built by functions, never at module level: route components import
+ * constants from these modules, and a module-level zod call is a side effect the browser bundler
+ * must keep, which drags zod into every admin page (test/foundation/client-bundle.test.ts).
  */
 
 export type FieldErrors = Record<string, string>;
@@ -45,10 +49,12 @@ export function intField(min: number, max: number, message: string) {
 }
 
 /** Checkboxes post "true"/"on" when ticked; anything else (or nothing) is false. */
-export const checkboxField = z
-  .string()
-  .optional()
-  .transform((value) => value === "true" || value === "on");
+export function checkboxField() {
+  return z
+    .string()
+    .optional()
+    .transform((value) => value === "true" || value === "on");
+}
 
 /** A short single-line label such as a name. */
 export function textField(max: number, requiredMessage: string) {

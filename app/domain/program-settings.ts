@@ -56,9 +56,8 @@ export function pointsNameField(locale: StorefrontLocale, form: "one" | "other")
 
 // Every check in one pass, so a language's length and pairing errors show together. Both fields
 // are optional: a language left blank uses the main name (or its own word for "points").
-const namesSchema = z
-  .record(z.string(), z.string().optional())
-  .transform((value, ctx): PointsNames => {
+const namesSchema = () =>
+  z.record(z.string(), z.string().optional()).transform((value, ctx): PointsNames => {
     const names: PointsNames = {};
     const read = (locale: StorefrontLocale, form: "one" | "other") => {
       const field = pointsNameField(locale, form);
@@ -94,7 +93,7 @@ const namesSchema = z
 function programSchema(currency: string) {
   return z
     .object({
-      enabled: checkboxField,
+      enabled: checkboxField(),
       earnPoints: intField(1, MAX_EARN_POINTS, `Enter a whole number from 1 to ${MAX_EARN_POINTS}`),
       earnPerAmount: z
         .string()
@@ -115,7 +114,7 @@ function programSchema(currency: string) {
           }
         }),
       rounding: z.enum(["DOWN", "NEAREST", "UP"], { error: "Choose how to round points" }),
-      awardTestOrders: checkboxField,
+      awardTestOrders: checkboxField(),
       signupBonus: intField(
         0,
         MAX_SIGNUP_BONUS,
@@ -126,8 +125,8 @@ function programSchema(currency: string) {
       expiryMonths: z.string().optional(),
       pointsNameOne: textField(MAX_NAME_LENGTH, "Enter the singular name, e.g. point or star"),
       pointsNameOther: textField(MAX_NAME_LENGTH, "Enter the plural name, e.g. points or stars"),
-      allowNegativeBalance: checkboxField,
-      returnPointsOnExpiredCodes: checkboxField,
+      allowNegativeBalance: checkboxField(),
+      returnPointsOnExpiredCodes: checkboxField(),
       redemptionsPerHour: intField(1, 100, "Enter a number from 1 to 100"),
       maxPointsPerOrder: intField(
         1,
@@ -161,7 +160,7 @@ export function parseProgramSettings(
   currency: string,
 ): FormResult<ProgramSettings> {
   const main = parseForm(programSchema(currency), input);
-  const names = parseForm(namesSchema, input);
+  const names = parseForm(namesSchema(), input);
   // Both parsed whatever the other says, so every field error shows at once.
   if (!main.ok || !names.ok) {
     return {

@@ -19,22 +19,23 @@ export const REWARD_TYPES: { value: RewardType; label: string }[] = [
 
 // Loose shape only: the meaning of each field is checked by rewardTermErrors, the same rules
 // the redemption path applies, so the admin cannot save a reward that could never be redeemed.
-const shape = z.object({
-  name: z.string().default(""),
-  type: z.enum(["FIXED_AMOUNT", "PERCENTAGE", "FREE_SHIPPING"], {
-    error: "Choose a reward type",
-  }),
-  pointsCost: z.string().default(""),
-  amount: z.string().optional(),
-  percentage: z.string().optional(),
-  minimumSubtotal: z.string().optional(),
-  codeLifetimeDays: z.string().default(""),
-  combinesWithOrder: checkboxField,
-  combinesWithProduct: checkboxField,
-  combinesWithShipping: checkboxField,
-  tierId: z.string().optional(),
-  enabled: checkboxField,
-});
+const shape = () =>
+  z.object({
+    name: z.string().default(""),
+    type: z.enum(["FIXED_AMOUNT", "PERCENTAGE", "FREE_SHIPPING"], {
+      error: "Choose a reward type",
+    }),
+    pointsCost: z.string().default(""),
+    amount: z.string().optional(),
+    percentage: z.string().optional(),
+    minimumSubtotal: z.string().optional(),
+    codeLifetimeDays: z.string().default(""),
+    combinesWithOrder: checkboxField(),
+    combinesWithProduct: checkboxField(),
+    combinesWithShipping: checkboxField(),
+    tierId: z.string().optional(),
+    enabled: checkboxField(),
+  });
 
 function wholeNumber(value: string | undefined): number {
   const trimmed = (value ?? "").trim();
@@ -52,7 +53,7 @@ export function parseRewardForm(
   input: Record<string, string>,
   currency: string,
 ): FormResult<RewardFormData> {
-  const parsed = shape.safeParse(input);
+  const parsed = shape().safeParse(input);
   if (!parsed.success) return { ok: false, errors: issuesToFieldErrors(parsed.error.issues) };
   const value = parsed.data;
   const data: RewardFormData = {

@@ -48,33 +48,39 @@ export const TIER_PERIOD_OPTIONS: { value: TierPeriod; label: string }[] = [
 
 export const MAX_TIERS = 20;
 
-const rowSchema = z.object({
-  id: z.string().nullish(),
-  name: z.string().default(""),
-  threshold: z.string().default(""),
-  multiplier: z.string().default("1"),
-  perks: z.string().default(""),
-});
+const rowSchema = () =>
+  z.object({
+    id: z.string().nullish(),
+    name: z.string().default(""),
+    threshold: z.string().default(""),
+    multiplier: z.string().default("1"),
+    perks: z.string().default(""),
+  });
 
-const ladderSchema = z.object({
-  tierBasis: z.enum(["POINTS_EARNED", "AMOUNT_SPENT"], { error: "Choose what tiers are based on" }),
-  tierPeriod: z.enum(["LIFETIME", "CALENDAR_YEAR", "ROLLING_12_MONTHS"], {
-    error: "Choose the qualification period",
-  }),
-  tiers: z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: "custom", message: "The tiers could not be read; reload the page" });
-        return z.NEVER;
-      }
-    })
-    .pipe(
-      z.array(rowSchema).max(MAX_TIERS, { error: `A program can have up to ${MAX_TIERS} tiers` }),
-    ),
-});
+const ladderSchema = () =>
+  z.object({
+    tierBasis: z.enum(["POINTS_EARNED", "AMOUNT_SPENT"], {
+      error: "Choose what tiers are based on",
+    }),
+    tierPeriod: z.enum(["LIFETIME", "CALENDAR_YEAR", "ROLLING_12_MONTHS"], {
+      error: "Choose the qualification period",
+    }),
+    tiers: z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: "custom", message: "The tiers could not be read; reload the page" });
+          return z.NEVER;
+        }
+      })
+      .pipe(
+        z
+          .array(rowSchema())
+          .max(MAX_TIERS, { error: `A program can have up to ${MAX_TIERS} tiers` }),
+      ),
+  });
 
 /** "1.5" → 150; whole percent so earning stays in integer arithmetic. */
 export function parseMultiplier(value: string): number | null {
@@ -133,7 +139,7 @@ export function parseTierLadder(
   input: Record<string, string>,
   currency: string,
 ): FormResult<TierLadder> {
-  const parsed = ladderSchema.safeParse(input);
+  const parsed = ladderSchema().safeParse(input);
   if (!parsed.success) {
     const errors: FieldErrors = {};
     for (const issue of parsed.error.issues) {

@@ -15,14 +15,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const meta: MetaFunction = () => [{ title: "Rewards · Loyalty" }];
 
-const toggle = z.object({
-  intent: z.literal("toggle"),
-  id: z.string().min(1),
-  enabled: z.enum(["true", "false"]),
-});
-
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
+  // Built here, not at module level, so the page's browser bundle does not carry zod.
+  const toggle = z.object({
+    intent: z.literal("toggle"),
+    id: z.string().min(1),
+    enabled: z.enum(["true", "false"]),
+  });
   const parsed = toggle.safeParse(formValues(await request.formData()));
   if (!parsed.success) return { ok: false as const, errors: { form: "Unknown request" } };
   const reward = await setRewardEnabled(
