@@ -108,28 +108,38 @@ export async function onOrderPaid(
   // More than the merchant's ceiling for one order waits for a person (a misconfigured rate, a
   // test order in production, a bulk purchase): nothing is credited until it is approved.
   const held = points > program.maxPointsPerOrder;
+  // Written with the state awardOrder would give it, so the award needs no second write.
+  const state = held
+    ? { status: "HELD" as const, holdReason: "ABOVE_CEILING" as const }
+    : earnedState(program, order.occurredAt, points, now);
   const record = await db.orderRecord.upsert({
     where: { shop_orderId: { shop, orderId: order.orderId } },
     create: {
       shop,
       orderId: order.orderId,
-      status: held ? "HELD" : "EARNED",
-      holdReason: held ? "ABOVE_CEILING" : null,
       earnedPoints: points,
       rule: snapshot,
       ...facts,
+      ...state,
     },
-    update: {
-      status: held ? "HELD" : "EARNED",
-      holdReason: held ? "ABOVE_CEILING" : null,
-      earnedPoints: points,
-      rule: snapshot,
-      ...facts,
-    },
+    update: { earnedPoints: points, rule: snapshot, ...facts, ...state },
   });
   if (held) return "held";
   await awardOrder(db, program, record, member, snapshot, now);
   return "applied";
+}
+
+/** An order's record once its points are credited: pending first when the program says so. */
+function earnedState(program: Program, paidAt: Date, points: number, now: Date) {
+  const available = availableAt(paidAt, program.pendingDays);
+  const pending = isPending(available, now) ? points : 0;
+  return {
+    status: "EARNED" as const,
+    holdReason: null,
+    skipReason: points === 0 ? ("NOTHING_TO_EARN" as const) : null,
+    pendingRemaining: pending,
+    availableAt: pending ? available : null,
+  };
 }
 
 /**
@@ -145,19 +155,18 @@ export async function awardOrder(
   now: Date,
 ) {
   const paidAt = record.paidAt ?? now;
-  const available = availableAt(paidAt, program.pendingDays);
   const points = record.earnedPoints;
-  const pending = isPending(available, now) ? points : 0;
-  let current = await db.orderRecord.update({
-    where: { id: record.id },
-    data: {
-      status: "EARNED",
-      holdReason: null,
-      skipReason: points === 0 ? "NOTHING_TO_EARN" : null,
-      pendingRemaining: pending,
-      availableAt: pending ? available : null,
-    },
-  });
+  const state = earnedState(program, paidAt, points, now);
+  const pending = state.pendingRemaining;
+  const stored =
+    record.status === state.status &&
+    record.holdReason === null &&
+    record.skipReason === state.skipReason &&
+    record.pendingRemaining === pending &&
+    record.availableAt?.getTime() === state.availableAt?.getTime();
+  let current = stored
+    ? record
+    : await db.orderRecord.update({ where: { id: record.id }, data: state });
   if (points > 0) {
     member = await postEntry(
       db,
@@ -176,7 +185,7 @@ export async function awardOrder(
         rule: snapshot,
         text: { key: "order", order: record.name ?? record.orderId },
         occurredAt: paidAt,
-        availableAt: pending ? available : null,
+        availableAt: state.availableAt,
       },
       now,
     );

@@ -1,0 +1,44 @@
+// What one webhook costs the database, counted in statements at the driver on both databases, so
+// the write path does not quietly grow (issue #15: 14 round trips per new order when measured).
+import { beforeEach, describe, expect, it } from "vitest";
+import prisma from "../../app/db.server";
+import { deliver, expectLedgerConsistent, resetShop } from "../support/engine";
+import { orderPayload } from "../support/payloads";
+import { TEST_SHOP } from "../support/shopify";
+import { statementsOf } from "../support/statements";
+
+beforeEach(async () => {
+  await resetShop();
+  await prisma.program.create({ data: { shop: TEST_SHOP } });
+  await prisma.tier.create({ data: { shop: TEST_SHOP, name: "Gold", threshold: 1000 } });
+  // The customer is known: a returning shopper's order, the common case in a sale.
+  await deliver({
+    topic: "orders/paid",
+    payload: orderPayload({ customerId: 9001, subtotal: "10.00" }),
+  });
+});
+
+// PostgreSQL takes the order's row lock first (SELECT … FOR UPDATE); SQLite's single writer
+// needs none.
+const NEW_ORDER_LIMIT = process.env.LOYALTY_TEST_DB === "postgresql" ? 13 : 12;
+
+describe("statements per webhook", () => {
+  it(`credits a returning member's new paid order in at most ${NEW_ORDER_LIMIT} statements`, async () => {
+    const payload = orderPayload({ customerId: 9001, subtotal: "20.00" });
+    const statements = await statementsOf(() => deliver({ topic: "orders/paid", payload }));
+    expect((await prisma.member.findFirstOrThrow()).balance).toBe(30);
+    expect(statements.length, statements.join("\n")).toBeLessThanOrEqual(NEW_ORDER_LIMIT);
+    // The counter is hooked into this database's driver: the award's own writes are seen.
+    expect(statements.filter((sql) => /^INSERT INTO \S*LedgerEntry/i.test(sql))).toHaveLength(1);
+    await expectLedgerConsistent();
+  });
+
+  it("answers a redelivery after one read, writing nothing", async () => {
+    const payload = orderPayload({ customerId: 9001, subtotal: "20.00" });
+    const options = { topic: "orders/paid" as const, payload, webhookId: "redelivered-1" };
+    await deliver(options);
+    const statements = await statementsOf(() => deliver(options));
+    expect(statements, statements.join("\n")).toHaveLength(1);
+    expect(statements[0]).toMatch(/^SELECT/i);
+  });
+});
