@@ -69,6 +69,22 @@ describe("members query", () => {
 });
 
 describe("adjustment form", () => {
+  it("refuses numbers beyond any balance with the same words, however large", () => {
+    for (const points of ["1000001", "-1000001", "99999999999999999999", "1e3", "Infinity"]) {
+      expect(parseAdjustment({ points, reason: "Thanks" }), points).toEqual({
+        ok: false,
+        errors: { points: "Enter a whole number of points; use a minus sign to remove points" },
+      });
+    }
+    expect(parseAdjustment({ points: "-0", reason: "ok" })).toEqual({
+      ok: false,
+      errors: {
+        points: "Enter a number other than 0",
+        reason: "Say why, for the member's history",
+      },
+    });
+  });
+
   it("accepts signed whole numbers with a reason and drops a malformed request id", () => {
     expect(parseAdjustment({ points: "-25", reason: " Damaged item ", requestId: "x" })).toEqual({
       ok: true,

@@ -272,6 +272,7 @@ describe("storefront metafield value", () => {
         enabled: false,
         earnPoints: 3,
         earnPerAmount: "10",
+        rounding: "NEAREST",
         pointsNameOne: "star",
         pointsNameOther: "stars",
       }),
@@ -279,6 +280,7 @@ describe("storefront metafield value", () => {
       enabled: false,
       earnPoints: 3,
       earnPerCents: 1000,
+      rounding: "NEAREST",
       pointsName: { one: "star", other: "stars" },
       pointsNames: {
         en: { one: "star", other: "stars" },
@@ -295,6 +297,7 @@ describe("storefront metafield value", () => {
       enabled: true,
       earnPoints: 1,
       earnPerAmount: "1",
+      rounding: "DOWN",
       pointsNameOne: "point",
       pointsNameOther: "points",
       pointsNames: { es: { one: "estrella", other: "estrellas" } },

@@ -50,7 +50,10 @@ export const POINTS_NAME_LANGUAGES: { locale: StorefrontLocale; label: string }[
 ];
 
 /** Form field of one language's points name, e.g. pointsName_de_other. */
-export function pointsNameField(locale: StorefrontLocale, form: "one" | "other") {
+export function pointsNameField<L extends StorefrontLocale, F extends "one" | "other">(
+  locale: L,
+  form: F,
+): `pointsName_${L}_${F}` {
   return `pointsName_${locale}_${form}`;
 }
 
@@ -180,6 +183,7 @@ export function storefrontProgramValue(program: {
   enabled: boolean;
   earnPoints: number;
   earnPerAmount: string;
+  rounding: Rounding;
   pointsNameOne: string;
   pointsNameOther: string;
   pointsNames?: unknown;
@@ -188,6 +192,7 @@ export function storefrontProgramValue(program: {
     enabled: program.enabled,
     earnPoints: program.earnPoints,
     earnPerCents: hundredths(program.earnPerAmount),
+    rounding: program.rounding,
     pointsName: { one: program.pointsNameOne, other: program.pointsNameOther },
     // Liquid picks the shopper's language: pointsNames[request.locale.iso_code].
     pointsNames: storefrontPointsNames(program),

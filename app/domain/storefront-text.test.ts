@@ -48,6 +48,8 @@ describe("entry texts", () => {
     { key: "codeCancelled", code: "LOYAL-AB12" },
     { key: "codeExpired", code: "LOYAL-AB12" },
     { key: "codeUsedAfterReturn", code: "LOYAL-AB12" },
+    { key: "import" },
+    { key: "importUndone" },
   ];
 
   it("are in English what the admin has always shown", () => {
@@ -64,7 +66,15 @@ describe("entry texts", () => {
       "Points returned: code LOYAL-AB12 cancelled by staff",
       "Points returned: code LOYAL-AB12 expired unused",
       "Points taken again: code LOYAL-AB12 was used after its points were returned",
+      "Points transferred from our previous rewards program",
+      "Transferred points corrected",
     ]);
+    expect(entryText({ key: "expire", months: 1 })).toBe(
+      "Points expired after 1 month without activity",
+    );
+    expect(entryText({ key: "expire", months: 1 }, "de")).toBe(
+      "Punkte nach 1 Monat ohne Aktivität verfallen",
+    );
   });
 
   it("exist in every widget language, each carrying its parameters", () => {

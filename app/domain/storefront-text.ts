@@ -36,7 +36,10 @@ export type EntryText =
   | { key: "codeFailed" }
   | { key: "codeCancelled"; code: string }
   | { key: "codeExpired"; code: string }
-  | { key: "codeUsedAfterReturn"; code: string };
+  | { key: "codeUsedAfterReturn"; code: string }
+  // Balances carried over from another program; the admin's description names the file.
+  | { key: "import" }
+  | { key: "importUndone" };
 
 type Params<K extends EntryText["key"]> = Omit<Extract<EntryText, { key: K }>, "key">;
 type EntryTexts = { [K in EntryText["key"]]: (p: Params<K>) => string };
@@ -48,7 +51,8 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
     release: (p) => `Points from order ${p.order} are now available`,
     refund: (p) => `Refund on order ${p.order}`,
     cancel: (p) => `Order ${p.order} cancelled`,
-    expire: (p) => `Points expired after ${p.months} months without activity`,
+    expire: (p) =>
+      `Points expired after ${p.months} ${p.months === 1 ? "month" : "months"} without activity`,
     signup: () => "Welcome bonus for joining",
     redeem: (p) => `Redeemed ${p.reward}`,
     reissue: (p) => `Redeemed ${p.reward} (issued again by staff)`,
@@ -57,6 +61,8 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
     codeExpired: (p) => `Points returned: code ${p.code} expired unused`,
     codeUsedAfterReturn: (p) =>
       `Points taken again: code ${p.code} was used after its points were returned`,
+    import: () => "Points transferred from our previous rewards program",
+    importUndone: () => "Transferred points corrected",
   },
   fr: {
     order: (p) => `Commande ${p.order}`,
@@ -72,13 +78,16 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
     codeExpired: (p) => `Points rendus : code ${p.code} expiré sans être utilisé`,
     codeUsedAfterReturn: (p) =>
       `Points repris : le code ${p.code} a été utilisé après le retour des points`,
+    import: () => "Points transférés de notre ancien programme de fidélité",
+    importUndone: () => "Correction des points transférés",
   },
   de: {
     order: (p) => `Bestellung ${p.order}`,
     release: (p) => `Punkte aus Bestellung ${p.order} sind jetzt verfügbar`,
     refund: (p) => `Erstattung für Bestellung ${p.order}`,
     cancel: (p) => `Bestellung ${p.order} storniert`,
-    expire: (p) => `Punkte nach ${p.months} Monaten ohne Aktivität verfallen`,
+    expire: (p) =>
+      `Punkte nach ${p.months} ${p.months === 1 ? "Monat" : "Monaten"} ohne Aktivität verfallen`,
     signup: () => "Willkommensbonus",
     redeem: (p) => `Eingelöst: ${p.reward}`,
     reissue: (p) => `Eingelöst: ${p.reward} (Code neu ausgestellt)`,
@@ -87,13 +96,16 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
     codeExpired: (p) => `Punkte zurückgegeben: Code ${p.code} ungenutzt abgelaufen`,
     codeUsedAfterReturn: (p) =>
       `Punkte erneut abgezogen: Code ${p.code} wurde nach der Rückgabe der Punkte verwendet`,
+    import: () => "Punkte aus unserem bisherigen Prämienprogramm übernommen",
+    importUndone: () => "Korrektur übernommener Punkte",
   },
   es: {
     order: (p) => `Pedido ${p.order}`,
     release: (p) => `Los puntos del pedido ${p.order} ya están disponibles`,
     refund: (p) => `Reembolso del pedido ${p.order}`,
     cancel: (p) => `Pedido ${p.order} cancelado`,
-    expire: (p) => `Puntos caducados tras ${p.months} meses sin actividad`,
+    expire: (p) =>
+      `Puntos caducados tras ${p.months} ${p.months === 1 ? "mes" : "meses"} sin actividad`,
     signup: () => "Bono de bienvenida",
     redeem: (p) => `Canjeado: ${p.reward}`,
     reissue: (p) => `Canjeado: ${p.reward} (código emitido de nuevo)`,
@@ -102,6 +114,8 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
     codeExpired: (p) => `Puntos devueltos: el código ${p.code} caducó sin usarse`,
     codeUsedAfterReturn: (p) =>
       `Puntos descontados de nuevo: el código ${p.code} se usó después de devolver los puntos`,
+    import: () => "Puntos transferidos de nuestro programa de recompensas anterior",
+    importUndone: () => "Corrección de puntos transferidos",
   },
   ja: {
     order: (p) => `注文 ${p.order}`,
@@ -116,6 +130,8 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
     codeCancelled: (p) => `ポイント返還：コード ${p.code} はストアによりキャンセルされました`,
     codeExpired: (p) => `ポイント返還：コード ${p.code} は未使用のまま期限切れになりました`,
     codeUsedAfterReturn: (p) => `ポイント再差し引き：返還後にコード ${p.code} が使用されました`,
+    import: () => "以前のリワードプログラムから移行したポイント",
+    importUndone: () => "移行ポイントの修正",
   },
 };
 
@@ -139,6 +155,8 @@ const ENTRY_PARAMS: Record<EntryText["key"], readonly ("order" | "reward" | "cod
     codeCancelled: ["code"],
     codeExpired: ["code"],
     codeUsedAfterReturn: ["code"],
+    import: [],
+    importUndone: [],
   };
 
 /** Reads an entry's stored text back; null for entries written before texts were stored. */
@@ -386,7 +404,7 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
   ja: {
     PROGRAM_PAUSED: "リワードプログラムは現在一時停止中です。ポイントはそのまま保持されます。",
     NOT_A_MEMBER: "まだポイントがありません。ご注文でポイントを貯めましょう。",
-    REWARD_NOT_FOUND: "この特典は現在ご利用いただけません。",
+    REWARD_NOT_FOUND: "この特典はご利用いただけなくなりました。",
     REWARD_DISABLED: "この特典は現在ご利用いただけません。",
     TIER_REQUIRED: "この特典は上位ランクの会員様限定です。",
     INSUFFICIENT_POINTS: "この特典に必要なポイントがまだ足りません。",

@@ -11,9 +11,10 @@ const ACTIVITY_KINDS = new Set<EntryKind>(["EARN", "SIGNUP_BONUS", "REDEEM", "MA
 export type { EntryKind, EntrySource };
 
 export type EntryInput = EntryFields &
-  // A system event stores its text, so the storefront can say it in the shopper's language; a
+  // A system event stores its text, so the storefront can say it in the shopper's language (with
+  // an admin description of its own when the admin should read more than the shopper); a
   // merchant's own words are kept as they wrote them.
-  ({ text: EntryText; description?: undefined } | { description: string; text?: undefined });
+  ({ text: EntryText; description?: string } | { description: string; text?: undefined });
 
 interface EntryFields {
   kind: EntryKind;
@@ -99,7 +100,7 @@ export async function postEntry(
       currency: input.currency,
       idempotencyKey: input.idempotencyKey,
       rule: input.rule,
-      description: input.text ? entryText(input.text) : input.description,
+      description: input.description ?? entryText(input.text!),
       text: input.text,
       occurredAt: input.occurredAt,
       availableAt: input.availableAt ?? undefined,

@@ -132,11 +132,10 @@ export async function nextRelease(db: Db, member: Member, now: Date) {
   });
   const first = due[0]?.availableAt;
   if (!first) return null;
+  // Overdue orders are all released by the job's next run, so they count together as "now".
+  const at = first > now ? first : now;
   const points = due
-    .filter((order) => order.availableAt!.getTime() < first.getTime() + DAY_MS)
+    .filter((order) => order.availableAt!.getTime() < at.getTime() + DAY_MS)
     .reduce((sum, order) => sum + order.pendingRemaining, 0);
-  return {
-    at: first > now ? first : now,
-    points: Math.min(points, member.pendingPoints),
-  };
+  return { at, points: Math.min(points, member.pendingPoints) };
 }

@@ -36,7 +36,7 @@ import type { CreateOutcome, Decision, LookupOutcome } from "../domain/redemptio
 import { decide, statesLeadingTo } from "../domain/redemption-state";
 import { appEnv } from "../env.server";
 import { rewardTerms as parseRewardTerms } from "../domain/snapshots";
-import type { EntryText, ShopperErrorCode } from "../domain/storefront-text";
+import type { EntryText } from "../domain/storefront-text";
 import { shopperError } from "../domain/storefront-text";
 import { isUniqueViolation } from "../db/errors";
 import { InsufficientPointsError, postEntry } from "./ledger.server";
@@ -59,8 +59,8 @@ import { log } from "../log.server";
  * has a 6 s budget, the lookup 3 s.
  */
 
-export type RedemptionErrorCode = Extract<
-  ShopperErrorCode,
+// Each is also a ShopperErrorCode: RedemptionError's constructor does not compile otherwise.
+export type RedemptionErrorCode =
   | "PROGRAM_PAUSED"
   | "NOT_A_MEMBER"
   | "REWARD_NOT_FOUND"
@@ -68,8 +68,7 @@ export type RedemptionErrorCode = Extract<
   | "TIER_REQUIRED"
   | "INSUFFICIENT_POINTS"
   | "RATE_LIMITED"
-  | "CODE_NOT_CREATED"
->;
+  | "CODE_NOT_CREATED";
 
 const STATUS: Record<RedemptionErrorCode, number> = {
   PROGRAM_PAUSED: 409,

@@ -188,5 +188,5 @@ export function redemptionResponse(
 export function shopperLocale(request: Request): StorefrontLocale {
   const param = new URL(request.url).searchParams.get("locale");
   if (param) return storefrontLocale(param);
-  return storefrontLocale(request.headers.get("accept-language")?.split(",")[0]);
+  return storefrontLocale(request.headers.get("accept-language")?.split(/[,;]/)[0]);
 }

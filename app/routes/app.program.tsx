@@ -353,14 +353,14 @@ export default function ProgramSettingsPage() {
                   <TextField
                     label={`${label} singular`}
                     autoComplete="off"
-                    value={values[pointsNameField(locale, "one")] as string}
+                    value={values[pointsNameField(locale, "one")]}
                     onChange={set(pointsNameField(locale, "one"))}
                     error={errors[pointsNameField(locale, "one")]}
                   />
                   <TextField
                     label={`${label} plural`}
                     autoComplete="off"
-                    value={values[pointsNameField(locale, "other")] as string}
+                    value={values[pointsNameField(locale, "other")]}
                     onChange={set(pointsNameField(locale, "other"))}
                     error={errors[pointsNameField(locale, "other")]}
                   />

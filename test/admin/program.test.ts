@@ -104,6 +104,7 @@ describe("program settings page", () => {
       enabled: true,
       earnPoints: 5,
       earnPerCents: 250,
+      rounding: "NEAREST",
       pointsName: { one: "star", other: "stars" },
       pointsNames: {
         en: { one: "star", other: "stars" },

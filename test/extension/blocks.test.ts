@@ -245,6 +245,24 @@ describe("earn points (product app block)", () => {
     expect(de).toContain("45 Sterne");
   });
 
+  it("rounds as the program rounds an order's points, and tells the script how", async () => {
+    const figure = async (rounding?: string, price = 4599) => {
+      const html = await renderBlock("earn-points", {
+        program: { ...program, rounding },
+        product: product(price),
+      });
+      return [text(html).split(" ")[1], /data-r="(\w+)"/.exec(html)?.[1]];
+    };
+    expect(await figure(undefined)).toEqual(["45", "floor"]);
+    expect(await figure("DOWN")).toEqual(["45", "floor"]);
+    expect(await figure("UP")).toEqual(["46", "ceil"]);
+    expect(await figure("NEAREST")).toEqual(["46", "round"]);
+    expect(await figure("NEAREST", 4549)).toEqual(["45", "round"]);
+    // Half rounds up, as the server's NEAREST does.
+    expect(await figure("NEAREST", 4550)).toEqual(["46", "round"]);
+    expect(await figure("UP", 4500)).toEqual(["45", "ceil"]);
+  });
+
   it("uses the singular form for one point", async () => {
     const html = await renderBlock("earn-points", { program, product: product(150), customer });
     expect(text(html)).toBe("Earn 1 point with this purchase");

@@ -184,7 +184,7 @@ describe("GET {proxy}/member", () => {
       await call(
         member,
         new Request(proxyRequest({ path: "/proxy/member" }), {
-          headers: { "Accept-Language": "de-DE,de;q=0.9,en;q=0.8" },
+          headers: { "Accept-Language": "de;q=0.9,en;q=0.8" },
         }),
       )
     ).json();
@@ -221,7 +221,24 @@ describe("GET {proxy}/member", () => {
     });
     const late = await read();
     expect(Math.abs(new Date(late.nextRelease.date).getTime() - Date.now())).toBeLessThan(60_000);
+    expect(late.nextRelease.points).toBe(75);
+
+    // Days apart, both overdue: the job's next run releases both, so both count as due now.
+    const [older] = await prisma.orderRecord.findMany({
+      where: { shop: TEST_SHOP, pendingRemaining: { gt: 0 } },
+      orderBy: { basisMinor: "desc" },
+    });
+    await prisma.orderRecord.update({
+      where: { id: older!.id },
+      data: { availableAt: new Date(Date.now() - 5 * 86_400_000) },
+    });
     expect((await read()).nextRelease.points).toBe(75);
+    // Due in three weeks, the other now: only the one due now.
+    await prisma.orderRecord.update({
+      where: { id: older!.id },
+      data: { availableAt: new Date(Date.now() + 21 * 86_400_000) },
+    });
+    expect((await read()).nextRelease.points).toBe(30);
   });
 
   it("answers a logged-out visitor with the program summary", async () => {

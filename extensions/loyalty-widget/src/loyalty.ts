@@ -109,7 +109,7 @@ const member = (c: Ctx, k = url(c, "/member")) =>
     delete jobs[k];
     throw e;
   }));
-// Known codes get a translated message; the server's English text is the fallback for new ones.
+// Known codes get the theme's translated message; others the server's, in the page's language.
 // A thrown Error is a network failure whose message means nothing to a shopper.
 const errText = (e: ApiError | Error, c: Ctx) =>
   (!(e instanceof Error) && (c.t[String((e as ApiError).code).toLowerCase()] || e.message)) ||
@@ -337,8 +337,9 @@ const earn = (id?: string) =>
       ds.price = price;
     }
     const rate = (ds.fx && +(w.Shopify?.currency?.rate || 0)) || 1;
-    // Left to right keeps price × earn × x an exact integer before the single division.
-    const n = Math.floor(
+    // Left to right keeps price × earn × x an exact integer before the single division, rounded
+    // once as the program rounds (floor, ceil or round: the server's DOWN, UP, NEAREST half up).
+    const n = Math[(ds.r || "floor") as "floor"](
       ((+ds.price! / rate) * +ds.earn! * Math.round(+(ds.x || 1) * 100)) / (+ds.per! * 100),
     );
     el.hidden = !(n > 0);
