@@ -16,10 +16,38 @@ import { programFor, tierBasis } from "../loyalty/program.server";
 import { loadProgram } from "./program.server";
 import { notFound } from "./staff.server";
 
-export function membersWhere(shop: string, query: Pick<MembersQuery, "q" | "tier">) {
+/**
+ * The member a search names exactly (a customer id, a whole email address), found through the
+ * unique (shop, customerId) or the (shop, email) index; null when the search is words.
+ */
+async function exactMember(shop: string, q: string) {
+  const { customerId, email } = searchTerms(q);
+  if (customerId) {
+    return prisma.member.findUnique({
+      where: { shop_customerId: { shop, customerId } },
+      select: { id: true },
+    });
+  }
+  if (email) {
+    // Shopify keeps addresses in lower case; a pasted one may not be.
+    return prisma.member.findFirst({
+      where: { shop, email: { in: [...new Set([email, email.toLowerCase()])] } },
+      select: { id: true },
+    });
+  }
+  return null;
+}
+
+export function membersWhere(
+  shop: string,
+  query: Pick<MembersQuery, "q" | "tier">,
+  exact: { id: string } | null = null,
+) {
   const where: Prisma.MemberWhereInput = { shop };
   const and: Prisma.MemberWhereInput[] = [];
-  if (query.q) {
+  if (exact) {
+    and.push({ id: exact.id });
+  } else if (query.q) {
     const { customerId, words } = searchTerms(query.q);
     const byWords: Prisma.MemberWhereInput[] = words.map((word) => ({
       OR: [
@@ -28,8 +56,8 @@ export function membersWhere(shop: string, query: Pick<MembersQuery, "q" | "tier
         { lastName: containsIgnoringCase(word) },
       ],
     }));
-    if (customerId && words.length) and.push({ OR: [{ customerId }, { AND: byWords }] });
-    else if (customerId) and.push({ customerId });
+    // A customer GID names no member here; its words would match nothing useful.
+    if (customerId && !words.length) and.push({ customerId });
     else and.push(...byWords);
   }
   if (query.tier === "none") and.push({ tierId: null });
@@ -47,7 +75,7 @@ function orderBy(sort: MembersQuery["sort"]): Prisma.MemberOrderByWithRelationIn
 
 export async function listMembers(shop: string, query: MembersQuery) {
   const program = await loadProgram(shop);
-  const where = membersWhere(shop, query);
+  const where = membersWhere(shop, query, query.q ? await exactMember(shop, query.q) : null);
   const [total, rows, tiers] = await Promise.all([
     prisma.member.count({ where }),
     prisma.member.findMany({

@@ -23,9 +23,24 @@ describe("members query", () => {
   });
 
   it("treats digits and customer GIDs as ids, other text as words", () => {
-    expect(searchTerms("gid://shopify/Customer/42")).toEqual({ customerId: "42", words: [] });
-    expect(searchTerms("42")).toEqual({ customerId: "42", words: ["42"] });
-    expect(searchTerms("ada  lovelace")).toEqual({ customerId: null, words: ["ada", "lovelace"] });
+    expect(searchTerms("gid://shopify/Customer/42")).toEqual({
+      customerId: "42",
+      email: null,
+      words: [],
+    });
+    expect(searchTerms("42")).toEqual({ customerId: "42", email: null, words: ["42"] });
+    expect(searchTerms("ada  lovelace")).toEqual({
+      customerId: null,
+      email: null,
+      words: ["ada", "lovelace"],
+    });
+    expect(searchTerms("Ada@Example.com")).toEqual({
+      customerId: null,
+      email: "Ada@Example.com",
+      words: ["Ada@Example.com"],
+    });
+    expect(searchTerms("ada@")).toMatchObject({ email: null });
+    expect(searchTerms("ada @example.com")).toMatchObject({ email: null });
   });
 
   it("caps the search at 100 characters and the page at 100,000", () => {
@@ -37,17 +52,19 @@ describe("members query", () => {
   });
 
   it("matches an id only when the whole search is one", () => {
-    expect(searchTerms("")).toEqual({ customerId: null, words: [] });
+    expect(searchTerms("")).toEqual({ customerId: null, email: null, words: [] });
     expect(searchTerms("see gid://shopify/Customer/42")).toEqual({
       customerId: null,
+      email: null,
       words: ["see", "gid://shopify/Customer/42"],
     });
     expect(searchTerms("gid://shopify/Customer/42 ada")).toEqual({
       customerId: null,
+      email: null,
       words: ["gid://shopify/Customer/42", "ada"],
     });
-    expect(searchTerms("ada 42")).toEqual({ customerId: null, words: ["ada", "42"] });
-    expect(searchTerms("42 ada")).toEqual({ customerId: null, words: ["42", "ada"] });
+    expect(searchTerms("ada 42")).toEqual({ customerId: null, email: null, words: ["ada", "42"] });
+    expect(searchTerms("42 ada")).toEqual({ customerId: null, email: null, words: ["42", "ada"] });
   });
 
   it("uses at most five words", () => {

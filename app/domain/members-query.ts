@@ -33,14 +33,20 @@ export function parseMembersQuery(params: URLSearchParams): MembersQuery {
 }
 
 /**
- * Search terms: a customer id (numeric or a Customer GID) matches exactly; otherwise every word
- * must appear in the email, first or last name ("ada love" finds Ada Lovelace).
+ * Search terms. A customer id (numeric or a Customer GID) or a whole email address is looked up
+ * exactly first, through its index; failing that, every word must appear in the email, first or
+ * last name ("ada love" finds Ada Lovelace, "1001" an email containing it).
  */
-export function searchTerms(q: string): { customerId: string | null; words: string[] } {
+export function searchTerms(q: string): {
+  customerId: string | null;
+  email: string | null;
+  words: string[];
+} {
   const gid = /^gid:\/\/shopify\/Customer\/(\d+)$/.exec(q);
-  if (gid) return { customerId: gid[1]!, words: [] };
-  if (/^\d+$/.test(q)) return { customerId: q, words: [q] };
-  return { customerId: null, words: q.split(/\s+/).filter(Boolean).slice(0, 5) };
+  if (gid) return { customerId: gid[1]!, email: null, words: [] };
+  if (/^\d+$/.test(q)) return { customerId: q, email: null, words: [q] };
+  const email = /^[^\s@]+@[^\s@]+$/.test(q) ? q : null;
+  return { customerId: null, email, words: q.split(/\s+/).filter(Boolean).slice(0, 5) };
 }
 
 export interface Adjustment {

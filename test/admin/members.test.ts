@@ -74,6 +74,21 @@ describe("members index", () => {
     expect(names(await load<Listed>(listLoader, "/app/members?q=1004"))).toEqual([]);
   });
 
+  it("finds a whole email address exactly, and digits that are no customer id as words", async () => {
+    await seedMember("1005", 1, { email: "ada@example.community", firstName: "Other" });
+    // A whole address is that member, not every address containing it.
+    expect(names(await load<Listed>(listLoader, "/app/members?q=Ada%40Example.com"))).toEqual([
+      "Ada Lovelace",
+    ]);
+    // Part of an address still searches.
+    expect(names(await load<Listed>(listLoader, "/app/members?q=%40example.com"))).toHaveLength(3);
+    await prisma.member.update({
+      where: { shop_customerId: { shop: TEST_SHOP, customerId: "1002" } },
+      data: { email: "grace.777@navy.mil" },
+    });
+    expect(names(await load<Listed>(listLoader, "/app/members?q=777"))).toEqual(["Grace Hopper"]);
+  });
+
   it("filters by tier and sorts by balance either way", async () => {
     const gold = await prisma.tier.findFirstOrThrow({ where: { shop: TEST_SHOP } });
     expect(names(await load<Listed>(listLoader, `/app/members?tier=${gold.id}`))).toEqual([
