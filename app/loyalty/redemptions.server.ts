@@ -36,7 +36,7 @@ import type { CreateOutcome, Decision, LookupOutcome } from "../domain/redemptio
 import { decide, statesLeadingTo } from "../domain/redemption-state";
 import { appEnv } from "../env.server";
 import { rewardTerms as parseRewardTerms } from "../domain/snapshots";
-import type { EntryText } from "../domain/storefront-text";
+import type { EntryText, ShopperErrorCode } from "../domain/storefront-text";
 import { shopperError } from "../domain/storefront-text";
 import { isUniqueViolation } from "../db/errors";
 import { InsufficientPointsError, postEntry } from "./ledger.server";
@@ -59,16 +59,11 @@ import { log } from "../log.server";
  * has a 6 s budget, the lookup 3 s.
  */
 
-// Each is also a ShopperErrorCode: RedemptionError's constructor does not compile otherwise.
-export type RedemptionErrorCode =
-  | "PROGRAM_PAUSED"
-  | "NOT_A_MEMBER"
-  | "REWARD_NOT_FOUND"
-  | "REWARD_DISABLED"
-  | "TIER_REQUIRED"
-  | "INSUFFICIENT_POINTS"
-  | "RATE_LIMITED"
-  | "CODE_NOT_CREATED";
+// The refusals a redemption can meet; STATUS must give each its HTTP status.
+export type RedemptionErrorCode = Exclude<
+  ShopperErrorCode,
+  "NOT_LOGGED_IN" | "INVALID_REQUEST" | "STORE_NOT_CONNECTED" | "TRY_AGAIN" | "NOT_FOUND"
+>;
 
 const STATUS: Record<RedemptionErrorCode, number> = {
   PROGRAM_PAUSED: 409,
