@@ -8,8 +8,9 @@ import {
   pointsFlow,
   pointValue,
   redemptionRatePermille,
-  sumByBucket,
 } from "../domain/dashboard";
+import type { LedgerSum } from "./dashboard-sums.server";
+import { activeMembers, ledgerSums, orderSums } from "./dashboard-sums.server";
 import { formatMoney } from "../domain/money";
 import { errorFields, log } from "../log.server";
 import type { AdminGraphqlClient } from "../shopify/admin-api.server";
@@ -55,48 +56,63 @@ export async function dashboard(shop: string, range: DateRange, apiKey: string) 
   const inRange = { gte: range.start, lt: range.end };
   const money = (minor: number) => formatMoney(minor, program.currency);
 
-  const [memberTotals, newMembers, active, entries, orders, used, rewards, rewardCount] =
-    await Promise.all([
-      prisma.member.aggregate({
-        where: { shop },
-        _count: true,
-        _sum: { balance: true, pendingPoints: true },
-      }),
-      prisma.member.count({ where: { shop, joinedAt: inRange } }),
-      prisma.ledgerEntry.groupBy({
-        by: ["memberId"],
-        where: { shop, kind: { in: ACTIVITY_KINDS }, occurredAt: inRange },
-      }),
-      // Only the columns the figures need; a year of a busy shop's ledger stays small this way.
-      prisma.ledgerEntry.findMany({
-        where: { shop, occurredAt: inRange },
-        select: { kind: true, points: true, pendingPoints: true, occurredAt: true },
-      }),
-      prisma.orderRecord.findMany({
-        where: { shop, paidAt: inRange },
-        select: { customerId: true, totalMinor: true, paidAt: true },
-      }),
-      prisma.redemption.findMany({
-        where: { shop, status: "USED", usedAt: inRange },
-        select: { usedOrderId: true, usedOrderTotalMinor: true },
-      }),
-      prisma.reward.findMany({
-        where: { shop },
-        select: { name: true, type: true, amount: true, pointsCost: true, enabled: true },
-      }),
-      prisma.reward.count({ where: { shop } }),
-    ]);
-
   const buckets = bucketsFor(range);
-  const flows = entries.map((e) => ({ at: e.occurredAt, ...pointsFlow(e) }));
+  const period = { start: range.start, end: range.end };
+  const [
+    memberTotals,
+    newMembers,
+    active,
+    ledgerTotals,
+    ledgerByBucket,
+    orderTotals,
+    ordersByBucket,
+    used,
+    rewards,
+    rewardCount,
+  ] = await Promise.all([
+    prisma.member.aggregate({
+      where: { shop },
+      _count: true,
+      _sum: { balance: true, pendingPoints: true },
+    }),
+    prisma.member.count({ where: { shop, joinedAt: inRange } }),
+    activeMembers(shop, period, ACTIVITY_KINDS),
+    // Summed by the database: the period as a whole, and per chart bucket.
+    ledgerSums(shop, [period]),
+    ledgerSums(shop, buckets),
+    orderSums(shop, [period]),
+    orderSums(shop, buckets),
+    prisma.redemption.findMany({
+      where: { shop, status: "USED", usedAt: inRange },
+      select: { usedOrderId: true, usedOrderTotalMinor: true },
+    }),
+    prisma.reward.findMany({
+      where: { shop },
+      select: { name: true, type: true, amount: true, pointsCost: true, enabled: true },
+    }),
+    prisma.reward.count({ where: { shop } }),
+  ]);
+
+  // pointsFlow is linear in the amount for a given kind and direction, so it applies to sums.
+  const flowOf = (sum: LedgerSum) =>
+    pointsFlow({ kind: sum.kind, points: sum.total, pendingPoints: 0 });
   const total = (key: "issued" | "redeemed" | "expired" | "takenBack") =>
-    flows.reduce((sum, f) => sum + f[key], 0);
+    ledgerTotals.reduce((acc, sum) => acc + flowOf(sum)[key], 0);
+  const perBucket = (key: "issued" | "redeemed") => {
+    const values = buckets.map(() => 0);
+    for (const sum of ledgerByBucket) values[sum.slot]! += flowOf(sum)[key];
+    return values;
+  };
   const issued = total("issued");
   const redeemed = total("redeemed");
 
-  const memberOrders = orders.filter((o) => o.customerId !== null);
-  const guestOrders = orders.filter((o) => o.customerId === null);
-  const revenue = (list: typeof orders) => list.reduce((sum, o) => sum + (o.totalMinor ?? 0), 0);
+  const ordersOf = (guest: boolean) => orderTotals.find((o) => o.guest === guest);
+  const revenueByBucket = (guest: boolean) => {
+    const values = buckets.map(() => 0);
+    for (const sum of ordersByBucket)
+      if (sum.guest === guest) values[sum.slot]! += sum.revenueMinor;
+    return values;
+  };
   // One order can carry two reward codes; count its revenue once.
   const rewardOrders = new Map<string, number>();
   for (const r of used)
@@ -150,7 +166,7 @@ export async function dashboard(shop: string, range: DateRange, apiKey: string) 
     metrics: {
       members: memberTotals._count,
       newMembers,
-      activeMembers: active.length,
+      activeMembers: active,
       pointsIssued: issued,
       pointsRedeemed: redeemed,
       pointsExpired: total("expired"),
@@ -161,32 +177,20 @@ export async function dashboard(shop: string, range: DateRange, apiKey: string) 
         ? `${value.rewardName}: ${money(value.amountMinor)} for ${formatNumber(value.pointsCost)} ${program.pointsNameOther}`
         : null,
       redemptionRate: redemptionRatePermille(redeemed, issued),
-      memberOrders: memberOrders.length,
-      memberRevenue: money(revenue(memberOrders)),
-      guestOrders: guestOrders.length,
-      guestRevenue: money(revenue(guestOrders)),
+      memberOrders: ordersOf(false)?.orders ?? 0,
+      memberRevenue: money(ordersOf(false)?.revenueMinor ?? 0),
+      guestOrders: ordersOf(true)?.orders ?? 0,
+      guestRevenue: money(ordersOf(true)?.revenueMinor ?? 0),
       rewardOrders: rewardOrders.size,
       rewardRevenue: money(rewardRevenue),
     },
     charts: {
       labels: buckets.map((b) => b.label),
-      issued: sumByBucket(
-        buckets,
-        flows.map((f) => ({ at: f.at, value: f.issued })),
-      ),
-      redeemed: sumByBucket(
-        buckets,
-        flows.map((f) => ({ at: f.at, value: f.redeemed })),
-      ),
+      issued: perBucket("issued"),
+      redeemed: perBucket("redeemed"),
       // Minor units; the chart formats its axis and tooltips with formatMoney.
-      memberRevenueMinor: sumByBucket(
-        buckets,
-        memberOrders.map((o) => ({ at: o.paidAt!, value: o.totalMinor ?? 0 })),
-      ),
-      guestRevenueMinor: sumByBucket(
-        buckets,
-        guestOrders.map((o) => ({ at: o.paidAt!, value: o.totalMinor ?? 0 })),
-      ),
+      memberRevenueMinor: revenueByBucket(false),
+      guestRevenueMinor: revenueByBucket(true),
     },
   };
 }

@@ -190,31 +190,6 @@ export function bucketsFor(
   }));
 }
 
-/** Sums values into buckets; values outside every bucket are ignored. */
-export function sumByBucket(
-  buckets: readonly Bucket[],
-  items: Iterable<{ at: Date; value: number }>,
-) {
-  const totals = buckets.map(() => 0);
-  for (const item of items) {
-    const t = item.at.getTime();
-    // Buckets are ordered and contiguous: binary search keeps a year of entries cheap.
-    let lo = 0;
-    let hi = buckets.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const bucket = buckets[mid]!;
-      if (t < bucket.start.getTime()) hi = mid - 1;
-      else if (t >= bucket.end.getTime()) lo = mid + 1;
-      else {
-        totals[mid]! += item.value;
-        break;
-      }
-    }
-  }
-  return totals;
-}
-
 /** What each ledger kind means for the dashboard's points figures. */
 export function pointsFlow(entry: { kind: string; points: number; pendingPoints: number }) {
   const total = entry.points + entry.pendingPoints;

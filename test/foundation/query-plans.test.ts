@@ -37,8 +37,18 @@ beforeAll(async () => {
         tierId: i % 2 ? tier.id : null,
       },
     });
+    await prisma.orderRecord.create({
+      data: {
+        shop: TEST_SHOP,
+        orderId: String(9000 + i),
+        status: "EARNED",
+        paidAt: new Date(Date.UTC(2025, 0, 1) + i * 86_400_000),
+      },
+    });
   }
-  await prisma.$executeRawUnsafe(postgres ? `ANALYZE "Member", "LedgerEntry"` : "ANALYZE");
+  await prisma.$executeRawUnsafe(
+    postgres ? `ANALYZE "Member", "LedgerEntry", "OrderRecord"` : "ANALYZE",
+  );
 });
 
 const shop = `'${TEST_SHOP}'`;
@@ -68,6 +78,11 @@ const cases: { what: string; sql: string; index: string }[] = [
     sql: `SELECT "kind", "points" FROM "LedgerEntry" WHERE "shop" = ${shop} AND "occurredAt" >= '2026-01-01' AND "occurredAt" < '2026-02-01'`,
     index: "LedgerEntry_shop_occurredAt_idx",
   },
+  {
+    what: "a period's paid orders (dashboard)",
+    sql: `SELECT "customerId", "totalMinor" FROM "OrderRecord" WHERE "shop" = ${shop} AND "paidAt" >= '2026-01-01' AND "paidAt" < '2026-02-01'`,
+    index: "OrderRecord_shop_paidAt_idx",
+  },
 ];
 
 describe("query plans", () => {
@@ -75,7 +90,7 @@ describe("query plans", () => {
     it(`reads ${what} through ${index}`, async () => {
       const text = await plan(sql);
       expect(text).toContain(index);
-      expect(text).not.toMatch(postgres ? /Seq Scan/ : /^SCAN (Member|LedgerEntry)\b/m);
+      expect(text).not.toMatch(postgres ? /Seq Scan/ : /^SCAN (Member|LedgerEntry|OrderRecord)\b/m);
     });
   }
 });
