@@ -27,8 +27,8 @@ function slotsTable(slots: readonly Slot[]) {
   return Prisma.sql`slot(i, s, e) AS (VALUES ${Prisma.join(rows)})`;
 }
 
-const count = (value: unknown) => Number(value ?? 0);
 // Sql fragments only compose inside Prisma.sql, hence $queryRaw(Prisma.sql`…`) below.
+const count = (value: unknown) => Number(value ?? 0);
 
 export interface LedgerSum {
   slot: number;

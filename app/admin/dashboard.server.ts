@@ -62,9 +62,7 @@ export async function dashboard(shop: string, range: DateRange, apiKey: string) 
     memberTotals,
     newMembers,
     active,
-    ledgerTotals,
     ledgerByBucket,
-    orderTotals,
     ordersByBucket,
     used,
     rewards,
@@ -77,10 +75,9 @@ export async function dashboard(shop: string, range: DateRange, apiKey: string) 
     }),
     prisma.member.count({ where: { shop, joinedAt: inRange } }),
     activeMembers(shop, period, ACTIVITY_KINDS),
-    // Summed by the database: the period as a whole, and per chart bucket.
-    ledgerSums(shop, [period]),
+    // Summed by the database per chart bucket; the buckets partition the range (bucketsFor), so
+    // the period's figures are their totals.
     ledgerSums(shop, buckets),
-    orderSums(shop, [period]),
     orderSums(shop, buckets),
     prisma.redemption.findMany({
       where: { shop, status: "USED", usedAt: inRange },
@@ -97,7 +94,7 @@ export async function dashboard(shop: string, range: DateRange, apiKey: string) 
   const flowOf = (sum: LedgerSum) =>
     pointsFlow({ kind: sum.kind, points: sum.total, pendingPoints: 0 });
   const total = (key: "issued" | "redeemed" | "expired" | "takenBack") =>
-    ledgerTotals.reduce((acc, sum) => acc + flowOf(sum)[key], 0);
+    ledgerByBucket.reduce((acc, sum) => acc + flowOf(sum)[key], 0);
   const perBucket = (key: "issued" | "redeemed") => {
     const values = buckets.map(() => 0);
     for (const sum of ledgerByBucket) values[sum.slot]! += flowOf(sum)[key];
@@ -106,7 +103,16 @@ export async function dashboard(shop: string, range: DateRange, apiKey: string) 
   const issued = total("issued");
   const redeemed = total("redeemed");
 
-  const ordersOf = (guest: boolean) => orderTotals.find((o) => o.guest === guest);
+  const ordersOf = (guest: boolean) =>
+    ordersByBucket
+      .filter((o) => o.guest === guest)
+      .reduce(
+        (acc, o) => ({
+          orders: acc.orders + o.orders,
+          revenueMinor: acc.revenueMinor + o.revenueMinor,
+        }),
+        { orders: 0, revenueMinor: 0 },
+      );
   const revenueByBucket = (guest: boolean) => {
     const values = buckets.map(() => 0);
     for (const sum of ordersByBucket)
@@ -177,10 +183,10 @@ export async function dashboard(shop: string, range: DateRange, apiKey: string) 
         ? `${value.rewardName}: ${money(value.amountMinor)} for ${formatNumber(value.pointsCost)} ${program.pointsNameOther}`
         : null,
       redemptionRate: redemptionRatePermille(redeemed, issued),
-      memberOrders: ordersOf(false)?.orders ?? 0,
-      memberRevenue: money(ordersOf(false)?.revenueMinor ?? 0),
-      guestOrders: ordersOf(true)?.orders ?? 0,
-      guestRevenue: money(ordersOf(true)?.revenueMinor ?? 0),
+      memberOrders: ordersOf(false).orders,
+      memberRevenue: money(ordersOf(false).revenueMinor),
+      guestOrders: ordersOf(true).orders,
+      guestRevenue: money(ordersOf(true).revenueMinor),
       rewardOrders: rewardOrders.size,
       rewardRevenue: money(rewardRevenue),
     },
