@@ -1,5 +1,5 @@
-import type { Prisma, PrismaClient } from "@prisma/client";
-import { PrismaClient as SqlitePrismaClient } from "@prisma/client";
+import type { PrismaClient } from "@prisma/client";
+import { Prisma, PrismaClient as SqlitePrismaClient } from "@prisma/client";
 import { databaseKind } from "./database-url";
 import { createPostgresClient } from "./db/postgresql.server";
 import { DurableSqliteAdapter } from "./db/sqlite.server";
@@ -37,6 +37,16 @@ export function containsIgnoringCase(text: string): Prisma.StringNullableFilter 
   return (
     databaseProvider === "postgresql" ? { contains: text, mode: "insensitive" } : { contains: text }
   ) as Prisma.StringNullableFilter;
+}
+
+/**
+ * A date as a raw-SQL parameter. PostgreSQL needs it typed to compare it with timestamp(3)
+ * columns; SQLite stores the same ISO text Prisma sends.
+ */
+export function sqlTime(date: Date): Prisma.Sql {
+  return databaseProvider === "postgresql"
+    ? Prisma.sql`CAST(${date} AS timestamp(3))`
+    : Prisma.sql`${date}`;
 }
 
 declare global {

@@ -43,6 +43,10 @@ const appSchema = databaseSchema.extend({
   CRON_SECRET: z.string().min(16).optional().describe("bearer token for POST /jobs/run"),
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  WEBHOOK_PROCESSING: z
+    .enum(["queue", "inline"])
+    .default("queue")
+    .describe("queue: the worker applies stored webhooks; inline: inside the request (tests)"),
   REDEMPTION_SETTLE_SECONDS: positiveInt(86_400)
     .default(300)
     .describe("how long a code whose creation is unconfirmed may still appear in Shopify"),

@@ -1,6 +1,6 @@
 import type { EntryKind } from "@prisma/client";
 import { Prisma } from "@prisma/client";
-import prisma, { databaseProvider } from "../db.server";
+import prisma, { sqlTime } from "../db.server";
 
 /**
  * The dashboard's figures summed by the database, per time slot, so a year of a large shop's
@@ -14,16 +14,10 @@ export interface Slot {
   end: Date;
 }
 
-// PostgreSQL needs the parameters typed to compare them with timestamp(3) columns; SQLite stores
-// the same ISO text Prisma sends.
-function at(date: Date) {
-  return databaseProvider === "postgresql"
-    ? Prisma.sql`CAST(${date} AS timestamp(3))`
-    : Prisma.sql`${date}`;
-}
-
 function slotsTable(slots: readonly Slot[]) {
-  const rows = slots.map((slot, i) => Prisma.sql`(${i}, ${at(slot.start)}, ${at(slot.end)})`);
+  const rows = slots.map(
+    (slot, i) => Prisma.sql`(${i}, ${sqlTime(slot.start)}, ${sqlTime(slot.end)})`,
+  );
   return Prisma.sql`slot(i, s, e) AS (VALUES ${Prisma.join(rows)})`;
 }
 
@@ -94,7 +88,7 @@ export async function activeMembers(
 ): Promise<number> {
   const [row] = await prisma.$queryRaw<{ members: unknown }[]>(Prisma.sql`
     SELECT COUNT(DISTINCT "memberId") AS members FROM "LedgerEntry"
-    WHERE "shop" = ${shop} AND "occurredAt" >= ${at(period.start)} AND "occurredAt" < ${at(period.end)}
+    WHERE "shop" = ${shop} AND "occurredAt" >= ${sqlTime(period.start)} AND "occurredAt" < ${sqlTime(period.end)}
       AND CAST("kind" AS TEXT) IN (${Prisma.join(kinds)})`);
   return count(row?.members);
 }

@@ -39,7 +39,7 @@ export async function replayFailedEvent(
 ): Promise<ReplayResult> {
   if (event.status === "REPLAYED") return { ok: false, error: "This event was replayed already." };
   if (event.status === "FAILING") {
-    return { ok: false, error: "Shopify is still retrying this webhook; wait for its retries." };
+    return { ok: false, error: "This webhook is still being retried; wait for its retries." };
   }
   if (event.truncated) {
     return {

@@ -12,13 +12,18 @@ import type { Db } from "./program.server";
  * is retried forever:
  *  1. the body is read within WEBHOOK_BODY_LIMIT (413 past it, before anything else is read);
  *  2. the library checks the HMAC (401) and the required headers (400);
- *  3. a delivery id already processed is acknowledged and ignored;
+ *  3. the delivery is stored, body and all, as a QUEUED WebhookDelivery row, and answered: one
+ *     INSERT, so a flash sale is acknowledged at the speed of the database, well inside Shopify's
+ *     5 s. A delivery id already stored is a redelivery and is acknowledged without effect. The
+ *     worker applies the queue (app/loyalty/webhook-inbox.server.ts) through steps 4 and 5;
+ *     WEBHOOK_PROCESSING=inline runs them inside the request instead (the tests' default);
  *  4. a body that is not JSON, or not a valid payload (unknown currency, absurd amount…), becomes
- *     a FailedEvent and is acknowledged: Shopify would resend the same body for 48 hours;
- *  5. the effect and the delivery record commit in one transaction: a crash leaves nothing, and
- *     Shopify's retry applies it. An effect that fails EFFECT_ATTEMPTS times for the same delivery
- *     is dead-lettered (a FailedEvent the merchant can replay once the cause is fixed) and
- *     acknowledged. Natural keys inside the effect catch the same event under another delivery id.
+ *     a FailedEvent: trying it again would never work;
+ *  5. the effect and the delivery's final status commit in one transaction: a crash leaves the
+ *     delivery queued (or, inline, unanswered so Shopify retries). An effect that fails
+ *     EFFECT_ATTEMPTS times for the same delivery is dead-lettered (a FailedEvent the merchant can
+ *     replay once the cause is fixed). Natural keys inside the effect catch the same event under
+ *     another delivery id, and a delivery applied twice after a worker crash.
  */
 
 export const EFFECT_ATTEMPTS = 3;
@@ -87,7 +92,7 @@ function customerOf(topic: string, body: unknown): string | null {
   return typeof id === "string" || typeof id === "number" ? String(id) : null;
 }
 
-interface Delivery {
+export interface Delivery {
   shop: string;
   topic: string;
   webhookId: string;
@@ -113,16 +118,9 @@ async function rejectDelivery(
   });
   const { payload, truncated } = storedPayload(delivery.text);
   try {
-    await prisma.$transaction([
-      prisma.webhookDelivery.create({
-        data: {
-          shop: delivery.shop,
-          webhookId: delivery.webhookId,
-          topic: delivery.topic,
-          status: "FAILED",
-        },
-      }),
-      prisma.failedEvent.create({
+    await prisma.$transaction(async (tx) => {
+      await markFailed(tx, delivery);
+      await tx.failedEvent.create({
         data: {
           shop: delivery.shop,
           topic: delivery.topic,
@@ -137,38 +135,67 @@ async function rejectDelivery(
           customerId: customerOf(delivery.topic, body),
           error: message,
         },
-      }),
-    ]);
+      });
+    });
   } catch (recordError) {
     // The same delivery, in parallel: it is recorded already.
     if (!isUniqueViolation(recordError)) throw recordError;
   }
 }
 
+/** What a delivery row keeps once it is done: no body, no claim. */
+const SETTLED = { payload: null, eventId: null, runAfter: null, claimedUntil: null } as const;
+
+/** The delivery is done without effect: its queued row, or a new row when it was never queued. */
+async function markFailed(tx: Db, delivery: Omit<Delivery, "text" | "bytes">) {
+  const key = { shop: delivery.shop, webhookId: delivery.webhookId };
+  const { count } = await tx.webhookDelivery.updateMany({
+    where: { ...key, status: "QUEUED" },
+    data: { status: "FAILED", ...SETTLED },
+  });
+  if (count > 0) return;
+  await tx.webhookDelivery.upsert({
+    where: { shop_webhookId: key },
+    create: { ...key, topic: delivery.topic, status: "FAILED" },
+    update: {},
+  });
+}
+
+/**
+ * How far a delivery got. 200: done (applied, or recorded as failed for good); 503: the database
+ * was unavailable (nothing counted); 500: the effect failed (`attempt` of EFFECT_ATTEMPTS) or its
+ * failure could not be recorded. Inline, it is the answer to Shopify, which retries anything but
+ * 200; queued, the worker tries again after a backoff.
+ */
+export interface Outcome {
+  status: 200 | 500 | 503;
+  attempt?: number;
+}
+
 /**
  * An effect that threw. Counted per delivery outside the (rolled back) transaction; after
- * EFFECT_ATTEMPTS the delivery is dead-lettered and acknowledged. Returns the status to answer.
+ * EFFECT_ATTEMPTS the delivery is dead-lettered and acknowledged.
  */
-async function effectFailed(delivery: Delivery, error: unknown, body: unknown): Promise<number> {
+async function effectFailed(delivery: Delivery, error: unknown, body: unknown): Promise<Outcome> {
   const context = { shop: delivery.shop, topic: delivery.topic, webhookId: delivery.webhookId };
   // The database being busy or away says nothing about this delivery: no attempt is counted
-  // (it could not be written anyway), Shopify just retries.
+  // (it could not be written anyway), it is tried again.
   if (isTransientDatabaseError(error)) {
-    log.warn("webhook not applied: database unavailable; Shopify will retry", {
+    log.warn("webhook not applied: database unavailable; it will be retried", {
       ...context,
       ...errorFields(error),
     });
-    return 503;
+    return { status: 503 };
   }
   try {
     return await countFailedAttempt(delivery, error, body);
   } catch (recordError) {
-    log.error("webhook failed and could not be recorded; Shopify will retry", {
+    log.error("webhook failed and could not be recorded; it will be retried", {
       ...context,
       ...errorFields(error),
       recordError: describe(recordError),
     });
-    return 500;
+    return { status: 500 };
   }
 }
 
@@ -176,7 +203,7 @@ async function countFailedAttempt(
   delivery: Delivery,
   error: unknown,
   body: unknown,
-): Promise<number> {
+): Promise<Outcome> {
   const message = describe(error);
   const { payload, truncated } = storedPayload(delivery.text);
   const event = await prisma.failedEvent.upsert({
@@ -199,7 +226,7 @@ async function countFailedAttempt(
   });
   const dead = event.attempts >= EFFECT_ATTEMPTS;
   log[dead ? "error" : "warn"](
-    dead ? "webhook dead-lettered" : "webhook failed; Shopify will retry",
+    dead ? "webhook dead-lettered" : "webhook failed; it will be retried",
     {
       shop: delivery.shop,
       topic: delivery.topic,
@@ -208,21 +235,12 @@ async function countFailedAttempt(
       ...errorFields(error),
     },
   );
-  if (!dead) return 500;
-  await prisma.$transaction([
-    prisma.failedEvent.update({ where: { id: event.id }, data: { status: "DEAD" } }),
-    prisma.webhookDelivery.upsert({
-      where: { shop_webhookId: { shop: delivery.shop, webhookId: delivery.webhookId } },
-      create: {
-        shop: delivery.shop,
-        webhookId: delivery.webhookId,
-        topic: delivery.topic,
-        status: "FAILED",
-      },
-      update: {},
-    }),
-  ]);
-  return 200;
+  if (!dead) return { status: 500, attempt: event.attempts };
+  await prisma.$transaction(async (tx) => {
+    await tx.failedEvent.update({ where: { id: event.id }, data: { status: "DEAD" } });
+    await markFailed(tx, delivery);
+  });
+  return { status: 200 };
 }
 
 /** Applies a parsed delivery in one transaction with its delivery record. */
@@ -244,8 +262,8 @@ export async function applyDelivery<T>(
           topic: delivery.topic,
           status: "PROCESSED",
         },
-        // Only a replay of a dead-lettered delivery gets here with a row: it is done now.
-        update: { status: "PROCESSED" },
+        // A queued delivery, or a replay of a dead-lettered one: it is done now.
+        update: { status: "PROCESSED", ...SETTLED },
       });
       await handler.apply(tx, { ...delivery, payload, now });
       // It worked this time: an earlier failed attempt needs no attention any more.
@@ -256,6 +274,12 @@ export async function applyDelivery<T>(
     },
     { timeout: 4_000, maxWait: 4_000 },
   );
+}
+
+/** How deliveries are applied: by the worker from the queue, or inside the request. */
+export function webhookProcessing(): "queue" | "inline" {
+  // Validated at start with the rest of the environment (app/env.server.ts).
+  return process.env.WEBHOOK_PROCESSING === "inline" ? "inline" : "queue";
 }
 
 export async function processWebhook<T>(
@@ -278,44 +302,92 @@ export async function processWebhook<T>(
     bytes: body.bytes,
   };
   const now = new Date();
-
+  if (webhookProcessing() === "queue") {
+    return new Response(null, { status: await enqueueDelivery(delivery, now) });
+  }
   const seen = await prisma.webhookDelivery.findUnique({
     where: { shop_webhookId: { shop: delivery.shop, webhookId: delivery.webhookId } },
   });
   if (seen) return new Response(null, { status: 200 });
+  const outcome = await settleDelivery(handler, delivery, now);
+  return new Response(null, { status: outcome.status });
+}
 
+/** Step 3: the delivery stored for the worker. A delivery id stored before is a redelivery. */
+async function enqueueDelivery(delivery: Delivery, now: Date): Promise<200 | 503> {
+  try {
+    await prisma.webhookDelivery.create({
+      data: {
+        shop: delivery.shop,
+        webhookId: delivery.webhookId,
+        topic: delivery.topic,
+        status: "QUEUED",
+        eventId: delivery.eventId,
+        payload: delivery.text,
+        payloadBytes: delivery.bytes,
+        receivedAt: now,
+        runAfter: now,
+      },
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return 200;
+    if (!isTransientDatabaseError(error)) throw error;
+    log.warn("webhook not stored: database unavailable; Shopify will retry", {
+      shop: delivery.shop,
+      topic: delivery.topic,
+      webhookId: delivery.webhookId,
+      ...errorFields(error),
+    });
+    return 503;
+  }
+  return 200;
+}
+
+/**
+ * Steps 4 and 5 for one delivery, received at `now`: inside the request (inline) or by the
+ * worker from the queue.
+ */
+export async function settleDelivery<T>(
+  /** Null when no handler knows the topic any more (a release dropped it while it waited). */
+  handler: WebhookHandler<T> | null,
+  delivery: Delivery,
+  now: Date,
+): Promise<Outcome> {
+  if (!handler) {
+    const error = new Error(`The app does not handle ${delivery.topic} webhooks.`);
+    await rejectDelivery(delivery, "INVALID", error, null);
+    return { status: 200 };
+  }
   let json: unknown;
   try {
-    json = parseShopifyJson(body.text);
+    json = parseShopifyJson(delivery.text);
   } catch (error) {
     await rejectDelivery(delivery, "UNPARSEABLE", error, null);
-    return new Response(null, { status: 200 });
+    return { status: 200 };
   }
   let payload: T;
   try {
     payload = handler.parse(json, now, delivery.topic);
   } catch (error) {
     await rejectDelivery(delivery, "INVALID", error, json);
-    return new Response(null, { status: 200 });
+    return { status: 200 };
   }
 
   for (let attempt = 1; ; attempt += 1) {
     try {
       await applyDelivery(handler, delivery, payload, now);
-      break;
+      return { status: 200 };
     } catch (error) {
-      if (!isUniqueViolation(error)) {
-        return new Response(null, { status: await effectFailed(delivery, error, json) });
-      }
+      if (!isUniqueViolation(error)) return effectFailed(delivery, error, json);
       // The same delivery in parallel committed first: done. The same event under another
       // delivery id committed first (a natural key collided): run again, and the effect finds
       // it applied — what a database that serialised the two would have done.
       const done = await prisma.webhookDelivery.findUnique({
         where: { shop_webhookId: { shop: delivery.shop, webhookId: delivery.webhookId } },
+        select: { status: true },
       });
-      if (done) return new Response(null, { status: 200 });
-      if (attempt >= 3) return new Response(null, { status: 500 });
+      if (done && done.status !== "QUEUED") return { status: 200 };
+      if (attempt >= 3) return { status: 500 };
     }
   }
-  return new Response(null, { status: 200 });
 }

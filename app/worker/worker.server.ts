@@ -2,6 +2,7 @@ import { CronExpressionParser } from "cron-parser";
 import { PgBoss } from "pg-boss";
 import { databaseKind } from "../database-url";
 import { errorFields, log } from "../log.server";
+import { applyQueuedWebhooks } from "../loyalty/webhook-inbox.server";
 import type { JobContext, JobData, JobName } from "./jobs.server";
 import { JOB_NAMES, SCHEDULED_JOBS, isJobName, jobDefinition } from "./jobs.server";
 import { createJobQueue, ensureQueues, pgBossOptions } from "./queue.server";
@@ -11,6 +12,9 @@ import { createJobQueue, ensureQueues, pgBossOptions } from "./queue.server";
  * app/worker/jobs.server.ts on its schedule and whatever web requests send, never inside a
  * request. On PostgreSQL any number of workers may run: pg-boss hands each job to one of them and
  * fires each schedule once. On SQLite run one worker beside the one app instance.
+ *
+ * Beside the jobs, every worker applies the webhooks the routes queued (app/loyalty/
+ * webhook-inbox.server.ts) in a loop of its own, so a long job never holds points back.
  */
 
 export interface Worker {
@@ -22,6 +26,8 @@ export interface WorkerOptions extends JobContext {
   url: string;
   /** How often an idle SQLite worker looks for work. */
   pollMs?: number;
+  /** How often an idle worker looks for queued webhooks (default 200 ms). */
+  inboxPollMs?: number;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -44,9 +50,51 @@ function summary(result: unknown): unknown {
 }
 
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
-  return databaseKind(options.url) === "postgresql"
+  const jobs = await (databaseKind(options.url) === "postgresql"
     ? startPgBossWorker(options)
-    : startSqliteWorker(options);
+    : startSqliteWorker(options));
+  const inbox = startInboxLoop(options);
+  return {
+    async stop(timeoutMs = 30_000) {
+      await Promise.all([inbox.stop(timeoutMs), jobs.stop(timeoutMs)]);
+      log.info("worker stopped");
+    },
+  };
+}
+
+/**
+ * Applies queued webhooks as they come: straight on while there are any, then every
+ * `inboxPollMs` — a lookup on the (status, runAfter) index that finds nothing costs well under
+ * a millisecond.
+ */
+function startInboxLoop(options: WorkerOptions): Worker {
+  const pollMs = options.inboxPollMs ?? 200;
+  let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const tick = async (): Promise<boolean> => {
+    try {
+      const run = await applyQueuedWebhooks({ now: options.now, max: 500 });
+      return run.applied + run.retrying >= 500;
+    } catch (error) {
+      log.error("applying queued webhooks failed; trying again", errorFields(error));
+      return false;
+    }
+  };
+  const loop = () => {
+    if (stopping) return;
+    running = tick().then((busy) => {
+      if (!stopping) timer = setTimeout(loop, busy ? 0 : pollMs);
+    });
+  };
+  loop();
+  return {
+    async stop(timeoutMs = 30_000) {
+      stopping = true;
+      clearTimeout(timer);
+      await Promise.race([running, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
+    },
+  };
 }
 
 async function startPgBossWorker(options: WorkerOptions): Promise<Worker> {
@@ -77,7 +125,6 @@ async function startPgBossWorker(options: WorkerOptions): Promise<Worker> {
   return {
     async stop(timeoutMs = 30_000) {
       await boss.stop({ graceful: true, timeout: timeoutMs, close: true });
-      log.info("worker stopped");
     },
   };
 }
@@ -178,7 +225,6 @@ async function startSqliteWorker(options: WorkerOptions): Promise<Worker> {
       stopping = true;
       clearTimeout(timer);
       await Promise.race([running, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
-      log.info("worker stopped");
     },
   };
 }

@@ -243,7 +243,7 @@ describe("failures Shopify is left to retry", () => {
     }
     expect(await failedEvents()).toEqual([]);
     expect(warn).toHaveBeenLastCalledWith(
-      "webhook not applied: database unavailable; Shopify will retry",
+      "webhook not applied: database unavailable; it will be retried",
       expect.objectContaining({
         shop: TEST_SHOP,
         topic: "ORDERS_PAID",
@@ -268,7 +268,7 @@ describe("failures Shopify is left to retry", () => {
     );
     await nothingRecorded();
     expect(error).toHaveBeenCalledWith(
-      "webhook failed and could not be recorded; Shopify will retry",
+      "webhook failed and could not be recorded; it will be retried",
       expect.objectContaining({
         shop: TEST_SHOP,
         topic: "ORDERS_PAID",
@@ -305,11 +305,11 @@ describe("what the logs tell an operator", () => {
     }
     const identifiers = { shop: TEST_SHOP, topic: "ORDERS_PAID", webhookId: "dying" };
     expect(warn.mock.calls.map(([msg, fields]) => [msg, fields?.attempt])).toEqual([
-      ["webhook failed; Shopify will retry", 1],
-      ["webhook failed; Shopify will retry", 2],
+      ["webhook failed; it will be retried", 1],
+      ["webhook failed; it will be retried", 2],
     ]);
     expect(warn).toHaveBeenCalledWith(
-      "webhook failed; Shopify will retry",
+      "webhook failed; it will be retried",
       expect.objectContaining({ ...identifiers, error: "tier table locked" }),
     );
     expect(error.mock.calls).toEqual([

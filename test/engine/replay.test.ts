@@ -53,7 +53,7 @@ describe("replay refusals the merchant reads", () => {
     });
     expect(await replayFailedEvent({ ...event, status: "FAILING" }, "staff:Ada", NOW)).toEqual({
       ok: false,
-      error: "Shopify is still retrying this webhook; wait for its retries.",
+      error: "This webhook is still being retried; wait for its retries.",
     });
     expect(
       await replayFailedEvent({ ...event, topic: "PRODUCTS_UPDATE" }, "staff:Ada", NOW),

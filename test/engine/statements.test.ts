@@ -1,7 +1,8 @@
 // What one webhook costs the database, counted in statements at the driver on both databases, so
 // the write path does not quietly grow (issue #15: 14 round trips per new order when measured).
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
+import { applyQueuedWebhooks } from "../../app/loyalty/webhook-inbox.server";
 import { deliver, expectLedgerConsistent, resetShop } from "../support/engine";
 import { orderPayload } from "../support/payloads";
 import { TEST_SHOP } from "../support/shopify";
@@ -40,5 +41,35 @@ describe("statements per webhook", () => {
     const statements = await statementsOf(() => deliver(options));
     expect(statements, statements.join("\n")).toHaveLength(1);
     expect(statements[0]).toMatch(/^SELECT/i);
+  });
+});
+
+describe("statements per queued webhook (production)", () => {
+  beforeEach(() => {
+    process.env.WEBHOOK_PROCESSING = "queue";
+  });
+  afterEach(() => {
+    process.env.WEBHOOK_PROCESSING = "inline";
+  });
+
+  it("stores a delivery in one INSERT, and a redelivery costs that INSERT refused", async () => {
+    const payload = orderPayload({ customerId: 9001, subtotal: "20.00" });
+    const options = { topic: "orders/paid" as const, payload, webhookId: "queued-1" };
+    const stored = await statementsOf(() => deliver(options));
+    expect(stored, stored.join("\n")).toHaveLength(1);
+    expect(stored[0]).toMatch(/^INSERT INTO \S*WebhookDelivery/i);
+    expect(await statementsOf(() => deliver(options))).toHaveLength(1);
+  });
+
+  it(`applies it with a claim and a read besides the order's ${NEW_ORDER_LIMIT}`, async () => {
+    await deliver({
+      topic: "orders/paid",
+      payload: orderPayload({ customerId: 9001, subtotal: "20.00" }),
+    });
+    const statements = await statementsOf(() => applyQueuedWebhooks());
+    expect((await prisma.member.findFirstOrThrow()).balance).toBe(30);
+    // The claim, the rows claimed, the order; then the claim that finds nothing more.
+    expect(statements.length, statements.join("\n")).toBeLessThanOrEqual(NEW_ORDER_LIMIT + 3);
+    await expectLedgerConsistent();
   });
 });

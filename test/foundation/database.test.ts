@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { createPrismaClient } from "../../app/db.server";
+import prisma, { createPrismaClient } from "../../app/db.server";
 import { loader as healthz } from "../../app/routes/healthz";
 import { createDatabase, testDatabaseKind } from "../support/databases";
 import { migrateDeploy } from "../support/migrate";
@@ -44,10 +44,29 @@ describe(`database (${kind})`, () => {
     }
   });
 
-  it("reports healthy when the database answers", async () => {
+  it("reports healthy when the database answers, and how far the worker is behind", async () => {
     const response = await healthz();
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "ok" });
+    expect(await response.json()).toEqual({
+      status: "ok",
+      webhooks: { waiting: 0, oldestSeconds: 0 },
+    });
+    const receivedAt = new Date(Date.now() - 90_000);
+    await prisma.webhookDelivery.create({
+      data: {
+        shop: "lagging.myshopify.com",
+        webhookId: "waiting-1",
+        topic: "ORDERS_PAID",
+        status: "QUEUED",
+        payload: "{}",
+        receivedAt,
+        runAfter: receivedAt,
+      },
+    });
+    const body = await (await healthz()).json();
+    expect(body.webhooks.waiting).toBe(1);
+    expect(body.webhooks.oldestSeconds).toBeGreaterThanOrEqual(90);
+    await prisma.webhookDelivery.deleteMany({ where: { shop: "lagging.myshopify.com" } });
   });
 
   it("refuses a DATABASE_URL it cannot serve with a clear message", () => {

@@ -30,6 +30,9 @@ describe("environment", () => {
       /DATABASE_URL .* is invalid: DATABASE_URL must start with file:/,
     );
     expect(() => databaseEnv({ DATABASE_POOL_SIZE: "lots" })).toThrow(/DATABASE_POOL_SIZE/);
+    expect(() => appEnv({ ...complete, WEBHOOK_PROCESSING: "later" })).toThrow(
+      /WEBHOOK_PROCESSING \(queue: the worker applies stored webhooks/,
+    );
   });
 
   it("fills defaults and treats an empty variable as unset", () => {
@@ -38,7 +41,11 @@ describe("environment", () => {
       SQLITE_JOURNAL_MODE: "WAL",
     });
     const env = appEnv({ ...complete, DATABASE_POOL_SIZE: "4", CRON_SECRET: "" });
-    expect(env).toMatchObject({ DATABASE_POOL_SIZE: 4, LOG_LEVEL: "info" });
+    expect(env).toMatchObject({
+      DATABASE_POOL_SIZE: 4,
+      LOG_LEVEL: "info",
+      WEBHOOK_PROCESSING: "queue",
+    });
     expect(env.CRON_SECRET).toBeUndefined();
   });
 });

@@ -21,4 +21,7 @@ process.env.LOG_LEVEL ??= "error";
 process.env.SHOPIFY_API_KEY = API_KEY;
 process.env.SHOPIFY_API_SECRET = API_SECRET_KEY;
 process.env.SHOPIFY_APP_URL = APP_URL;
+// Most tests check a webhook's effect right after its answer; test/engine/webhook-queue.test.ts
+// and the worker tests cover the queue production uses.
+process.env.WEBHOOK_PROCESSING ??= "inline";
 process.env.SCOPES = "read_orders,read_customers,write_customers,write_discounts,write_app_proxy";

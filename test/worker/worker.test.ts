@@ -100,6 +100,25 @@ describe("the worker", () => {
   });
 });
 
+describe("queued webhooks", () => {
+  afterEach(() => {
+    process.env.WEBHOOK_PROCESSING = "inline";
+  });
+
+  it("are applied by a running worker moments after the route stored them", async () => {
+    process.env.WEBHOOK_PROCESSING = "queue";
+    await worker(() => new Date());
+    const started = Date.now();
+    expect(
+      await deliver({ topic: "orders/paid", payload: orderPayload({ customerId: 8803 }) }),
+    ).toBe(200);
+    await eventually(async () => (await memberOf(8803))?.balance === 45);
+    // Polled every 200 ms when idle: well inside the "a second or two" a shopper waits.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await prisma.webhookDelivery.findFirst()).toMatchObject({ status: "PROCESSED" });
+  });
+});
+
 describe("schedules", () => {
   it("computes the next run of each schedule in UTC", () => {
     const from = new Date("2026-12-02T10:03:00Z");

@@ -1,0 +1,114 @@
+import { Prisma } from "@prisma/client";
+import prisma, { databaseProvider, sqlTime } from "../db.server";
+import { handlerForTopic } from "./webhook-topics.server";
+import type { Delivery, Outcome } from "./webhooks.server";
+import { settleDelivery } from "./webhooks.server";
+
+/**
+ * The worker's side of webhook intake: QUEUED WebhookDelivery rows, stored by the routes in one
+ * INSERT each, applied here in the order they arrived (steps 4 and 5 of app/loyalty/webhooks.server.ts).
+ *
+ * A worker claims a batch by setting `claimedUntil` (a lease) in one conditional UPDATE; on
+ * PostgreSQL `FOR UPDATE SKIP LOCKED` lets any number of workers claim disjoint batches without
+ * waiting on each other. A worker that dies mid-batch leaves its rows to be claimed again when the
+ * lease runs out; one applied twice that way finds its natural keys taken and changes nothing.
+ * Each delivery commits on its own, so one failing effect never holds back or undoes the others.
+ */
+
+export const INBOX_BATCH = 25;
+/** Far longer than a batch takes (each delivery's transaction is capped at 4 s). */
+export const LEASE_MS = 5 * 60_000;
+
+/** When a delivery that did not settle is tried again. */
+export function retryDelay(outcome: Outcome): number {
+  if (outcome.status === 503) return 5_000; // the database was busy: soon, nothing counted
+  if (outcome.attempt) return 10_000 * 6 ** (outcome.attempt - 1); // 10 s, then 60 s
+  return 30_000; // the failure could not even be recorded
+}
+
+async function claim(now: Date, limit: number): Promise<string[]> {
+  const lease = new Date(now.getTime() + LEASE_MS);
+  const due = Prisma.sql`SELECT "id" FROM "WebhookDelivery"
+    WHERE "status" = 'QUEUED' AND "runAfter" <= ${sqlTime(now)}
+      AND ("claimedUntil" IS NULL OR "claimedUntil" <= ${sqlTime(now)})
+    ORDER BY "runAfter" LIMIT ${limit}`;
+  const rows = await prisma.$queryRaw<{ id: string }[]>(
+    Prisma.sql`UPDATE "WebhookDelivery" SET "claimedUntil" = ${sqlTime(lease)}
+      WHERE "id" IN (${databaseProvider === "postgresql" ? Prisma.sql`${due} FOR UPDATE SKIP LOCKED` : due})
+      RETURNING "id"`,
+  );
+  return rows.map((row) => row.id);
+}
+
+export interface InboxRun {
+  applied: number;
+  /** Deliveries that failed this time and wait for their next attempt. */
+  retrying: number;
+}
+
+/**
+ * Applies queued deliveries until none is due (or `max` were handled), one claimed batch at a
+ * time. Returns what it did; the worker loop calls it again straight away when it was busy.
+ */
+export async function applyQueuedWebhooks(
+  options: { now?: () => Date; max?: number; batch?: number } = {},
+): Promise<InboxRun> {
+  const now = options.now ?? (() => new Date());
+  const max = options.max ?? Infinity;
+  const run: InboxRun = { applied: 0, retrying: 0 };
+  while (run.applied + run.retrying < max) {
+    const ids = await claim(
+      now(),
+      Math.min(options.batch ?? INBOX_BATCH, max - run.applied - run.retrying),
+    );
+    if (ids.length === 0) break;
+    const rows = await prisma.webhookDelivery.findMany({
+      where: { id: { in: ids }, status: "QUEUED" },
+      orderBy: { runAfter: "asc" },
+    });
+    for (const row of rows) {
+      const outcome = await applyOne(row);
+      if (outcome.status === 200) {
+        run.applied += 1;
+        continue;
+      }
+      run.retrying += 1;
+      await prisma.webhookDelivery.updateMany({
+        where: { id: row.id, status: "QUEUED" },
+        data: { claimedUntil: null, runAfter: new Date(now().getTime() + retryDelay(outcome)) },
+      });
+    }
+  }
+  return run;
+}
+
+type Row = Awaited<ReturnType<typeof prisma.webhookDelivery.findMany>>[number];
+
+async function applyOne(row: Row): Promise<Outcome> {
+  const delivery: Delivery = {
+    shop: row.shop,
+    topic: row.topic,
+    webhookId: row.webhookId,
+    eventId: row.eventId,
+    text: row.payload ?? "",
+    bytes: row.payloadBytes ?? 0,
+  };
+  // Applied as of its arrival, as it would have been inline (pending periods, expiry clocks).
+  return settleDelivery(handlerForTopic(row.topic), delivery, row.receivedAt);
+}
+
+/** How far behind the worker is: deliveries waiting and the age of the oldest, for /healthz. */
+export async function inboxLag(now = new Date()) {
+  const [waiting, oldest] = await Promise.all([
+    prisma.webhookDelivery.count({ where: { status: "QUEUED" } }),
+    prisma.webhookDelivery.findFirst({
+      where: { status: "QUEUED" },
+      orderBy: { runAfter: "asc" },
+      select: { receivedAt: true },
+    }),
+  ]);
+  return {
+    waiting,
+    oldestSeconds: oldest ? Math.max(0, (now.getTime() - oldest.receivedAt.getTime()) / 1000) : 0,
+  };
+}

@@ -1,0 +1,186 @@
+/**
+ * Queued intake (issue #15): in production a webhook is verified, stored and answered in one
+ * INSERT, and the worker applies it (app/loyalty/webhook-inbox.server.ts). These tests run the
+ * route with WEBHOOK_PROCESSING=queue and drive the queue by hand; the worker tests run it from
+ * a started worker.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import prisma from "../../app/db.server";
+import { log } from "../../app/log.server";
+import * as members from "../../app/loyalty/members.server";
+import { applyQueuedWebhooks, LEASE_MS } from "../../app/loyalty/webhook-inbox.server";
+import { replayFailedEvent } from "../../app/loyalty/replay.server";
+import { EFFECT_ATTEMPTS } from "../../app/loyalty/webhooks.server";
+import { deliver, expectLedgerConsistent, memberOf, resetShop } from "../support/engine";
+import { orderPayload, refundPayload } from "../support/payloads";
+import { TEST_SHOP } from "../support/shopify";
+
+beforeEach(async () => {
+  await resetShop();
+  process.env.WEBHOOK_PROCESSING = "queue";
+});
+afterEach(() => {
+  process.env.WEBHOOK_PROCESSING = "inline";
+  vi.restoreAllMocks();
+});
+
+const SECOND = 1000;
+const at = (ms: number) => () => new Date(Date.now() + ms);
+
+function delivery(webhookId: string) {
+  return prisma.webhookDelivery.findUniqueOrThrow({
+    where: { shop_webhookId: { shop: TEST_SHOP, webhookId } },
+  });
+}
+
+describe("intake", () => {
+  it("stores the signed body and answers before anything is applied", async () => {
+    const order = orderPayload({ customerId: 6101 });
+    expect(await deliver({ topic: "orders/paid", payload: order, webhookId: "q-1" })).toBe(200);
+
+    expect(await memberOf(6101)).toBeNull();
+    const queued = await delivery("q-1");
+    expect(queued).toMatchObject({ status: "QUEUED", topic: "ORDERS_PAID", claimedUntil: null });
+    expect(JSON.parse(queued.payload!).id).toBe(order.id);
+    expect(queued.payloadBytes).toBe(Buffer.byteLength(queued.payload!));
+
+    expect(await applyQueuedWebhooks()).toEqual({ applied: 1, retrying: 0 });
+    expect(await memberOf(6101)).toMatchObject({ balance: 45 });
+    // Done: the row is the deduplication record again, without the body.
+    expect(await delivery("q-1")).toMatchObject({
+      status: "PROCESSED",
+      payload: null,
+      runAfter: null,
+    });
+    expect(await applyQueuedWebhooks()).toEqual({ applied: 0, retrying: 0 });
+  });
+
+  it("acknowledges redeliveries without storing them twice, queued or applied", async () => {
+    const order = orderPayload({ customerId: 6102 });
+    for (let i = 0; i < 3; i += 1) {
+      expect(await deliver({ topic: "orders/paid", payload: order, webhookId: "dup" })).toBe(200);
+    }
+    expect(await prisma.webhookDelivery.count({ where: { shop: TEST_SHOP } })).toBe(1);
+    await applyQueuedWebhooks();
+    expect(await deliver({ topic: "orders/paid", payload: order, webhookId: "dup" })).toBe(200);
+    // The same event under a new delivery id is queued, and its natural key makes it a no-op.
+    expect(await deliver({ topic: "orders/paid", payload: order, webhookId: "dup-2" })).toBe(200);
+    expect(await applyQueuedWebhooks()).toEqual({ applied: 1, retrying: 0 });
+    expect(await memberOf(6102)).toMatchObject({ balance: 45 });
+    expect(await prisma.ledgerEntry.count({ where: { shop: TEST_SHOP } })).toBe(1);
+  });
+
+  it("leaves the parsing to the worker: a body it cannot use becomes a failed event there", async () => {
+    expect(await deliver({ topic: "orders/paid", payload: "{not json", webhookId: "bad" })).toBe(
+      200,
+    );
+    expect(await prisma.failedEvent.count()).toBe(0);
+    expect(await applyQueuedWebhooks()).toEqual({ applied: 1, retrying: 0 });
+    expect(await delivery("bad")).toMatchObject({ status: "FAILED", payload: null });
+    expect(await prisma.failedEvent.findFirstOrThrow()).toMatchObject({
+      reason: "UNPARSEABLE",
+      status: "DEAD",
+      webhookId: "bad",
+      payload: "{not json",
+    });
+  });
+});
+
+describe("applying the queue", () => {
+  it("applies in the order Shopify delivered, to the same ledger inline would write", async () => {
+    const order = orderPayload({ customerId: 6103 });
+    const refund = refundPayload(order.id, "20.00");
+    // The refund arrives first, as Shopify sometimes sends them.
+    await deliver({ topic: "refunds/create", payload: refund });
+    await deliver({ topic: "orders/paid", payload: order });
+    await applyQueuedWebhooks();
+    const queued = await prisma.ledgerEntry.findMany({
+      where: { shop: TEST_SHOP },
+      orderBy: { createdAt: "asc" },
+      select: { kind: true, points: true, idempotencyKey: true },
+    });
+
+    await resetShop();
+    process.env.WEBHOOK_PROCESSING = "inline";
+    await deliver({ topic: "refunds/create", payload: refund });
+    await deliver({ topic: "orders/paid", payload: order });
+    const inline = await prisma.ledgerEntry.findMany({
+      where: { shop: TEST_SHOP },
+      orderBy: { createdAt: "asc" },
+      select: { kind: true, points: true, idempotencyKey: true },
+    });
+    expect(queued).toEqual(inline);
+    expect(queued.map((entry) => entry.points)).toEqual([45, -19]);
+  });
+
+  it("retries a failing effect with a backoff, then dead-letters it for a replay", async () => {
+    vi.spyOn(log, "warn").mockReturnValue(undefined);
+    vi.spyOn(log, "error").mockReturnValue(undefined);
+    const failing = vi
+      .spyOn(members, "evaluateTier")
+      .mockRejectedValue(new Error("tier table locked"));
+    await deliver({ topic: "orders/paid", payload: orderPayload({ customerId: 6104 }) });
+    const webhookId = (await prisma.webhookDelivery.findFirstOrThrow()).webhookId;
+
+    expect(await applyQueuedWebhooks()).toEqual({ applied: 0, retrying: 1 });
+    const waiting = await delivery(webhookId);
+    expect(waiting).toMatchObject({ status: "QUEUED", claimedUntil: null });
+    expect(waiting.runAfter!.getTime() - Date.now()).toBeGreaterThan(9 * SECOND);
+    // Not due yet.
+    expect(await applyQueuedWebhooks()).toEqual({ applied: 0, retrying: 0 });
+    expect(await applyQueuedWebhooks({ now: at(11 * SECOND) })).toEqual({
+      applied: 0,
+      retrying: 1,
+    });
+    expect(await applyQueuedWebhooks({ now: at(80 * SECOND) })).toEqual({
+      applied: 1,
+      retrying: 0,
+    });
+    expect(EFFECT_ATTEMPTS).toBe(3);
+    expect(await delivery(webhookId)).toMatchObject({ status: "FAILED", payload: null });
+    const event = await prisma.failedEvent.findFirstOrThrow();
+    expect(event).toMatchObject({ status: "DEAD", attempts: 3, reason: "EFFECT_FAILED" });
+
+    failing.mockRestore();
+    expect(await replayFailedEvent(event, "staff@example.com")).toEqual({ ok: true });
+    expect(await memberOf(6104)).toMatchObject({ balance: 45 });
+  });
+
+  it("takes back a delivery whose worker died once its lease ran out, and applies it once", async () => {
+    await deliver({ topic: "orders/paid", payload: orderPayload({ customerId: 6105 }) });
+    const { webhookId } = await prisma.webhookDelivery.findFirstOrThrow();
+    // A worker claimed it and died before applying it.
+    await prisma.webhookDelivery.updateMany({
+      data: { claimedUntil: new Date(Date.now() + LEASE_MS) },
+    });
+    expect(await applyQueuedWebhooks()).toEqual({ applied: 0, retrying: 0 });
+    expect(await applyQueuedWebhooks({ now: at(LEASE_MS + SECOND) })).toEqual({
+      applied: 1,
+      retrying: 0,
+    });
+    expect(await delivery(webhookId)).toMatchObject({ status: "PROCESSED" });
+    expect(await memberOf(6105)).toMatchObject({ balance: 45 });
+  });
+
+  it("lets workers drain one burst side by side, each delivery applied by one of them", async () => {
+    const orders = Array.from({ length: 30 }, (_, i) =>
+      orderPayload({ customerId: 6200 + (i % 10) }),
+    );
+    // A fifth of the deliveries are Shopify sending the same one again.
+    const deliveries = orders.flatMap((order, i) => {
+      const one = { topic: "orders/paid", payload: order, webhookId: `burst-${i}` };
+      return i % 5 === 0 ? [one, one] : [one];
+    });
+    const answers = await Promise.all(deliveries.map((options) => deliver(options)));
+    expect(answers.every((status) => status === 200)).toBe(true);
+    expect(await prisma.webhookDelivery.count({ where: { status: "QUEUED" } })).toBe(30);
+
+    const runs = await Promise.all([1, 2, 3].map(() => applyQueuedWebhooks({ batch: 4 })));
+    expect(runs.reduce((sum, run) => sum + run.applied, 0)).toBe(30);
+    expect(await prisma.webhookDelivery.count({ where: { status: "PROCESSED" } })).toBe(30);
+    for (let i = 0; i < 10; i += 1) {
+      expect(await memberOf(6200 + i)).toMatchObject({ balance: 3 * 45 });
+    }
+    await expectLedgerConsistent();
+  });
+});
