@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto";
 import type { FailureReason } from "@prisma/client";
+import { Prisma } from "@prisma/client";
 import { isTransientDatabaseError, isUniqueViolation } from "../db/errors";
-import prisma from "../db.server";
+import prisma, { sqlTime } from "../db.server";
 import { parseShopifyJson } from "../domain/json";
 import { errorFields, log } from "../log.server";
 import { validateWebhook } from "../shopify.server";
@@ -313,24 +315,22 @@ export async function processWebhook<T>(
   return new Response(null, { status: outcome.status });
 }
 
-/** Step 3: the delivery stored for the worker. A delivery id stored before is a redelivery. */
+/**
+ * Step 3: the delivery stored for the worker; a delivery id stored before is a redelivery. Raw
+ * SQL because this is the one statement a flash sale multiplies: it skips Prisma's query
+ * compiler (half the statement's cost, bench/), and ON CONFLICT makes a redelivery a no-op
+ * instead of an error.
+ */
 async function enqueueDelivery(delivery: Delivery, now: Date): Promise<200 | 503> {
   try {
-    await prisma.webhookDelivery.create({
-      data: {
-        shop: delivery.shop,
-        webhookId: delivery.webhookId,
-        topic: delivery.topic,
-        status: "QUEUED",
-        eventId: delivery.eventId,
-        payload: delivery.text,
-        payloadBytes: delivery.bytes,
-        receivedAt: now,
-        runAfter: now,
-      },
-    });
+    await prisma.$executeRaw(Prisma.sql`INSERT INTO "WebhookDelivery"
+      ("id", "shop", "webhookId", "topic", "status", "eventId", "payload", "payloadBytes",
+       "receivedAt", "runAfter")
+      VALUES (${randomUUID()}, ${delivery.shop}, ${delivery.webhookId}, ${delivery.topic},
+       'QUEUED', ${delivery.eventId}, ${delivery.text}, ${delivery.bytes}, ${sqlTime(now)},
+       ${sqlTime(now)})
+      ON CONFLICT ("shop", "webhookId") DO NOTHING`);
   } catch (error) {
-    if (isUniqueViolation(error)) return 200;
     if (!isTransientDatabaseError(error)) throw error;
     log.warn("webhook not stored: database unavailable; Shopify will retry", {
       shop: delivery.shop,
