@@ -16,6 +16,12 @@ import { settleDelivery } from "./webhooks.server";
  */
 
 export const INBOX_BATCH = 25;
+/**
+ * Deliveries one worker applies at once. PostgreSQL spends most of a delivery waiting on round
+ * trips, so a few in flight multiply what one worker applies (row locks and natural keys keep
+ * two events of one order correct, as two web requests were). SQLite has one writer: one.
+ */
+export const INBOX_LANES = databaseProvider === "postgresql" ? 4 : 1;
 /** Far longer than a batch takes (each delivery's transaction is capped at 4 s). */
 export const LEASE_MS = 5 * 60_000;
 
@@ -51,7 +57,7 @@ export interface InboxRun {
  * time. Returns what it did; the worker loop calls it again straight away when it was busy.
  */
 export async function applyQueuedWebhooks(
-  options: { now?: () => Date; max?: number; batch?: number } = {},
+  options: { now?: () => Date; max?: number; batch?: number; lanes?: number } = {},
 ): Promise<InboxRun> {
   const now = options.now ?? (() => new Date());
   const max = options.max ?? Infinity;
@@ -66,18 +72,21 @@ export async function applyQueuedWebhooks(
       where: { id: { in: ids }, status: "QUEUED" },
       orderBy: { runAfter: "asc" },
     });
-    for (const row of rows) {
-      const outcome = await applyOne(row);
-      if (outcome.status === 200) {
-        run.applied += 1;
-        continue;
+    const lane = async () => {
+      for (let row = rows.shift(); row; row = rows.shift()) {
+        const outcome = await applyOne(row);
+        if (outcome.status === 200) {
+          run.applied += 1;
+          continue;
+        }
+        run.retrying += 1;
+        await prisma.webhookDelivery.updateMany({
+          where: { id: row.id, status: "QUEUED" },
+          data: { claimedUntil: null, runAfter: new Date(now().getTime() + retryDelay(outcome)) },
+        });
       }
-      run.retrying += 1;
-      await prisma.webhookDelivery.updateMany({
-        where: { id: row.id, status: "QUEUED" },
-        data: { claimedUntil: null, runAfter: new Date(now().getTime() + retryDelay(outcome)) },
-      });
-    }
+    };
+    await Promise.all(Array.from({ length: options.lanes ?? INBOX_LANES }, lane));
   }
   return run;
 }
