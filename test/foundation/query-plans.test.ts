@@ -35,6 +35,7 @@ beforeAll(async () => {
         email: `m${i}@example.com`,
         balance: i,
         tierId: i % 2 ? tier.id : null,
+        expiresAt: i % 2 ? new Date(Date.UTC(2026, 0, 1) + i * 86_400_000) : null,
       },
     });
     await prisma.orderRecord.create({
@@ -43,11 +44,14 @@ beforeAll(async () => {
         orderId: String(9000 + i),
         status: "EARNED",
         paidAt: new Date(Date.UTC(2025, 0, 1) + i * 86_400_000),
+        // Most orders are long released; a few still wait out their pending period.
+        pendingRemaining: i % 20 === 0 ? 10 : 0,
+        availableAt: new Date(Date.UTC(2025, 0, 15) + i * 86_400_000),
       },
     });
   }
   await prisma.$executeRawUnsafe(
-    postgres ? `ANALYZE "Member", "LedgerEntry", "OrderRecord"` : "ANALYZE",
+    postgres ? `ANALYZE "Member", "LedgerEntry", "OrderRecord", "WebhookDelivery"` : "ANALYZE",
   );
 });
 
@@ -83,6 +87,21 @@ const cases: { what: string; sql: string; index: string }[] = [
     sql: `SELECT "customerId", "totalMinor" FROM "OrderRecord" WHERE "shop" = ${shop} AND "paidAt" >= '2026-01-01' AND "paidAt" < '2026-02-01'`,
     index: "OrderRecord_shop_paidAt_idx",
   },
+  {
+    what: "orders whose pending points are due, every shop (release job)",
+    sql: `SELECT "id" FROM "OrderRecord" WHERE "pendingRemaining" > 0 AND "availableAt" <= '2026-12-01' LIMIT 200`,
+    index: "OrderRecord_pendingRemaining_availableAt_idx",
+  },
+  {
+    what: "members whose balance is due to expire, every shop (expiry job)",
+    sql: `SELECT "id" FROM "Member" WHERE "expiresAt" <= '2026-12-01' AND "balance" > 0 LIMIT 200`,
+    index: "Member_expiresAt_idx",
+  },
+  {
+    what: "queued webhooks that are due (the worker's claim)",
+    sql: `SELECT "id" FROM "WebhookDelivery" WHERE "status" = 'QUEUED' AND "runAfter" <= '2026-12-01' AND ("claimedUntil" IS NULL OR "claimedUntil" <= '2026-12-01') ORDER BY "runAfter" LIMIT 25`,
+    index: "WebhookDelivery_status_runAfter_idx",
+  },
 ];
 
 describe("query plans", () => {
@@ -90,7 +109,9 @@ describe("query plans", () => {
     it(`reads ${what} through ${index}`, async () => {
       const text = await plan(sql);
       expect(text).toContain(index);
-      expect(text).not.toMatch(postgres ? /Seq Scan/ : /^SCAN (Member|LedgerEntry|OrderRecord)\b/m);
+      expect(text).not.toMatch(
+        postgres ? /Seq Scan/ : /^SCAN (Member|LedgerEntry|OrderRecord|WebhookDelivery)\b/m,
+      );
     });
   }
 });
