@@ -56,7 +56,7 @@ const REASONS: Record<Event["reason"], string> = {
 function StatusBadge({ event }: { event: Event }) {
   if (event.status === "REPLAYED") return <Badge tone="success">Replayed</Badge>;
   if (event.status === "FAILING")
-    return <Badge tone="attention">{`Shopify retrying (attempt ${event.attempts})`}</Badge>;
+    return <Badge tone="attention">{`Retrying (attempt ${event.attempts})`}</Badge>;
   return <Badge tone="critical">Set aside</Badge>;
 }
 
