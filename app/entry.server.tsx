@@ -54,5 +54,5 @@ export default async function handleRequest(
 }
 
 // For the scripts that load this build: worker.mjs, serve.mjs, copy-database.mjs.
-export { releaseResources, startAppWorker, startWebhookApplier } from "./worker/main.server";
+export { releaseResources, startAppWorker } from "./worker/main.server";
 export { copyDatabase, copyIsExact } from "./db/copy.server";

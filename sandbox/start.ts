@@ -77,7 +77,6 @@ interface AppEntryModule {
   startAppWorker(options: {
     pollMs?: number;
   }): Promise<{ stop(timeoutMs?: number): Promise<void> }>;
-  startWebhookApplier(): Promise<{ stop(timeoutMs?: number): Promise<void> } | null>;
   releaseResources(): Promise<void>;
 }
 
@@ -188,12 +187,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // The worker (jobs, imports, tier re-evaluation) from the same build, in this process.
     const appModule = loaded.build.entry.module as unknown as AppEntryModule;
     const worker = await appModule.startAppWorker({ pollMs: 500 });
-    // What `npm start` adds on SQLite: the server applies the webhooks it stored.
-    const applier = await appModule.startWebhookApplier();
-    stopWorker = async () => {
-      await applier?.stop(10_000);
-      await worker.stop(10_000);
-    };
+    stopWorker = () => worker.stop(10_000);
 
     const api = createAdminApi({
       shop: DEMO_SHOP,

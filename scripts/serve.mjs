@@ -3,8 +3,7 @@
 // deployment needs: one JSON line per request (method, path without query string, status, time —
 // no query strings, they carry session tokens and customer ids), and a graceful stop. On SIGTERM
 // or SIGINT the server stops accepting connections, finishes the requests in flight (up to
-// SHUTDOWN_TIMEOUT_MS, default 25 s), closes the database pool and exits. On SQLite it also applies
-// the webhooks it stored (on PostgreSQL the workers do).
+// SHUTDOWN_TIMEOUT_MS, default 25 s), closes the database pool and exits.
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
@@ -49,9 +48,6 @@ const server = app.listen(port, () => {
   );
 });
 
-// On SQLite this process also applies the webhooks it stored (app/worker/main.server.ts).
-const applier = await build.entry.module.startWebhookApplier();
-
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"]) {
   process.once(signal, () => {
@@ -65,7 +61,6 @@ for (const signal of ["SIGTERM", "SIGINT"]) {
     const deadline = setTimeout(() => server.closeAllConnections(), shutdownTimeout);
     server.close(async () => {
       clearTimeout(deadline);
-      await applier?.stop(10_000);
       await build.entry.module.releaseResources();
       log("stopped");
       process.exit(0);

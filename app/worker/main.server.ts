@@ -1,10 +1,9 @@
-import prisma, { databaseProvider } from "../db.server";
-import { webhookProcessing } from "../loyalty/webhooks.server";
+import prisma from "../db.server";
 import { appEnv } from "../env.server";
 import { unauthenticated } from "../shopify.server";
 import { closeJobQueue } from "./queue.server";
 import type { Worker } from "./worker.server";
-import { startInboxLoop, startWorker } from "./worker.server";
+import { startWorker } from "./worker.server";
 
 /**
  * Entry points the production build exports (app/entry.server.tsx) for the two processes:
@@ -30,21 +29,6 @@ export function startAppWorker(options: { pollMs?: number } = {}): Promise<Worke
     url: env.DATABASE_URL,
     pollMs: options.pollMs,
   });
-}
-
-/**
- * On SQLite, the web server applies the webhooks it queued (scripts/serve.mjs calls this; see
- * startInboxLoop for why not the worker). Null elsewhere: PostgreSQL workers apply them, and
- * inline processing needs no applier. Claims left by a server that died are taken back at once:
- * on SQLite this is the only applier.
- */
-export async function startWebhookApplier(): Promise<Worker | null> {
-  if (databaseProvider !== "sqlite" || webhookProcessing() !== "queue") return null;
-  await prisma.webhookDelivery.updateMany({
-    where: { status: "QUEUED", claimedUntil: { not: null } },
-    data: { claimedUntil: null },
-  });
-  return startInboxLoop({ now: () => new Date() });
 }
 
 /** Closes the job queue and the database pool; the last thing a stopping process does. */

@@ -50,13 +50,13 @@ function summary(result: unknown): unknown {
 }
 
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
-  const postgres = databaseKind(options.url) === "postgresql";
-  const jobs = await (postgres ? startPgBossWorker(options) : startSqliteWorker(options));
-  // On SQLite the web server applies them (startInboxLoop's comment says why).
-  const inbox = postgres ? startInboxLoop(options) : null;
+  const jobs = await (databaseKind(options.url) === "postgresql"
+    ? startPgBossWorker(options)
+    : startSqliteWorker(options));
+  const inbox = startInboxLoop(options);
   return {
     async stop(timeoutMs = 30_000) {
-      await Promise.all([inbox?.stop(timeoutMs), jobs.stop(timeoutMs)]);
+      await Promise.all([inbox.stop(timeoutMs), jobs.stop(timeoutMs)]);
       log.info("worker stopped");
     },
   };
@@ -66,14 +66,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
  * Applies queued webhooks as they come: straight on while there are any, then every
  * `inboxPollMs` — a lookup on the (status, runAfter) index that finds nothing costs well under
  * a millisecond.
- *
- * Where it runs depends on the database. On PostgreSQL, in every worker. On SQLite, in the one
- * web server (app/worker/main.server.ts startWebhookApplier): a file has one writer, and a worker
- * process applying in a tight loop kept the lock so busy that the web server's INSERTs waited
- * behind it (intake at 0.17× the no-op route, docs/benchmarks.md); inside the web process the
- * adapter queues both in arrival order, so an answer waits for at most the delivery being applied.
  */
-export function startInboxLoop(options: Pick<WorkerOptions, "now" | "inboxPollMs">): Worker {
+function startInboxLoop(options: WorkerOptions): Worker {
   const pollMs = options.inboxPollMs ?? 200;
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
