@@ -74,7 +74,11 @@ function startInboxLoop(options: WorkerOptions): Worker {
   let running: Promise<void> = Promise.resolve();
   const tick = async (): Promise<boolean> => {
     try {
-      const run = await applyQueuedWebhooks({ now: options.now, max: 500 });
+      const run = await applyQueuedWebhooks({
+        now: options.now,
+        max: 500,
+        yieldToIntake: databaseKind(options.url) === "sqlite",
+      });
       return run.applied + run.retrying >= 500;
     } catch (error) {
       log.error("applying queued webhooks failed; trying again", errorFields(error));

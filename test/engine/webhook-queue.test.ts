@@ -8,7 +8,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import prisma from "../../app/db.server";
 import { log } from "../../app/log.server";
 import * as members from "../../app/loyalty/members.server";
-import { applyQueuedWebhooks, LEASE_MS } from "../../app/loyalty/webhook-inbox.server";
+import {
+  applyQueuedWebhooks,
+  INTAKE_PRIORITY_MS,
+  INTAKE_QUIET_MS,
+  LEASE_MS,
+} from "../../app/loyalty/webhook-inbox.server";
 import { replayFailedEvent } from "../../app/loyalty/replay.server";
 import { EFFECT_ATTEMPTS } from "../../app/loyalty/webhooks.server";
 import { deliver, expectLedgerConsistent, memberOf, resetShop } from "../support/engine";
@@ -184,5 +189,32 @@ describe("applying the queue", () => {
       expect(await memberOf(6200 + i)).toMatchObject({ balance: 3 * 45 });
     }
     await expectLedgerConsistent();
+  });
+
+  it("on SQLite, leaves the write lock to intake while deliveries arrive, within a bound", async () => {
+    await deliver({ topic: "orders/paid", payload: orderPayload({ customerId: 6301 }) });
+    // One arrived just now: a burst is on, answering it comes first.
+    expect(await applyQueuedWebhooks({ yieldToIntake: true })).toEqual({
+      applied: 0,
+      retrying: 0,
+    });
+    // Quiet for INTAKE_QUIET_MS: applied.
+    expect(
+      await applyQueuedWebhooks({ yieldToIntake: true, now: at(INTAKE_QUIET_MS + 50) }),
+    ).toEqual({ applied: 1, retrying: 0 });
+
+    // A burst that goes on: the backlog is applied anyway once its oldest waited
+    // INTAKE_PRIORITY_MS, so points never wait on the end of a sale.
+    const old = new Date(Date.now() - INTAKE_PRIORITY_MS - 1_000);
+    await deliver({ topic: "orders/paid", payload: orderPayload({ customerId: 6302 }) });
+    await prisma.webhookDelivery.updateMany({
+      where: { status: "QUEUED" },
+      data: { runAfter: old, receivedAt: old },
+    });
+    await deliver({ topic: "orders/paid", payload: orderPayload({ customerId: 6303 }) });
+    expect(await applyQueuedWebhooks({ yieldToIntake: true })).toEqual({
+      applied: 2,
+      retrying: 0,
+    });
   });
 });
