@@ -40,7 +40,7 @@ function mentionsId(text: string, id: string) {
 
 /**
  * customers/redact: the member, their ledger, tier history, redemptions and codes, data
- * exports, imported rows and stored webhook bodies go. Their orders stay only as anonymous
+ * exports, imported rows and stored webhook bodies (failed, or still queued) go. Their orders stay only as anonymous
  * figures (no customer id or name) so the shop's revenue analytics do not change, and every
  * other member's balance still equals their ledger.
  */
@@ -83,6 +83,34 @@ export async function redactCustomer(
     )
     .map((e) => e.id);
   if (ids.length) await db.failedEvent.deleteMany({ where: { id: { in: ids } } });
+
+  // Deliveries still queued that are about them (an order waiting out a retry): settled without
+  // effect and their bodies dropped, so nothing re-creates the member after this.
+  const queued = await db.webhookDelivery.findMany({
+    where: {
+      shop,
+      status: "QUEUED",
+      OR: [
+        { payload: { contains: customerId } },
+        ...(email ? [{ payload: containsIgnoringCase(email) }] : []),
+      ],
+    },
+    select: { id: true, payload: true },
+  });
+  const about = queued
+    .filter(
+      ({ payload }) =>
+        payload !== null &&
+        (mentionsId(payload, customerId) ||
+          (email !== null && payload.toLowerCase().includes(email.toLowerCase()))),
+    )
+    .map((d) => d.id);
+  if (about.length) {
+    await db.webhookDelivery.updateMany({
+      where: { id: { in: about }, status: "QUEUED" },
+      data: { status: "FAILED", payload: null, eventId: null, runAfter: null, claimedUntil: null },
+    });
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import { Prisma } from "@prisma/client";
 import prisma, { databaseProvider, sqlTime } from "../db.server";
 import { handlerForTopic } from "./webhook-topics.server";
 import type { Delivery, Outcome } from "./webhooks.server";
-import { settleDelivery } from "./webhooks.server";
+import { abandonDelivery, settleDelivery } from "./webhooks.server";
 
 /**
  * The worker's side of webhook intake: QUEUED WebhookDelivery rows, stored by the routes in one
@@ -34,8 +34,9 @@ export const INTAKE_QUIET_MS = 100;
 export const INTAKE_PRIORITY_MS = 10_000;
 
 async function intakeBusy(now: Date): Promise<boolean> {
+  // Due rows only: one waiting out a backoff has a runAfter ahead and is no arrival.
   const queued = await prisma.webhookDelivery.aggregate({
-    where: { status: "QUEUED" },
+    where: { status: "QUEUED", runAfter: { lte: now } },
     _max: { runAfter: true },
     _min: { runAfter: true },
   });
@@ -44,14 +45,22 @@ async function intakeBusy(now: Date): Promise<boolean> {
   if (newest === undefined || oldest === undefined) return false;
   return newest > now.getTime() - INTAKE_QUIET_MS && oldest > now.getTime() - INTAKE_PRIORITY_MS;
 }
+
 /** Far longer than a batch takes (each delivery's transaction is capped at 4 s). */
 export const LEASE_MS = 5 * 60_000;
 
-/** When a delivery that did not settle is tried again. */
-export function retryDelay(outcome: Outcome): number {
-  if (outcome.status === 503) return 5_000; // the database was busy: soon, nothing counted
+/**
+ * A delivery that failed without a counted attempt (the database busy or away, or the failure
+ * not even recordable) is not tried forever: after GIVE_UP_MS — Shopify's own retry window — it
+ * is dead-lettered like any other, for the merchant to replay.
+ */
+export const GIVE_UP_MS = 48 * 60 * 60_000;
+
+/** When a delivery that did not settle is tried again; `ageMs` since it arrived. */
+export function retryDelay(outcome: Outcome, ageMs: number): number {
   if (outcome.attempt) return 10_000 * 6 ** (outcome.attempt - 1); // 10 s, then 60 s
-  return 30_000; // the failure could not even be recorded
+  // Nothing counted: soon at first, then less often the longer the trouble lasts (≤ 10 min).
+  return Math.min(10 * 60_000, Math.max(5_000, ageMs / 10));
 }
 
 async function claim(now: Date, limit: number): Promise<string[]> {
@@ -86,12 +95,15 @@ export async function applyQueuedWebhooks(
     lanes?: number;
     /** Stop while deliveries are arriving (INTAKE_QUIET_MS): what a SQLite worker does. */
     yieldToIntake?: boolean;
+    /** Asked between deliveries: the worker is stopping, claimed rows not started go back. */
+    stopping?: () => boolean;
   } = {},
 ): Promise<InboxRun> {
   const now = options.now ?? (() => new Date());
   const max = options.max ?? Infinity;
+  const stopping = options.stopping ?? (() => false);
   const run: InboxRun = { applied: 0, retrying: 0 };
-  while (run.applied + run.retrying < max) {
+  while (run.applied + run.retrying < max && !stopping()) {
     if (options.yieldToIntake && (await intakeBusy(now()))) break;
     // Yielding works between batches: a short one keeps the lock's busy stretches short.
     const batch = options.batch ?? (options.yieldToIntake ? 5 : INBOX_BATCH);
@@ -103,16 +115,25 @@ export async function applyQueuedWebhooks(
     });
     const lane = async () => {
       for (let row = rows.shift(); row; row = rows.shift()) {
-        const outcome = await applyOne(row);
-        if (outcome.status === 200) {
-          run.applied += 1;
+        if (stopping()) {
+          await release(row.id, now());
           continue;
         }
-        run.retrying += 1;
-        await prisma.webhookDelivery.updateMany({
-          where: { id: row.id, status: "QUEUED" },
-          data: { claimedUntil: null, runAfter: new Date(now().getTime() + retryDelay(outcome)) },
-        });
+        let outcome: Outcome;
+        try {
+          outcome = await applyOne(row, now());
+        } catch {
+          // Recording the outcome failed (the database busy or away): try again soon.
+          outcome = { status: 503 };
+        }
+        if (outcome.status === 200) run.applied += 1;
+        else {
+          run.retrying += 1;
+          const age = now().getTime() - row.receivedAt.getTime();
+          await release(row.id, new Date(now().getTime() + retryDelay(outcome, age))).catch(
+            () => {}, // the lease runs out instead
+          );
+        }
       }
     };
     await Promise.all(Array.from({ length: options.lanes ?? INBOX_LANES }, lane));
@@ -120,9 +141,17 @@ export async function applyQueuedWebhooks(
   return run;
 }
 
+/** Gives a claimed delivery back, to be tried at `runAfter`. */
+function release(id: string, runAfter: Date) {
+  return prisma.webhookDelivery.updateMany({
+    where: { id, status: "QUEUED" },
+    data: { claimedUntil: null, runAfter },
+  });
+}
+
 type Row = Awaited<ReturnType<typeof prisma.webhookDelivery.findMany>>[number];
 
-async function applyOne(row: Row): Promise<Outcome> {
+async function applyOne(row: Row, now: Date): Promise<Outcome> {
   const delivery: Delivery = {
     shop: row.shop,
     topic: row.topic,
@@ -131,8 +160,12 @@ async function applyOne(row: Row): Promise<Outcome> {
     text: row.payload ?? "",
     bytes: row.payloadBytes ?? 0,
   };
+  if (now.getTime() - row.receivedAt.getTime() > GIVE_UP_MS) {
+    await abandonDelivery(delivery);
+    return { status: 200 };
+  }
   // Applied as of its arrival, as it would have been inline (pending periods, expiry clocks).
-  return settleDelivery(handlerForTopic(row.topic), delivery, row.receivedAt);
+  return settleDelivery(handlerForTopic(row.topic), delivery, row.receivedAt, true);
 }
 
 /** How far behind the worker is: deliveries waiting and the age of the oldest, for /healthz. */

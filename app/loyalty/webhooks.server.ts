@@ -122,8 +122,11 @@ async function rejectDelivery(
   try {
     await prisma.$transaction(async (tx) => {
       await markFailed(tx, delivery);
-      await tx.failedEvent.create({
-        data: {
+      // Upserted: an earlier attempt may have left a FAILING event (its effect threw; since
+      // then a release made the body unreadable or dropped the topic). It is dead now.
+      await tx.failedEvent.upsert({
+        where: { shop_webhookId: { shop: delivery.shop, webhookId: delivery.webhookId } },
+        create: {
           shop: delivery.shop,
           topic: delivery.topic,
           webhookId: delivery.webhookId,
@@ -137,12 +140,26 @@ async function rejectDelivery(
           customerId: customerOf(delivery.topic, body),
           error: message,
         },
+        update: { reason, status: "DEAD", attempts: { increment: 1 }, error: message },
       });
     });
   } catch (recordError) {
     // The same delivery, in parallel: it is recorded already.
     if (!isUniqueViolation(recordError)) throw recordError;
   }
+}
+
+/**
+ * A queued delivery still unsettled after the queue's retry window (webhook-inbox GIVE_UP_MS):
+ * dead-lettered, its body kept for a replay.
+ */
+export async function abandonDelivery(delivery: Delivery) {
+  await rejectDelivery(
+    delivery,
+    "EFFECT_FAILED",
+    new Error("Not applied within 48 hours: the database was unavailable at every attempt."),
+    null,
+  );
 }
 
 /** What a delivery row keeps once it is done: no body, no claim. */
@@ -245,6 +262,12 @@ async function countFailedAttempt(
   return { status: 200 };
 }
 
+/**
+ * A queued delivery that is no longer QUEUED when its transaction starts: another worker took it
+ * after this one's lease ran out, or a redaction settled it. Nothing is applied.
+ */
+class AlreadySettled extends Error {}
+
 /** Applies a parsed delivery in one transaction with its delivery record. */
 export async function applyDelivery<T>(
   handler: WebhookHandler<T>,
@@ -253,20 +276,30 @@ export async function applyDelivery<T>(
   now: Date,
   /** More work for the same transaction (a replay marks its event replayed). */
   also?: (db: Db) => Promise<void>,
-) {
+  /** From the queue: apply only while the row is still QUEUED (see AlreadySettled). */
+  queued = false,
+): Promise<void> {
   await prisma.$transaction(
     async (tx) => {
-      await tx.webhookDelivery.upsert({
-        where: { shop_webhookId: { shop: delivery.shop, webhookId: delivery.webhookId } },
-        create: {
-          shop: delivery.shop,
-          webhookId: delivery.webhookId,
-          topic: delivery.topic,
-          status: "PROCESSED",
-        },
-        // A queued delivery, or a replay of a dead-lettered one: it is done now.
-        update: { status: "PROCESSED", ...SETTLED },
-      });
+      if (queued) {
+        const { count } = await tx.webhookDelivery.updateMany({
+          where: { shop: delivery.shop, webhookId: delivery.webhookId, status: "QUEUED" },
+          data: { status: "PROCESSED", ...SETTLED },
+        });
+        if (count === 0) throw new AlreadySettled();
+      } else {
+        await tx.webhookDelivery.upsert({
+          where: { shop_webhookId: { shop: delivery.shop, webhookId: delivery.webhookId } },
+          create: {
+            shop: delivery.shop,
+            webhookId: delivery.webhookId,
+            topic: delivery.topic,
+            status: "PROCESSED",
+          },
+          // Only a replay of a dead-lettered delivery gets here with a row: it is done now.
+          update: { status: "PROCESSED", ...SETTLED },
+        });
+      }
       await handler.apply(tx, { ...delivery, payload, now });
       // It worked this time: an earlier failed attempt needs no attention any more.
       await tx.failedEvent.deleteMany({
@@ -352,6 +385,7 @@ export async function settleDelivery<T>(
   handler: WebhookHandler<T> | null,
   delivery: Delivery,
   now: Date,
+  queued = false,
 ): Promise<Outcome> {
   if (!handler) {
     const error = new Error(`The app does not handle ${delivery.topic} webhooks.`);
@@ -375,9 +409,10 @@ export async function settleDelivery<T>(
 
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await applyDelivery(handler, delivery, payload, now);
+      await applyDelivery(handler, delivery, payload, now, undefined, queued);
       return { status: 200 };
     } catch (error) {
+      if (error instanceof AlreadySettled) return { status: 200 };
       if (!isUniqueViolation(error)) return effectFailed(delivery, error, json);
       // The same delivery in parallel committed first: done. The same event under another
       // delivery id committed first (a natural key collided): run again, and the effect finds

@@ -78,6 +78,8 @@ function startInboxLoop(options: WorkerOptions): Worker {
         now: options.now,
         max: 500,
         yieldToIntake: databaseKind(options.url) === "sqlite",
+        // A stopping worker finishes the delivery in hand and gives the rest of its batch back.
+        stopping: () => stopping,
       });
       return run.applied + run.retrying >= 500;
     } catch (error) {

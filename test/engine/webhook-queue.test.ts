@@ -10,12 +10,15 @@ import { log } from "../../app/log.server";
 import * as members from "../../app/loyalty/members.server";
 import {
   applyQueuedWebhooks,
+  GIVE_UP_MS,
   INTAKE_PRIORITY_MS,
   INTAKE_QUIET_MS,
   LEASE_MS,
+  retryDelay,
 } from "../../app/loyalty/webhook-inbox.server";
 import { replayFailedEvent } from "../../app/loyalty/replay.server";
-import { EFFECT_ATTEMPTS } from "../../app/loyalty/webhooks.server";
+import { webhookHandlers } from "../../app/loyalty/webhook-topics.server";
+import { EFFECT_ATTEMPTS, settleDelivery } from "../../app/loyalty/webhooks.server";
 import { deliver, expectLedgerConsistent, memberOf, resetShop } from "../support/engine";
 import { orderPayload, refundPayload } from "../support/payloads";
 import { TEST_SHOP } from "../support/shopify";
@@ -216,5 +219,75 @@ describe("applying the queue", () => {
       applied: 2,
       retrying: 0,
     });
+  });
+
+  it("drops a queued body about a customer Shopify asks to redact, so it cannot bring them back", async () => {
+    await deliver({
+      topic: "orders/paid",
+      payload: orderPayload({ customerId: 6401, email: "gone@example.com" }),
+      webhookId: "waiting-order",
+    });
+    // The order is waiting out a backoff when the redaction is applied.
+    await prisma.webhookDelivery.updateMany({
+      where: { webhookId: "waiting-order" },
+      data: { runAfter: new Date(Date.now() + 60_000) },
+    });
+    await deliver({
+      topic: "customers/redact",
+      payload: {
+        shop_domain: TEST_SHOP,
+        customer: { id: 6401, email: "gone@example.com" },
+        orders_to_redact: [],
+      },
+    });
+    expect(await applyQueuedWebhooks()).toEqual({ applied: 1, retrying: 0 });
+    expect(await delivery("waiting-order")).toMatchObject({ status: "FAILED", payload: null });
+    expect(await applyQueuedWebhooks({ now: at(120_000) })).toEqual({ applied: 0, retrying: 0 });
+    expect(await memberOf(6401)).toBeNull();
+  });
+
+  it("applies nothing for a row that is no longer queued when a worker gets to it", async () => {
+    await deliver({ topic: "orders/paid", payload: orderPayload({ customerId: 6402 }) });
+    const row = await prisma.webhookDelivery.findFirstOrThrow();
+    // A worker loaded the row, then paused; meanwhile shop/redact removed everything of the shop.
+    await prisma.webhookDelivery.deleteMany({ where: { shop: TEST_SHOP } });
+    const outcome = await settleDelivery(
+      webhookHandlers.ordersPaid,
+      {
+        shop: row.shop,
+        topic: row.topic,
+        webhookId: row.webhookId,
+        eventId: null,
+        text: row.payload!,
+        bytes: row.payloadBytes!,
+      },
+      row.receivedAt,
+      true,
+    );
+    expect(outcome).toEqual({ status: 200 });
+    expect(await memberOf(6402)).toBeNull();
+    expect(await prisma.webhookDelivery.count({ where: { shop: TEST_SHOP } })).toBe(0);
+  });
+
+  it("dead-letters a delivery the database kept refusing, once the retry window is over", async () => {
+    await deliver({ topic: "orders/paid", payload: orderPayload({ customerId: 6403 }) });
+    const webhookId = (await prisma.webhookDelivery.findFirstOrThrow()).webhookId;
+    expect(await applyQueuedWebhooks({ now: at(GIVE_UP_MS + 60_000) })).toEqual({
+      applied: 1,
+      retrying: 0,
+    });
+    expect(await delivery(webhookId)).toMatchObject({ status: "FAILED", payload: null });
+    expect(await prisma.failedEvent.findFirstOrThrow()).toMatchObject({
+      status: "DEAD",
+      reason: "EFFECT_FAILED",
+    });
+    expect(await memberOf(6403)).toBeNull();
+  });
+
+  it("backs off less often the longer the database stays away", () => {
+    expect(retryDelay({ status: 503 }, 1_000)).toBe(5_000);
+    expect(retryDelay({ status: 503 }, 20 * 60_000)).toBe(2 * 60_000);
+    expect(retryDelay({ status: 500 }, 24 * 60 * 60_000)).toBe(10 * 60_000);
+    expect(retryDelay({ status: 500, attempt: 2 }, 0)).toBe(60_000);
   });
 });
