@@ -70,12 +70,14 @@ export async function replayFailedEvent(
       },
       payload,
       now,
-      async (tx) => {
-        const { count } = await tx.failedEvent.updateMany({
-          where: { id: event.id, status: { not: "REPLAYED" } },
-          data: { status: "REPLAYED", replayedAt: now, replayedBy: staff },
-        });
-        if (count === 0) throw new AlreadyReplayed();
+      {
+        also: async (tx) => {
+          const { count } = await tx.failedEvent.updateMany({
+            where: { id: event.id, status: { not: "REPLAYED" } },
+            data: { status: "REPLAYED", replayedAt: now, replayedBy: staff },
+          });
+          if (count === 0) throw new AlreadyReplayed();
+        },
       },
     );
   } catch (error) {

@@ -274,14 +274,16 @@ export async function applyDelivery<T>(
   delivery: Omit<Delivery, "text" | "bytes">,
   payload: T,
   now: Date,
-  /** More work for the same transaction (a replay marks its event replayed). */
-  also?: (db: Db) => Promise<void>,
-  /** From the queue: apply only while the row is still QUEUED (see AlreadySettled). */
-  queued = false,
+  options: {
+    /** More work for the same transaction (a replay marks its event replayed). */
+    also?: (db: Db) => Promise<void>;
+    /** From the queue: apply only while the row is still QUEUED (see AlreadySettled). */
+    queued?: boolean;
+  } = {},
 ): Promise<void> {
   await prisma.$transaction(
     async (tx) => {
-      if (queued) {
+      if (options.queued) {
         const { count } = await tx.webhookDelivery.updateMany({
           where: { shop: delivery.shop, webhookId: delivery.webhookId, status: "QUEUED" },
           data: { status: "PROCESSED", ...SETTLED },
@@ -305,7 +307,7 @@ export async function applyDelivery<T>(
       await tx.failedEvent.deleteMany({
         where: { shop: delivery.shop, webhookId: delivery.webhookId, status: "FAILING" },
       });
-      await also?.(tx);
+      await options.also?.(tx);
     },
     { timeout: 4_000, maxWait: 4_000 },
   );
@@ -409,7 +411,7 @@ export async function settleDelivery<T>(
 
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await applyDelivery(handler, delivery, payload, now, undefined, queued);
+      await applyDelivery(handler, delivery, payload, now, { queued });
       return { status: 200 };
     } catch (error) {
       if (error instanceof AlreadySettled) return { status: 200 };
