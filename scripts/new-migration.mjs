@@ -79,6 +79,16 @@ async function scratchDatabase(provider) {
   };
 }
 
+// Objects that migrations create in SQL because Prisma's schema cannot declare them: the members
+// search index (an FTS5 table and its shadow tables on SQLite, trigram indexes on PostgreSQL;
+// docs/decisions/0008). Left out of the introspected side so the diff does not drop them.
+const SQL_ONLY_MODEL = /^model MemberSearch\w* \{\n[^}]*\}\n*/gm;
+const SQL_ONLY_INDEX = /^.*map: "Member_\w+_trgm_idx".*\n/gm;
+
+function withoutSqlOnlyObjects(datamodel) {
+  return datamodel.replace(SQL_ONLY_MODEL, "").replace(SQL_ONLY_INDEX, "");
+}
+
 /** SQL that brings `provider`'s migrated database to its schema ("" when they match). */
 async function pendingSql(provider) {
   const db = await scratchDatabase(provider);
@@ -94,7 +104,10 @@ async function pendingSql(provider) {
       // `db pull --print` prefixes the datamodel with a driver-adapter warning on stdout.
       const pulled = await run(db.url, ["db", "pull", "--print", "--schema", bare]);
       const current = path.join(scratch, `${provider}-current.prisma`);
-      fs.writeFileSync(current, pulled.slice(pulled.search(/^(generator|datasource) /m)));
+      const datamodel = withoutSqlOnlyObjects(
+        pulled.slice(pulled.search(/^(generator|datasource) /m)),
+      );
+      fs.writeFileSync(current, datamodel);
       from.splice(0, 1, "--from-schema-datamodel", current);
     } catch (error) {
       // P4001: no tables yet (a provider's first migration); diff from nothing.

@@ -1,6 +1,6 @@
-import type { Prisma } from "@prisma/client";
+import { Prisma } from "@prisma/client";
 import { isUniqueViolation } from "../db/errors";
-import prisma, { containsIgnoringCase } from "../db.server";
+import prisma, { containsIgnoringCase, databaseProvider } from "../db.server";
 import { LEDGER_KIND_LABELS, orderOutcome } from "../domain/explain";
 import type { Adjustment, MembersQuery } from "../domain/members-query";
 import {
@@ -38,32 +38,41 @@ async function exactMember(shop: string, q: string) {
   return null;
 }
 
-export function membersWhere(
+/** A trigram index finds words of this many characters or more; shorter ones are matched by a scan. */
+const TRIGRAM = 3;
+
+/**
+ * The members list's filter through Prisma. On PostgreSQL each word becomes ILIKE '%word%' on the
+ * three columns, which their trigram GIN indexes serve (migration member_search). SQLite's index
+ * is an FTS5 table Prisma cannot query, so words go through `sqliteWordSearch` there instead.
+ */
+function membersWhere(
   shop: string,
   query: Pick<MembersQuery, "q" | "tier">,
-  exact: { id: string } | null = null,
+  exact: { id: string } | null,
 ) {
-  const where: Prisma.MemberWhereInput = { shop };
   const and: Prisma.MemberWhereInput[] = [];
   if (exact) {
     and.push({ id: exact.id });
   } else if (query.q) {
     const { customerId, words } = searchTerms(query.q);
-    const byWords: Prisma.MemberWhereInput[] = words.map((word) => ({
-      OR: [
-        { email: containsIgnoringCase(word) },
-        { firstName: containsIgnoringCase(word) },
-        { lastName: containsIgnoringCase(word) },
-      ],
-    }));
     // A customer GID names no member here; its words would match nothing useful.
     if (customerId && !words.length) and.push({ customerId });
-    else and.push(...byWords);
+    else {
+      for (const word of words) {
+        and.push({
+          OR: [
+            { email: containsIgnoringCase(word) },
+            { firstName: containsIgnoringCase(word) },
+            { lastName: containsIgnoringCase(word) },
+          ],
+        });
+      }
+    }
   }
   if (query.tier === "none") and.push({ tierId: null });
   else if (query.tier) and.push({ tierId: query.tier });
-  if (and.length) where.AND = and;
-  return where;
+  return { shop, ...(and.length ? { AND: and } : {}) } satisfies Prisma.MemberWhereInput;
 }
 
 function orderBy(sort: MembersQuery["sort"]): Prisma.MemberOrderByWithRelationInput[] {
@@ -73,18 +82,93 @@ function orderBy(sort: MembersQuery["sort"]): Prisma.MemberOrderByWithRelationIn
     : [{ joinedAt: direction }, { id: "asc" }];
 }
 
-export async function listMembers(shop: string, query: MembersQuery) {
-  const program = await loadProgram(shop);
-  const where = membersWhere(shop, query, query.q ? await exactMember(shop, query.q) : null);
-  const [total, rows, tiers] = await Promise.all([
+/** An FTS5 query: every word, as a phrase (any substring, any case), in the member's text. */
+function ftsQuery(words: string[]) {
+  return words.map((word) => `text : "${word.replaceAll('"', '""')}"`).join(" AND ");
+}
+
+/**
+ * One page of members whose email, first or last name contain every word, on SQLite: the FTS5
+ * trigram table (migration member_search) names the candidates, and only they are read, sorted
+ * and counted. CROSS JOIN keeps SQLite from walking the whole shop in sort order instead.
+ */
+async function sqliteWordSearch(
+  shop: string,
+  query: MembersQuery,
+  words: string[],
+  skip: number,
+  take: number,
+) {
+  const indexed = words.filter((word) => [...word].length >= TRIGRAM);
+  const short = words.filter((word) => [...word].length < TRIGRAM).map((w) => w.toLowerCase());
+  const conditions = [Prisma.sql`m."shop" = ${shop}`];
+  if (indexed.length) {
+    conditions.push(
+      Prisma.sql`s."MemberSearch" MATCH ${ftsQuery(indexed)}`,
+      Prisma.sql`s."shop" = ${shop}`,
+      Prisma.sql`m."id" = s."memberId"`,
+    );
+  }
+  for (const word of short) {
+    conditions.push(
+      Prisma.sql`(instr(lower(coalesce(m."email", '')), ${word}) > 0 OR instr(lower(coalesce(m."firstName", '')), ${word}) > 0 OR instr(lower(coalesce(m."lastName", '')), ${word}) > 0)`,
+    );
+  }
+  if (query.tier === "none") conditions.push(Prisma.sql`m."tierId" IS NULL`);
+  else if (query.tier) conditions.push(Prisma.sql`m."tierId" = ${query.tier}`);
+
+  const from = indexed.length
+    ? Prisma.sql`"MemberSearch" s CROSS JOIN "Member" m`
+    : Prisma.sql`"Member" m`;
+  const where = Prisma.join(conditions, " AND ");
+  const [field, direction] = query.sort.split(" ") as ["balance" | "joined", "asc" | "desc"];
+  const column = Prisma.raw(field === "balance" ? `m."balance"` : `m."joinedAt"`);
+  const order = Prisma.raw(direction === "asc" ? "ASC" : "DESC");
+  const [page, counted] = await Promise.all([
+    prisma.$queryRaw<{ id: string }[]>`
+      SELECT m."id" FROM ${from} WHERE ${where}
+      ORDER BY ${column} ${order}, m."id" ASC LIMIT ${take} OFFSET ${skip}`,
+    prisma.$queryRaw<
+      { total: number | bigint }[]
+    >`SELECT count(*) AS total FROM ${from} WHERE ${where}`,
+  ]);
+  const ids = page.map((row) => row.id);
+  const rows = await prisma.member.findMany({
+    where: { id: { in: ids } },
+    include: { tier: { select: { name: true } } },
+  });
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return {
+    total: Number(counted[0]?.total ?? 0),
+    rows: ids.flatMap((id) => byId.get(id) ?? []),
+  };
+}
+
+/** The page of members a query asks for, and how many there are in all. */
+async function membersPage(shop: string, query: MembersQuery, skip: number, take: number) {
+  const exact = query.q ? await exactMember(shop, query.q) : null;
+  const { customerId, words } = searchTerms(query.q);
+  if (databaseProvider === "sqlite" && !exact && words.length && !(customerId && !words.length)) {
+    return sqliteWordSearch(shop, query, words, skip, take);
+  }
+  const where = membersWhere(shop, query, exact);
+  const [total, rows] = await Promise.all([
     prisma.member.count({ where }),
     prisma.member.findMany({
       where,
       orderBy: orderBy(query.sort),
-      skip: (query.page - 1) * MEMBERS_PAGE_SIZE,
-      take: MEMBERS_PAGE_SIZE + 1,
+      skip,
+      take,
       include: { tier: { select: { name: true } } },
     }),
+  ]);
+  return { total, rows };
+}
+
+export async function listMembers(shop: string, query: MembersQuery) {
+  const program = await loadProgram(shop);
+  const [{ total, rows }, tiers] = await Promise.all([
+    membersPage(shop, query, (query.page - 1) * MEMBERS_PAGE_SIZE, MEMBERS_PAGE_SIZE + 1),
     prisma.tier.findMany({
       where: { shop },
       orderBy: { threshold: "asc" },

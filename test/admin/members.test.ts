@@ -89,6 +89,72 @@ describe("members index", () => {
     expect(names(await load<Listed>(listLoader, "/app/members?q=777"))).toEqual(["Grace Hopper"]);
   });
 
+  // The words go through a trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL) that the
+  // database keeps in step with every insert, rename and deletion.
+  it("keeps the search index in step with renames, redactions and new members", async () => {
+    const grace = { shop_customerId: { shop: TEST_SHOP, customerId: "1002" } };
+    await prisma.member.update({
+      where: grace,
+      data: { firstName: "Amazing", lastName: "Grace", email: null },
+    });
+    expect(names(await load<Listed>(listLoader, "/app/members?q=hopper"))).toEqual([]);
+    expect(names(await load<Listed>(listLoader, "/app/members?q=navy"))).toEqual([]);
+    expect(names(await load<Listed>(listLoader, "/app/members?q=amazing"))).toEqual([
+      "Amazing Grace",
+    ]);
+    await prisma.member.delete({ where: grace });
+    expect(names(await load<Listed>(listLoader, "/app/members?q=amazing"))).toEqual([]);
+
+    await seedMember("1006", 5, {
+      email: "elodie@example.fr",
+      firstName: "Élodie",
+      lastName: "O'Brien",
+    });
+    expect(names(await load<Listed>(listLoader, "/app/members?q=o'brien"))).toEqual([
+      "Élodie O'Brien",
+    ]);
+    expect(names(await load<Listed>(listLoader, "/app/members?q=%C3%89LODIE"))).toEqual([
+      "Élodie O'Brien",
+    ]);
+    // Quotes and search-syntax words are text to find, not syntax.
+    expect(names(await load<Listed>(listLoader, '/app/members?q="ada" OR'))).toEqual([]);
+  });
+
+  it("finds words shorter than the index's three characters, alone or beside longer ones", async () => {
+    expect(names(await load<Listed>(listLoader, "/app/members?q=al"))).toEqual(["Alan Turing"]);
+    expect(names(await load<Listed>(listLoader, "/app/members?q=tu%20example"))).toEqual([
+      "Alan Turing",
+    ]);
+    expect(
+      names(await load<Listed>(listLoader, "/app/members?q=a%20exa&sort=balance+asc")),
+    ).toEqual(["Alan Turing", "Ada Lovelace"]);
+  });
+
+  it("pages and counts search results in the order asked", async () => {
+    for (let i = 0; i < 55; i++) {
+      await prisma.member.create({
+        data: {
+          shop: TEST_SHOP,
+          customerId: String(3000 + i),
+          email: `searchable${i}@example.org`,
+          balance: i,
+          joinedAt: new Date(Date.UTC(2026, 0, 1 + i)),
+        },
+      });
+    }
+    const first = await load<Listed>(listLoader, "/app/members?q=searchable&sort=joined+asc");
+    const second = await load<Listed>(
+      listLoader,
+      "/app/members?q=searchable&sort=joined+asc&page=2",
+    );
+    expect(first).toMatchObject({ total: 55, hasNext: true });
+    expect(first.members[0]!.email).toBe("searchable0@example.org");
+    expect(second.members.map((m) => m.email)).toEqual(
+      [50, 51, 52, 53, 54].map((i) => `searchable${i}@example.org`),
+    );
+    expect(second.hasNext).toBe(false);
+  });
+
   it("filters by tier and sorts by balance either way", async () => {
     const gold = await prisma.tier.findFirstOrThrow({ where: { shop: TEST_SHOP } });
     expect(names(await load<Listed>(listLoader, `/app/members?tier=${gold.id}`))).toEqual([
