@@ -5,7 +5,7 @@ import type { TierLadder } from "../domain/tier-ladder";
 import { ladderAffectsQualification } from "../domain/tier-ladder";
 import type { TierBasis } from "../domain/tiers";
 import { errorFields, log } from "../log.server";
-import { evaluateTier } from "../loyalty/members.server";
+import { evaluateTier, membersDueATierChange } from "../loyalty/members.server";
 import type { JobContext } from "../worker/jobs.server";
 import { jobQueue } from "../worker/queue.server";
 import { loadProgram } from "./program.server";
@@ -229,10 +229,9 @@ export async function reevaluationBatch(job: TierReevaluation, now: Date) {
     where: { shop: job.shop, ...(job.cursor ? { id: { gt: job.cursor } } : {}) },
     orderBy: { id: "asc" },
     take: BATCH,
-    select: { id: true },
   });
   let changed = 0;
-  for (const { id } of members) {
+  for (const { id } of await membersDueATierChange(prisma, program, members, now)) {
     changed += await prisma.$transaction(async (tx) => {
       // Updating the row first waits for any other writer of this member (another run of this
       // job, an order webhook); what is read after it is current, so each change is recorded once.

@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { lockOrderRecord } from "../db/locks.server";
 import { postEntry } from "./ledger.server";
-import { evaluateTier } from "./members.server";
+import { evaluateTier, membersDueATierChange } from "./members.server";
 import { programFor } from "./program.server";
 
 /**
@@ -11,6 +11,8 @@ import { programFor } from "./program.server";
  */
 
 const BATCH = 200;
+/** Members per grouped read in the tier review; most of a batch needs no write at all. */
+const REVIEW_BATCH = 1_000;
 
 export async function releasePendingPoints(prisma: PrismaClient, now: Date) {
   let released = 0;
@@ -100,17 +102,18 @@ export async function reevaluateTiers(prisma: PrismaClient, now: Date, shop?: st
     let cursor: string | undefined;
     for (;;) {
       const members = await prisma.member.findMany({
-        where: { shop: program.shop },
+        where: { shop: program.shop, ...(cursor ? { id: { gt: cursor } } : {}) },
         orderBy: { id: "asc" },
-        take: BATCH,
-        ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
+        take: REVIEW_BATCH,
       });
       if (members.length === 0) break;
-      for (const member of members) {
-        const after = await prisma.$transaction((tx) =>
-          evaluateTier(tx, program, member, now, "tier review"),
-        );
-        if (after.tierId !== member.tierId) changed += 1;
+      for (const member of await membersDueATierChange(prisma, program, members, now)) {
+        const after = await prisma.$transaction(async (tx) => {
+          // The member as it is now: an order may have moved them since the batch was read.
+          const current = await tx.member.findUnique({ where: { id: member.id } });
+          return current && evaluateTier(tx, program, current, now, "tier review");
+        });
+        if (after && after.tierId !== member.tierId) changed += 1;
       }
       cursor = members[members.length - 1]?.id;
     }

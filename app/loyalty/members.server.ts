@@ -1,4 +1,5 @@
 import type { EntryKind, Member, Program } from "@prisma/client";
+import type { TierDefinition } from "../domain/tiers";
 import { nextTier, periodStart, qualifyingTier } from "../domain/tiers";
 import type { CustomerRef } from "./payloads";
 import type { Db } from "./program.server";
@@ -37,22 +38,45 @@ export const QUALIFYING_KINDS: EntryKind[] = [
   "CANCEL_REVERSAL",
 ];
 
+interface QualifyingSums {
+  _sum?: {
+    points?: number | null;
+    pendingPoints?: number | null;
+    shortfall?: number | null;
+    amountMinor?: number | null;
+  };
+}
+
+function qualifyingWhere(program: Program, now: Date) {
+  const start = periodStart(tierPeriod(program), now);
+  return {
+    kind: { in: QUALIFYING_KINDS },
+    ...(start ? { occurredAt: { gte: start } } : {}),
+  };
+}
+
+function metricOf(program: Program, { _sum: sums = {} }: QualifyingSums) {
+  if (tierBasis(program) === "AMOUNT_SPENT") return sums.amountMinor ?? 0;
+  return (sums.points ?? 0) + (sums.pendingPoints ?? 0) - (sums.shortfall ?? 0);
+}
+
+const QUALIFYING_SUMS = {
+  points: true,
+  pendingPoints: true,
+  shortfall: true,
+  amountMinor: true,
+} as const;
+
 /**
  * The member's qualification metric: points earned (net of clawbacks, including the part a
  * balance floor kept us from taking) or money spent (net of refunds) inside the tier period.
  */
 export async function tierMetric(db: Db, program: Program, memberId: string, now: Date) {
-  const start = periodStart(tierPeriod(program), now);
   const sums = await db.ledgerEntry.aggregate({
-    where: {
-      memberId,
-      kind: { in: QUALIFYING_KINDS },
-      ...(start ? { occurredAt: { gte: start } } : {}),
-    },
-    _sum: { points: true, pendingPoints: true, shortfall: true, amountMinor: true },
+    where: { memberId, ...qualifyingWhere(program, now) },
+    _sum: QUALIFYING_SUMS,
   });
-  if (tierBasis(program) === "AMOUNT_SPENT") return sums._sum.amountMinor ?? 0;
-  return (sums._sum.points ?? 0) + (sums._sum.pendingPoints ?? 0) - (sums._sum.shortfall ?? 0);
+  return metricOf(program, sums);
 }
 
 /** A tier granted outside qualification (e.g. imported from another app) is a floor until it ends. */
@@ -69,6 +93,15 @@ function atLeastGranted<T extends { id: string; threshold: number }>(
   return !qualified || granted.threshold > qualified.threshold ? granted : qualified;
 }
 
+function targetTier<T extends { id: string; threshold: number }>(
+  tiers: readonly (T & TierDefinition)[],
+  metric: number,
+  member: Member,
+  now: Date,
+) {
+  return atLeastGranted(qualifyingTier(tiers, metric), tiers, member, now);
+}
+
 /** Re-evaluates the member's tier and records any change. */
 export async function evaluateTier(
   db: Db,
@@ -79,7 +112,7 @@ export async function evaluateTier(
 ): Promise<Member> {
   const tiers = await tiersFor(db, member.shop);
   const metric = tiers.length ? await tierMetric(db, program, member.id, now) : 0;
-  const target = atLeastGranted(qualifyingTier(tiers, metric), tiers, member, now);
+  const target = targetTier(tiers, metric, member, now);
   const targetId = target?.id ?? null;
   if (targetId === member.tierId) return member;
 
@@ -97,6 +130,35 @@ export async function evaluateTier(
     },
   });
   return db.member.update({ where: { id: member.id }, data: { tierId: targetId } });
+}
+
+/**
+ * Of a batch of one shop's members, those whose tier a review would change, from one grouped read
+ * of their qualifying entries (issue #15: a transaction per member reviewed 43 members/s, 6.4 h
+ * for 1M). Only these need `evaluateTier`, which reads again under the member's write, so a
+ * member changed since this read is still evaluated on current data.
+ */
+export async function membersDueATierChange(
+  db: Db,
+  program: Program,
+  members: readonly Member[],
+  now: Date,
+): Promise<Member[]> {
+  if (members.length === 0) return [];
+  const tiers = await tiersFor(db, program.shop);
+  const metrics = new Map<string, number>();
+  if (tiers.length) {
+    const sums = await db.ledgerEntry.groupBy({
+      by: ["memberId"],
+      where: { memberId: { in: members.map((m) => m.id) }, ...qualifyingWhere(program, now) },
+      _sum: QUALIFYING_SUMS,
+    });
+    for (const row of sums) metrics.set(row.memberId, metricOf(program, row));
+  }
+  return members.filter(
+    (member) =>
+      (targetTier(tiers, metrics.get(member.id) ?? 0, member, now)?.id ?? null) !== member.tierId,
+  );
 }
 
 export async function tierProgress(db: Db, program: Program, member: Member, now: Date) {
