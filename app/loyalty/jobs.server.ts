@@ -11,8 +11,11 @@ import { programFor } from "./program.server";
  */
 
 const BATCH = 200;
-/** Members per grouped read in the tier review; most of a batch needs no write at all. */
-const REVIEW_BATCH = 1_000;
+/**
+ * Members per grouped read in the tier review; most of a batch needs no write at all. Below
+ * the 999 parameters Prisma allows a SQLite statement, as the read lists the batch's ids.
+ */
+const REVIEW_BATCH = 500;
 
 export async function releasePendingPoints(prisma: PrismaClient, now: Date) {
   let released = 0;
