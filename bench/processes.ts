@@ -123,11 +123,12 @@ async function waitHealthy(url: string) {
   throw new Error(`${url} did not become healthy`);
 }
 
-/** `instances` web servers and as many workers on one database. */
+/** `instances` web servers and (unless `workers` is false) as many workers on one database. */
 export async function startApp(
   database: Database,
   instances: number,
   extraEnv: Record<string, string> = {},
+  { workers = true } = {},
 ) {
   const children: ChildProcess[] = [];
   const web: AppProcess[] = [];
@@ -137,7 +138,7 @@ export async function startApp(
     const child = spawnApp("scripts/serve.mjs", { ...env, PORT: String(port) });
     children.push(child);
     web.push({ url: `http://127.0.0.1:${port}`, child });
-    children.push(spawnApp("scripts/worker.mjs", env));
+    if (workers) children.push(spawnApp("scripts/worker.mjs", env));
   }
   await Promise.all(web.map((instance) => waitHealthy(instance.url)));
   return {

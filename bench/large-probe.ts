@@ -1,0 +1,137 @@
+/**
+ * Times the app's own functions on a seeded large shop (bench/large.ts starts this in a child
+ * process, because the app binds its database when first imported). Phase "reads": member lookup,
+ * members search, dashboard ranges; phase "jobs": each scheduled job in turn. Prints one JSON line.
+ *
+ * In process rather than over HTTP: an admin page needs a Shopify session token exchange that no
+ * machine here can make. What is timed is what the loaders await — the database and Prisma.
+ */
+import { percentile } from "./load";
+import { LARGE_SHOP } from "./large-seed";
+
+const phase = process.argv[2];
+const { default: prisma, databaseProvider } = await import("../app/db.server");
+const { memberView } = await import("../app/loyalty/storefront.server");
+const { listMembers } = await import("../app/admin/members.server");
+const { dashboard } = await import("../app/admin/dashboard.server");
+const { parseDateRange } = await import("../app/domain/dashboard");
+const { parseMembersQuery } = await import("../app/domain/members-query");
+const jobs = await import("../app/loyalty/jobs.server");
+
+async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const started = performance.now();
+  const value = await work();
+  return { ms: performance.now() - started, value };
+}
+
+async function samples(count: number, work: (i: number) => Promise<unknown>) {
+  const times: number[] = [];
+  for (let i = 0; i < count; i += 1) times.push((await timed(() => work(i))).ms);
+  times.sort((a, b) => a - b);
+  return {
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    p99: percentile(times, 99),
+    max: times.at(-1) ?? 0,
+  };
+}
+
+const members = Number(process.argv[3]);
+const customer = (i: number) => String(7_000_000 + 1 + ((i * 7919) % members));
+
+/** What a merchant types into the members search, from a name to half the shop. */
+export const SEARCHES = [
+  { label: "a first name", q: "amelia" },
+  { label: "a last name", q: "okafor" },
+  { label: "first and last name", q: "mia turing" },
+  { label: "digits of an address", q: "12345" },
+  { label: "a whole email address", q: "olivia.smith2400@gmail.com" },
+  { label: "a customer id", q: "7000123" },
+  { label: "one of five email domains", q: "proton" },
+];
+
+if (phase === "reads") {
+  const noop = await samples(300, () => prisma.$queryRawUnsafe("SELECT 1"));
+  const lookup = await samples(500, (i) => memberView(LARGE_SHOP, customer(i)));
+  const search: Record<string, unknown> = {};
+  for (const { label, q } of SEARCHES) {
+    const query = parseMembersQuery(new URLSearchParams({ q }));
+    const first = await listMembers(LARGE_SHOP, query);
+    search[label] = {
+      q,
+      matches: first.total,
+      ...(await samples(label.includes("domains") ? 5 : 20, () => listMembers(LARGE_SHOP, query))),
+    };
+  }
+  const sorted = await samples(10, () =>
+    listMembers(LARGE_SHOP, parseMembersQuery(new URLSearchParams({ sort: "joined desc" }))),
+  );
+  const deepPage = await samples(10, () =>
+    listMembers(LARGE_SHOP, parseMembersQuery(new URLSearchParams({ page: "1000" }))),
+  );
+  const dashboards: Record<string, unknown> = {};
+  for (const range of ["7d", "30d", "12m"]) {
+    const parsed = parseDateRange(new URLSearchParams({ range }), new Date());
+    global.gc?.();
+    const heapBefore = process.memoryUsage().heapUsed;
+    let peak = heapBefore;
+    const watch = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().heapUsed);
+    }, 5);
+    const times = await samples(3, () => dashboard(LARGE_SHOP, parsed, "bench-key"));
+    clearInterval(watch);
+    dashboards[range] = { ...times, heapGrowthMb: (peak - heapBefore) / 2 ** 20 };
+  }
+  console.log(
+    JSON.stringify({
+      provider: databaseProvider,
+      noop,
+      lookup,
+      search,
+      sorted,
+      deepPage,
+      dashboards,
+    }),
+  );
+} else if (phase === "like") {
+  // The search as it was before the trigram indexes: every word LIKE '%word%' on the three
+  // columns (bench/large.ts drops PostgreSQL's trigram indexes first), page and count.
+  const { containsIgnoringCase } = await import("../app/db.server");
+  const { searchTerms } = await import("../app/domain/members-query");
+  const like: Record<string, unknown> = {};
+  // Whole addresses and customer ids were looked up exactly before too.
+  for (const { label, q } of SEARCHES.filter((s) => !/whole|customer id/.test(s.label))) {
+    const { words } = searchTerms(q);
+    const where = {
+      shop: LARGE_SHOP,
+      AND: words.map((word) => ({
+        OR: [
+          { email: containsIgnoringCase(word) },
+          { firstName: containsIgnoringCase(word) },
+          { lastName: containsIgnoringCase(word) },
+        ],
+      })),
+    };
+    like[label] = await samples(3, () =>
+      Promise.all([
+        prisma.member.count({ where }),
+        prisma.member.findMany({ where, orderBy: [{ balance: "desc" }, { id: "asc" }], take: 51 }),
+      ]),
+    );
+  }
+  console.log(JSON.stringify({ like }));
+} else if (phase === "jobs") {
+  const now = new Date();
+  const release = await timed(() => jobs.releasePendingPoints(prisma, now));
+  const expiry = await timed(() => jobs.expireBalances(prisma, now));
+  const review = await timed(() => jobs.reevaluateTiers(prisma, now, LARGE_SHOP));
+  console.log(
+    JSON.stringify({
+      release: { ms: release.ms, done: release.value },
+      expiry: { ms: expiry.ms, done: expiry.value },
+      review: { ms: review.ms, changed: review.value, members },
+    }),
+  );
+}
+await prisma.$disconnect();
+process.exit(0);
