@@ -203,6 +203,34 @@ describe("storefront widget through the app proxy", { timeout: 90_000 }, () => {
     await context.close();
   });
 
+  it("holds up no first paint: its stylesheet loads without blocking, the launcher appears styled", async () => {
+    const context = await newContext(session.browser);
+    const page = await context.newPage();
+    await page.goto(`${session.demo.storefrontUrl}products/leather-wallet`);
+    await page.waitForLoadState("load");
+    // Chromium reports, per resource, whether it held up rendering.
+    const sheets = await page.evaluate(() =>
+      performance
+        .getEntriesByType("resource")
+        .filter((entry) => /\.css(\?|$)/.test(entry.name))
+        .map((entry) => ({
+          name: entry.name.split("/").pop()!.split("?")[0]!,
+          status: (entry as PerformanceResourceTiming & { renderBlockingStatus: string })
+            .renderBlockingStatus,
+        })),
+    );
+    expect(sheets).toContainEqual({ name: "loyalty.css", status: "non-blocking" });
+    expect(sheets.filter((sheet) => sheet.name.startsWith("loyalty"))).toHaveLength(1);
+    // The in-page block is styled from its inline rules at first paint.
+    expect(await page.locator(".lw-earn").evaluate((el) => getComputedStyle(el).display)).toBe(
+      "flex",
+    );
+    const launcher = page.getByRole("button", { name: "Rewards" });
+    await poll(() => launcher.evaluate((el) => getComputedStyle(el).visibility)).toBe("visible");
+    expect(await launcher.evaluate((el) => getComputedStyle(el).position)).toBe("fixed");
+    await context.close();
+  });
+
   it("speaks the storefront's language and counts a member's tier on the product page", async () => {
     const shopper = await session.db.member.findFirstOrThrow({
       where: { shop: SHOP, email: { not: "ada@example.com" }, pendingPoints: 0 },

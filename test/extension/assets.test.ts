@@ -2,7 +2,7 @@ import fs from "node:fs";
 import vm from "node:vm";
 import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { CSS_ASSET, JS_ASSET, buildLoyaltyJs } from "./build-asset";
+import { CSS_ASSET, JS_ASSET, STYLES_SNIPPET, buildLoyaltyJs } from "./build-asset";
 import { blockSchema } from "./liquid";
 
 const JS_BUDGET = 6_000; // issue budget; theme-check's own limit is 10,000
@@ -36,6 +36,12 @@ describe("loyalty.css", () => {
     for (const match of css.matchAll(/animation|transition/g)) {
       expect(match.index).toBeGreaterThan(motion);
     }
+  });
+
+  it("keeps the inline styles of blocks small and free of animation", () => {
+    const inline = fs.readFileSync(STYLES_SNIPPET, "utf8");
+    expect(inline.length).toBeLessThanOrEqual(1_600);
+    expect(inline).not.toMatch(/animation|transition|@import|url\(/);
   });
 
   it("keeps the launcher out of the document flow", () => {
@@ -118,7 +124,7 @@ const expand = (hex: string) =>
   hex.length === 4 ? "#" + [...hex.slice(1)].map((c) => c + c).join("") : hex;
 
 describe("default colours", () => {
-  const css = fs.readFileSync(CSS_ASSET, "utf8");
+  const css = fs.readFileSync(STYLES_SNIPPET, "utf8");
   const cssVar = (name: string) => {
     const value = new RegExp(`--lw-${name}: (#[0-9a-f]{3,6});`).exec(css)?.[1];
     if (!value) throw new Error(`--lw-${name} missing`);

@@ -1,5 +1,7 @@
+import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { renderBlock } from "./liquid";
+import { CSS_ASSET } from "./build-asset";
+import { blockSchema, renderBlock } from "./liquid";
 
 const customer = { id: 7, email: "ada@example.com", first_name: "Ada", tags: [] };
 const program = {
@@ -34,9 +36,37 @@ const decode = (s: string) =>
     .replace(/&amp;/g, "&");
 const text = (html: string) =>
   html
+    .replace(/<style>[^<]*<\/style>/g, " ")
     .replace(/<[^>]+>/g, " ")
     .replace(/\s+/g, " ")
     .trim();
+
+describe("the widget's CSS", () => {
+  // Shopify puts a block's schema "stylesheet" in <head>, where it holds up the first paint
+  // (measured at ~310 ms of mobile LCP). Blocks in the page flow carry their few rules inline;
+  // the launcher's panel loads its sheet as print media, switched to all once it has loaded.
+  it("blocks nothing: no schema stylesheet, inline rules, the panel's sheet loaded async", async () => {
+    for (const name of ["launcher", "points-balance", "earn-points"]) {
+      expect(blockSchema(name).stylesheet, name).toBeUndefined();
+    }
+    const launcher = await renderBlock("launcher");
+    const link = tagWith(launcher, 'rel="stylesheet"');
+    expect(link).toContain('media="print"');
+    expect(link).toContain(`onload="this.media='all'"`);
+    // Invisible until that sheet applies (it sets visibility back), so never seen unstyled.
+    const hide = launcher.indexOf("<style>.lw-launcher{visibility:hidden}</style>");
+    expect(hide).toBeGreaterThan(-1);
+    expect(hide).toBeLessThan(launcher.indexOf(link));
+    expect(fs.readFileSync(CSS_ASSET, "utf8")).toMatch(/\.lw-launcher \{[^}]*visibility: visible;/);
+    for (const html of [
+      launcher,
+      await renderBlock("points-balance"),
+      await renderBlock("earn-points", { program, product: product(4599) }),
+    ]) {
+      expect(html).toMatch(/<style>\.lw\{--lw-accent/);
+    }
+  });
+});
 
 describe("launcher (app embed)", () => {
   it("renders an accessible launcher button wired to a modal panel", async () => {

@@ -6,6 +6,8 @@ export const EXTENSION_DIR = path.resolve(import.meta.dirname, "../../extensions
 export const JS_SOURCE = path.join(EXTENSION_DIR, "src/loyalty.ts");
 export const JS_ASSET = path.join(EXTENSION_DIR, "assets/loyalty.js");
 export const CSS_ASSET = path.join(EXTENSION_DIR, "assets/loyalty.css");
+/** The styles blocks in the page flow need, inline in each (not render-blocking). */
+export const STYLES_SNIPPET = path.join(EXTENSION_DIR, "snippets/lw-styles.liquid");
 
 /**
  * assets/loyalty.js is src/loyalty.ts minified: the readable source would not fit the 6 KB budget.
