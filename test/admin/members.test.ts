@@ -120,6 +120,15 @@ describe("members index", () => {
     expect(names(await load<Listed>(listLoader, '/app/members?q="ada" OR'))).toEqual([]);
   });
 
+  it("takes % and _ in a search literally", async () => {
+    await seedMember("1007", 1, { email: "a_b@example.net", firstName: "Under" });
+    await seedMember("1008", 1, { email: "axb@example.net", firstName: "Ex" });
+    await seedMember("1009", 1, { email: "100%real@example.net", firstName: "Percent" });
+    expect(names(await load<Listed>(listLoader, "/app/members?q=a_b"))).toEqual(["Under"]);
+    expect(names(await load<Listed>(listLoader, "/app/members?q=0%25r"))).toEqual(["Percent"]);
+    expect(names(await load<Listed>(listLoader, "/app/members?q=%25"))).toEqual(["Percent"]);
+  });
+
   it("finds words shorter than the index's three characters, alone or beside longer ones", async () => {
     expect(names(await load<Listed>(listLoader, "/app/members?q=al"))).toEqual(["Alan Turing"]);
     expect(names(await load<Listed>(listLoader, "/app/members?q=tu%20example"))).toEqual([
