@@ -234,27 +234,29 @@ function report(results: LargeResult[], command: string) {
     row([
       "release due pending points",
       ...results.map(
-        (r) => `${(r.jobs.release.ms / 1000).toFixed(1)} s (${r.jobs.release.done} orders)`,
+        (r) =>
+          `${(r.jobs.release.ms / 1000).toFixed(1)} s (${r.jobs.release.done.toLocaleString("en")} orders)`,
       ),
     ]),
     row([
       "expire idle balances",
       ...results.map(
-        (r) => `${(r.jobs.expiry.ms / 1000).toFixed(1)} s (${r.jobs.expiry.done} members)`,
+        (r) =>
+          `${(r.jobs.expiry.ms / 1000).toFixed(1)} s (${r.jobs.expiry.done.toLocaleString("en")} members)`,
       ),
     ]),
     row([
       "tier review of every member",
       ...results.map(
         (r) =>
-          `${(r.jobs.review.ms / 1000).toFixed(1)} s (${Math.round(r.jobs.review.members / (r.jobs.review.ms / 1000)).toLocaleString("en")} members/s, ${r.jobs.review.changed} changed)`,
+          `${(r.jobs.review.ms / 1000).toFixed(1)} s (${Math.round(r.jobs.review.members / (r.jobs.review.ms / 1000)).toLocaleString("en")} members/s, ${r.jobs.review.changed.toLocaleString("en")} changed)`,
       ),
     ]),
     row([
       "`/healthz` while they ran, p50 / p99 / max ms",
       ...results.map(
         (r) =>
-          `${ms(r.healthz.p50)} / ${ms(r.healthz.p99)} / ${ms(r.healthz.max)} (${r.healthz.requests} asked, ${r.healthz.failed} failed)`,
+          `${ms(r.healthz.p50)} / ${ms(r.healthz.p99)} / ${ms(r.healthz.max)} (${r.healthz.requests.toLocaleString("en")} asked, ${r.healthz.failed} failed)`,
       ),
     ]),
     row(["database size", ...results.map((r) => `${(r.bytes / 2 ** 30).toFixed(2)} GiB`)]),
