@@ -64,6 +64,13 @@ function isNoTransaction(error: unknown): boolean {
 
 /** Statements that only read; anything else outside a transaction gets one of its own. */
 const READ_ONLY = /^\s*(SELECT|PRAGMA|EXPLAIN)\b/i;
+/** A common table expression that writes nothing (members search, dashboard sums). */
+const READ_ONLY_WITH = /^\s*WITH\b/i;
+const WRITES = /\b(INSERT|UPDATE|DELETE|REPLACE)\b/i;
+
+function readsOnly(sql: string) {
+  return READ_ONLY.test(sql) || (READ_ONLY_WITH.test(sql) && !WRITES.test(sql));
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -151,7 +158,7 @@ export class DurableSqliteClient implements Client {
   async execute(stmt: InStatement): Promise<ResultSet> {
     this.#checkOpen();
     const sql = typeof stmt === "string" ? stmt : stmt.sql;
-    if (this.#inTransaction || READ_ONLY.test(sql)) return this.#run(stmt);
+    if (this.#inTransaction || readsOnly(sql)) return this.#run(stmt);
     // A write of its own: take the write lock first, so the statement itself never waits.
     await this.#control("BEGIN IMMEDIATE");
     this.#inTransaction = true;

@@ -138,6 +138,23 @@ describe.runIf(sqlite)("the app on SQLite while another program holds a lock", (
     await routes.expectLedgerConsistent();
   });
 
+  // The members search and the dashboard read through WITH queries; a read must not queue for
+  // the write lock (a search over a large shop would then hold it, and stall the webhooks).
+  it("reads through a WITH query while another program holds the write lock", async () => {
+    await prisma.$queryRawUnsafe("SELECT 1");
+    const writer = outsideConnection(process.env.DATABASE_URL!);
+    writer.exec("BEGIN IMMEDIATE");
+    try {
+      const rows = await prisma.$queryRawUnsafe<unknown[]>(
+        `WITH c AS MATERIALIZED (SELECT "id" FROM "Member") SELECT COUNT(*) AS n FROM c`,
+      );
+      expect(rows).toHaveLength(1);
+    } finally {
+      writer.exec("ROLLBACK");
+      writer.close();
+    }
+  });
+
   it("fails deliveries while another program holds the write lock, and applies each once when retried", async () => {
     await routes.resetShop();
     const deliveries = orders(20, 9200);
