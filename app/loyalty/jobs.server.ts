@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
-import { lockOrderRecord } from "../db/locks.server";
+import { lockMember, lockOrderRecord } from "../db/locks.server";
 import { postEntry } from "./ledger.server";
 import { evaluateTier, membersDueATierChange } from "./members.server";
 import { programFor } from "./program.server";
@@ -111,12 +111,15 @@ export async function reevaluateTiers(prisma: PrismaClient, now: Date, shop?: st
       });
       if (members.length === 0) break;
       for (const member of await membersDueATierChange(prisma, program, members, now)) {
-        const after = await prisma.$transaction(async (tx) => {
-          // The member as it is now: an order may have moved them since the batch was read.
+        changed += await prisma.$transaction(async (tx) => {
+          // Locked, then read again: an order being applied meanwhile evaluates this member too,
+          // and only one of the two may record the change.
+          await lockMember(tx, member.id);
           const current = await tx.member.findUnique({ where: { id: member.id } });
-          return current && evaluateTier(tx, program, current, now, "tier review");
+          if (!current) return 0; // redacted meanwhile
+          const after = await evaluateTier(tx, program, current, now, "tier review");
+          return after.tierId === current.tierId ? 0 : 1;
         });
-        if (after && after.tierId !== member.tierId) changed += 1;
       }
       cursor = members[members.length - 1]?.id;
     }

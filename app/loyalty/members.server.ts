@@ -135,8 +135,8 @@ export async function evaluateTier(
 /**
  * Of a batch of one shop's members, those whose tier a review would change, from one grouped read
  * of their qualifying entries (issue #15: a transaction per member reviewed 43 members/s, 6.4 h
- * for 1M). Only these need `evaluateTier`, which reads again under the member's write, so a
- * member changed since this read is still evaluated on current data.
+ * for 1M). Only these need `evaluateTier`; callers lock and read each of them again first, so a
+ * member changed since this read is evaluated on current data.
  */
 export async function membersDueATierChange(
   db: Db,
