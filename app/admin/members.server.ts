@@ -68,14 +68,15 @@ function ftsQuery(words: string[]) {
   return words.map((word) => `text : "${word.replaceAll('"', '""')}"`).join(" AND ");
 }
 
-/** `word` anywhere in the email, first or last name, ignoring case, as SQL on `m`. */
+/**
+ * `word` anywhere in the email, first or last name, as SQL on `m`: ILIKE on PostgreSQL (its trigram
+ * indexes serve it), LIKE on SQLite for words too short for the FTS5 table (case-insensitive for
+ * ASCII, as the search was). `%`, `_` and `\` match themselves.
+ */
 function containsWord(word: string) {
-  if (databaseProvider === "postgresql") {
-    const pattern = `%${word.replace(/[\\%_]/g, "\\$&")}%`;
-    return Prisma.sql`(m."email" ILIKE ${pattern} OR m."firstName" ILIKE ${pattern} OR m."lastName" ILIKE ${pattern})`;
-  }
-  const lower = word.toLowerCase();
-  return Prisma.sql`(instr(lower(coalesce(m."email", '')), ${lower}) > 0 OR instr(lower(coalesce(m."firstName", '')), ${lower}) > 0 OR instr(lower(coalesce(m."lastName", '')), ${lower}) > 0)`;
+  const pattern = `%${word.replace(/[\\%_]/g, "\\$&")}%`;
+  const like = Prisma.raw(databaseProvider === "postgresql" ? "ILIKE" : "LIKE");
+  return Prisma.sql`(m."email" ${like} ${pattern} ESCAPE '\\' OR m."firstName" ${like} ${pattern} ESCAPE '\\' OR m."lastName" ${like} ${pattern} ESCAPE '\\')`;
 }
 
 /**

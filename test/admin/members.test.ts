@@ -116,6 +116,10 @@ describe("members index", () => {
     expect(names(await load<Listed>(listLoader, "/app/members?q=%C3%89LODIE"))).toEqual([
       "Élodie O'Brien",
     ]);
+    // Too short for the trigram index, and not ASCII.
+    expect(names(await load<Listed>(listLoader, "/app/members?q=%C3%89"))).toEqual([
+      "Élodie O'Brien",
+    ]);
     // Quotes and search-syntax words are text to find, not syntax.
     expect(names(await load<Listed>(listLoader, '/app/members?q="ada" OR'))).toEqual([]);
   });
