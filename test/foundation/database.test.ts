@@ -32,6 +32,20 @@ describe(`database (${kind})`, () => {
       expect(tables.map((t) => t.name)).toEqual(
         expect.arrayContaining(["Session", "Member", "LedgerEntry"]),
       );
+      // What migrations create in SQL alone (docs/decisions/0008): a later migration that
+      // rebuilds "Member" on SQLite would drop the search triggers with it.
+      const searchObjects =
+        kind === "sqlite"
+          ? await client.$queryRaw<{ name: string }[]>`
+              SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'Member'`
+          : await client.$queryRaw<{ name: string }[]>`
+              SELECT indexname::text AS name FROM pg_indexes
+              WHERE tablename = 'Member' AND indexdef LIKE '%gin_trgm_ops%'`;
+      expect(searchObjects.map((o) => o.name).sort()).toEqual(
+        kind === "sqlite"
+          ? ["Member_search_delete", "Member_search_insert", "Member_search_update"]
+          : ["Member_email_trgm_idx", "Member_firstName_trgm_idx", "Member_lastName_trgm_idx"],
+      );
       const migrations = fs
         .readdirSync(migrationsDir)
         .filter((entry) => fs.statSync(path.join(migrationsDir, entry)).isDirectory());
