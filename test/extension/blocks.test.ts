@@ -53,6 +53,11 @@ describe("the widget's CSS", () => {
     const link = tagWith(launcher, 'rel="stylesheet"');
     expect(link).toContain('media="print"');
     expect(link).toContain(`onload="this.media='all'"`);
+    // A sheet that fails to load removes the hiding rule, the element just before it.
+    expect(link).toContain(`onerror="this.previousElementSibling.remove()"`);
+    expect(launcher).toMatch(
+      /<style>\.lw-launcher\{visibility:hidden\}<\/style>\s*<link rel="stylesheet"/,
+    );
     // Invisible until that sheet applies (it sets visibility back), so never seen unstyled.
     const hide = launcher.indexOf("<style>.lw-launcher{visibility:hidden}</style>");
     expect(hide).toBeGreaterThan(-1);
