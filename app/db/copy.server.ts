@@ -2,7 +2,7 @@ import type { PrismaClient } from "@prisma/client";
 import { Prisma } from "@prisma/client";
 import { databaseKind } from "../database-url";
 import { createPrismaClient } from "../db.server";
-import { checkModelOrder, delegateOf, MODEL_ORDER, type ModelName } from "./models";
+import { checkModelOrder, delegateOf, DERIVED_MODELS, MODEL_ORDER, type ModelName } from "./models";
 import { postgresDbNull } from "./postgresql.server";
 
 /**
@@ -105,7 +105,8 @@ export async function copyDatabase(
     }
     const dbNull = databaseKind(toUrl) === "postgresql" ? postgresDbNull() : Prisma.DbNull;
     const rows: CopyReport["rows"] = {};
-    for (const model of MODEL_ORDER) {
+    const copiedModels = MODEL_ORDER.filter((model) => !DERIVED_MODELS.includes(model));
+    for (const model of copiedModels) {
       const key = primaryKey(model);
       let copied = 0;
       let cursor: unknown;
@@ -139,7 +140,7 @@ export async function copyDatabase(
         );
       }
     }
-    for (const model of MODEL_ORDER) rows[model]!.target = await delegate(target, model).count();
+    for (const model of copiedModels) rows[model]!.target = await delegate(target, model).count();
     const report: CopyReport = {
       rows,
       members: rows.Member!.target,

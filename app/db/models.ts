@@ -10,8 +10,13 @@ export const MODEL_ORDER = [
   "HealthCheck",
   "QueuedJob",
   "Program",
+  // No foreign keys; listed before LedgerEntry so that deleting a shop removes them after the
+  // entries, whose delete trigger writes deltas.
+  "LedgerRollup",
+  "LedgerRollupDelta",
   "Tier",
   "Member",
+  "MemberActivity",
   "LedgerEntry",
   "OrderRecord",
   "RefundRecord",
@@ -27,6 +32,16 @@ export const MODEL_ORDER = [
 ] as const;
 
 export type ModelName = (typeof MODEL_ORDER)[number];
+
+/**
+ * Tables SQL triggers keep from LedgerEntry (docs/decisions/0009-dashboard-rollups.md): a copy
+ * does not carry them over, the target's triggers rebuild them as the entries arrive.
+ */
+export const DERIVED_MODELS: readonly ModelName[] = [
+  "LedgerRollup",
+  "LedgerRollupDelta",
+  "MemberActivity",
+];
 
 export function checkModelOrder() {
   const listed = new Set<string>(MODEL_ORDER);

@@ -3,6 +3,7 @@ import { runImportBatch } from "../admin/imports.server";
 import { runReevaluation } from "../admin/tiers.server";
 import { expireBalances, releasePendingPoints, reevaluateTiers } from "../loyalty/jobs.server";
 import { expireRewardCodes, reconcileRedemptions } from "../loyalty/redemptions.server";
+import { foldLedgerRollups } from "../loyalty/rollups.server";
 import type { AdminGraphqlClient } from "../shopify/admin-api.server";
 
 /**
@@ -56,6 +57,11 @@ export const JOBS = {
   "reconcile-redemptions": {
     cron: "*/5 * * * *",
     run: ({ prisma, adminFor, now }) => reconcileRedemptions(prisma, adminFor, now()),
+  },
+  /** The dashboard's per-slot sums take in the entries posted since the last run. */
+  "fold-ledger-rollups": {
+    cron: "* * * * *",
+    run: ({ prisma }) => foldLedgerRollups(prisma),
   },
   /** A CSV import's dry run, apply or undo, to the end of the phase (app/admin/imports.server.ts). */
   "import-batch": {

@@ -46,6 +46,19 @@ describe(`database (${kind})`, () => {
           ? ["Member_search_delete", "Member_search_insert", "Member_search_update"]
           : ["Member_email_trgm_idx", "Member_firstName_trgm_idx", "Member_lastName_trgm_idx"],
       );
+      // The dashboard's rollups (docs/decisions/0009) likewise live in triggers on "LedgerEntry".
+      const rollupTriggers =
+        kind === "sqlite"
+          ? await client.$queryRaw<{ name: string }[]>`
+              SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'LedgerEntry'`
+          : await client.$queryRaw<{ name: string }[]>`
+              SELECT DISTINCT trigger_name::text AS name FROM information_schema.triggers
+              WHERE event_object_table = 'LedgerEntry'`;
+      expect(rollupTriggers.map((o) => o.name).sort()).toEqual(
+        kind === "sqlite"
+          ? ["LedgerEntry_rollup_delete", "LedgerEntry_rollup_insert"]
+          : ["LedgerEntry_rollup"],
+      );
       const migrations = fs
         .readdirSync(migrationsDir)
         .filter((entry) => fs.statSync(path.join(migrationsDir, entry)).isDirectory());

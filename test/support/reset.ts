@@ -1,5 +1,6 @@
 import { Prisma } from "@prisma/client";
 import prisma from "../../app/db.server";
+import { DERIVED_MODELS } from "../../app/db/models";
 
 /**
  * Every model that stores a `shop` column, read from the generated client's own model list: a
@@ -42,4 +43,6 @@ export async function resetShopData(shop: string, options: { keepSessions?: bool
     }
     pending = blocked;
   }
+  // Entries deleted after these tables were emptied (a member's cascade) left deltas behind.
+  for (const model of DERIVED_MODELS) await delegateOf(model).deleteMany({ where: { shop } });
 }

@@ -1,0 +1,67 @@
+import type { PrismaClient } from "@prisma/client";
+import { Prisma } from "@prisma/client";
+import { databaseProvider } from "../db.server";
+
+/**
+ * Folds LedgerRollupDelta (one row per ledger entry posted, written by a trigger) into
+ * LedgerRollup (one row per shop, 15-minute slot, kind and direction). The dashboard reads both,
+ * so its figures are exact whether or not this has run; folding only keeps the delta table short.
+ * Each batch moves its rows in one transaction: a row is either still a delta or already summed.
+ * docs/decisions/0009-dashboard-rollups.md.
+ */
+
+const FOLD_BATCH = 5_000;
+
+/** Folds up to `batch` deltas; returns how many it moved. */
+async function foldBatch(prisma: PrismaClient, batch: number): Promise<number> {
+  if (databaseProvider === "postgresql") {
+    // SKIP LOCKED: two folds never take the same rows. The upsert's ORDER BY makes every fold
+    // lock rollup rows in the same order, so two cannot deadlock on them.
+    const [row] = await prisma.$queryRaw<{ moved: unknown }[]>(Prisma.sql`
+      WITH pick AS (
+        SELECT "entryId", "removed" FROM "LedgerRollupDelta"
+        ORDER BY "entryId" LIMIT ${batch} FOR UPDATE SKIP LOCKED
+      ), moved AS (
+        DELETE FROM "LedgerRollupDelta" d USING pick
+        WHERE d."entryId" = pick."entryId" AND d."removed" = pick."removed"
+        RETURNING d."shop", d."slot", d."kind", d."credit", d."points"
+      ), summed AS (
+        INSERT INTO "LedgerRollup" AS r ("shop", "slot", "kind", "credit", "points")
+        SELECT "shop", "slot", "kind", "credit", SUM("points") FROM moved
+        GROUP BY "shop", "slot", "kind", "credit"
+        ORDER BY "shop", "slot", "kind", "credit"
+        ON CONFLICT ("shop", "slot", "kind", "credit") DO UPDATE SET "points" = r."points" + excluded."points"
+        RETURNING 1
+      )
+      SELECT COUNT(*) AS moved FROM moved`);
+    return Number(row?.moved ?? 0);
+  }
+  // SQLite has one writer: inside the transaction no delta can appear or go.
+  return prisma.$transaction(async (tx) => {
+    const [last] = await tx.$queryRaw<{ entryId: unknown; moved: unknown }[]>(Prisma.sql`
+      SELECT MAX("entryId") AS "entryId", COUNT(*) AS moved FROM (
+        SELECT "entryId" FROM "LedgerRollupDelta" ORDER BY "entryId" LIMIT ${batch}
+      )`);
+    const moved = Number(last?.moved ?? 0);
+    if (moved === 0) return 0;
+    const upTo = Number(last!.entryId);
+    await tx.$executeRaw(Prisma.sql`
+      INSERT INTO "LedgerRollup" ("shop", "slot", "kind", "credit", "points")
+      SELECT "shop", "slot", "kind", "credit", SUM("points") FROM "LedgerRollupDelta"
+      WHERE "entryId" <= ${upTo}
+      GROUP BY "shop", "slot", "kind", "credit"
+      ON CONFLICT ("shop", "slot", "kind", "credit") DO UPDATE SET "points" = "points" + excluded."points"`);
+    // An entry and its removal share an entryId: both go in the same batch.
+    return tx.$executeRaw(Prisma.sql`DELETE FROM "LedgerRollupDelta" WHERE "entryId" <= ${upTo}`);
+  });
+}
+
+/** Folds every delta there is, a batch per transaction; returns how many rows it moved. */
+export async function foldLedgerRollups(prisma: PrismaClient, batch = FOLD_BATCH) {
+  let folded = 0;
+  for (;;) {
+    const moved = await foldBatch(prisma, batch);
+    folded += moved;
+    if (moved < batch) return folded;
+  }
+}
