@@ -203,6 +203,14 @@ export async function seedLargeShop(database: Database, members: number): Promis
      FROM "Member" m CROSS JOIN ${k} AS k WHERE m."shop" = '${LARGE_SHOP}'`,
   );
 
+  // The ledger trigger wrote one rollup delta per entry; fold them as the worker would, in one go.
+  await run(
+    `INSERT INTO "LedgerRollup" ("shop", "slot", "kind", "credit", "points")
+     SELECT "shop", "slot", "kind", "credit", SUM("points") FROM "LedgerRollupDelta" WHERE true
+     GROUP BY "shop", "slot", "kind", "credit"`,
+  );
+  await run(`DELETE FROM "LedgerRollupDelta"`);
+
   const o = sqlite
     ? `(WITH RECURSIVE o(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM o WHERE j < ${ORDERS_PER_MEMBER - 1}) SELECT j FROM o)`
     : `(SELECT generate_series(0, ${ORDERS_PER_MEMBER - 1}) AS j)`;

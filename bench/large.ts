@@ -37,6 +37,7 @@ interface Jobs {
   release: { ms: number; done: number };
   expiry: { ms: number; done: number };
   review: { ms: number; changed: number; members: number };
+  fold: { ms: number; done: number };
 }
 interface LargeResult {
   kind: Database["kind"];
@@ -263,6 +264,13 @@ function report(results: LargeResult[], command: string) {
       ...results.map(
         (r) =>
           `${(r.jobs.review.ms / 1000).toFixed(1)} s (${Math.round(r.jobs.review.members / (r.jobs.review.ms / 1000)).toLocaleString("en")} members/s, ${r.jobs.review.changed.toLocaleString("en")} changed)`,
+      ),
+    ]),
+    row([
+      "fold the rollup deltas the jobs' entries left",
+      ...results.map(
+        (r) =>
+          `${(r.jobs.fold.ms / 1000).toFixed(1)} s (${r.jobs.fold.done.toLocaleString("en")} deltas)`,
       ),
     ]),
     row([

@@ -6,7 +6,8 @@ import prisma, { sqlTime } from "../db.server";
  * The dashboard's figures summed by the database, per time slot, so a year of a large shop's
  * ledger is never loaded into memory (issue #15: 12 months at 10M entries ran out of memory).
  * One query per figure whatever the number of slots: the slots are a VALUES list joined to the
- * table through its (shop, time) index.
+ * table through its (shop, time) index. Points come from 15-minute rollups and active members
+ * from each member's last activity, both kept by triggers (docs/decisions/0009-dashboard-rollups.md).
  */
 
 export interface Slot {
@@ -33,12 +34,58 @@ export interface LedgerSum {
   total: number;
 }
 
-/** Ledger entries per slot, kind and direction: what pointsFlow needs, summed. */
+/** Rollup slots are 15 minutes of UTC: every time zone's midnight today falls on an edge. */
+const ROLLUP_SLOT_MS = 15 * 60 * 1000;
+
+const onRollupEdges = (slots: readonly Slot[]) =>
+  slots.every(
+    (slot) =>
+      slot.start.getTime() % ROLLUP_SLOT_MS === 0 && slot.end.getTime() % ROLLUP_SLOT_MS === 0,
+  );
+
+type LedgerSumRow = { slot: unknown; kind: string; credit: unknown; total: unknown };
+
+function toLedgerSums(rows: LedgerSumRow[]): LedgerSum[] {
+  return rows.map((row) => ({
+    slot: count(row.slot),
+    kind: row.kind as EntryKind,
+    credit: count(row.credit) === 1,
+    total: count(row.total),
+  }));
+}
+
+/**
+ * Ledger entries per slot, kind and direction: what pointsFlow needs, summed. Read from the
+ * rollups (LedgerRollup plus the deltas not folded yet, in one statement so one snapshot) when
+ * every slot edge is a rollup edge; from the entries themselves otherwise (a zone whose midnight
+ * is not on a quarter hour, such as a date before it adopted standard time).
+ */
 export async function ledgerSums(shop: string, slots: readonly Slot[]): Promise<LedgerSum[]> {
   if (slots.length === 0) return [];
-  const rows = await prisma.$queryRaw<
-    { slot: unknown; kind: string; credit: unknown; total: unknown }[]
-  >(Prisma.sql`WITH ${slotsTable(slots)}
+  if (!onRollupEdges(slots)) return ledgerSumsFromEntries(shop, slots);
+  const rows = await prisma.$queryRaw<LedgerSumRow[]>(Prisma.sql`WITH ${slotsTable(slots)},
+    part AS (
+      SELECT slot.i AS i, CAST(r."kind" AS TEXT) AS kind, r."credit" AS credit, r."points" AS points
+      FROM slot JOIN "LedgerRollup" r
+        ON r."shop" = ${shop} AND r."slot" >= slot.s AND r."slot" < slot.e
+      UNION ALL
+      SELECT slot.i, CAST(d."kind" AS TEXT), d."credit", d."points"
+      FROM slot JOIN "LedgerRollupDelta" d
+        ON d."shop" = ${shop} AND d."slot" >= slot.s AND d."slot" < slot.e
+    )
+    SELECT i AS slot, kind, CASE WHEN credit THEN 1 ELSE 0 END AS credit, SUM(points) AS total
+    FROM part
+    GROUP BY i, kind, CASE WHEN credit THEN 1 ELSE 0 END`);
+  return toLedgerSums(rows);
+}
+
+/** ledgerSums read entry by entry, for slots the rollups cannot serve. */
+export async function ledgerSumsFromEntries(
+  shop: string,
+  slots: readonly Slot[],
+): Promise<LedgerSum[]> {
+  if (slots.length === 0) return [];
+  const rows = await prisma.$queryRaw<LedgerSumRow[]>(Prisma.sql`WITH ${slotsTable(slots)}
     SELECT slot.i AS slot, CAST(l."kind" AS TEXT) AS kind,
       CASE WHEN l."points" + l."pendingPoints" >= 0 THEN 1 ELSE 0 END AS credit,
       SUM(l."points" + l."pendingPoints") AS total
@@ -46,12 +93,7 @@ export async function ledgerSums(shop: string, slots: readonly Slot[]): Promise<
       ON l."shop" = ${shop} AND l."occurredAt" >= slot.s AND l."occurredAt" < slot.e
     GROUP BY slot.i, CAST(l."kind" AS TEXT),
       CASE WHEN l."points" + l."pendingPoints" >= 0 THEN 1 ELSE 0 END`);
-  return rows.map((row) => ({
-    slot: count(row.slot),
-    kind: row.kind as EntryKind,
-    credit: count(row.credit) === 1,
-    total: count(row.total),
-  }));
+  return toLedgerSums(rows);
 }
 
 export interface OrderSum {
@@ -80,15 +122,37 @@ export async function orderSums(shop: string, slots: readonly Slot[]): Promise<O
   }));
 }
 
-/** Members with at least one entry of the given kinds in the period. */
-export async function activeMembers(
-  shop: string,
-  period: Slot,
-  kinds: readonly EntryKind[],
-): Promise<number> {
+/**
+ * The entry kinds that make a member active. The LedgerEntry trigger that keeps MemberActivity
+ * (prisma/migrations/*_dashboard_rollups) lists the same kinds; a test holds them together.
+ */
+export const ACTIVITY_KINDS: readonly EntryKind[] = [
+  "EARN",
+  "SIGNUP_BONUS",
+  "REDEEM",
+  "MANUAL",
+  "IMPORT",
+];
+
+/**
+ * Members with at least one activity entry in the period. A member's last activity answers it
+ * by an index range (MemberActivity) when nobody's last activity is after the period, which holds
+ * for every range that ends today; an older range is counted from the entries.
+ */
+export async function activeMembers(shop: string, period: Slot): Promise<number> {
+  const [later] = await prisma.$queryRaw<{ found: unknown }[]>(Prisma.sql`
+    SELECT COUNT(*) AS found FROM (
+      SELECT 1 FROM "MemberActivity" WHERE "shop" = ${shop} AND "lastAt" >= ${sqlTime(period.end)} LIMIT 1
+    ) later`);
+  if (count(later?.found) === 0) {
+    const [row] = await prisma.$queryRaw<{ members: unknown }[]>(Prisma.sql`
+      SELECT COUNT(*) AS members FROM "MemberActivity"
+      WHERE "shop" = ${shop} AND "lastAt" >= ${sqlTime(period.start)}`);
+    return count(row?.members);
+  }
   const [row] = await prisma.$queryRaw<{ members: unknown }[]>(Prisma.sql`
     SELECT COUNT(DISTINCT "memberId") AS members FROM "LedgerEntry"
     WHERE "shop" = ${shop} AND "occurredAt" >= ${sqlTime(period.start)} AND "occurredAt" < ${sqlTime(period.end)}
-      AND CAST("kind" AS TEXT) IN (${Prisma.join(kinds)})`);
+      AND CAST("kind" AS TEXT) IN (${Prisma.join(ACTIVITY_KINDS)})`);
   return count(row?.members);
 }

@@ -1,4 +1,3 @@
-import type { EntryKind } from "@prisma/client";
 import prisma from "../db.server";
 import type { DateRange } from "../domain/dashboard";
 import {
@@ -20,8 +19,6 @@ import type { LoyaltyShopTimeZoneQuery } from "../types/admin.generated";
 import { formatNumber } from "../components/format";
 import { describeEarnRate } from "../domain/program-settings";
 import { loadProgram } from "./program.server";
-
-const ACTIVITY_KINDS: EntryKind[] = ["EARN", "SIGNUP_BONUS", "REDEEM", "MANUAL", "IMPORT"];
 
 /** The theme editor with our app embed ("launcher" block) ready to switch on. */
 export function appEmbedUrl(shop: string, apiKey: string) {
@@ -74,7 +71,7 @@ export async function dashboard(shop: string, range: DateRange, apiKey: string) 
       _sum: { balance: true, pendingPoints: true },
     }),
     prisma.member.count({ where: { shop, joinedAt: inRange } }),
-    activeMembers(shop, period, ACTIVITY_KINDS),
+    activeMembers(shop, period),
     // Summed by the database per chart bucket; the buckets partition the range (bucketsFor), so
     // the period's figures are their totals.
     ledgerSums(shop, buckets),

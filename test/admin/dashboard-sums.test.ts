@@ -4,7 +4,14 @@ import fc from "fast-check";
 import type { EntryKind } from "@prisma/client";
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
-import { activeMembers, ledgerSums, orderSums } from "../../app/admin/dashboard-sums.server";
+import {
+  ACTIVITY_KINDS,
+  activeMembers,
+  ledgerSums,
+  ledgerSumsFromEntries,
+  orderSums,
+} from "../../app/admin/dashboard-sums.server";
+import { foldLedgerRollups } from "../../app/loyalty/rollups.server";
 import { pointsFlow } from "../../app/domain/dashboard";
 import { resetShop } from "../support/engine";
 import { TEST_SHOP } from "../support/shopify";
@@ -15,7 +22,16 @@ const slots = Array.from({ length: 5 }, (_, i) => ({
   start: new Date(START + i * DAY),
   end: new Date(START + (i + 1) * DAY),
 }));
-const KINDS: EntryKind[] = ["EARN", "MANUAL", "IMPORT", "REDEEM", "EXPIRE", "REFUND_CLAWBACK"];
+const KINDS: EntryKind[] = [
+  "EARN",
+  "MANUAL",
+  "IMPORT",
+  "REDEEM",
+  "EXPIRE",
+  "REFUND_CLAWBACK",
+  "SIGNUP_BONUS",
+  "RELEASE",
+];
 
 let members: string[];
 let serial = 0;
@@ -48,7 +64,7 @@ async function entry(
           })
         ).id;
   serial += 1;
-  await prisma.ledgerEntry.create({
+  return prisma.ledgerEntry.create({
     data: {
       shop,
       memberId,
@@ -81,7 +97,7 @@ describe("ledger sums", () => {
     ]);
   });
 
-  it("give the figures entry-by-entry arithmetic gives, for any ledger", async () => {
+  it("give the figures entry-by-entry arithmetic gives, for any ledger, folded or not", async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(
@@ -90,15 +106,29 @@ describe("ledger sums", () => {
             kind: fc.constantFrom(...KINDS),
             points: fc.integer({ min: -500, max: 500 }),
             member: fc.integer({ min: 0, max: 2 }),
+            // Folded into the rollups after this entry; redacted (deleted) afterwards.
+            foldAfter: fc.boolean(),
+            deleted: fc.boolean(),
           }),
           { maxLength: 25 },
         ),
-        async (entries) => {
+        fc.boolean(),
+        async (entries, foldAtEnd) => {
           await prisma.ledgerEntry.deleteMany({ where: { shop: TEST_SHOP } });
-          for (const e of entries) await entry(e.at, e.kind, e.points, e.member);
+          await foldLedgerRollups(prisma);
+          const ids: number[] = [];
+          for (const e of entries) {
+            ids.push((await entry(e.at, e.kind, e.points, e.member)).id);
+            if (e.foldAfter) await foldLedgerRollups(prisma, 3);
+          }
+          await prisma.ledgerEntry.deleteMany({
+            where: { id: { in: ids.filter((_, i) => entries[i]!.deleted) } },
+          });
+          if (foldAtEnd) await foldLedgerRollups(prisma);
+          const kept = entries.filter((e) => !e.deleted);
 
           const expected = slots.map((slot) => {
-            const inSlot = entries.filter(
+            const inSlot = kept.filter(
               (e) => e.at >= slot.start.getTime() && e.at < slot.end.getTime(),
             );
             return Object.fromEntries(
@@ -112,31 +142,128 @@ describe("ledger sums", () => {
               ]),
             );
           });
-          const actual = slots.map(() => Object.fromEntries(flowKeys.map((key) => [key, 0])));
-          for (const sum of await ledgerSums(TEST_SHOP, slots)) {
-            const flow = pointsFlow({ kind: sum.kind, points: sum.total, pendingPoints: 0 });
-            for (const key of flowKeys) actual[sum.slot]![key]! += flow[key];
-          }
-          expect(actual).toEqual(expected);
+          const flows = (sums: Awaited<ReturnType<typeof ledgerSums>>) => {
+            const actual = slots.map(() => Object.fromEntries(flowKeys.map((key) => [key, 0])));
+            for (const sum of sums) {
+              const flow = pointsFlow({ kind: sum.kind, points: sum.total, pendingPoints: 0 });
+              for (const key of flowKeys) actual[sum.slot]![key]! += flow[key];
+            }
+            return actual;
+          };
+          expect(flows(await ledgerSums(TEST_SHOP, slots))).toEqual(expected);
+          expect(flows(await ledgerSumsFromEntries(TEST_SHOP, slots))).toEqual(expected);
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
 
-          const period = { start: slots[0]!.start, end: slots.at(-1)!.end };
+  it("lose nothing when folds run while entries are posted", async () => {
+    const folds = async () => {
+      for (let round = 0; round < 6; round += 1) await foldLedgerRollups(prisma, 7);
+    };
+    await Promise.all([
+      ...Array.from({ length: 60 }, (_, i) => entry(START + i * 60_000, "EARN", i + 1, i % 3)),
+      folds(),
+      folds(),
+      folds(),
+    ]);
+    const day = [{ start: new Date(START), end: new Date(START + DAY) }];
+    expect((await ledgerSums(TEST_SHOP, day)).map((s) => s.total)).toEqual([(60 * 61) / 2]);
+    await foldLedgerRollups(prisma);
+    expect(await prisma.ledgerRollupDelta.count({ where: { shop: TEST_SHOP } })).toBe(0);
+    expect((await ledgerSums(TEST_SHOP, day)).map((s) => s.total)).toEqual([(60 * 61) / 2]);
+  });
+
+  it("read the rollups only on quarter-hour edges, and the entries otherwise", async () => {
+    await entry(START + 10 * 60_000, "EARN", 5);
+    await entry(START + 20 * 60_000, "EARN", 7);
+    await foldLedgerRollups(prisma);
+    // A slot edge at 00:15 splits the 00:00–00:15 rollup from the next; one at 00:12 cannot.
+    const quarter = [
+      { start: new Date(START), end: new Date(START + 15 * 60_000) },
+      { start: new Date(START + 15 * 60_000), end: new Date(START + DAY) },
+    ];
+    const odd = [
+      { start: new Date(START), end: new Date(START + 12 * 60_000) },
+      { start: new Date(START + 12 * 60_000), end: new Date(START + DAY) },
+    ];
+    const totals = (sums: Awaited<ReturnType<typeof ledgerSums>>) =>
+      sums.sort((a, b) => a.slot - b.slot).map((s) => [s.slot, s.total]);
+    expect(totals(await ledgerSums(TEST_SHOP, quarter))).toEqual([
+      [0, 5],
+      [1, 7],
+    ]);
+    expect(totals(await ledgerSums(TEST_SHOP, odd))).toEqual([
+      [0, 5],
+      [1, 7],
+    ]);
+    // Entries the rollups have lost (a table emptied by hand) show which path answered.
+    await prisma.ledgerRollup.deleteMany({ where: { shop: TEST_SHOP } });
+    expect(await ledgerSums(TEST_SHOP, quarter)).toEqual([]);
+    expect(totals(await ledgerSums(TEST_SHOP, odd))).toEqual([
+      [0, 5],
+      [1, 7],
+    ]);
+  });
+});
+
+describe("active members", () => {
+  const period = { start: new Date(START), end: new Date(START + 5 * DAY) };
+
+  it("count members with an activity entry in the period, whichever way it is answered", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            // Mostly before the period's end, as for a range that ends today.
+            at: fc.integer({ min: START - DAY, max: START + 5 * DAY + DAY / 4 }),
+            kind: fc.constantFrom(...KINDS),
+            member: fc.integer({ min: 0, max: 2 }),
+          }),
+          { maxLength: 12 },
+        ),
+        async (entries) => {
+          await prisma.member.deleteMany({ where: { shop: TEST_SHOP } });
+          members = [];
+          for (const customerId of ["1", "2", "3"]) {
+            const member = await prisma.member.create({ data: { shop: TEST_SHOP, customerId } });
+            members.push(member.id);
+          }
+          for (const e of entries) await entry(e.at, e.kind, 10, e.member);
           const active = new Set(
             entries
               .filter(
                 (e) =>
                   e.at >= period.start.getTime() &&
                   e.at < period.end.getTime() &&
-                  ["EARN", "MANUAL", "REDEEM"].includes(e.kind),
+                  ACTIVITY_KINDS.includes(e.kind),
               )
               .map((e) => e.member),
           );
-          expect(await activeMembers(TEST_SHOP, period, ["EARN", "MANUAL", "REDEEM"])).toBe(
-            active.size,
-          );
+          expect(await activeMembers(TEST_SHOP, period)).toBe(active.size);
         },
       ),
-      { numRuns: 15 },
+      { numRuns: 25 },
     );
+  });
+
+  it("are the kinds the database trigger records as a member's last activity", async () => {
+    for (const [i, kind] of KINDS.entries()) {
+      await entry(START + i * 60_000, kind, 1, 0);
+      const activity = await prisma.memberActivity.findUnique({ where: { memberId: members[0]! } });
+      if (ACTIVITY_KINDS.includes(kind)) {
+        expect(activity?.lastAt.getTime(), kind).toBe(START + i * 60_000);
+      } else {
+        expect(activity?.lastAt.getTime() ?? null, kind).not.toBe(START + i * 60_000);
+      }
+    }
+    // An older entry posted later leaves the last activity where it was.
+    await entry(START - DAY, "EARN", 1, 0);
+    const activity = await prisma.memberActivity.findUniqueOrThrow({
+      where: { memberId: members[0]! },
+    });
+    expect(activity.lastAt.getTime()).toBeGreaterThan(START);
   });
 });
 

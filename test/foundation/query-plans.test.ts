@@ -59,7 +59,9 @@ beforeAll(async () => {
     );
   }
   await prisma.$executeRawUnsafe(
-    postgres ? `ANALYZE "Member", "LedgerEntry", "OrderRecord", "WebhookDelivery"` : "ANALYZE",
+    postgres
+      ? `ANALYZE "Member", "LedgerEntry", "OrderRecord", "WebhookDelivery", "LedgerRollup", "MemberActivity"`
+      : "ANALYZE",
   );
 });
 
@@ -89,6 +91,21 @@ const cases: { what: string; sql: string; index: string }[] = [
     what: "a period's ledger entries (dashboard)",
     sql: `SELECT "kind", "points" FROM "LedgerEntry" WHERE "shop" = ${shop} AND "occurredAt" >= '2026-01-01' AND "occurredAt" < '2026-02-01'`,
     index: "LedgerEntry_shop_occurredAt_idx",
+  },
+  {
+    what: "a period's points rollups (dashboard)",
+    sql: `SELECT "kind", "points" FROM "LedgerRollup" WHERE "shop" = ${shop} AND "slot" >= '2026-01-01' AND "slot" < '2026-02-01'`,
+    index: postgres ? "LedgerRollup_pkey" : "sqlite_autoindex_LedgerRollup_1",
+  },
+  {
+    what: "a period's ledger deltas not folded yet (dashboard)",
+    sql: `SELECT "kind", "points" FROM "LedgerRollupDelta" WHERE "shop" = ${shop} AND "slot" >= '2026-01-01' AND "slot" < '2026-02-01'`,
+    index: "LedgerRollupDelta_shop_slot_idx",
+  },
+  {
+    what: "members active since a date (dashboard)",
+    sql: `SELECT COUNT(*) FROM "MemberActivity" WHERE "shop" = ${shop} AND "lastAt" >= '2026-01-01'`,
+    index: "MemberActivity_shop_lastAt_idx",
   },
   {
     what: "a period's paid orders (dashboard)",
@@ -139,7 +156,9 @@ describe("query plans", () => {
       const text = await plan(sql);
       expect(text).toContain(index);
       expect(text).not.toMatch(
-        postgres ? /Seq Scan/ : /^SCAN (Member|LedgerEntry|OrderRecord|WebhookDelivery)\b/m,
+        postgres
+          ? /Seq Scan/
+          : /^SCAN (Member|LedgerEntry|OrderRecord|WebhookDelivery|LedgerRollup\w*|MemberActivity)\b/m,
       );
     });
   }
