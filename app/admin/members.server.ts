@@ -137,31 +137,113 @@ async function wordSearch(
   };
 }
 
-/** The page of members a query asks for, and how many there are in all. */
-async function membersPage(shop: string, query: MembersQuery, skip: number, take: number) {
+interface MembersPage {
+  total: number;
+  rows: Prisma.MemberGetPayload<{ include: { tier: { select: { name: true } } } }>[];
+  hasPrevious: boolean;
+  hasNext: boolean;
+  /** The query answered: the one asked, or the first page when its cursor was gone. */
+  query: MembersQuery;
+}
+
+/**
+ * The page of members a query asks for, whether there are pages either side, and how many
+ * members match in all. Browsing (no words) moves by cursor (readFrom) when the URL has one. A word
+ * search, whose matches are gathered and sorted first anyway, moves by offset.
+ */
+async function membersPage(shop: string, query: MembersQuery): Promise<MembersPage> {
+  const size = MEMBERS_PAGE_SIZE;
+  const offsetPage = (rows: Awaited<ReturnType<typeof wordSearch>>["rows"]) => ({
+    rows: rows.slice(0, size),
+    hasPrevious: query.page > 1,
+    hasNext: rows.length > size,
+  });
   const exact = query.q ? await exactMember(shop, query.q) : null;
   const { words } = searchTerms(query.q);
   if (!exact && words.length) {
-    return wordSearch(shop, query, words, skip, take);
+    const { total, rows } = await wordSearch(shop, query, words, (query.page - 1) * size, size + 1);
+    return { total, ...offsetPage(rows), query };
   }
   const where = membersWhere(shop, query, exact);
-  const [total, rows] = await Promise.all([
+  const cursor = query.after ? "after" : query.before ? "before" : null;
+  const [total, found] = await Promise.all([
     prisma.member.count({ where }),
-    prisma.member.findMany({
-      where,
-      orderBy: orderBy(query.sort),
-      skip,
-      take,
-      include: { tier: { select: { name: true } } },
-    }),
+    cursor
+      ? readFrom(shop, query, where, cursor)
+      : prisma.member.findMany({
+          where,
+          orderBy: orderBy(query.sort),
+          include: { tier: { select: { name: true } } },
+          skip: (query.page - 1) * size,
+          take: size + 1,
+        }),
   ]);
-  return { total, rows };
+  if (cursor && !found?.length) {
+    // The cursor member is gone (deleted or redacted), another shop's, or at the very end: start
+    // from the top.
+    const first = { ...query, page: 1, after: null, before: null };
+    return { ...(await membersPage(shop, first)), query: first };
+  }
+  if (cursor === "before") {
+    // Read backwards from the cursor: an extra row means there is more before.
+    return {
+      total,
+      rows: found!.slice(0, size).reverse(),
+      hasPrevious: found!.length > size,
+      hasNext: true,
+      query,
+    };
+  }
+  return { total, ...offsetPage(found!), query };
+}
+
+/**
+ * The page after (or, read backwards, before) the cursor member in the list's order. The bound
+ * on the sort column comes first so that the index serves it as a range: a page 1,000 deep costs
+ * what the first does. Prisma's own `cursor` puts an OR around that bound, which no index serves.
+ * Null when the cursor is no member of this shop.
+ */
+async function readFrom(
+  shop: string,
+  query: MembersQuery,
+  where: Prisma.MemberWhereInput,
+  cursor: "after" | "before",
+) {
+  const id = (cursor === "after" ? query.after : query.before)!;
+  const at = await prisma.member.findFirst({
+    where: { id, shop },
+    select: { balance: true, joinedAt: true },
+  });
+  if (!at) return null;
+  const [field, direction] = query.sort.split(" ") as ["balance" | "joined", "asc" | "desc"];
+  const column = field === "balance" ? "balance" : "joinedAt";
+  const value = field === "balance" ? at.balance : at.joinedAt;
+  // Walking forwards in a descending list, or backwards in an ascending one, goes down.
+  const down = (direction === "desc") === (cursor === "after");
+  const idAfter = cursor === "after";
+  return prisma.member.findMany({
+    where: {
+      AND: [
+        where,
+        { [column]: down ? { lte: value } : { gte: value } },
+        {
+          OR: [
+            { [column]: down ? { lt: value } : { gt: value } },
+            { id: idAfter ? { gt: id } : { lt: id } },
+          ],
+        },
+      ],
+    },
+    orderBy: [{ [column]: down ? "desc" : "asc" }, { id: idAfter ? "asc" : "desc" }],
+    include: { tier: { select: { name: true } } },
+    take: MEMBERS_PAGE_SIZE + 1,
+  });
 }
 
 export async function listMembers(shop: string, query: MembersQuery) {
   const program = await loadProgram(shop);
-  const [{ total, rows }, tiers] = await Promise.all([
-    membersPage(shop, query, (query.page - 1) * MEMBERS_PAGE_SIZE, MEMBERS_PAGE_SIZE + 1),
+  const [page, tiers] = await Promise.all([
+    membersPage(shop, query),
     prisma.tier.findMany({
       where: { shop },
       orderBy: { threshold: "asc" },
@@ -169,13 +251,13 @@ export async function listMembers(shop: string, query: MembersQuery) {
     }),
   ]);
   return {
-    query,
-    total,
+    query: page.query,
+    total: page.total,
     pointsName: { one: program.pointsNameOne, other: program.pointsNameOther },
     tiers,
-    hasPrevious: query.page > 1,
-    hasNext: rows.length > MEMBERS_PAGE_SIZE,
-    members: rows.slice(0, MEMBERS_PAGE_SIZE).map((member) => ({
+    hasPrevious: page.hasPrevious,
+    hasNext: page.hasNext,
+    members: page.rows.map((member) => ({
       id: member.id,
       customerId: member.customerId,
       name: memberDisplayName(member),

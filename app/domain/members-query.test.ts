@@ -13,13 +13,26 @@ describe("members query", () => {
       tier: null,
       sort: "balance desc",
       page: 1,
+      after: null,
+      before: null,
     });
     expect(parseMembersQuery(new URLSearchParams("sort=joined+asc&page=3&tier=none"))).toEqual({
       q: "",
       tier: "none",
       sort: "joined asc",
       page: 3,
+      after: null,
+      before: null,
     });
+  });
+
+  it("takes a member id as a page cursor, one direction at a time", () => {
+    const query = (text: string) => parseMembersQuery(new URLSearchParams(text));
+    expect(query("page=4&after=cm1abc_-9")).toMatchObject({ after: "cm1abc_-9", before: null });
+    expect(query("before=cm1abc")).toMatchObject({ after: null, before: "cm1abc" });
+    expect(query("after=a&before=b")).toMatchObject({ after: "a", before: null });
+    expect(query("after=a%20b")).toMatchObject({ after: null });
+    expect(query(`before=${"x".repeat(65)}`)).toMatchObject({ before: null });
   });
 
   it("treats digits and customer GIDs as ids, other text as words", () => {

@@ -6,7 +6,14 @@ export interface MembersQuery {
   /** A tier id, "none" for members without a tier, or null for everyone. */
   tier: string | null;
   sort: MembersSort;
+  /** Which page this is, for its label; without a cursor, also which rows (by offset). */
   page: number;
+  /**
+   * The member the page starts after (next) or ends before (previous): a page far down a large
+   * shop's list is then read from the index at that member, not counted out from the top.
+   */
+  after: string | null;
+  before: string | null;
 }
 
 export type MembersSort = "balance desc" | "balance asc" | "joined desc" | "joined asc";
@@ -20,6 +27,8 @@ export const MEMBERS_SORTS: { value: MembersSort; label: string }[] = [
 
 export const MEMBERS_PAGE_SIZE = 50;
 
+const cursor = (value: string | null) => (value && /^[\w-]{1,64}$/.test(value) ? value : null);
+
 /** Lenient: a bad or hand-edited URL falls back to defaults rather than an error page. */
 export function parseMembersQuery(params: URLSearchParams): MembersQuery {
   const sort = params.get("sort");
@@ -29,6 +38,8 @@ export function parseMembersQuery(params: URLSearchParams): MembersQuery {
     tier: params.get("tier") || null,
     sort: MEMBERS_SORTS.some((s) => s.value === sort) ? (sort as MembersSort) : "balance desc",
     page: Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1,
+    after: cursor(params.get("after")),
+    before: params.get("after") ? null : cursor(params.get("before")),
   };
 }
 

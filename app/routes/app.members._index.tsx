@@ -40,9 +40,17 @@ export default function MembersPage() {
       if (value === null || value === "") next.delete(key);
       else next.set(key, value);
     }
-    if (!("page" in changes)) next.delete("page");
+    // A new search, filter or sort starts from the first page.
+    for (const key of ["page", "after", "before"]) if (!(key in changes)) next.delete(key);
     setParams(next, { preventScrollReset: true });
   };
+  // Pages move by cursor (the first or last member shown); page 1 needs none.
+  const toPage = (page: number, cursor: { after: string } | { before: string }) =>
+    update(
+      page === 1
+        ? { page: null, after: null, before: null }
+        : { page: String(page), after: null, before: null, ...cursor },
+    );
 
   // Search as the merchant types, without a request per keystroke.
   useEffect(() => () => clearTimeout(debounce.current), []);
@@ -142,8 +150,8 @@ export default function MembersPage() {
           pagination={{
             hasPrevious: data.hasPrevious,
             hasNext: data.hasNext,
-            onPrevious: () => update({ page: String(data.query.page - 1) }),
-            onNext: () => update({ page: String(data.query.page + 1) }),
+            onPrevious: () => toPage(data.query.page - 1, { before: data.members[0]?.id ?? "" }),
+            onNext: () => toPage(data.query.page + 1, { after: data.members.at(-1)?.id ?? "" }),
             label: data.members.length ? `${first}–${last} of ${data.total}` : undefined,
           }}
         >

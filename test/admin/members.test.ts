@@ -194,6 +194,75 @@ describe("members index", () => {
     const ids = new Set([...first.members, ...second.members].map((m) => m.id));
     expect(ids.size).toBe(55);
   });
+
+  it("moves by cursor through every member once, forwards and back, whatever the sort", async () => {
+    // 130 members and many equal balances and join dates: the id breaks ties, so no member is
+    // shown twice or skipped at a page edge.
+    for (let i = 0; i < 127; i++) {
+      await prisma.member.create({
+        data: {
+          shop: TEST_SHOP,
+          customerId: String(4000 + i),
+          balance: i % 7,
+          joinedAt: new Date(Date.UTC(2026, 0, 1 + (i % 3))),
+        },
+      });
+    }
+    for (const sort of ["balance desc", "balance asc", "joined desc", "joined asc"]) {
+      const url = (extra: string) => `/app/members?sort=${encodeURIComponent(sort)}${extra}`;
+      const byOffset: string[] = [];
+      for (let page = 1; page <= 3; page++) {
+        byOffset.push(
+          ...(await load<Listed>(listLoader, url(`&page=${page}`))).members.map((m) => m.id),
+        );
+      }
+      const pages: Listed[] = [await load<Listed>(listLoader, url(""))];
+      while (pages.at(-1)!.hasNext) {
+        const last = pages.at(-1)!;
+        pages.push(
+          await load<Listed>(
+            listLoader,
+            url(`&page=${last.query.page + 1}&after=${last.members.at(-1)!.id}`),
+          ),
+        );
+      }
+      expect(
+        pages.map((p) => p.members.length),
+        sort,
+      ).toEqual([50, 50, 30]);
+      expect(
+        pages.flatMap((p) => p.members.map((m) => m.id)),
+        sort,
+      ).toEqual(byOffset);
+      expect(new Set(byOffset).size).toBe(130);
+      // Back from the last page by its first member: the middle page again, then the first.
+      const middle = await load<Listed>(
+        listLoader,
+        url(`&page=2&before=${pages[2]!.members[0]!.id}`),
+      );
+      expect(
+        middle.members.map((m) => m.id),
+        sort,
+      ).toEqual(pages[1]!.members.map((m) => m.id));
+      expect(middle).toMatchObject({ hasPrevious: true, hasNext: true });
+      const first = await load<Listed>(listLoader, url(`&page=1&before=${middle.members[0]!.id}`));
+      expect(
+        first.members.map((m) => m.id),
+        sort,
+      ).toEqual(pages[0]!.members.map((m) => m.id));
+      expect(first).toMatchObject({ hasPrevious: false, hasNext: true });
+    }
+  });
+
+  it("goes back to the first page when the cursor member is gone or another shop's", async () => {
+    const other = await prisma.member.findFirstOrThrow({ where: { shop: OTHER_SHOP } });
+    for (const cursor of [`after=${other.id}`, "after=no-such-member", "before=no-such-member"]) {
+      const data = await load<Listed>(listLoader, `/app/members?page=7&${cursor}`);
+      expect(names(data), cursor).toEqual(["Ada Lovelace", "Alan Turing", "Grace Hopper"]);
+      expect(data.query, cursor).toMatchObject({ page: 1, after: null, before: null });
+      expect(data.hasPrevious, cursor).toBe(false);
+    }
+  });
 });
 
 describe("when a member joined", () => {

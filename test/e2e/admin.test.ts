@@ -146,4 +146,39 @@ describe("admin pages", { timeout: 120_000 }, () => {
     expect(await session.db.reward.count({ where: { id: reward.id } })).toBe(0);
     await context.close();
   });
+
+  it("pages through members by cursor with Next and Previous", async () => {
+    const extra = Array.from({ length: 45 }, (_, i) => ({
+      shop: SHOP,
+      customerId: String(880_000 + i),
+      email: `paging${i}@example.com`,
+      // Below every seeded balance, so they fill the list's end in a known order.
+      balance: -1,
+    }));
+    await session.db.member.createMany({ data: extra });
+    try {
+      const total = await session.db.member.count({ where: { shop: SHOP } });
+      const { context, page, app } = await openPage("/app/members");
+      const frame = () => page.frames().find((f) => f.url().includes("/app/members"));
+      const rows = () => app.locator("tbody tr");
+      await poll(() => rows().count()).toBe(50);
+      const firstPage = await rows().allInnerTexts();
+
+      await app.getByRole("button", { name: "Next" }).click();
+      await poll(() => new URL(frame()!.url()).searchParams.get("page")).toBe("2");
+      expect(new URL(frame()!.url()).searchParams.get("after")).toBeTruthy();
+      await poll(() => rows().count()).toBe(total - 50);
+      expect(await app.getByText(`51–${total} of ${total}`).count()).toBe(1);
+
+      await app.getByRole("button", { name: "Previous" }).click();
+      await poll(() => new URL(frame()!.url()).searchParams.get("page")).toBeNull();
+      await poll(() => rows().count()).toBe(50);
+      expect(await rows().allInnerTexts()).toEqual(firstPage);
+      await context.close();
+    } finally {
+      await session.db.member.deleteMany({
+        where: { shop: SHOP, customerId: { in: extra.map((m) => m.customerId) } },
+      });
+    }
+  });
 });
