@@ -48,38 +48,42 @@ export async function memberView(
   locale: StorefrontLocale = "en",
   now = new Date(),
 ) {
-  const program = await programFor(prisma, shop);
-  const rewards = await enabledRewards(shop);
-  const member = await prisma.member.findUnique({
-    where: { shop_customerId: { shop, customerId } },
-    include: { tier: true },
-  });
-  const tiers = await tiersFor(prisma, shop);
-  const metric = member ? await tierMetric(prisma, program, member.id, now) : 0;
+  // Two rounds of independent reads rather than eight in turn: on PostgreSQL each is a round
+  // trip that a pooled connection can make at the same time as the others.
+  const [program, rewards, member, tiers] = await Promise.all([
+    programFor(prisma, shop),
+    enabledRewards(shop),
+    prisma.member.findUnique({
+      where: { shop_customerId: { shop, customerId } },
+      include: { tier: true },
+    }),
+    tiersFor(prisma, shop),
+  ]);
+  const [metric, release, history, held] = member
+    ? await Promise.all([
+        tierMetric(prisma, program, member.id, now),
+        nextRelease(prisma, member, now),
+        prisma.ledgerEntry.findMany({
+          where: { memberId: member.id },
+          orderBy: { id: "desc" },
+          take: HISTORY_LENGTH,
+        }),
+        // Codes the shopper holds and can still use, so a reload (or a redeem that settled
+        // late) shows them: the newest per reward.
+        prisma.redemption.findMany({
+          where: { memberId: member.id, status: "ISSUED", cancelledAt: null, endsAt: { gt: now } },
+          orderBy: { createdAt: "asc" },
+        }),
+      ])
+    : [0, null, [], []];
   // A tier granted by an import can sit above what the metric earns; only tiers above it are next.
   const next = nextTier(
     tiers.filter((t) => !member?.tier || t.threshold > member.tier.threshold),
     metric,
   );
   const balance = member?.balance ?? 0;
-  const release = member ? await nextRelease(prisma, member, now) : null;
   const memberThreshold = member?.tier?.threshold ?? null;
-  const history = member
-    ? await prisma.ledgerEntry.findMany({
-        where: { memberId: member.id },
-        orderBy: { id: "desc" },
-        take: HISTORY_LENGTH,
-      })
-    : [];
   const spendBased = tierBasis(program) === "AMOUNT_SPENT";
-  // Codes the shopper holds and can still use, so a reload (or a redeem that settled late)
-  // shows them: the newest per reward.
-  const held = member
-    ? await prisma.redemption.findMany({
-        where: { memberId: member.id, status: "ISSUED", cancelledAt: null, endsAt: { gt: now } },
-        orderBy: { createdAt: "asc" },
-      })
-    : [];
   const codes = Object.fromEntries(
     held.map((r) => [
       r.rewardId,
