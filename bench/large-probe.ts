@@ -70,6 +70,20 @@ if (phase === "reads") {
   const deepPage = await samples(10, () =>
     listMembers(LARGE_SHOP, parseMembersQuery(new URLSearchParams({ page: "1000" }))),
   );
+  // The same page as the admin reaches it, by the Next button: after page 999's last member.
+  const [edge] = await prisma.member.findMany({
+    where: { shop: LARGE_SHOP },
+    orderBy: [{ balance: "desc" }, { id: "asc" }],
+    skip: 999 * 50 - 1,
+    take: 1,
+    select: { id: true },
+  });
+  const cursorPage = await samples(10, () =>
+    listMembers(
+      LARGE_SHOP,
+      parseMembersQuery(new URLSearchParams({ page: "1000", after: edge!.id })),
+    ),
+  );
   const dashboards: Record<string, unknown> = {};
   const day = (daysAgo: number) =>
     new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
@@ -104,6 +118,7 @@ if (phase === "reads") {
       search,
       sorted,
       deepPage,
+      cursorPage,
       dashboards,
     }),
   );

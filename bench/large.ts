@@ -31,6 +31,7 @@ interface Reads {
   search: Record<string, Stats & { q: string; matches: number }>;
   sorted: Stats;
   deepPage: Stats;
+  cursorPage: Stats;
   dashboards: Record<string, Stats & { heapGrowthMb: number }>;
 }
 interface Jobs {
@@ -228,7 +229,8 @@ function report(results: LargeResult[], command: string) {
     if (first.like[label]) readRow(`… the same as a LIKE scan (before)`, (r) => r.like[label]);
   }
   readRow("members list sorted by joined", (r) => r.reads.sorted);
-  readRow("members list page 1,000 (OFFSET)", (r) => r.reads.deepPage);
+  readRow("members list page 1,000 by cursor (Next)", (r) => r.reads.cursorPage);
+  readRow("… the same page by OFFSET (before)", (r) => r.reads.deepPage);
   for (const range of Object.keys(first.reads.dashboards)) {
     readRow(`dashboard, ${range}`, (r) => r.reads.dashboards[range]);
   }
