@@ -6,6 +6,7 @@
  * In process rather than over HTTP: an admin page needs a Shopify session token exchange that no
  * machine here can make. What is timed is what the loaders await — the database and Prisma.
  */
+import os from "node:os";
 import { percentile } from "./load";
 import { LARGE_SHOP } from "./large-seed";
 
@@ -150,6 +151,8 @@ if (phase === "reads") {
   }
   console.log(JSON.stringify({ like }));
 } else if (phase === "jobs") {
+  // As the worker does when it starts (scripts/worker.mjs): web requests come first.
+  os.setPriority(Math.max(os.getPriority(), 10));
   const now = new Date();
   const release = await timed(() => jobs.releasePendingPoints(prisma, now));
   const expiry = await timed(() => jobs.expireBalances(prisma, now));
