@@ -13,6 +13,7 @@ import { createReward } from "../app/admin/rewards.server";
 import { saveTiers } from "../app/admin/tiers.server";
 import { postEntry } from "../app/loyalty/ledger.server";
 import { programFor } from "../app/loyalty/program.server";
+import { applyQueuedWebhooks } from "../app/loyalty/webhook-inbox.server";
 import { unauthenticated } from "../app/shopify.server";
 import { DEMO_SHOP, DEMO_STAFF_USER_ID } from "./config";
 import { hostParam } from "./pages/admin";
@@ -334,6 +335,10 @@ export async function seedDemoShop(
     throw new Error(
       `Seeding: ${failed.length} webhook deliveries failed, e.g. ${failed[0]!.topic} → ${failed[0]!.attempts.at(-1)?.status}`,
     );
+
+  // The app answers webhooks first and applies them from its queue (the worker may not have got
+  // to the last ones yet); the members the next steps need exist once it is empty.
+  await applyQueuedWebhooks();
 
   // 4. Points carried over from a previous program for a few early members: an IMPORT entry,
   //    posted through the ledger like every other change.
