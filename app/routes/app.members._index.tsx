@@ -16,7 +16,10 @@ import { useEffect, useRef, useState } from "react";
 import { listMembers } from "../admin/members.server";
 import { formatDate, formatNumber } from "../components/format";
 import { MEMBERS_PAGE_SIZE, MEMBERS_SORTS, parseMembersQuery } from "../domain/members-query";
+import membersTableStyles from "../components/members-table.css";
 import { authenticate } from "../shopify.server";
+
+export const links = () => [{ rel: "stylesheet", href: membersTableStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -128,69 +131,71 @@ export default function MembersPage() {
           setMode={setMode}
           loading={navigation.state === "loading"}
         />
-        <IndexTable
-          resourceName={{ singular: "member", plural: "members" }}
-          itemCount={data.members.length}
-          selectable={false}
-          emptyState={
-            <Text as="p" alignment="center" tone="subdued">
-              {data.query.q || data.query.tier
-                ? "No members match. Try another search or filter."
-                : "No members yet. Customers become members when they sign up or place an order."}
-            </Text>
-          }
-          headings={[
-            { title: "Member" },
-            { title: "Email" },
-            { title: "Tier" },
-            { title: `Balance (${pointsName})`, alignment: "end" },
-            { title: "Pending", alignment: "end" },
-            { title: "Joined" },
-          ]}
-          pagination={{
-            hasPrevious: data.hasPrevious,
-            hasNext: data.hasNext,
-            onPrevious: () => toPage(data.query.page - 1, { before: data.members[0]?.id ?? "" }),
-            onNext: () => toPage(data.query.page + 1, { after: data.members.at(-1)?.id ?? "" }),
-            label: data.members.length ? `${first}–${last} of ${data.total}` : undefined,
-          }}
-        >
-          {data.members.map((member, index) => (
-            <IndexTable.Row
-              id={member.id}
-              key={member.id}
-              position={index}
-              onClick={() => navigate(`/app/members/${member.id}`)}
-            >
-              <IndexTable.Cell>
-                <Link url={`/app/members/${member.id}`} removeUnderline>
-                  {member.name}
-                </Link>
-              </IndexTable.Cell>
-              <IndexTable.Cell>{member.email ?? "—"}</IndexTable.Cell>
-              <IndexTable.Cell>
-                {member.tier ? (
-                  <Badge>{member.tier}</Badge>
-                ) : (
-                  <Text as="span" tone="subdued">
-                    No tier
+        <div className="members-list">
+          <IndexTable
+            resourceName={{ singular: "member", plural: "members" }}
+            itemCount={data.members.length}
+            selectable={false}
+            emptyState={
+              <Text as="p" alignment="center" tone="subdued">
+                {data.query.q || data.query.tier
+                  ? "No members match. Try another search or filter."
+                  : "No members yet. Customers become members when they sign up or place an order."}
+              </Text>
+            }
+            headings={[
+              { title: "Member" },
+              { title: "Email" },
+              { title: "Tier" },
+              { title: `Balance (${pointsName})`, alignment: "end" },
+              { title: "Pending", alignment: "end" },
+              { title: "Joined" },
+            ]}
+            pagination={{
+              hasPrevious: data.hasPrevious,
+              hasNext: data.hasNext,
+              onPrevious: () => toPage(data.query.page - 1, { before: data.members[0]?.id ?? "" }),
+              onNext: () => toPage(data.query.page + 1, { after: data.members.at(-1)?.id ?? "" }),
+              label: data.members.length ? `${first}–${last} of ${data.total}` : undefined,
+            }}
+          >
+            {data.members.map((member, index) => (
+              <IndexTable.Row
+                id={member.id}
+                key={member.id}
+                position={index}
+                onClick={() => navigate(`/app/members/${member.id}`)}
+              >
+                <IndexTable.Cell>
+                  <Link url={`/app/members/${member.id}`} removeUnderline>
+                    {member.name}
+                  </Link>
+                </IndexTable.Cell>
+                <IndexTable.Cell>{member.email ?? "—"}</IndexTable.Cell>
+                <IndexTable.Cell>
+                  {member.tier ? (
+                    <Badge>{member.tier}</Badge>
+                  ) : (
+                    <Text as="span" tone="subdued">
+                      No tier
+                    </Text>
+                  )}
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Text as="span" alignment="end" numeric>
+                    {formatNumber(member.balance)}
                   </Text>
-                )}
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                <Text as="span" alignment="end" numeric>
-                  {formatNumber(member.balance)}
-                </Text>
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                <Text as="span" alignment="end" numeric>
-                  {formatNumber(member.pendingPoints)}
-                </Text>
-              </IndexTable.Cell>
-              <IndexTable.Cell>{formatDate(member.joinedAt)}</IndexTable.Cell>
-            </IndexTable.Row>
-          ))}
-        </IndexTable>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Text as="span" alignment="end" numeric>
+                    {formatNumber(member.pendingPoints)}
+                  </Text>
+                </IndexTable.Cell>
+                <IndexTable.Cell>{formatDate(member.joinedAt)}</IndexTable.Cell>
+              </IndexTable.Row>
+            ))}
+          </IndexTable>
+        </div>
       </Card>
     </Page>
   );
