@@ -11,6 +11,7 @@
  *   npm run bench -- --scale 0.1   a tenth of the requests, to try the benchmark itself
  *   npm run bench -- --only SQLite the setups whose name contains the text
  *   npm run bench -- --large       the large-shop run instead (bench/large.ts; --scale, --only)
+ *   npm run bench -- --browser     the browser run instead (bench/browser.ts; --runs)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -25,6 +26,7 @@ import {
   webhookLoad,
   WRONG_SECRET,
 } from "./load";
+import { BROWSER_END, BROWSER_START, runBrowser } from "./browser";
 import { LARGE_END, LARGE_START, runLarge } from "./large";
 import { freshDatabase, startApp, type Database } from "./processes";
 
@@ -39,6 +41,10 @@ const COMMAND = `npm run bench${process.argv.slice(2).length ? ` -- ${process.ar
 
 if (process.argv.includes("--large")) {
   await runLarge(SCALE, argument("--only"), COMMAND);
+  process.exit(0);
+}
+if (process.argv.includes("--browser")) {
+  await runBrowser(RUNS, COMMAND);
   process.exit(0);
 }
 
@@ -285,16 +291,14 @@ function balanceLines() {
     .join("\n");
 }
 
-/** The large-shop section (`--large`) as last written; this run does not repeat it. */
-function largeSection() {
+/** A section another mode wrote (`--large`, `--browser`) as last written; this run keeps it. */
+function keptSection(startMark: string, endMark: string, otherwise: string) {
   const current = fs.existsSync("docs/benchmarks.md")
     ? fs.readFileSync("docs/benchmarks.md", "utf8")
     : "";
-  const start = current.indexOf(LARGE_START);
-  const end = current.indexOf(LARGE_END);
-  return start >= 0 && end > start
-    ? current.slice(start, end + LARGE_END.length)
-    : "The large-shop run: `npm run bench -- --large`.";
+  const start = current.indexOf(startMark);
+  const end = current.indexOf(endMark);
+  return start >= 0 && end > start ? current.slice(start, end + endMark.length) : otherwise;
 }
 
 const cpu = os.cpus()[0]?.model ?? "unknown CPU";
@@ -336,11 +340,9 @@ ${memberTable()}
 
 Command: \`${COMMAND}\`${SCALE === 1 ? "" : ` (requests scaled by ${SCALE}: a trial, not the figures to quote)`}.
 
-${largeSection()}
+${keptSection(LARGE_START, LARGE_END, "The large-shop run: `npm run bench -- --large`.")}
 
-Not measured here yet (issue #15): the browser run (admin LCP, CLS, INP; the storefront with
-and without the widget). test/foundation/client-bundle.test.ts keeps each admin page's JS under
-200 KB gzip.
+${keptSection(BROWSER_START, BROWSER_END, "The browser run: `npm run bench -- --browser`.")}
 `;
 fs.writeFileSync("docs/benchmarks.md", report);
 log(report);

@@ -29,7 +29,7 @@ import {
 } from "./config";
 import { listen, type RunningServer } from "./http";
 import { AdminPages } from "./pages/admin";
-import { Storefront } from "./pages/storefront";
+import { Storefront, type ThemeSettings } from "./pages/storefront";
 import { ADMIN_CSS, THEME_CSS } from "./pages/styles";
 import { debouncedSaver, loadSnapshot, saveSnapshot } from "./persist";
 import { Shop } from "./shop";
@@ -63,6 +63,8 @@ export interface Sandbox {
   api: AdminApi;
   shop: Shop;
   webhooks: WebhookSender;
+  /** The storefront theme's app settings; `npm run bench -- --browser` turns the apps off. */
+  theme: ThemeSettings;
   databaseUrl: string;
   seeded: boolean;
   close(): Promise<void>;
@@ -232,8 +234,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     const sessionToken = () => api.sessionToken({ userId: DEMO_STAFF_USER_ID });
     const ctx: ApiContext = { api, shop, webhooks, sessionToken };
+    const theme: ThemeSettings = { apps: true };
     const storefront = new Storefront({
       shop,
+      theme,
       adminUrl: `${sandboxServer.url}/admin`,
       proxy: {
         appUrl: appServer.internalUrl,
@@ -278,6 +282,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       appUrl: appServer.url,
       internal: { url: sandboxServer.internalUrl, appUrl: appServer.internalUrl },
       api,
+      theme,
       shop,
       webhooks,
       databaseUrl,

@@ -54,8 +54,15 @@ const BLOCK_IDS: Record<string, string> = {
   "earn-points": "AQmxsandboxEarn",
 };
 
+/** What the merchant set in the theme editor that concerns the app. */
+export interface ThemeSettings {
+  /** The launcher app embed and the app's blocks (off: the theme as if the app were not there). */
+  apps: boolean;
+}
+
 export interface StorefrontOptions {
   shop: Shop;
+  theme: ThemeSettings;
   proxy: ProxyTarget & { prefix: string; subpath: string };
   adminUrl: string;
 }
@@ -291,6 +298,7 @@ export class Storefront {
     pageType: string,
     product: ReturnType<Storefront["liquidProduct"]> | null = null,
   ): Promise<string> {
+    if (!this.options.theme.apps) return "";
     const program = this.programMetafield();
     const prefix = ctx.root === "/" ? "" : ctx.root;
     return this.engine(ctx.lang).renderFile(name, {
@@ -334,7 +342,7 @@ export class Storefront {
     const launcher = await this.block(ctx, "launcher", options.pageType);
     // Shopify loads each block's schema stylesheet once, in <head>.
     const stylesheets = new Set(
-      ["launcher", ...(options.blocks ?? [])]
+      (this.options.theme.apps ? ["launcher", ...(options.blocks ?? [])] : [])
         .map((b) => blockSchema(EXTENSION_DIR, b).stylesheet)
         .filter((s): s is string => Boolean(s)),
     );
