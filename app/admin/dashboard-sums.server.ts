@@ -1,6 +1,6 @@
 import type { EntryKind } from "@prisma/client";
 import { Prisma } from "@prisma/client";
-import prisma, { sqlTime } from "../db.server";
+import prisma, { databaseProvider, sqlTime } from "../db.server";
 
 /**
  * The dashboard's figures summed by the database, per time slot, so a year of a large shop's
@@ -150,9 +150,15 @@ export async function activeMembers(shop: string, period: Slot): Promise<number>
       WHERE "shop" = ${shop} AND "lastAt" >= ${sqlTime(period.start)}`);
     return count(row?.members);
   }
+  // "kind" bare (an enum on PostgreSQL, so each value is cast to it), so the (shop, kind,
+  // occurredAt, memberId) index answers from its entries alone.
+  const kinds =
+    databaseProvider === "postgresql"
+      ? ACTIVITY_KINDS.map((kind) => Prisma.sql`CAST(${kind} AS "EntryKind")`)
+      : ACTIVITY_KINDS.map((kind) => Prisma.sql`${kind}`);
   const [row] = await prisma.$queryRaw<{ members: unknown }[]>(Prisma.sql`
     SELECT COUNT(DISTINCT "memberId") AS members FROM "LedgerEntry"
-    WHERE "shop" = ${shop} AND "occurredAt" >= ${sqlTime(period.start)} AND "occurredAt" < ${sqlTime(period.end)}
-      AND CAST("kind" AS TEXT) IN (${Prisma.join(ACTIVITY_KINDS)})`);
+    WHERE "shop" = ${shop} AND "kind" IN (${Prisma.join(kinds)})
+      AND "occurredAt" >= ${sqlTime(period.start)} AND "occurredAt" < ${sqlTime(period.end)}`);
   return count(row?.members);
 }
