@@ -194,6 +194,10 @@ async function membersPage(shop: string, query: MembersQuery): Promise<MembersPa
       query,
     };
   }
+  if (cursor === "after") {
+    // The cursor member itself comes before this page.
+    return { total, ...offsetPage(found!), hasPrevious: true, query };
+  }
   return { total, ...offsetPage(found!), query };
 }
 

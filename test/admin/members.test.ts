@@ -230,6 +230,9 @@ describe("members index", () => {
         pages.map((p) => p.members.length),
         sort,
       ).toEqual([50, 50, 30]);
+      // A cursor alone (a hand-edited URL without its page) still knows there is a page before.
+      const bare = await load<Listed>(listLoader, url(`&after=${pages[0]!.members.at(-1)!.id}`));
+      expect(bare.hasPrevious, sort).toBe(true);
       expect(
         pages.flatMap((p) => p.members.map((m) => m.id)),
         sort,
