@@ -17,8 +17,8 @@ import path from "node:path";
 import zlib from "node:zlib";
 import type { Browser, Frame, FrameLocator, Page } from "playwright-core";
 import { launchBrowser, newContext } from "../sandbox/chromium";
-import { ROOT } from "../sandbox/config";
 import { startSandbox, type Sandbox } from "../sandbox/start";
+import { writeSection } from "./large";
 
 export const BROWSER_START = "<!-- browser:start -->";
 export const BROWSER_END = "<!-- browser:end -->";
@@ -429,18 +429,7 @@ export async function runBrowser(runs: number, command: string) {
     "",
     `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "CPU"}, Node ${process.version}. Command: \`${command}\`.`,
   ];
-  const section = `${BROWSER_START}\n${lines.join("\n")}\n${BROWSER_END}`;
-  const file = path.join(ROOT, "docs/benchmarks.md");
-  const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "# Benchmarks\n";
-  const start = current.indexOf(BROWSER_START);
-  const end = current.indexOf(BROWSER_END);
-  fs.writeFileSync(
-    file,
-    start >= 0 && end > start
-      ? current.slice(0, start) + section + current.slice(end + BROWSER_END.length)
-      : `${current.trimEnd()}\n\n${section}\n`,
-  );
-  log(section);
+  log(writeSection(BROWSER_START, BROWSER_END, lines.join("\n")));
 }
 
 type AdminResult = Awaited<ReturnType<typeof measureAdmin>>;

@@ -301,16 +301,24 @@ export async function runLarge(scale: number, only: string | undefined, command:
     if (only && !name(kind).includes(only)) continue;
     results.push(await runLargeSetup(kind, members));
   }
-  const section = `${LARGE_START}\n${report(results, command)}\n${LARGE_END}`;
+  log(writeSection(LARGE_START, LARGE_END, report(results, command)));
+}
+
+/**
+ * Puts `body` between the markers in docs/benchmarks.md (appended the first time), leaving the
+ * rest of the file as another mode of `npm run bench` wrote it. Returns the section.
+ */
+export function writeSection(startMark: string, endMark: string, body: string) {
+  const section = `${startMark}\n${body}\n${endMark}`;
   const file = path.join(ROOT, "docs/benchmarks.md");
   const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "# Benchmarks\n";
-  const start = current.indexOf(LARGE_START);
-  const end = current.indexOf(LARGE_END);
+  const start = current.indexOf(startMark);
+  const end = current.indexOf(endMark);
   fs.writeFileSync(
     file,
     start >= 0 && end > start
-      ? current.slice(0, start) + section + current.slice(end + LARGE_END.length)
+      ? current.slice(0, start) + section + current.slice(end + endMark.length)
       : `${current.trimEnd()}\n\n${section}\n`,
   );
-  log(section);
+  return section;
 }
