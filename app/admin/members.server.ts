@@ -4,6 +4,7 @@ import prisma, { databaseProvider } from "../db.server";
 import { LEDGER_KIND_LABELS, orderOutcome } from "../domain/explain";
 import type { Adjustment, MembersQuery } from "../domain/members-query";
 import {
+  MEMBERS_COUNT_CAP,
   MEMBERS_PAGE_SIZE,
   memberDisplayName,
   overdrawnMessage,
@@ -80,24 +81,16 @@ function containsWord(word: string) {
 }
 
 /**
- * One page of members whose email, first or last name contain every word, and how many match.
- * The candidates come from each database's trigram index (migration member_search): SQLite's
- * FTS5 table, joined to `Member` by primary key (CROSS JOIN fixes that order); PostgreSQL's GIN
- * indexes, which serve ILIKE. The candidates are materialized before they are sorted: given
- * ORDER BY … LIMIT, both planners would rather walk the shop's sort index and test every member
- * (measured at 1M members: 1.2–5.2 s on PostgreSQL for words a few hundred members match).
+ * The filter for members whose email, first or last name contain every word. The candidates come
+ * from each database's trigram index (migration member_search): SQLite's FTS5 table, joined to
+ * `Member` by primary key (CROSS JOIN fixes that order); PostgreSQL's GIN indexes, which serve
+ * ILIKE.
  */
-async function wordSearch(
-  shop: string,
-  query: MembersQuery,
-  words: string[],
-  skip: number,
-  take: number,
-) {
+function matchingWords(shop: string, query: MembersQuery, words: string[]) {
   const sqlite = databaseProvider === "sqlite";
   const indexed = sqlite ? words.filter((word) => [...word].length >= TRIGRAM) : [];
   const scanned = sqlite ? words.filter((word) => [...word].length < TRIGRAM) : words;
-  const conditions = [Prisma.sql`m."shop" = ${shop}`];
+  const conditions = [Prisma.sql`m."shop" = ${shop}`, ...tierCondition(query)];
   if (indexed.length) {
     conditions.push(
       Prisma.sql`s."MemberSearch" MATCH ${ftsQuery(indexed)}`,
@@ -106,39 +99,154 @@ async function wordSearch(
     );
   }
   conditions.push(...scanned.map(containsWord));
-  if (query.tier === "none") conditions.push(Prisma.sql`m."tierId" IS NULL`);
-  else if (query.tier) conditions.push(Prisma.sql`m."tierId" = ${query.tier}`);
+  return {
+    from: indexed.length
+      ? Prisma.sql`"MemberSearch" s CROSS JOIN "Member" m`
+      : Prisma.sql`"Member" m`,
+    where: Prisma.join(conditions, " AND "),
+  };
+}
 
-  const from = indexed.length
-    ? Prisma.sql`"MemberSearch" s CROSS JOIN "Member" m`
-    : Prisma.sql`"Member" m`;
-  const where = Prisma.join(conditions, " AND ");
+function tierCondition(query: Pick<MembersQuery, "tier">) {
+  if (query.tier === "none") return [Prisma.sql`m."tierId" IS NULL`];
+  if (query.tier) return [Prisma.sql`m."tierId" = ${query.tier}`];
+  return [];
+}
+
+/**
+ * Whether every member can be tested for the words one by one with LIKE as the index would find
+ * them: SQLite's LIKE ignores case for ASCII letters only, its FTS5 table for all of Unicode.
+ * PostgreSQL's ILIKE is what its index serves anyway.
+ */
+function testableOneByOne(words: string[]) {
+  return (
+    databaseProvider === "postgresql" ||
+    words.every((word) => [...word].every((c) => c.charCodeAt(0) < 0x80))
+  );
+}
+
+/**
+ * Members whose email, first or last name contain every word, and how many: up to
+ * MEMBERS_COUNT_CAP, as counting all of 200,000 matches cost 0.5–1 s at 1M members.
+ *
+ * Few matches (a name, part of an address): the index names them, and they are materialized
+ * before they are sorted. Given ORDER BY … LIMIT, both planners would rather walk the shop's sort
+ * index and test every member, which for a rare word means most of the shop (measured at 1M
+ * members: 1.2–5.2 s on PostgreSQL for words a few hundred members match). Pages move by offset.
+ *
+ * Many matches (a common first name, an email domain): sorting all of them is what cost the time,
+ * so the shop's sort index is walked from the page's cursor, testing each member; with more than
+ * MEMBERS_COUNT_CAP matches in a shop of 1M, a page fills after some 50,000 members at most, and
+ * after a few hundred for an email domain.
+ */
+async function wordSearch(
+  shop: string,
+  query: MembersQuery,
+  words: string[],
+): Promise<MembersPage> {
+  const size = MEMBERS_PAGE_SIZE;
+  const { from, where } = matchingWords(shop, query, words);
+  // Fragments compose inside Prisma.sql; the tagged $queryRaw would send them as parameters.
+  const [counted] = await prisma.$queryRaw<{ total: number | bigint }[]>(
+    Prisma.sql`SELECT count(*) AS total FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${MEMBERS_COUNT_CAP + 1}) AS capped`,
+  );
+  const found = Number(counted?.total ?? 0);
+  const total = Math.min(found, MEMBERS_COUNT_CAP);
+  const capped = found > MEMBERS_COUNT_CAP;
+  if (capped && testableOneByOne(words)) {
+    const cursor = query.after ? "after" : query.before ? "before" : null;
+    const ids = await walkMatches(shop, query, words, cursor);
+    if (cursor && !ids.length) {
+      // As when browsing: the cursor member is gone, another shop's, or at the very end.
+      const first = { ...query, page: 1, after: null, before: null };
+      return { ...(await wordSearch(shop, first, words)), query: first };
+    }
+    const rows = await membersById(ids.slice(0, size));
+    if (cursor === "before") {
+      return {
+        total,
+        capped,
+        rows: rows.reverse(),
+        hasPrevious: ids.length > size,
+        hasNext: true,
+        query,
+      };
+    }
+    return {
+      total,
+      capped,
+      rows,
+      hasPrevious: cursor === "after" || query.page > 1,
+      hasNext: ids.length > size,
+      query,
+    };
+  }
   const [field, direction] = query.sort.split(" ") as ["balance" | "joined", "asc" | "desc"];
   const column = Prisma.raw(field === "balance" ? `c."balance"` : `c."joinedAt"`);
   const order = Prisma.raw(direction === "asc" ? "ASC" : "DESC");
-  // Fragments compose inside Prisma.sql; the tagged $queryRaw would send them as parameters.
-  const [page, counted] = await Promise.all([
-    prisma.$queryRaw<{ id: string }[]>(Prisma.sql`
-      WITH c AS MATERIALIZED (SELECT m."id", m."balance", m."joinedAt" FROM ${from} WHERE ${where})
-      SELECT c."id" FROM c ORDER BY ${column} ${order}, c."id" ASC LIMIT ${take} OFFSET ${skip}`),
-    prisma.$queryRaw<{ total: number | bigint }[]>(
-      Prisma.sql`SELECT count(*) AS total FROM ${from} WHERE ${where}`,
-    ),
-  ]);
-  const ids = page.map((row) => row.id);
+  const page = await prisma.$queryRaw<{ id: string }[]>(Prisma.sql`
+    WITH c AS MATERIALIZED (SELECT m."id", m."balance", m."joinedAt" FROM ${from} WHERE ${where})
+    SELECT c."id" FROM c ORDER BY ${column} ${order}, c."id" ASC
+    LIMIT ${size + 1} OFFSET ${(query.page - 1) * size}`);
+  const rows = await membersById(page.map((row) => row.id));
+  return {
+    total,
+    capped,
+    rows: rows.slice(0, size),
+    hasPrevious: query.page > 1,
+    hasNext: rows.length > size,
+    query,
+  };
+}
+
+/**
+ * Up to a page and one of the members matching every word, in the list's order, after (or, read
+ * backwards, before) the cursor member; from the page's offset without one. The walk goes down
+ * the shop's sort index as readFrom does, the cursor's bound standing outside the OR so that the
+ * index serves it as a range.
+ */
+async function walkMatches(
+  shop: string,
+  query: MembersQuery,
+  words: string[],
+  cursor: "after" | "before" | null,
+) {
+  const [field, direction] = query.sort.split(" ") as ["balance" | "joined", "asc" | "desc"];
+  const column = Prisma.raw(field === "balance" ? `"balance"` : `"joinedAt"`);
+  const conditions = [Prisma.sql`m."shop" = ${shop}`, ...tierCondition(query)];
+  conditions.push(...words.map(containsWord));
+  // Walking forwards in a descending list, or backwards in an ascending one, goes down.
+  const down = (direction === "desc") === (cursor !== "before");
+  if (cursor) {
+    const id = (cursor === "after" ? query.after : query.before)!;
+    const at = Prisma.sql`(SELECT c.${column} FROM "Member" c WHERE c."id" = ${id} AND c."shop" = ${shop})`;
+    const [bound, strict] = down ? ["<=", "<"] : [">=", ">"];
+    conditions.push(
+      Prisma.sql`m.${column} ${Prisma.raw(bound)} ${at}`,
+      Prisma.sql`(m.${column} ${Prisma.raw(strict)} ${at} OR m."id" ${Prisma.raw(cursor === "after" ? ">" : "<")} ${id})`,
+    );
+  }
+  const rows = await prisma.$queryRaw<{ id: string }[]>(Prisma.sql`
+    SELECT m."id" FROM "Member" m WHERE ${Prisma.join(conditions, " AND ")}
+    ORDER BY m.${column} ${Prisma.raw(down ? "DESC" : "ASC")}, m."id" ${Prisma.raw(cursor === "before" ? "DESC" : "ASC")}
+    LIMIT ${MEMBERS_PAGE_SIZE + 1} OFFSET ${cursor ? 0 : (query.page - 1) * MEMBERS_PAGE_SIZE}`);
+  return rows.map((row) => row.id);
+}
+
+/** Members with their tier's name, in the order of `ids`. */
+async function membersById(ids: string[]) {
   const rows = await prisma.member.findMany({
     where: { id: { in: ids } },
     include: { tier: { select: { name: true } } },
   });
   const byId = new Map(rows.map((row) => [row.id, row]));
-  return {
-    total: Number(counted[0]?.total ?? 0),
-    rows: ids.flatMap((id) => byId.get(id) ?? []),
-  };
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 interface MembersPage {
   total: number;
+  /** Whether more members than `total` match: a search stops counting at MEMBERS_COUNT_CAP. */
+  capped: boolean;
   rows: Prisma.MemberGetPayload<{ include: { tier: { select: { name: true } } } }>[];
   hasPrevious: boolean;
   hasNext: boolean;
@@ -148,22 +256,19 @@ interface MembersPage {
 
 /**
  * The page of members a query asks for, whether there are pages either side, and how many
- * members match in all. Browsing (no words) moves by cursor (readFrom) when the URL has one. A word
- * search, whose matches are gathered and sorted first anyway, moves by offset.
+ * members match in all. Browsing (no words) moves by cursor (readFrom) when the URL has one, and
+ * so does a word search with many matches (walkMatches); one with few moves by offset.
  */
 async function membersPage(shop: string, query: MembersQuery): Promise<MembersPage> {
   const size = MEMBERS_PAGE_SIZE;
-  const offsetPage = (rows: Awaited<ReturnType<typeof wordSearch>>["rows"]) => ({
+  const offsetPage = (rows: MembersPage["rows"]) => ({
     rows: rows.slice(0, size),
     hasPrevious: query.page > 1,
     hasNext: rows.length > size,
   });
   const exact = query.q ? await exactMember(shop, query.q) : null;
   const { words } = searchTerms(query.q);
-  if (!exact && words.length) {
-    const { total, rows } = await wordSearch(shop, query, words, (query.page - 1) * size, size + 1);
-    return { total, ...offsetPage(rows), query };
-  }
+  if (!exact && words.length) return wordSearch(shop, query, words);
   const where = membersWhere(shop, query, exact);
   const cursor = query.after ? "after" : query.before ? "before" : null;
   const [total, found] = await Promise.all([
@@ -188,6 +293,7 @@ async function membersPage(shop: string, query: MembersQuery): Promise<MembersPa
     // Read backwards from the cursor: an extra row means there is more before.
     return {
       total,
+      capped: false,
       rows: found!.slice(0, size).reverse(),
       hasPrevious: found!.length > size,
       hasNext: true,
@@ -196,9 +302,9 @@ async function membersPage(shop: string, query: MembersQuery): Promise<MembersPa
   }
   if (cursor === "after") {
     // The cursor member itself comes before this page.
-    return { total, ...offsetPage(found!), hasPrevious: true, query };
+    return { total, capped: false, ...offsetPage(found!), hasPrevious: true, query };
   }
-  return { total, ...offsetPage(found!), query };
+  return { total, capped: false, ...offsetPage(found!), query };
 }
 
 /**
@@ -257,6 +363,7 @@ export async function listMembers(shop: string, query: MembersQuery) {
   return {
     query: page.query,
     total: page.total,
+    totalCapped: page.capped,
     pointsName: { one: program.pointsNameOne, other: program.pointsNameOther },
     tiers,
     hasPrevious: page.hasPrevious,

@@ -27,6 +27,9 @@ export const MEMBERS_SORTS: { value: MembersSort; label: string }[] = [
 
 export const MEMBERS_PAGE_SIZE = 50;
 
+/** A search counts its matches up to this many, then says "1,000+". */
+export const MEMBERS_COUNT_CAP = 1000;
+
 const cursor = (value: string | null) => (value && /^[\w-]{1,64}$/.test(value) ? value : null);
 
 /** Lenient: a bad or hand-edited URL falls back to defaults rather than an error page. */

@@ -96,11 +96,13 @@ export default function MembersPage() {
   const first = (data.query.page - 1) * MEMBERS_PAGE_SIZE + 1;
   const last = first + data.members.length - 1;
   const pointsName = data.pointsName.other;
+  // A search stops counting at MEMBERS_COUNT_CAP matches.
+  const total = `${formatNumber(data.total)}${data.totalCapped ? "+" : ""}`;
 
   return (
     <Page
       title="Members"
-      subtitle={`${formatNumber(data.total)} ${data.total === 1 ? "member" : "members"}${data.query.q || data.query.tier ? " match" : ""}`}
+      subtitle={`${total} ${data.total === 1 && !data.totalCapped ? "member" : "members"}${data.query.q || data.query.tier ? " match" : ""}`}
       primaryAction={{ content: "Import balances", url: "/app/import" }}
       secondaryActions={[{ content: "Explain an order", url: "/app/orders" }]}
     >
@@ -156,7 +158,9 @@ export default function MembersPage() {
               hasNext: data.hasNext,
               onPrevious: () => toPage(data.query.page - 1, { before: data.members[0]?.id ?? "" }),
               onNext: () => toPage(data.query.page + 1, { after: data.members.at(-1)?.id ?? "" }),
-              label: data.members.length ? `${first}–${last} of ${data.total}` : undefined,
+              label: data.members.length
+                ? `${formatNumber(first)}–${formatNumber(last)} of ${total}`
+                : undefined,
             }}
           >
             {data.members.map((member, index) => (

@@ -1,3 +1,4 @@
+import type { Prisma } from "@prisma/client";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { AdjustResult } from "../../app/admin/members.server";
 import prisma from "../../app/db.server";
@@ -166,6 +167,86 @@ describe("members index", () => {
       [50, 51, 52, 53, 54].map((i) => `searchable${i}@example.org`),
     );
     expect(second.hasNext).toBe(false);
+  });
+
+  it("counts a common word to 1,000+ and pages through every match once, by cursor", async () => {
+    // Past MEMBERS_COUNT_CAP matches the search walks the sort index from the cursor instead of
+    // sorting every match (issue #15: 0.3–1 s for a first name or an email domain at 1M members).
+    const gold = await prisma.tier.findFirstOrThrow({ where: { shop: TEST_SHOP } });
+    await prisma.member.createMany({
+      data: Array.from({ length: 1320 }, (_, i) => ({
+        id: `walk${String(i).padStart(4, "0")}`,
+        shop: TEST_SHOP,
+        customerId: String(10_000 + i),
+        email: i < 1280 ? `river${i}@example.org` : `lake${i}@example.org`,
+        firstName: i >= 1280 && i < 1300 ? "RIVERA" : "Sam",
+        lastName: i % 2 ? "Émile" : "ÉMILE",
+        balance: i % 9,
+        joinedAt: new Date(Date.UTC(2026, 0, 1 + (i % 5))),
+        tierId: i % 10 === 0 ? gold.id : null,
+      })),
+    });
+    const inOrder = async (sort: string, where: Prisma.MemberWhereInput) => {
+      const [field, direction] = sort.split(" ") as ["balance" | "joined", "asc" | "desc"];
+      const rows = await prisma.member.findMany({
+        where: { shop: TEST_SHOP, id: { startsWith: "walk" }, AND: [where] },
+        orderBy: [{ [field === "balance" ? "balance" : "joinedAt"]: direction }, { id: "asc" }],
+        select: { id: true },
+      });
+      return rows.map((row) => row.id);
+    };
+    const river = { id: { lt: "walk1300" } };
+    const cases = [
+      { q: "river", sort: "balance desc", where: river },
+      { q: "river", sort: "joined asc", where: river },
+      { q: "river", sort: "balance asc", tier: "none", where: { ...river, tierId: null } },
+      // Beyond ASCII, SQLite's LIKE does not ignore case as its index does: that search sorts
+      // every match instead, still counting to 1,000+ and paging in the same order.
+      { q: "émile", sort: "joined desc", where: {} },
+    ];
+    for (const { q, sort, tier, where } of cases) {
+      const expected = await inOrder(sort, where);
+      expect(expected.length, q).toBeGreaterThan(1000);
+      const url = (extra: string) =>
+        `/app/members?q=${encodeURIComponent(q)}&sort=${encodeURIComponent(sort)}${tier ? `&tier=${tier}` : ""}${extra}`;
+      const pages: Listed[] = [await load<Listed>(listLoader, url(""))];
+      while (pages.at(-1)!.hasNext) {
+        const last = pages.at(-1)!;
+        pages.push(
+          await load<Listed>(
+            listLoader,
+            url(`&page=${last.query.page + 1}&after=${last.members.at(-1)!.id}`),
+          ),
+        );
+      }
+      const label = `${q} ${sort}`;
+      expect(pages[0]).toMatchObject({ total: 1000, totalCapped: true, hasPrevious: false });
+      expect(
+        pages.flatMap((p) => p.members.map((m) => m.id)),
+        label,
+      ).toEqual(expected);
+      expect(pages.at(-1)!.hasPrevious, label).toBe(true);
+      // Back from page 3 by its first member, and page 3 again by its offset alone.
+      const second = await load<Listed>(
+        listLoader,
+        url(`&page=2&before=${pages[2]!.members[0]!.id}`),
+      );
+      expect(
+        second.members.map((m) => m.id),
+        label,
+      ).toEqual(pages[1]!.members.map((m) => m.id));
+      expect(second, label).toMatchObject({ hasPrevious: true, hasNext: true });
+      const third = await load<Listed>(listLoader, url("&page=3"));
+      expect(
+        third.members.map((m) => m.id),
+        label,
+      ).toEqual(pages[2]!.members.map((m) => m.id));
+    }
+    // Under the cap, the count is exact.
+    expect(await load<Listed>(listLoader, `/app/members?q=river&tier=${gold.id}`)).toMatchObject({
+      total: 130,
+      totalCapped: false,
+    });
   });
 
   it("filters by tier and sorts by balance either way", async () => {

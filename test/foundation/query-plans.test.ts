@@ -181,6 +181,24 @@ describe("query plans", () => {
     );
   });
 
+  it("walks a word many members share down the sort index from the cursor member", async () => {
+    // walkMatches in app/admin/members.server.ts, past MEMBERS_COUNT_CAP matches: each member is
+    // tested on the way rather than every match gathered and sorted.
+    const like = postgres ? "ILIKE" : "LIKE";
+    const word = ["email", "firstName", "lastName"]
+      .map((column) => `m."${column}" ${like} '%example%' ESCAPE '\\'`)
+      .join(" OR ");
+    const at = `(SELECT c."balance" FROM "Member" c WHERE c."id" = 'cm0' AND c."shop" = ${shop})`;
+    const text = await plan(
+      `SELECT m."id" FROM "Member" m WHERE m."shop" = ${shop} AND (${word}) AND m."balance" <= ${at} AND (m."balance" < ${at} OR m."id" > 'cm0') ORDER BY m."balance" DESC, m."id" ASC LIMIT 51`,
+    );
+    expect(text).toMatch(
+      postgres
+        ? /using "Member_shop_balance_idx" on "Member" m .*\n\s+Index Cond: \(\(shop = '[^']+'::text\) AND \(balance <= /
+        : /USING INDEX Member_shop_balance_idx \(shop=\? AND balance<\?\)/,
+    );
+  });
+
   it("reads a period's orders and a past period's active members from covering indexes", async () => {
     const covered = postgres ? /Index Only Scan using "?(\w+)/ : /USING COVERING INDEX (\w+)/;
     // Tiny tables: PostgreSQL would as soon read the rows through a bitmap.
