@@ -147,6 +147,23 @@ describe("admin pages", { timeout: 120_000 }, () => {
     await context.close();
   });
 
+  it("searches members as the merchant types, the search field open from the start", async () => {
+    const member = await session.db.member.findFirstOrThrow({
+      where: { shop: SHOP, email: { not: null } },
+      orderBy: { balance: "asc" },
+    });
+    const { context, page, app } = await openPage("/app/members");
+    const frame = () => page.frames().find((f) => f.url().includes("/app/members"));
+    // No button to open it first: that mode switch was the page's slowest interaction.
+    const search = app.getByPlaceholder("Search by email, name or customer ID");
+    await search.click();
+    await page.keyboard.type(member.email!);
+    await poll(() => new URL(frame()!.url()).searchParams.get("q")).toBe(member.email);
+    await poll(() => app.locator("tbody tr").count()).toBe(1);
+    expect(await app.getByText("1 member match").count()).toBe(1);
+    await context.close();
+  });
+
   it("pages through members by cursor with Next and Previous", async () => {
     const extra = Array.from({ length: 45 }, (_, i) => ({
       shop: SHOP,
