@@ -190,7 +190,7 @@ describe("members index", () => {
       const [field, direction] = sort.split(" ") as ["balance" | "joined", "asc" | "desc"];
       const rows = await prisma.member.findMany({
         where: { shop: TEST_SHOP, id: { startsWith: "walk" }, AND: [where] },
-        orderBy: [{ [field === "balance" ? "balance" : "joinedAt"]: direction }, { id: "asc" }],
+        orderBy: [{ [field === "balance" ? "balance" : "joinedAt"]: direction }, { id: direction }],
         select: { id: true },
       });
       return rows.map((row) => row.id);
@@ -247,6 +247,12 @@ describe("members index", () => {
       total: 130,
       totalCapped: false,
     });
+    // A cursor member that is gone sends the search back to its first page.
+    const gone = await load<Listed>(listLoader, "/app/members?q=river&page=3&after=no-such-member");
+    expect(gone.query).toMatchObject({ page: 1, after: null });
+    expect(gone.members.map((m) => m.id)).toEqual(
+      (await inOrder("balance desc", river)).slice(0, 50),
+    );
   });
 
   it("filters by tier and sorts by balance either way", async () => {
