@@ -108,7 +108,7 @@ if (phase === "reads") {
   const deep = Math.max(2, Math.min(1000, Math.ceil(total / 50)));
   const [edge] = await prisma.member.findMany({
     where: { shop: LARGE_SHOP },
-    orderBy: [{ balance: "desc" }, { id: "asc" }],
+    orderBy: [{ balance: "desc" }, { id: "desc" }],
     skip: (deep - 1) * 50 - 1,
     take: 1,
     select: { id: true },
