@@ -118,7 +118,10 @@ const LAST = [
 const DOMAINS = ["gmail.com", "yahoo.com", "outlook.com", "icloud.com", "proton.me"];
 
 /** Points per entry for member i: 10–500, so a member's metric spans 100–5,000. */
-const POINTS = (i: string) => `(10 + (${i} % 50) * 10)`;
+// Hashed (Knuth's multiplicative hash, high bits), not `i % 50`: names are picked by `i % 40`, and
+// both residues share `i % 10`, so every Amelia held one of 5 balances of 50, bunched far down
+// the list's default order; a real shop's balances do not follow first names.
+const POINTS = (i: string) => `(10 + ((${i}) * 2654435761 % 4294967296 / 65536 % 50) * 10)`;
 
 export interface Seeded {
   members: number;
