@@ -61,10 +61,15 @@ export default function MembersPage() {
 
   // Search as the merchant types, without a request per keystroke.
   useEffect(() => () => clearTimeout(debounce.current), []);
+  // The URL as it is when the timer fires: a sort or filter chosen meanwhile stays.
+  const latestUpdate = useRef(update);
+  useEffect(() => {
+    latestUpdate.current = update;
+  }, [update]);
   const onQueryChange = (value: string) => {
     setQuery(value);
     clearTimeout(debounce.current);
-    debounce.current = setTimeout(() => update({ q: value.trim() }), 300);
+    debounce.current = setTimeout(() => latestUpdate.current({ q: value.trim() }), 300);
   };
 
   const tierChoices = [
