@@ -164,6 +164,29 @@ describe("admin pages", { timeout: 120_000 }, () => {
     await context.close();
   });
 
+  it("keeps a sort chosen while the search is still waiting to be sent", async () => {
+    const { context, page, app } = await openPage("/app/members");
+    const params = () =>
+      new URL(
+        page
+          .frames()
+          .find((f) => f.url().includes("/app/members"))!
+          .url(),
+      ).searchParams;
+    // The sort's choices open first, so that choosing one falls within the search's 300 ms wait.
+    await app.getByRole("button", { name: "Sort the results" }).click();
+    const joined = app.locator("label", { hasText: "Joined, newest first" });
+    await joined.waitFor();
+    await app.getByPlaceholder("Search by email, name or customer ID").focus();
+    await page.keyboard.type("e");
+    await joined.click();
+    await poll(() => params().get("sort")).toBe("joined desc");
+    expect(params().get("q"), "the sort came after the search was sent").toBeNull();
+    await poll(() => params().get("q")).toBe("e");
+    expect(params().get("sort")).toBe("joined desc");
+    await context.close();
+  });
+
   it("pages through members by cursor with Next and Previous", async () => {
     const extra = Array.from({ length: 45 }, (_, i) => ({
       shop: SHOP,
