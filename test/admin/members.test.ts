@@ -55,6 +55,17 @@ describe("members index", () => {
   });
 
   const names = (data: Listed) => data.members.map((m) => m.name);
+  const ids = (data: Listed) => data.members.map((m) => m.id);
+  /** Every page from the first, as the Next button moves: by the last member's cursor. */
+  const pagesByNext = async (url: (extra: string) => string) => {
+    const pages: Listed[] = [await load<Listed>(listLoader, url(""))];
+    while (pages.at(-1)!.hasNext) {
+      const last = pages.at(-1)!;
+      const next = `&page=${last.query.page + 1}&after=${last.members.at(-1)!.id}`;
+      pages.push(await load<Listed>(listLoader, url(next)));
+    }
+    return pages;
+  };
 
   it("lists this shop's members, highest balance first", async () => {
     const data = await load<Listed>(listLoader, "/app/members");
@@ -209,38 +220,20 @@ describe("members index", () => {
       expect(expected.length, q).toBeGreaterThan(1000);
       const url = (extra: string) =>
         `/app/members?q=${encodeURIComponent(q)}&sort=${encodeURIComponent(sort)}${tier ? `&tier=${tier}` : ""}${extra}`;
-      const pages: Listed[] = [await load<Listed>(listLoader, url(""))];
-      while (pages.at(-1)!.hasNext) {
-        const last = pages.at(-1)!;
-        pages.push(
-          await load<Listed>(
-            listLoader,
-            url(`&page=${last.query.page + 1}&after=${last.members.at(-1)!.id}`),
-          ),
-        );
-      }
+      const pages = await pagesByNext(url);
       const label = `${q} ${sort}`;
       expect(pages[0]).toMatchObject({ total: 1000, totalCapped: true, hasPrevious: false });
-      expect(
-        pages.flatMap((p) => p.members.map((m) => m.id)),
-        label,
-      ).toEqual(expected);
+      expect(pages.flatMap(ids), label).toEqual(expected);
       expect(pages.at(-1)!.hasPrevious, label).toBe(true);
       // Back from page 3 by its first member, and page 3 again by its offset alone.
       const second = await load<Listed>(
         listLoader,
         url(`&page=2&before=${pages[2]!.members[0]!.id}`),
       );
-      expect(
-        second.members.map((m) => m.id),
-        label,
-      ).toEqual(pages[1]!.members.map((m) => m.id));
+      expect(ids(second), label).toEqual(ids(pages[1]!));
       expect(second, label).toMatchObject({ hasPrevious: true, hasNext: true });
       const third = await load<Listed>(listLoader, url("&page=3"));
-      expect(
-        third.members.map((m) => m.id),
-        label,
-      ).toEqual(pages[2]!.members.map((m) => m.id));
+      expect(ids(third), label).toEqual(ids(pages[2]!));
     }
     // Under the cap, the count is exact.
     expect(await load<Listed>(listLoader, `/app/members?q=river&tier=${gold.id}`)).toMatchObject({
@@ -250,9 +243,7 @@ describe("members index", () => {
     // A cursor member that is gone sends the search back to its first page.
     const gone = await load<Listed>(listLoader, "/app/members?q=river&page=3&after=no-such-member");
     expect(gone.query).toMatchObject({ page: 1, after: null });
-    expect(gone.members.map((m) => m.id)).toEqual(
-      (await inOrder("balance desc", river)).slice(0, 50),
-    );
+    expect(ids(gone)).toEqual((await inOrder("balance desc", river)).slice(0, 50));
   });
 
   it("filters by tier and sorts by balance either way", async () => {
@@ -278,8 +269,8 @@ describe("members index", () => {
     expect(first).toMatchObject({ total: 55, hasNext: true, hasPrevious: false });
     expect(second.members).toHaveLength(5);
     expect(second).toMatchObject({ hasNext: false, hasPrevious: true });
-    const ids = new Set([...first.members, ...second.members].map((m) => m.id));
-    expect(ids.size).toBe(55);
+    const seen = new Set([...first.members, ...second.members].map((m) => m.id));
+    expect(seen.size).toBe(55);
   });
 
   it("moves by cursor through every member once, forwards and back, whatever the sort", async () => {
@@ -303,16 +294,7 @@ describe("members index", () => {
           ...(await load<Listed>(listLoader, url(`&page=${page}`))).members.map((m) => m.id),
         );
       }
-      const pages: Listed[] = [await load<Listed>(listLoader, url(""))];
-      while (pages.at(-1)!.hasNext) {
-        const last = pages.at(-1)!;
-        pages.push(
-          await load<Listed>(
-            listLoader,
-            url(`&page=${last.query.page + 1}&after=${last.members.at(-1)!.id}`),
-          ),
-        );
-      }
+      const pages = await pagesByNext(url);
       expect(
         pages.map((p) => p.members.length),
         sort,
@@ -320,26 +302,17 @@ describe("members index", () => {
       // A cursor alone (a hand-edited URL without its page) still knows there is a page before.
       const bare = await load<Listed>(listLoader, url(`&after=${pages[0]!.members.at(-1)!.id}`));
       expect(bare.hasPrevious, sort).toBe(true);
-      expect(
-        pages.flatMap((p) => p.members.map((m) => m.id)),
-        sort,
-      ).toEqual(byOffset);
+      expect(pages.flatMap(ids), sort).toEqual(byOffset);
       expect(new Set(byOffset).size).toBe(130);
       // Back from the last page by its first member: the middle page again, then the first.
       const middle = await load<Listed>(
         listLoader,
         url(`&page=2&before=${pages[2]!.members[0]!.id}`),
       );
-      expect(
-        middle.members.map((m) => m.id),
-        sort,
-      ).toEqual(pages[1]!.members.map((m) => m.id));
+      expect(ids(middle), sort).toEqual(ids(pages[1]!));
       expect(middle).toMatchObject({ hasPrevious: true, hasNext: true });
       const first = await load<Listed>(listLoader, url(`&page=1&before=${middle.members[0]!.id}`));
-      expect(
-        first.members.map((m) => m.id),
-        sort,
-      ).toEqual(pages[0]!.members.map((m) => m.id));
+      expect(ids(first), sort).toEqual(ids(pages[0]!));
       expect(first).toMatchObject({ hasPrevious: false, hasNext: true });
     }
   });
