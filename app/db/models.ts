@@ -14,6 +14,8 @@ export const MODEL_ORDER = [
   // entries, whose delete trigger writes deltas.
   "LedgerRollup",
   "LedgerRollupDelta",
+  "ActivityGap",
+  "ActivityGapDelta",
   "Tier",
   "Member",
   "MemberActivity",
@@ -40,6 +42,8 @@ export type ModelName = (typeof MODEL_ORDER)[number];
 export const DERIVED_MODELS: readonly ModelName[] = [
   "LedgerRollup",
   "LedgerRollupDelta",
+  "ActivityGap",
+  "ActivityGapDelta",
   "MemberActivity",
 ];
 

@@ -4,7 +4,8 @@ import { databaseProvider } from "../db.server";
 
 /**
  * Folds LedgerRollupDelta (one row per ledger entry posted, written by a trigger) into
- * LedgerRollup (one row per shop, 15-minute slot, kind and direction). The dashboard reads both,
+ * LedgerRollup (one row per shop, 15-minute slot, kind and direction), and ActivityGapDelta into
+ * ActivityGap (gaps between a member's activity entries, per shop and pair of days). The dashboard reads both,
  * so its figures are exact whether or not this has run; folding only keeps the delta table short.
  * Each batch moves its rows in one transaction: a row is either still a delta or already summed.
  * docs/decisions/0009-dashboard-rollups.md.
@@ -56,12 +57,66 @@ async function foldBatch(prisma: PrismaClient, batch: number): Promise<number> {
   });
 }
 
-/** Folds every delta there is, a batch per transaction; returns how many rows it moved. */
-export async function foldLedgerRollups(prisma: PrismaClient, batch = FOLD_BATCH) {
+/** Folds up to `batch` ActivityGapDelta rows into ActivityGap; returns how many it moved. */
+async function foldGapBatch(prisma: PrismaClient, batch: number): Promise<number> {
+  if (databaseProvider === "postgresql") {
+    const [row] = await prisma.$queryRaw<{ moved: unknown }[]>(Prisma.sql`
+      WITH pick AS (
+        SELECT "id" FROM "ActivityGapDelta" ORDER BY "id" LIMIT ${batch} FOR UPDATE SKIP LOCKED
+      ), moved AS (
+        DELETE FROM "ActivityGapDelta" d USING pick WHERE d."id" = pick."id"
+        RETURNING d."shop", d."toDay", d."fromDay", d."gaps"
+      ), summed AS (
+        INSERT INTO "ActivityGap" AS g ("shop", "toDay", "fromDay", "gaps")
+        SELECT "shop", "toDay", "fromDay", SUM("gaps") FROM moved
+        GROUP BY "shop", "toDay", "fromDay"
+        ORDER BY "shop", "toDay", "fromDay"
+        ON CONFLICT ("shop", "toDay", "fromDay") DO UPDATE SET "gaps" = g."gaps" + excluded."gaps"
+        RETURNING 1
+      )
+      SELECT COUNT(*) AS moved FROM moved`);
+    return Number(row?.moved ?? 0);
+  }
+  return prisma.$transaction(async (tx) => {
+    const [last] = await tx.$queryRaw<{ id: unknown; moved: unknown }[]>(Prisma.sql`
+      SELECT MAX("id") AS "id", COUNT(*) AS moved FROM (
+        SELECT "id" FROM "ActivityGapDelta" ORDER BY "id" LIMIT ${batch}
+      )`);
+    const moved = Number(last?.moved ?? 0);
+    if (moved === 0) return 0;
+    const upTo = Number(last!.id);
+    await tx.$executeRaw(Prisma.sql`
+      INSERT INTO "ActivityGap" ("shop", "toDay", "fromDay", "gaps")
+      SELECT "shop", "toDay", "fromDay", SUM("gaps") FROM "ActivityGapDelta" WHERE "id" <= ${upTo}
+      GROUP BY "shop", "toDay", "fromDay"
+      ON CONFLICT ("shop", "toDay", "fromDay") DO UPDATE SET "gaps" = "gaps" + excluded."gaps"`);
+    return tx.$executeRaw(Prisma.sql`DELETE FROM "ActivityGapDelta" WHERE "id" <= ${upTo}`);
+  });
+}
+
+async function foldAll(fold: (batch: number) => Promise<number>, batch: number) {
   let folded = 0;
   for (;;) {
-    const moved = await foldBatch(prisma, batch);
+    const moved = await fold(batch);
     folded += moved;
     if (moved < batch) return folded;
   }
+}
+
+/** Folds every ledger delta there is, a batch per transaction; returns how many rows it moved. */
+export function foldLedgerRollups(prisma: PrismaClient, batch = FOLD_BATCH) {
+  return foldAll((size) => foldBatch(prisma, size), batch);
+}
+
+/** Folds every activity gap delta there is, a batch per transaction. */
+export function foldActivityGaps(prisma: PrismaClient, batch = FOLD_BATCH) {
+  return foldAll((size) => foldGapBatch(prisma, size), batch);
+}
+
+/**
+ * Both folds; a gap count that nets to zero stays as a row (a redacted member's gaps), which
+ * the sums read as 0.
+ */
+export async function foldRollups(prisma: PrismaClient) {
+  return { ledger: await foldLedgerRollups(prisma), gaps: await foldActivityGaps(prisma) };
 }

@@ -3,7 +3,7 @@ import { runImportBatch } from "../admin/imports.server";
 import { runReevaluation } from "../admin/tiers.server";
 import { expireBalances, releasePendingPoints, reevaluateTiers } from "../loyalty/jobs.server";
 import { expireRewardCodes, reconcileRedemptions } from "../loyalty/redemptions.server";
-import { foldLedgerRollups } from "../loyalty/rollups.server";
+import { foldRollups } from "../loyalty/rollups.server";
 import type { AdminGraphqlClient } from "../shopify/admin-api.server";
 
 /**
@@ -58,10 +58,10 @@ export const JOBS = {
     cron: "*/5 * * * *",
     run: ({ prisma, adminFor, now }) => reconcileRedemptions(prisma, adminFor, now()),
   },
-  /** The dashboard's per-slot sums take in the entries posted since the last run. */
+  /** The dashboard's per-slot sums and activity gaps take in the entries posted since the last run. */
   "fold-ledger-rollups": {
     cron: "* * * * *",
-    run: ({ prisma }) => foldLedgerRollups(prisma),
+    run: ({ prisma }) => foldRollups(prisma),
   },
   /** A CSV import's dry run, apply or undo, to the end of the phase (app/admin/imports.server.ts). */
   "import-batch": {

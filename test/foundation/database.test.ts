@@ -56,8 +56,13 @@ describe(`database (${kind})`, () => {
               WHERE event_object_table = 'LedgerEntry'`;
       expect(rollupTriggers.map((o) => o.name).sort()).toEqual(
         kind === "sqlite"
-          ? ["LedgerEntry_rollup_delete", "LedgerEntry_rollup_insert"]
-          : ["LedgerEntry_rollup"],
+          ? [
+              "LedgerEntry_gap_delete",
+              "LedgerEntry_gap_insert",
+              "LedgerEntry_rollup_delete",
+              "LedgerEntry_rollup_insert",
+            ]
+          : ["LedgerEntry_activity_gap", "LedgerEntry_rollup"],
       );
       const migrations = fs
         .readdirSync(migrationsDir)
