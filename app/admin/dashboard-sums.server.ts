@@ -134,31 +134,67 @@ export const ACTIVITY_KINDS: readonly EntryKind[] = [
   "IMPORT",
 ];
 
+/** ActivityGap's days are UTC days since 1970-01-01 (prisma/migrations/*_activity_gaps). */
+const DAY_MS = 86_400_000;
+
 /**
- * Members with at least one activity entry in the period. A member's last activity answers it
- * by an index range (MemberActivity) when nobody's last activity is after the period, which holds
- * for every range that ends today; an older range is counted from the entries.
+ * Members with at least one activity entry in the period [S, E). MemberActivity counts those
+ * whose last activity is at or after S. When nobody's is at or after E (every range that ends
+ * today) that is the answer. Otherwise it counts, too, the members with no activity in [S, E)
+ * but some at or after E: the members with a gap between consecutive activity entries that
+ * starts before S and ends at or after E. ActivityGap counts gaps by whole UTC days, and S and E
+ * are the shop's midnights, so the gaps are summed between the UTC days inside [S, E) (S' and E'
+ * below) and the two part-days [S', S) and [E, E') are counted from their entries:
+ * docs/decisions/0009-dashboard-rollups.md. One statement, so one snapshot.
  */
 export async function activeMembers(shop: string, period: Slot): Promise<number> {
   const [later] = await prisma.$queryRaw<{ found: unknown }[]>(Prisma.sql`
     SELECT COUNT(*) AS found FROM (
       SELECT 1 FROM "MemberActivity" WHERE "shop" = ${shop} AND "lastAt" >= ${sqlTime(period.end)} LIMIT 1
     ) later`);
+  const since = Prisma.sql`(SELECT COUNT(*) FROM "MemberActivity"
+    WHERE "shop" = ${shop} AND "lastAt" >= ${sqlTime(period.start)})`;
   if (count(later?.found) === 0) {
-    const [row] = await prisma.$queryRaw<{ members: unknown }[]>(Prisma.sql`
-      SELECT COUNT(*) AS members FROM "MemberActivity"
-      WHERE "shop" = ${shop} AND "lastAt" >= ${sqlTime(period.start)}`);
+    const [row] = await prisma.$queryRaw<{ members: unknown }[]>(
+      Prisma.sql`SELECT ${since} AS members`,
+    );
     return count(row?.members);
   }
+  const startDay = Math.floor(period.start.getTime() / DAY_MS);
+  const endDay = Math.ceil(period.end.getTime() / DAY_MS);
+  const start = sqlTime(period.start);
+  const end = sqlTime(period.end);
+  const dayStart = sqlTime(new Date(startDay * DAY_MS));
+  const dayEnd = sqlTime(new Date(endDay * DAY_MS));
   // "kind" bare (an enum on PostgreSQL, so each value is cast to it), so the (shop, kind,
   // occurredAt, memberId) index answers from its entries alone.
-  const kinds =
+  const kinds = Prisma.join(
     databaseProvider === "postgresql"
       ? ACTIVITY_KINDS.map((kind) => Prisma.sql`CAST(${kind} AS "EntryKind")`)
-      : ACTIVITY_KINDS.map((kind) => Prisma.sql`${kind}`);
-  const [row] = await prisma.$queryRaw<{ members: unknown }[]>(Prisma.sql`
-    SELECT COUNT(DISTINCT "memberId") AS members FROM "LedgerEntry"
-    WHERE "shop" = ${shop} AND "kind" IN (${Prisma.join(kinds)})
-      AND "occurredAt" >= ${sqlTime(period.start)} AND "occurredAt" < ${sqlTime(period.end)}`);
-  return count(row?.members);
+      : ACTIVITY_KINDS.map((kind) => Prisma.sql`${kind}`),
+  );
+  const activityBetween = (from: Prisma.Sql, to: Prisma.Sql) => Prisma.sql`EXISTS (
+    SELECT 1 FROM "LedgerEntry" x WHERE x."memberId" = e."memberId" AND x."kind" IN (${kinds})
+      AND x."occurredAt" >= ${from} AND x."occurredAt" < ${to})`;
+  const [row] = await prisma.$queryRaw<{ since: unknown; gaps: unknown; edges: unknown }[]>(
+    Prisma.sql`SELECT ${since} AS since,
+      (SELECT COALESCE(SUM("gaps"), 0) FROM (
+        SELECT "gaps" FROM "ActivityGap"
+        WHERE "shop" = ${shop} AND "toDay" >= ${endDay} AND "fromDay" < ${startDay}
+        UNION ALL
+        SELECT "gaps" FROM "ActivityGapDelta"
+        WHERE "shop" = ${shop} AND "toDay" >= ${endDay} AND "fromDay" < ${startDay}
+      ) g) AS gaps,
+      (SELECT COUNT(DISTINCT e."memberId") FROM "LedgerEntry" e
+        WHERE e."shop" = ${shop} AND e."kind" IN (${kinds})
+          AND e."occurredAt" >= ${dayStart} AND e."occurredAt" < ${start}
+          AND NOT ${activityBetween(start, dayEnd)}
+          AND EXISTS (SELECT 1 FROM "MemberActivity" a
+            WHERE a."memberId" = e."memberId" AND a."lastAt" >= ${dayEnd}))
+      + (SELECT COUNT(DISTINCT e."memberId") FROM "LedgerEntry" e
+        WHERE e."shop" = ${shop} AND e."kind" IN (${kinds})
+          AND e."occurredAt" >= ${end} AND e."occurredAt" < ${dayEnd}
+          AND NOT ${activityBetween(start, end)}) AS edges`,
+  );
+  return count(row?.since) - count(row?.gaps) - count(row?.edges);
 }

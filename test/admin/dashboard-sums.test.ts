@@ -1,9 +1,11 @@
 // The dashboard's sums come from the database (app/admin/dashboard-sums.server.ts). Checked
 // against the same figures computed entry by entry, on random ledgers and at slot boundaries.
+import fs from "node:fs";
+import path from "node:path";
 import fc from "fast-check";
 import type { EntryKind } from "@prisma/client";
 import { beforeEach, describe, expect, it } from "vitest";
-import prisma from "../../app/db.server";
+import prisma, { databaseProvider } from "../../app/db.server";
 import {
   ACTIVITY_KINDS,
   activeMembers,
@@ -11,7 +13,7 @@ import {
   ledgerSumsFromEntries,
   orderSums,
 } from "../../app/admin/dashboard-sums.server";
-import { foldLedgerRollups } from "../../app/loyalty/rollups.server";
+import { foldActivityGaps, foldLedgerRollups } from "../../app/loyalty/rollups.server";
 import { pointsFlow } from "../../app/domain/dashboard";
 import { resetShop } from "../support/engine";
 import { TEST_SHOP } from "../support/shopify";
@@ -246,6 +248,129 @@ describe("active members", () => {
       ),
       { numRuns: 25 },
     );
+  });
+
+  it("count any range, past ones from the gaps between activity entries, whatever order entries are posted, folded and redacted in", async () => {
+    const QUARTER = 15 * 60_000;
+    const quarters = 8 * 96;
+    // On a 15-minute grid, so entries share instants and land on the ranges' edges; a few just
+    // after an edge.
+    const instant = fc
+      .tuple(fc.integer({ min: 0, max: quarters }), fc.constantFrom(0, 0, 1, 7 * 60_000))
+      .map(([q, offset]) => START - DAY + q * QUARTER + offset);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            at: instant,
+            kind: fc.constantFrom(...KINDS),
+            member: fc.integer({ min: 0, max: 3 }),
+            foldAfter: fc.boolean(),
+          }),
+          { maxLength: 20 },
+        ),
+        // Ranges start and end at any quarter hour, as a shop's midnights do.
+        fc.array(
+          fc
+            .tuple(fc.integer({ min: 0, max: quarters }), fc.integer({ min: 1, max: 4 * 96 }))
+            .map(([q, length]) => ({
+              start: new Date(START - DAY + q * QUARTER),
+              end: new Date(START - DAY + (q + length) * QUARTER),
+            })),
+          { minLength: 1, maxLength: 4 },
+        ),
+        fc.integer({ min: 0, max: 4 }),
+        fc.boolean(),
+        async (entries, ranges, redacted, foldAtEnd) => {
+          await prisma.member.deleteMany({ where: { shop: TEST_SHOP } });
+          await foldActivityGaps(prisma);
+          members = [];
+          for (const customerId of ["1", "2", "3", "4"]) {
+            const member = await prisma.member.create({ data: { shop: TEST_SHOP, customerId } });
+            members.push(member.id);
+          }
+          for (const e of entries) {
+            await entry(e.at, e.kind, 10, e.member);
+            if (e.foldAfter) await foldActivityGaps(prisma, 2);
+          }
+          // customers/redact deletes the member, and their entries with it.
+          if (redacted < 4) await prisma.member.delete({ where: { id: members[redacted]! } });
+          if (foldAtEnd) await foldActivityGaps(prisma);
+          for (const range of ranges) {
+            const active = new Set(
+              entries
+                .filter(
+                  (e) =>
+                    e.member !== redacted &&
+                    e.at >= range.start.getTime() &&
+                    e.at < range.end.getTime() &&
+                    ACTIVITY_KINDS.includes(e.kind),
+                )
+                .map((e) => e.member),
+            );
+            expect(
+              await activeMembers(TEST_SHOP, range),
+              `${range.start.toISOString()}–${range.end.toISOString()}`,
+            ).toBe(active.size);
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it("lose no gap when folds run while entries are posted", async () => {
+    const folds = async () => {
+      for (let round = 0; round < 6; round += 1) await foldActivityGaps(prisma, 5);
+    };
+    // Each member's entries arrive latest first, so each one splits a gap.
+    await Promise.all([
+      ...members.map(async (_, m) => {
+        for (let i = 20; i > 0; i -= 1) await entry(START + i * DAY + m, "EARN", 1, m);
+      }),
+      folds(),
+      folds(),
+    ]);
+    const check = async () => {
+      for (const [from, to, expected] of [
+        [3, 4, 3],
+        [0, 1, 0],
+        [21, 22, 0],
+        [5, 20, 3],
+      ] as const) {
+        const range = { start: new Date(START + from * DAY), end: new Date(START + to * DAY) };
+        expect(await activeMembers(TEST_SHOP, range), `${from}–${to}`).toBe(expected);
+      }
+    };
+    await check();
+    await foldActivityGaps(prisma);
+    expect(await prisma.activityGapDelta.count({ where: { shop: TEST_SHOP } })).toBe(0);
+    await check();
+  });
+
+  it("are what the migration's backfill computes from a ledger written in any order", async () => {
+    const root =
+      databaseProvider === "postgresql" ? "prisma/postgresql/migrations" : "prisma/migrations";
+    const dir = fs.readdirSync(root).find((name) => name.endsWith("_activity_gaps"))!;
+    const sql = fs.readFileSync(path.join(root, dir, "migration.sql"), "utf8");
+    const backfill = /INSERT INTO "ActivityGap"[^;]*;/.exec(sql)![0];
+    const gaps = async () =>
+      (
+        await prisma.activityGap.findMany({
+          where: { shop: TEST_SHOP, gaps: { not: 0 } },
+          orderBy: [{ toDay: "asc" }, { fromDay: "asc" }],
+        })
+      ).map((g) => [g.toDay, g.fromDay, Number(g.gaps)]);
+    for (const [i, at] of [9, 2, 2, 14, 5, 0, 30, 11].entries()) {
+      await entry(START + at * DAY + i, KINDS[i % KINDS.length]!, 5, i % 3);
+    }
+    await prisma.member.delete({ where: { id: members[2]! } });
+    await foldActivityGaps(prisma);
+    const kept = await gaps();
+    expect(kept.length).toBeGreaterThan(2);
+    await prisma.activityGap.deleteMany({ where: { shop: TEST_SHOP } });
+    await prisma.$executeRawUnsafe(backfill);
+    expect(await gaps()).toEqual(kept);
   });
 
   it("are the kinds the database trigger records as a member's last activity", async () => {

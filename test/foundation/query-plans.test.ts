@@ -86,7 +86,7 @@ beforeAll(async () => {
   await prisma.$executeRawUnsafe(
     postgres
       ? // VACUUM too: an index-only scan is only worth it over pages marked all-visible.
-        `VACUUM ANALYZE "Member", "LedgerEntry", "OrderRecord", "WebhookDelivery", "LedgerRollup", "MemberActivity"`
+        `VACUUM ANALYZE "Member", "LedgerEntry", "OrderRecord", "WebhookDelivery", "LedgerRollup", "MemberActivity", "ActivityGap"`
       : "ANALYZE",
   );
 });
@@ -132,6 +132,21 @@ const cases: { what: string; sql: string; index: string }[] = [
     what: "members active since a date (dashboard)",
     sql: `SELECT COUNT(*) FROM "MemberActivity" WHERE "shop" = ${shop} AND "lastAt" >= '2026-01-01'`,
     index: "MemberActivity_shop_lastAt_idx",
+  },
+  {
+    what: "the gaps in members' activity across a past range (dashboard)",
+    sql: `SELECT SUM("gaps") FROM "ActivityGap" WHERE "shop" = ${shop} AND "toDay" >= 20454 AND "fromDay" < 20089`,
+    index: postgres ? "ActivityGap_pkey" : "sqlite_autoindex_ActivityGap_1",
+  },
+  {
+    what: "the gap deltas not folded yet (dashboard)",
+    sql: `SELECT SUM("gaps") FROM "ActivityGapDelta" WHERE "shop" = ${shop} AND "toDay" >= 20454 AND "fromDay" < 20089`,
+    index: "ActivityGapDelta_shop_toDay_idx",
+  },
+  {
+    what: "a member's activity entry before or after an instant (activity gap trigger)",
+    sql: `SELECT "occurredAt" FROM "LedgerEntry" WHERE "memberId" = 'm1' AND "kind" IN ('EARN', 'REDEEM') AND "occurredAt" <= '2026-01-01' ORDER BY "occurredAt" DESC LIMIT 1`,
+    index: "LedgerEntry_memberId_occurredAt_idx",
   },
   {
     what: "a period's paid orders (dashboard)",
@@ -239,7 +254,7 @@ describe("query plans", () => {
       expect(text).not.toMatch(
         postgres
           ? /Seq Scan/
-          : /^SCAN (Member|LedgerEntry|OrderRecord|WebhookDelivery|LedgerRollup\w*|MemberActivity)\b/m,
+          : /^SCAN (Member|LedgerEntry|OrderRecord|WebhookDelivery|LedgerRollup\w*|MemberActivity|ActivityGap\w*)\b/m,
       );
     });
   }
