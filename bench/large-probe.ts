@@ -126,11 +126,17 @@ if (phase === "reads") {
     "7d": new URLSearchParams({ range: "7d" }),
     "30d": new URLSearchParams({ range: "30d" }),
     "12m": new URLSearchParams({ range: "12m" }),
-    // A range that ends before the members' latest activity counts active members entry by entry.
+    // Ranges that end before the members' latest activity count active members from the gaps
+    // between activity entries.
     "12 months to 30 days ago": new URLSearchParams({
       range: "custom",
       start: day(395),
       end: day(30),
+    }),
+    "the 12 months before the last 12": new URLSearchParams({
+      range: "custom",
+      start: day(730),
+      end: day(366),
     }),
   };
   for (const [range, params] of Object.entries(ranges)) {

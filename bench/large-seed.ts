@@ -200,7 +200,7 @@ export async function seedLargeShop(database: Database, members: number): Promis
       )
     : [];
   if (sqlite) for (const { name } of triggers) await run(`DROP TRIGGER "${name}"`);
-  else await run(`ALTER TABLE "LedgerEntry" DISABLE TRIGGER "LedgerEntry_rollup"`);
+  else await run(`ALTER TABLE "LedgerEntry" DISABLE TRIGGER USER`);
 
   const k = sqlite
     ? `(WITH RECURSIVE k(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM k WHERE j < ${ENTRIES_PER_MEMBER - 1}) SELECT j FROM k)`
@@ -231,8 +231,20 @@ export async function seedLargeShop(database: Database, members: number): Promis
      WHERE "shop" = '${LARGE_SHOP}' AND "kind" IN ('EARN', 'SIGNUP_BONUS', 'REDEEM', 'MANUAL', 'IMPORT')
      GROUP BY "memberId", "shop"`,
   );
+  // Every member's gaps between activity entries, by their UTC days (the activity_gaps migration).
+  const utcDay = (at: string) =>
+    sqlite ? `CAST(strftime('%s', ${at}) AS INTEGER) / 86400` : `${at}::date - DATE '1970-01-01'`;
+  await run(
+    `INSERT INTO "ActivityGap" ("shop", "toDay", "fromDay", "gaps")
+     SELECT "shop", "toDay", "fromDay", COUNT(*) FROM (
+       SELECT "shop", ${utcDay(`"occurredAt"`)} AS "toDay",
+         COALESCE(${utcDay(`(LAG("occurredAt") OVER (PARTITION BY "memberId" ORDER BY "occurredAt", "id"))`)}, -1000000) AS "fromDay"
+       FROM "LedgerEntry"
+       WHERE "shop" = '${LARGE_SHOP}' AND "kind" IN ('EARN', 'SIGNUP_BONUS', 'REDEEM', 'MANUAL', 'IMPORT')
+     ) gap GROUP BY "shop", "toDay", "fromDay"`,
+  );
   if (sqlite) for (const { sql } of triggers) await run(sql);
-  else await run(`ALTER TABLE "LedgerEntry" ENABLE TRIGGER "LedgerEntry_rollup"`);
+  else await run(`ALTER TABLE "LedgerEntry" ENABLE TRIGGER USER`);
 
   const o = sqlite
     ? `(WITH RECURSIVE o(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM o WHERE j < ${ORDERS_PER_MEMBER - 1}) SELECT j FROM o)`
