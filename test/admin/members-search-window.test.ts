@@ -1,5 +1,4 @@
-// Its own file, so its own database: deleting 22,000 members again before the next test would
-// cost more than the test (each delete on SQLite also finds the member's search row).
+// Its own file, so its own database: the 22,000 members it needs stay out of the other tests'.
 import { beforeAll, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { loader as listLoader } from "../../app/routes/app.members._index";
