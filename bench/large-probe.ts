@@ -18,7 +18,8 @@ const { dashboard } = await import("../app/admin/dashboard.server");
 const { parseDateRange } = await import("../app/domain/dashboard");
 const { parseMembersQuery } = await import("../app/domain/members-query");
 const jobs = await import("../app/loyalty/jobs.server");
-const { foldLedgerRollups } = await import("../app/loyalty/rollups.server");
+const { foldRollups } = await import("../app/loyalty/rollups.server");
+const { redactCustomer } = await import("../app/loyalty/compliance.server");
 
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const started = performance.now();
@@ -186,13 +187,29 @@ if (phase === "reads") {
   const expiry = await timed(() => jobs.expireBalances(prisma, now));
   const review = await timed(() => jobs.reevaluateTiers(prisma, now, LARGE_SHOP));
   // The rollup deltas the jobs' entries left, as the every-minute job takes them in.
-  const fold = await timed(() => foldLedgerRollups(prisma));
+  const fold = await timed(() => foldRollups(prisma));
+  // customers/redact, one customer at a time as the worker applies the webhooks: each deletes the
+  // member with their entries (through the rollup and gap triggers) and search row.
+  const redacted = await prisma.member.findMany({
+    where: { shop: LARGE_SHOP },
+    select: { customerId: true, email: true },
+    orderBy: { id: "asc" },
+    take: 1_000,
+  });
+  const redaction = await timed(async () => {
+    for (const customer of redacted) {
+      // In one transaction, as the webhook's handler applies it.
+      await prisma.$transaction((tx) => redactCustomer(tx, LARGE_SHOP, customer));
+    }
+    return redacted.length;
+  });
   console.log(
     JSON.stringify({
       release: { ms: release.ms, done: release.value },
       expiry: { ms: expiry.ms, done: expiry.value },
       review: { ms: review.ms, changed: review.value, members },
-      fold: { ms: fold.ms, done: fold.value },
+      fold: { ms: fold.ms, done: fold.value.ledger + fold.value.gaps },
+      redaction: { ms: redaction.ms, done: redaction.value },
     }),
   );
 }

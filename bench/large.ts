@@ -39,6 +39,7 @@ interface Jobs {
   expiry: { ms: number; done: number };
   review: { ms: number; changed: number; members: number };
   fold: { ms: number; done: number };
+  redaction: { ms: number; done: number };
 }
 interface LargeResult {
   kind: Database["kind"];
@@ -269,10 +270,17 @@ function report(results: LargeResult[], command: string) {
       ),
     ]),
     row([
-      "fold the rollup deltas the jobs' entries left",
+      "fold the rollup and gap deltas the jobs' entries left",
       ...results.map(
         (r) =>
           `${(r.jobs.fold.ms / 1000).toFixed(1)} s (${r.jobs.fold.done.toLocaleString("en")} deltas)`,
+      ),
+    ]),
+    row([
+      "customers/redact, one customer at a time",
+      ...results.map(
+        (r) =>
+          `${(r.jobs.redaction.ms / 1000).toFixed(1)} s (${r.jobs.redaction.done.toLocaleString("en")} members)`,
       ),
     ]),
     row([
