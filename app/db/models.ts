@@ -16,6 +16,8 @@ export const MODEL_ORDER = [
   "LedgerRollupDelta",
   "ActivityGap",
   "ActivityGapDelta",
+  "MemberTally",
+  "MemberTallyDelta",
   "Tier",
   "Member",
   "MemberActivity",
@@ -36,7 +38,7 @@ export const MODEL_ORDER = [
 export type ModelName = (typeof MODEL_ORDER)[number];
 
 /**
- * Tables SQL triggers keep from LedgerEntry (docs/decisions/0009-dashboard-rollups.md): a copy
+ * Tables SQL triggers keep from LedgerEntry and Member (docs/decisions/0009-dashboard-rollups.md): a copy
  * does not carry them over, the target's triggers rebuild them as the entries arrive.
  */
 export const DERIVED_MODELS: readonly ModelName[] = [
@@ -44,6 +46,8 @@ export const DERIVED_MODELS: readonly ModelName[] = [
   "LedgerRollupDelta",
   "ActivityGap",
   "ActivityGapDelta",
+  "MemberTally",
+  "MemberTallyDelta",
   "MemberActivity",
 ];
 

@@ -4,8 +4,9 @@ import { databaseProvider } from "../db.server";
 
 /**
  * Folds LedgerRollupDelta (one row per ledger entry posted, written by a trigger) into
- * LedgerRollup (one row per shop, 15-minute slot, kind and direction), and ActivityGapDelta into
- * ActivityGap (gaps between a member's activity entries, per shop and pair of days). The dashboard reads both,
+ * LedgerRollup (one row per shop, 15-minute slot, kind and direction), ActivityGapDelta into
+ * ActivityGap (gaps between a member's activity entries, per shop and pair of days) and
+ * MemberTallyDelta into MemberTally (members per shop and tier). The dashboard reads both,
  * so its figures are exact whether or not this has run; folding only keeps the delta table short.
  * Each batch moves its rows in one transaction: a row is either still a delta or already summed.
  * docs/decisions/0009-dashboard-rollups.md.
@@ -57,21 +58,46 @@ async function foldBatch(prisma: PrismaClient, batch: number): Promise<number> {
   });
 }
 
-/** Folds up to `batch` ActivityGapDelta rows into ActivityGap; returns how many it moved. */
-async function foldGapBatch(prisma: PrismaClient, batch: number): Promise<number> {
+/** A table of counts and the table of +/- changes to it that triggers write, keyed by id. */
+interface Tally {
+  delta: string;
+  target: string;
+  keys: readonly string[];
+  value: string;
+}
+
+const GAPS: Tally = {
+  delta: "ActivityGapDelta",
+  target: "ActivityGap",
+  keys: ["shop", "toDay", "fromDay"],
+  value: "gaps",
+};
+
+const MEMBERS: Tally = {
+  delta: "MemberTallyDelta",
+  target: "MemberTally",
+  keys: ["shop", "tierKey"],
+  value: "members",
+};
+
+/** Folds up to `batch` of a tally's deltas into it; returns how many it moved. */
+async function foldTallyBatch(prisma: PrismaClient, tally: Tally, batch: number): Promise<number> {
+  // Table and column names are the constants above, never input.
+  const name = (identifier: string) => Prisma.raw(`"${identifier}"`);
+  const delta = name(tally.delta);
+  const target = name(tally.target);
+  const value = name(tally.value);
+  const keys = Prisma.raw(tally.keys.map((key) => `"${key}"`).join(", "));
   if (databaseProvider === "postgresql") {
     const [row] = await prisma.$queryRaw<{ moved: unknown }[]>(Prisma.sql`
       WITH pick AS (
-        SELECT "id" FROM "ActivityGapDelta" ORDER BY "id" LIMIT ${batch} FOR UPDATE SKIP LOCKED
+        SELECT "id" FROM ${delta} ORDER BY "id" LIMIT ${batch} FOR UPDATE SKIP LOCKED
       ), moved AS (
-        DELETE FROM "ActivityGapDelta" d USING pick WHERE d."id" = pick."id"
-        RETURNING d."shop", d."toDay", d."fromDay", d."gaps"
+        DELETE FROM ${delta} d USING pick WHERE d."id" = pick."id" RETURNING d.*
       ), summed AS (
-        INSERT INTO "ActivityGap" AS g ("shop", "toDay", "fromDay", "gaps")
-        SELECT "shop", "toDay", "fromDay", SUM("gaps") FROM moved
-        GROUP BY "shop", "toDay", "fromDay"
-        ORDER BY "shop", "toDay", "fromDay"
-        ON CONFLICT ("shop", "toDay", "fromDay") DO UPDATE SET "gaps" = g."gaps" + excluded."gaps"
+        INSERT INTO ${target} AS t (${keys}, ${value})
+        SELECT ${keys}, SUM(${value}) FROM moved GROUP BY ${keys} ORDER BY ${keys}
+        ON CONFLICT (${keys}) DO UPDATE SET ${value} = t.${value} + excluded.${value}
         RETURNING 1
       )
       SELECT COUNT(*) AS moved FROM moved`);
@@ -80,17 +106,16 @@ async function foldGapBatch(prisma: PrismaClient, batch: number): Promise<number
   return prisma.$transaction(async (tx) => {
     const [last] = await tx.$queryRaw<{ id: unknown; moved: unknown }[]>(Prisma.sql`
       SELECT MAX("id") AS "id", COUNT(*) AS moved FROM (
-        SELECT "id" FROM "ActivityGapDelta" ORDER BY "id" LIMIT ${batch}
+        SELECT "id" FROM ${delta} ORDER BY "id" LIMIT ${batch}
       )`);
     const moved = Number(last?.moved ?? 0);
     if (moved === 0) return 0;
     const upTo = Number(last!.id);
     await tx.$executeRaw(Prisma.sql`
-      INSERT INTO "ActivityGap" ("shop", "toDay", "fromDay", "gaps")
-      SELECT "shop", "toDay", "fromDay", SUM("gaps") FROM "ActivityGapDelta" WHERE "id" <= ${upTo}
-      GROUP BY "shop", "toDay", "fromDay"
-      ON CONFLICT ("shop", "toDay", "fromDay") DO UPDATE SET "gaps" = "gaps" + excluded."gaps"`);
-    return tx.$executeRaw(Prisma.sql`DELETE FROM "ActivityGapDelta" WHERE "id" <= ${upTo}`);
+      INSERT INTO ${target} (${keys}, ${value})
+      SELECT ${keys}, SUM(${value}) FROM ${delta} WHERE "id" <= ${upTo} GROUP BY ${keys}
+      ON CONFLICT (${keys}) DO UPDATE SET ${value} = ${value} + excluded.${value}`);
+    return tx.$executeRaw(Prisma.sql`DELETE FROM ${delta} WHERE "id" <= ${upTo}`);
   });
 }
 
@@ -110,13 +135,22 @@ export function foldLedgerRollups(prisma: PrismaClient, batch = FOLD_BATCH) {
 
 /** Folds every activity gap delta there is, a batch per transaction. */
 export function foldActivityGaps(prisma: PrismaClient, batch = FOLD_BATCH) {
-  return foldAll((size) => foldGapBatch(prisma, size), batch);
+  return foldAll((size) => foldTallyBatch(prisma, GAPS, size), batch);
+}
+
+/** Folds every member count delta there is, a batch per transaction. */
+export function foldMemberTally(prisma: PrismaClient, batch = FOLD_BATCH) {
+  return foldAll((size) => foldTallyBatch(prisma, MEMBERS, size), batch);
 }
 
 /**
- * Both folds; a gap count that nets to zero stays as a row (a redacted member's gaps), which
- * the sums read as 0.
+ * Every fold. A count that nets to zero stays as a row (a redacted member's gaps, a deleted
+ * tier's members), which the sums read as 0.
  */
 export async function foldRollups(prisma: PrismaClient) {
-  return { ledger: await foldLedgerRollups(prisma), gaps: await foldActivityGaps(prisma) };
+  return {
+    ledger: await foldLedgerRollups(prisma),
+    gaps: await foldActivityGaps(prisma),
+    members: await foldMemberTally(prisma),
+  };
 }

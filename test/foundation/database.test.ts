@@ -43,9 +43,26 @@ describe(`database (${kind})`, () => {
               WHERE tablename = 'Member' AND indexdef LIKE '%gin_trgm_ops%'`;
       expect(searchObjects.map((o) => o.name).sort()).toEqual(
         kind === "sqlite"
-          ? ["Member_search_delete", "Member_search_insert", "Member_search_update"]
+          ? [
+              "Member_search_delete",
+              "Member_search_insert",
+              "Member_search_update",
+              "Member_tally_delete",
+              "Member_tally_insert",
+              "Member_tally_tier",
+            ]
           : ["Member_email_trgm_idx", "Member_firstName_trgm_idx", "Member_lastName_trgm_idx"],
       );
+      if (kind === "postgresql") {
+        // The members count per tier (MemberTally, docs/decisions/0009) is kept by triggers too.
+        const memberTriggers = await client.$queryRaw<{ name: string }[]>`
+          SELECT DISTINCT trigger_name::text AS name FROM information_schema.triggers
+          WHERE event_object_table = 'Member'`;
+        expect(memberTriggers.map((o) => o.name).sort()).toEqual([
+          "Member_tally",
+          "Member_tally_tier",
+        ]);
+      }
       // The dashboard's rollups (docs/decisions/0009) likewise live in triggers on "LedgerEntry".
       const rollupTriggers =
         kind === "sqlite"
