@@ -298,6 +298,23 @@ async function membersById(ids: string[]) {
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
+/**
+ * How many members a shop has, or has in a tier ("none": in no tier), from MemberTally and the
+ * changes not folded into it yet, which triggers on Member keep: counting 1M members cost 130 ms
+ * on every page (docs/decisions/0009-dashboard-rollups.md).
+ */
+export async function memberTotal(shop: string, tier: string | null = null): Promise<number> {
+  const inTier =
+    tier === null ? Prisma.empty : Prisma.sql`AND "tierKey" = ${tier === "none" ? "" : tier}`;
+  const [row] = await prisma.$queryRaw<{ total: unknown }[]>(Prisma.sql`
+    SELECT COALESCE(SUM(n), 0) AS total FROM (
+      SELECT "members" AS n FROM "MemberTally" WHERE "shop" = ${shop} ${inTier}
+      UNION ALL
+      SELECT "members" FROM "MemberTallyDelta" WHERE "shop" = ${shop} ${inTier}
+    ) tally`);
+  return Number(row?.total ?? 0);
+}
+
 interface MembersPage {
   total: number;
   /** Whether more members than `total` match: a search stops counting at MEMBERS_COUNT_CAP. */
@@ -327,7 +344,7 @@ async function membersPage(shop: string, query: MembersQuery): Promise<MembersPa
   const where = membersWhere(shop, query, exact);
   const cursor = query.after ? "after" : query.before ? "before" : null;
   const [total, found] = await Promise.all([
-    prisma.member.count({ where }),
+    query.q ? prisma.member.count({ where }) : memberTotal(shop, query.tier),
     cursor
       ? readFrom(shop, query, where, cursor)
       : prisma.member.findMany({

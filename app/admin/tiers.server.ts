@@ -8,6 +8,7 @@ import { errorFields, log } from "../log.server";
 import { evaluateTier, membersDueATierChange } from "../loyalty/members.server";
 import type { JobContext } from "../worker/jobs.server";
 import { jobQueue } from "../worker/queue.server";
+import { memberTotal } from "./members.server";
 import { loadProgram } from "./program.server";
 import { notFound } from "./staff.server";
 
@@ -51,7 +52,7 @@ export async function tiersPage(shop: string) {
     currency: program.currency,
     tierBasis: program.tierBasis as TierBasis,
     tierPeriod: program.tierPeriod,
-    memberCount: await prisma.member.count({ where: { shop } }),
+    memberCount: await memberTotal(shop),
     tiers: tiers.map((tier) => ({
       id: tier.id,
       name: tier.name,
