@@ -208,7 +208,7 @@ if (phase === "reads") {
       release: { ms: release.ms, done: release.value },
       expiry: { ms: expiry.ms, done: expiry.value },
       review: { ms: review.ms, changed: review.value, members },
-      fold: { ms: fold.ms, done: fold.value.ledger + fold.value.gaps },
+      fold: { ms: fold.ms, done: fold.value.ledger + fold.value.gaps + fold.value.members },
       redaction: { ms: redaction.ms, done: redaction.value },
     }),
   );

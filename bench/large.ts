@@ -270,7 +270,7 @@ function report(results: LargeResult[], command: string) {
       ),
     ]),
     row([
-      "fold the rollup and gap deltas the jobs' entries left",
+      "fold the rollup, gap and member-count deltas the jobs' entries left",
       ...results.map(
         (r) =>
           `${(r.jobs.fold.ms / 1000).toFixed(1)} s (${r.jobs.fold.done.toLocaleString("en")} deltas)`,
