@@ -14,61 +14,34 @@ import { databaseProvider } from "../db.server";
 
 const FOLD_BATCH = 5_000;
 
-/** Folds up to `batch` deltas; returns how many it moved. */
-async function foldBatch(prisma: PrismaClient, batch: number): Promise<number> {
-  if (databaseProvider === "postgresql") {
-    // SKIP LOCKED: two folds never take the same rows. The upsert's ORDER BY makes every fold
-    // lock rollup rows in the same order, so two cannot deadlock on them.
-    const [row] = await prisma.$queryRaw<{ moved: unknown }[]>(Prisma.sql`
-      WITH pick AS (
-        SELECT "entryId", "removed" FROM "LedgerRollupDelta"
-        ORDER BY "entryId" LIMIT ${batch} FOR UPDATE SKIP LOCKED
-      ), moved AS (
-        DELETE FROM "LedgerRollupDelta" d USING pick
-        WHERE d."entryId" = pick."entryId" AND d."removed" = pick."removed"
-        RETURNING d."shop", d."slot", d."kind", d."credit", d."points"
-      ), summed AS (
-        INSERT INTO "LedgerRollup" AS r ("shop", "slot", "kind", "credit", "points")
-        SELECT "shop", "slot", "kind", "credit", SUM("points") FROM moved
-        GROUP BY "shop", "slot", "kind", "credit"
-        ORDER BY "shop", "slot", "kind", "credit"
-        ON CONFLICT ("shop", "slot", "kind", "credit") DO UPDATE SET "points" = r."points" + excluded."points"
-        RETURNING 1
-      )
-      SELECT COUNT(*) AS moved FROM moved`);
-    return Number(row?.moved ?? 0);
-  }
-  // SQLite has one writer: inside the transaction no delta can appear or go.
-  return prisma.$transaction(async (tx) => {
-    const [last] = await tx.$queryRaw<{ entryId: unknown; moved: unknown }[]>(Prisma.sql`
-      SELECT MAX("entryId") AS "entryId", COUNT(*) AS moved FROM (
-        SELECT "entryId" FROM "LedgerRollupDelta" ORDER BY "entryId" LIMIT ${batch}
-      )`);
-    const moved = Number(last?.moved ?? 0);
-    if (moved === 0) return 0;
-    const upTo = Number(last!.entryId);
-    await tx.$executeRaw(Prisma.sql`
-      INSERT INTO "LedgerRollup" ("shop", "slot", "kind", "credit", "points")
-      SELECT "shop", "slot", "kind", "credit", SUM("points") FROM "LedgerRollupDelta"
-      WHERE "entryId" <= ${upTo}
-      GROUP BY "shop", "slot", "kind", "credit"
-      ON CONFLICT ("shop", "slot", "kind", "credit") DO UPDATE SET "points" = "points" + excluded."points"`);
-    // An entry and its removal share an entryId: both go in the same batch.
-    return tx.$executeRaw(Prisma.sql`DELETE FROM "LedgerRollupDelta" WHERE "entryId" <= ${upTo}`);
-  });
-}
-
-/** A table of counts and the table of +/- changes to it that triggers write, keyed by id. */
+/**
+ * A table of sums and the table of changes to it that triggers write. `order` orders the changes
+ * (a fold takes the oldest first); `row` identifies one.
+ */
 interface Tally {
   delta: string;
   target: string;
+  order: string;
+  row: readonly string[];
   keys: readonly string[];
   value: string;
 }
 
+const LEDGER: Tally = {
+  delta: "LedgerRollupDelta",
+  target: "LedgerRollup",
+  // An entry and its removal share an entryId: on SQLite both go in the same batch.
+  order: "entryId",
+  row: ["entryId", "removed"],
+  keys: ["shop", "slot", "kind", "credit"],
+  value: "points",
+};
+
 const GAPS: Tally = {
   delta: "ActivityGapDelta",
   target: "ActivityGap",
+  order: "id",
+  row: ["id"],
   keys: ["shop", "toDay", "fromDay"],
   value: "gaps",
 };
@@ -76,24 +49,32 @@ const GAPS: Tally = {
 const MEMBERS: Tally = {
   delta: "MemberTallyDelta",
   target: "MemberTally",
+  order: "id",
+  row: ["id"],
   keys: ["shop", "tierKey"],
   value: "members",
 };
 
-/** Folds up to `batch` of a tally's deltas into it; returns how many it moved. */
-async function foldTallyBatch(prisma: PrismaClient, tally: Tally, batch: number): Promise<number> {
+/** Folds up to `batch` of a tally's changes into it; returns how many rows it moved. */
+async function foldBatch(prisma: PrismaClient, tally: Tally, batch: number): Promise<number> {
   // Table and column names are the constants above, never input.
   const name = (identifier: string) => Prisma.raw(`"${identifier}"`);
+  const list = (identifiers: readonly string[]) =>
+    Prisma.raw(identifiers.map((identifier) => `"${identifier}"`).join(", "));
   const delta = name(tally.delta);
   const target = name(tally.target);
+  const order = name(tally.order);
   const value = name(tally.value);
-  const keys = Prisma.raw(tally.keys.map((key) => `"${key}"`).join(", "));
+  const keys = list(tally.keys);
   if (databaseProvider === "postgresql") {
+    // SKIP LOCKED: two folds never take the same rows. The upsert's ORDER BY makes every fold
+    // lock the sums' rows in the same order, so two cannot deadlock on them.
+    const sameRow = Prisma.raw(tally.row.map((c) => `d."${c}" = pick."${c}"`).join(" AND "));
     const [row] = await prisma.$queryRaw<{ moved: unknown }[]>(Prisma.sql`
       WITH pick AS (
-        SELECT "id" FROM ${delta} ORDER BY "id" LIMIT ${batch} FOR UPDATE SKIP LOCKED
+        SELECT ${list(tally.row)} FROM ${delta} ORDER BY ${order} LIMIT ${batch} FOR UPDATE SKIP LOCKED
       ), moved AS (
-        DELETE FROM ${delta} d USING pick WHERE d."id" = pick."id" RETURNING d.*
+        DELETE FROM ${delta} d USING pick WHERE ${sameRow} RETURNING d.*
       ), summed AS (
         INSERT INTO ${target} AS t (${keys}, ${value})
         SELECT ${keys}, SUM(${value}) FROM moved GROUP BY ${keys} ORDER BY ${keys}
@@ -103,19 +84,20 @@ async function foldTallyBatch(prisma: PrismaClient, tally: Tally, batch: number)
       SELECT COUNT(*) AS moved FROM moved`);
     return Number(row?.moved ?? 0);
   }
+  // SQLite has one writer: inside the transaction no change can appear or go.
   return prisma.$transaction(async (tx) => {
-    const [last] = await tx.$queryRaw<{ id: unknown; moved: unknown }[]>(Prisma.sql`
-      SELECT MAX("id") AS "id", COUNT(*) AS moved FROM (
-        SELECT "id" FROM ${delta} ORDER BY "id" LIMIT ${batch}
+    const [last] = await tx.$queryRaw<{ upTo: unknown; moved: unknown }[]>(Prisma.sql`
+      SELECT MAX(${order}) AS "upTo", COUNT(*) AS moved FROM (
+        SELECT ${order} FROM ${delta} ORDER BY ${order} LIMIT ${batch}
       )`);
     const moved = Number(last?.moved ?? 0);
     if (moved === 0) return 0;
-    const upTo = Number(last!.id);
+    const upTo = Number(last!.upTo);
     await tx.$executeRaw(Prisma.sql`
       INSERT INTO ${target} (${keys}, ${value})
-      SELECT ${keys}, SUM(${value}) FROM ${delta} WHERE "id" <= ${upTo} GROUP BY ${keys}
+      SELECT ${keys}, SUM(${value}) FROM ${delta} WHERE ${order} <= ${upTo} GROUP BY ${keys}
       ON CONFLICT (${keys}) DO UPDATE SET ${value} = ${value} + excluded.${value}`);
-    return tx.$executeRaw(Prisma.sql`DELETE FROM ${delta} WHERE "id" <= ${upTo}`);
+    return tx.$executeRaw(Prisma.sql`DELETE FROM ${delta} WHERE ${order} <= ${upTo}`);
   });
 }
 
@@ -130,17 +112,17 @@ async function foldAll(fold: (batch: number) => Promise<number>, batch: number) 
 
 /** Folds every ledger delta there is, a batch per transaction; returns how many rows it moved. */
 export function foldLedgerRollups(prisma: PrismaClient, batch = FOLD_BATCH) {
-  return foldAll((size) => foldBatch(prisma, size), batch);
+  return foldAll((size) => foldBatch(prisma, LEDGER, size), batch);
 }
 
 /** Folds every activity gap delta there is, a batch per transaction. */
 export function foldActivityGaps(prisma: PrismaClient, batch = FOLD_BATCH) {
-  return foldAll((size) => foldTallyBatch(prisma, GAPS, size), batch);
+  return foldAll((size) => foldBatch(prisma, GAPS, size), batch);
 }
 
 /** Folds every member count delta there is, a batch per transaction. */
 export function foldMemberTally(prisma: PrismaClient, batch = FOLD_BATCH) {
-  return foldAll((size) => foldTallyBatch(prisma, MEMBERS, size), batch);
+  return foldAll((size) => foldBatch(prisma, MEMBERS, size), batch);
 }
 
 /**
