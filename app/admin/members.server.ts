@@ -9,6 +9,7 @@ import {
   memberDisplayName,
   overdrawnMessage,
   searchTerms,
+  sortParts,
 } from "../domain/members-query";
 import { formatMoney } from "../domain/money";
 import { InsufficientPointsError, postEntry } from "../loyalty/ledger.server";
@@ -58,7 +59,7 @@ function membersWhere(
 }
 
 function orderBy(sort: MembersQuery["sort"]): Prisma.MemberOrderByWithRelationInput[] {
-  const [field, direction] = sort.split(" ") as ["balance" | "joined", "asc" | "desc"];
+  const [field, direction] = sortParts(sort);
   return field === "balance"
     ? [{ balance: direction }, { id: direction }]
     : [{ joinedAt: direction }, { id: direction }];
@@ -181,7 +182,7 @@ async function wordSearch(
       query,
     };
   }
-  const [field, direction] = query.sort.split(" ") as ["balance" | "joined", "asc" | "desc"];
+  const [field, direction] = sortParts(query.sort);
   const column = Prisma.raw(field === "balance" ? `c."balance"` : `c."joinedAt"`);
   const order = Prisma.raw(direction === "asc" ? "ASC" : "DESC");
   const page = await prisma.$queryRaw<{ id: string }[]>(Prisma.sql`
@@ -256,7 +257,7 @@ export function walkQuery(
   words: string[],
   cursor: "after" | "before" | null,
 ) {
-  const [field, direction] = query.sort.split(" ") as ["balance" | "joined", "asc" | "desc"];
+  const [field, direction] = sortParts(query.sort);
   const column = Prisma.raw(field === "balance" ? `"balance"` : `"joinedAt"`);
   // Walking forwards in a descending list, or backwards in an ascending one, goes down.
   const down = (direction === "desc") === (cursor !== "before");
@@ -397,7 +398,7 @@ async function readFrom(
     select: { balance: true, joinedAt: true },
   });
   if (!at) return null;
-  const [field, direction] = query.sort.split(" ") as ["balance" | "joined", "asc" | "desc"];
+  const [field, direction] = sortParts(query.sort);
   const column = field === "balance" ? "balance" : "joinedAt";
   const value = field === "balance" ? at.balance : at.joinedAt;
   // Walking forwards in a descending list, or backwards in an ascending one, goes down.

@@ -1,12 +1,23 @@
 import { describe, expect, it } from "vitest";
 import {
+  MEMBERS_SORTS,
   memberDisplayName,
   parseAdjustment,
   parseMembersQuery,
   searchTerms,
+  sortParts,
 } from "./members-query";
 
 describe("members query", () => {
+  it("splits every sort into its column and direction", () => {
+    expect(MEMBERS_SORTS.map((s) => sortParts(s.value))).toEqual([
+      ["balance", "desc"],
+      ["balance", "asc"],
+      ["joined", "desc"],
+      ["joined", "asc"],
+    ]);
+  });
+
   it("defaults bad or missing parameters instead of failing", () => {
     expect(parseMembersQuery(new URLSearchParams("sort=evil&page=-3&q=%20ada%20"))).toEqual({
       q: "ada",

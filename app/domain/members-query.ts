@@ -18,6 +18,11 @@ export interface MembersQuery {
 
 export type MembersSort = "balance desc" | "balance asc" | "joined desc" | "joined asc";
 
+/** A members sort's column and direction ("balance desc" → ["balance", "desc"]). */
+export function sortParts(sort: MembersSort) {
+  return sort.split(" ") as ["balance" | "joined", "asc" | "desc"];
+}
+
 export const MEMBERS_SORTS: { value: MembersSort; label: string }[] = [
   { value: "balance desc", label: "Balance, highest first" },
   { value: "balance asc", label: "Balance, lowest first" },
