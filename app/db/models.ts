@@ -38,8 +38,8 @@ export const MODEL_ORDER = [
 export type ModelName = (typeof MODEL_ORDER)[number];
 
 /**
- * Tables SQL triggers keep from LedgerEntry and Member (docs/decisions/0009-dashboard-rollups.md): a copy
- * does not carry them over, the target's triggers rebuild them as the entries arrive.
+ * Tables SQL triggers keep from LedgerEntry and Member (docs/decisions/0009-dashboard-rollups.md):
+ * a copy does not carry them over, the target's triggers rebuild them as the rows arrive.
  */
 export const DERIVED_MODELS: readonly ModelName[] = [
   "LedgerRollup",

@@ -6,8 +6,8 @@ import { databaseProvider } from "../db.server";
  * Folds LedgerRollupDelta (one row per ledger entry posted, written by a trigger) into
  * LedgerRollup (one row per shop, 15-minute slot, kind and direction), ActivityGapDelta into
  * ActivityGap (gaps between a member's activity entries, per shop and pair of days) and
- * MemberTallyDelta into MemberTally (members per shop and tier). The dashboard reads both,
- * so its figures are exact whether or not this has run; folding only keeps the delta table short.
+ * MemberTallyDelta into MemberTally (members per shop and tier). Their readers read both tables
+ * of a pair, so figures are exact whether or not this has run; folding only keeps the changes short.
  * Each batch moves its rows in one transaction: a row is either still a delta or already summed.
  * docs/decisions/0009-dashboard-rollups.md.
  */

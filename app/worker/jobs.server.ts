@@ -58,7 +58,7 @@ export const JOBS = {
     cron: "*/5 * * * *",
     run: ({ prisma, adminFor, now }) => reconcileRedemptions(prisma, adminFor, now()),
   },
-  /** The dashboard's per-slot sums and activity gaps take in the entries posted since the last run. */
+  /** The sums that triggers keep (points, activity gaps, member counts) take in their changes. */
   "fold-ledger-rollups": {
     cron: "* * * * *",
     run: ({ prisma }) => foldRollups(prisma),
