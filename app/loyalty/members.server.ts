@@ -179,7 +179,11 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * every other order due within a day of it (a shopper reads one date, not one line per order).
  * A release the job has not reached yet is due now, never on a date already past.
  */
-export async function nextRelease(db: Db, member: Member, now: Date) {
+export async function nextRelease(
+  db: Db,
+  member: Pick<Member, "shop" | "customerId" | "pendingPoints">,
+  now: Date,
+) {
   if (member.pendingPoints <= 0) return null;
   const due = await db.orderRecord.findMany({
     where: {

@@ -13,8 +13,9 @@ import {
 } from "../domain/storefront-text";
 import { nextTier } from "../domain/tiers";
 import { nextRelease, tierMetric } from "./members.server";
-import { programFor, tierBasis, tiersFor } from "./program.server";
+import { tierBasis } from "./program.server";
 import type { RedeemResult } from "./redemptions.server";
+import { shopConfig } from "./shop-config.server";
 
 /**
  * What the storefront widget shows. Built from our own tables only: no Admin API call, so it works
@@ -23,17 +24,31 @@ import type { RedeemResult } from "./redemptions.server";
 
 const HISTORY_LENGTH = 10;
 
+/** Only the columns shown: Prisma's cost per row grows with the columns it converts. */
+const MEMBER_FIELDS = {
+  id: true,
+  shop: true,
+  customerId: true,
+  balance: true,
+  pendingPoints: true,
+  tierId: true,
+  expiresAt: true,
+} as const;
+const HISTORY_FIELDS = {
+  occurredAt: true,
+  points: true,
+  pendingPoints: true,
+  kind: true,
+  text: true,
+  description: true,
+} as const;
+
 function publicReward(reward: Reward) {
   return { id: reward.id, name: reward.name, cost: reward.pointsCost, type: reward.type };
 }
 
-async function enabledRewards(shop: string) {
-  return prisma.reward.findMany({ where: { shop, enabled: true }, orderBy: { pointsCost: "asc" } });
-}
-
 export async function programSummary(shop: string, locale: StorefrontLocale = "en") {
-  const program = await programFor(prisma, shop);
-  const rewards = await enabledRewards(shop);
+  const { program, rewards } = await shopConfig(shop);
   return {
     loggedIn: false as const,
     enabled: program.enabled,
@@ -48,16 +63,14 @@ export async function memberView(
   locale: StorefrontLocale = "en",
   now = new Date(),
 ) {
-  // Two rounds of independent reads rather than eight in turn: on PostgreSQL each is a round
+  // Two rounds of independent reads rather than seven in turn: on PostgreSQL each is a round
   // trip that a pooled connection can make at the same time as the others.
-  const [program, rewards, member, tiers] = await Promise.all([
-    programFor(prisma, shop),
-    enabledRewards(shop),
+  const [{ program, tiers, rewards }, member] = await Promise.all([
+    shopConfig(shop),
     prisma.member.findUnique({
       where: { shop_customerId: { shop, customerId } },
-      include: { tier: true },
+      select: MEMBER_FIELDS,
     }),
-    tiersFor(prisma, shop),
   ]);
   const [metric, release, history, held] = member
     ? await Promise.all([
@@ -67,22 +80,25 @@ export async function memberView(
           where: { memberId: member.id },
           orderBy: { id: "desc" },
           take: HISTORY_LENGTH,
+          select: HISTORY_FIELDS,
         }),
         // Codes the shopper holds and can still use, so a reload (or a redeem that settled
         // late) shows them: the newest per reward.
         prisma.redemption.findMany({
           where: { memberId: member.id, status: "ISSUED", cancelledAt: null, endsAt: { gt: now } },
           orderBy: { createdAt: "asc" },
+          select: { rewardId: true, code: true, endsAt: true },
         }),
       ])
     : [0, null, [], []];
+  const memberTier = tiers.find((t) => t.id === member?.tierId);
   // A tier granted by an import can sit above what the metric earns; only tiers above it are next.
   const next = nextTier(
-    tiers.filter((t) => !member?.tier || t.threshold > member.tier.threshold),
+    tiers.filter((t) => !memberTier || t.threshold > memberTier.threshold),
     metric,
   );
   const balance = member?.balance ?? 0;
-  const memberThreshold = member?.tier?.threshold ?? null;
+  const memberThreshold = memberTier?.threshold ?? null;
   const spendBased = tierBasis(program) === "AMOUNT_SPENT";
   const codes = Object.fromEntries(
     held.map((r) => [
@@ -103,11 +119,11 @@ export async function memberView(
     points: balance,
     pendingPoints: member?.pendingPoints ?? 0,
     nextRelease: release && { date: release.at.toISOString(), points: release.points },
-    tier: member?.tier
+    tier: memberTier
       ? {
-          name: member.tier.name,
-          multiplier: (member.tier.multiplierPercent / 100).toString(),
-          perks: member.tier.perks,
+          name: memberTier.name,
+          multiplier: (memberTier.multiplierPercent / 100).toString(),
+          perks: memberTier.perks,
         }
       : null,
     nextTier: next

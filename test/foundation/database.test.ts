@@ -81,6 +81,28 @@ describe(`database (${kind})`, () => {
             ]
           : ["LedgerEntry_activity_gap", "LedgerEntry_rollup"],
       );
+      // And the storefront's settings version (app/loyalty/shop-config.server.ts).
+      const configTriggers =
+        kind === "sqlite"
+          ? await client.$queryRaw<{ name: string }[]>`
+              SELECT name FROM sqlite_master
+              WHERE type = 'trigger' AND tbl_name IN ('Program', 'Tier', 'Reward')`
+          : await client.$queryRaw<{ name: string }[]>`
+              SELECT DISTINCT trigger_name::text AS name FROM information_schema.triggers
+              WHERE event_object_table IN ('Program', 'Tier', 'Reward')`;
+      expect(configTriggers.map((o) => o.name).sort()).toEqual(
+        kind === "sqlite"
+          ? [
+              "Program_config_version",
+              "Reward_config_delete",
+              "Reward_config_insert",
+              "Reward_config_update",
+              "Tier_config_delete",
+              "Tier_config_insert",
+              "Tier_config_update",
+            ]
+          : ["Program_config_version", "Reward_config_version", "Tier_config_version"],
+      );
       const migrations = fs
         .readdirSync(migrationsDir)
         .filter((entry) => fs.statSync(path.join(migrationsDir, entry)).isDirectory());
