@@ -11,7 +11,7 @@ import { percentile } from "./load";
 import { LARGE_SHOP } from "./large-seed";
 
 const phase = process.argv[2];
-const { default: prisma, databaseProvider } = await import("../app/db.server");
+const { default: prisma, databaseProvider, yieldWritesToWeb } = await import("../app/db.server");
 const { memberView } = await import("../app/loyalty/storefront.server");
 const { listMembers } = await import("../app/admin/members.server");
 const { dashboard } = await import("../app/admin/dashboard.server");
@@ -180,8 +180,10 @@ if (phase === "reads") {
   }
   console.log(JSON.stringify({ like }));
 } else if (phase === "jobs") {
-  // As the worker does when it starts (scripts/worker.mjs): web requests come first.
+  // As the worker does when it starts (scripts/worker.mjs): web requests come first, for the
+  // CPU and for SQLite's write lock.
   os.setPriority(Math.max(os.getPriority(), 10));
+  yieldWritesToWeb();
   const now = new Date();
   const release = await timed(() => jobs.releasePendingPoints(prisma, now));
   const expiry = await timed(() => jobs.expireBalances(prisma, now));

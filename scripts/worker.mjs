@@ -13,7 +13,7 @@ os.setPriority(Math.max(os.getPriority(), 10));
 const build = await import(pathToFileURL(path.resolve("build/index.js")).href);
 const { startAppWorker, releaseResources } = build.entry.module;
 
-const worker = await startAppWorker();
+const worker = await startAppWorker({ ownProcess: true });
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"]) {
   process.once(signal, async () => {

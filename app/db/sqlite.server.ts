@@ -26,17 +26,23 @@ import { errorFields, log } from "../log.server";
  * - Only BEGIN, COMMIT and ROLLBACK ever wait for a lock, and they run through `exec`, which
  *   finalises its statement. A prepared statement that fails with SQLITE_BUSY stays "in progress"
  *   in libSQL until garbage collection, and from then on every COMMIT on that connection fails.
- * - Lock waits are short and asynchronous. SQLite's busy handler sleeps inside the call, which
- *   here would freeze the event loop, so it only covers brief contention (`busyTimeoutMs`); past
- *   that we wait between attempts with timers until `lockWaitMs` has gone by, then report
- *   SQLITE_BUSY (the request fails with 500/503 and Shopify retries it).
+ * - Lock waits are asynchronous and fine-grained. SQLite's busy handler sleeps inside the call,
+ *   which would freeze the event loop, and it polls ever more rarely (1, 2, 5, 10, 15 ms…), so a
+ *   waiter lost every race to a worker committing one transaction after another (issue #15:
+ *   `/healthz` p99 334 ms while the jobs ran). In WAL mode only taking the write lock contends,
+ *   so the handler is off and we try again every millisecond with timers until `lockWaitMs` has
+ *   gone by, then report SQLITE_BUSY (the request fails with 500/503 and Shopify retries it).
+ *   In rollback-journal mode reads contend too, and SQLite's handler covers brief waits.
+ * - SQLite's lock has no queue, so the worker leaves it free for a moment after each of its
+ *   transactions (`yieldWriteLock`): a webhook's intake or a health check waiting in the web
+ *   process gets in between two jobs' transactions instead of after the whole batch.
  * - Once a wait has run out, the file is locked out: transactions queued behind it (the adapter
  *   runs them one at a time) each try once and fail fast instead of each waiting in turn, until
  *   one gets the lock again. Otherwise a burst of N requests would take N × lockWaitMs to answer.
  */
 
 export interface SqliteOptions {
-  /** SQLite's own (blocking) wait for a lock, per attempt. */
+  /** SQLite's own (blocking) wait for a lock, per attempt: 0 in WAL mode, 50 ms otherwise. */
   busyTimeoutMs?: number;
   /**
    * Total time to keep trying for a lock before giving up: below Shopify's 5-second webhook
@@ -47,11 +53,26 @@ export interface SqliteOptions {
   journalMode?: "WAL" | "DELETE";
 }
 
-const DEFAULTS: Required<SqliteOptions> = {
-  busyTimeoutMs: 50,
+const DEFAULTS = {
   lockWaitMs: 3_000,
   journalMode: "WAL",
-};
+} as const;
+
+/** How often a waiter tries for the write lock again. */
+const LOCK_POLL_MS = 1;
+
+/** Set in the worker process: how long it leaves the write lock free after each commit. */
+let yieldAfterCommitMs = 0;
+let lastCommitAt = -Infinity;
+
+/**
+ * Makes this process's transactions (a background worker's) wait until `ms` have passed since its
+ * last COMMIT before taking the write lock again, so that other processes polling for the lock
+ * (every LOCK_POLL_MS) get it in between. A no-op on PostgreSQL, whose row locks queue.
+ */
+export function yieldWriteLock(ms: number) {
+  yieldAfterCommitMs = ms;
+}
 
 function isBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -98,7 +119,8 @@ export class DurableSqliteClient implements Client {
   ) {
     // An option passed as undefined (an unset variable) keeps its default.
     const given = Object.entries(options).filter(([, value]) => value !== undefined);
-    this.#options = { ...DEFAULTS, ...Object.fromEntries(given) };
+    const chosen = { ...DEFAULTS, ...Object.fromEntries(given) };
+    this.#options = { busyTimeoutMs: chosen.journalMode === "WAL" ? 0 : 50, ...chosen };
     this.#connection = this.#open();
   }
 
@@ -138,19 +160,24 @@ export class DurableSqliteClient implements Client {
 
   /** BEGIN/COMMIT/ROLLBACK through exec(), which leaves no statement behind when it fails. */
   async #control(sql: "BEGIN IMMEDIATE" | "COMMIT" | "ROLLBACK") {
+    if (sql === "BEGIN IMMEDIATE" && yieldAfterCommitMs > 0) {
+      const wait = lastCommitAt + yieldAfterCommitMs - performance.now();
+      if (wait > 0) await sleep(wait);
+    }
     const deadline = Date.now() + (this.#lockedOut ? 0 : this.#options.lockWaitMs);
-    for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+    for (;;) {
       try {
         this.#connection.db.exec(sql);
+        if (sql === "COMMIT") lastCommitAt = performance.now();
         this.#lockedOut = false;
         return;
       } catch (error) {
         if (!isBusy(error) || sql === "ROLLBACK") throw error;
-        if (Date.now() + pause > deadline) {
+        if (Date.now() + LOCK_POLL_MS > deadline) {
           this.#lockedOut = true;
           throw error;
         }
-        await sleep(pause);
+        await sleep(LOCK_POLL_MS);
       }
     }
   }

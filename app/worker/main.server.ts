@@ -1,4 +1,4 @@
-import prisma from "../db.server";
+import prisma, { yieldWritesToWeb } from "../db.server";
 import { appEnv } from "../env.server";
 import { unauthenticated } from "../shopify.server";
 import { closeJobQueue } from "./queue.server";
@@ -20,8 +20,15 @@ async function adminFor(shop: string) {
   }
 }
 
-export function startAppWorker(options: { pollMs?: number } = {}): Promise<Worker> {
+export function startAppWorker(
+  options: {
+    pollMs?: number;
+    /** This process runs beside the web server's (scripts/worker.mjs), not inside it. */
+    ownProcess?: boolean;
+  } = {},
+): Promise<Worker> {
   const env = appEnv();
+  if (options.ownProcess) yieldWritesToWeb();
   return startWorker({
     prisma,
     adminFor,

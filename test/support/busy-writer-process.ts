@@ -1,0 +1,20 @@
+/**
+ * A worker process that writes without pause, as the scheduled jobs do on a large shop: argv[2]
+ * transactions, one after another, each inserting a `Program` row `busy-<n>.myshopify.com` and
+ * holding the write lock ~4 ms (a job's reads and writes). It prints `STARTED` after the first
+ * and `RESULT {"done":n}` at the end. DATABASE_URL comes from the parent's environment.
+ */
+import prisma, { yieldWritesToWeb } from "../../app/db.server";
+
+const count = Number(process.argv[2]);
+yieldWritesToWeb(); // as scripts/worker.mjs does
+for (let n = 0; n < count; n += 1) {
+  await prisma.$transaction(async (tx) => {
+    await tx.program.create({ data: { shop: `busy-${n}.myshopify.com` } });
+    await new Promise((resolve) => setTimeout(resolve, 4));
+  });
+  if (n === 0) console.log("STARTED");
+}
+console.log(`RESULT ${JSON.stringify({ done: count })}`);
+await prisma.$disconnect();
+process.exit(0);
