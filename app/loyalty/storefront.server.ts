@@ -1,5 +1,5 @@
-import type { Reward } from "@prisma/client";
-import prisma from "../db.server";
+import { Prisma, type Reward } from "@prisma/client";
+import prisma, { sqlTime } from "../db.server";
 import { fromMinorUnits } from "../domain/money";
 import { applyUrl } from "../domain/rewards";
 import {
@@ -12,7 +12,7 @@ import {
   waysToEarn,
 } from "../domain/storefront-text";
 import { nextTier } from "../domain/tiers";
-import { nextRelease, tierMetric } from "./members.server";
+import { memberWithTierMetric, nextRelease } from "./members.server";
 import { tierBasis } from "./program.server";
 import type { RedeemResult } from "./redemptions.server";
 import { shopConfig } from "./shop-config.server";
@@ -24,24 +24,15 @@ import { shopConfig } from "./shop-config.server";
 
 const HISTORY_LENGTH = 10;
 
-/** Only the columns shown: Prisma's cost per row grows with the columns it converts. */
-const MEMBER_FIELDS = {
-  id: true,
-  shop: true,
-  customerId: true,
-  balance: true,
-  pendingPoints: true,
-  tierId: true,
-  expiresAt: true,
-} as const;
-const HISTORY_FIELDS = {
-  occurredAt: true,
-  points: true,
-  pendingPoints: true,
-  kind: true,
-  text: true,
-  description: true,
-} as const;
+interface HistoryRow {
+  occurredAt: Date;
+  points: number;
+  pendingPoints: number;
+  kind: string;
+  /** JSON: an object on PostgreSQL, its text on SQLite. */
+  text: unknown;
+  description: string;
+}
 
 function publicReward(reward: Reward) {
   return { id: reward.id, name: reward.name, cost: reward.pointsCost, type: reward.type };
@@ -63,34 +54,31 @@ export async function memberView(
   locale: StorefrontLocale = "en",
   now = new Date(),
 ) {
-  // Two rounds of independent reads rather than seven in turn: on PostgreSQL each is a round
-  // trip that a pooled connection can make at the same time as the others.
-  const [{ program, tiers, rewards }, member] = await Promise.all([
-    shopConfig(shop),
-    prisma.member.findUnique({
-      where: { shop_customerId: { shop, customerId } },
-      select: MEMBER_FIELDS,
-    }),
-  ]);
-  const [metric, release, history, held] = member
+  // Two rounds of independent reads: on PostgreSQL each is a round trip that a pooled
+  // connection can make at the same time as the others. SQL rather than Prisma's model API, as
+  // in memberWithTierMetric: this runs on every page a signed-in shopper opens.
+  const { program, tiers, rewards } = await shopConfig(shop);
+  const member = await memberWithTierMetric(prisma, program, shop, customerId, now);
+  const [release, history, held] = member
     ? await Promise.all([
-        tierMetric(prisma, program, member.id, now),
         nextRelease(prisma, member, now),
-        prisma.ledgerEntry.findMany({
-          where: { memberId: member.id },
-          orderBy: { id: "desc" },
-          take: HISTORY_LENGTH,
-          select: HISTORY_FIELDS,
-        }),
+        prisma.$queryRaw<HistoryRow[]>`
+          SELECT "occurredAt", "points", "pendingPoints", CAST("kind" AS TEXT) AS "kind", "text",
+            "description"
+          FROM "LedgerEntry" WHERE "memberId" = ${member.id}
+          ORDER BY "id" DESC LIMIT ${HISTORY_LENGTH}`,
         // Codes the shopper holds and can still use, so a reload (or a redeem that settled
         // late) shows them: the newest per reward.
-        prisma.redemption.findMany({
-          where: { memberId: member.id, status: "ISSUED", cancelledAt: null, endsAt: { gt: now } },
-          orderBy: { createdAt: "asc" },
-          select: { rewardId: true, code: true, endsAt: true },
-        }),
+        prisma.$queryRaw<{ rewardId: string; code: string; endsAt: Date }[]>(
+          Prisma.sql`
+            SELECT "rewardId", "code", "endsAt" FROM "Redemption"
+            WHERE "memberId" = ${member.id} AND CAST("status" AS TEXT) = 'ISSUED'
+              AND "cancelledAt" IS NULL AND "endsAt" > ${sqlTime(now)}
+            ORDER BY "createdAt" ASC`,
+        ),
       ])
-    : [0, null, [], []];
+    : [null, [], []];
+  const metric = member?.metric ?? 0;
   const memberTier = tiers.find((t) => t.id === member?.tierId);
   // A tier granted by an import can sit above what the metric earns; only tiers above it are next.
   const next = nextTier(
@@ -164,8 +152,16 @@ export async function memberView(
 
 /** A system entry in the shopper's language; a merchant's own words as they wrote them. */
 function describe(entry: { text: unknown; description: string }, locale: StorefrontLocale) {
-  const text = parseEntryText(entry.text);
+  const text = parseEntryText(typeof entry.text === "string" ? jsonOrNull(entry.text) : entry.text);
   return text ? entryText(text, locale) : entry.description;
+}
+
+function jsonOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -119,6 +119,21 @@ const cases: { what: string; sql: string; index: string }[] = [
     index: "LedgerEntry_shop_occurredAt_idx",
   },
   {
+    what: "a member's tier metric (storefront member view)",
+    sql: `SELECT SUM("points") FROM "LedgerEntry" WHERE "memberId" = 'm1' AND CAST("kind" AS TEXT) IN ('EARN', 'SIGNUP_BONUS') AND "occurredAt" >= '2026-01-01'`,
+    index: "LedgerEntry_memberId_occurredAt_idx",
+  },
+  {
+    what: "a member's newest entries (storefront member view)",
+    sql: `SELECT "points" FROM "LedgerEntry" WHERE "memberId" = 'm1' ORDER BY "id" DESC LIMIT 10`,
+    index: "LedgerEntry_memberId_occurredAt_idx",
+  },
+  {
+    what: "a member's codes still usable (storefront member view)",
+    sql: `SELECT "code" FROM "Redemption" WHERE "memberId" = 'm1' AND CAST("status" AS TEXT) = 'ISSUED' AND "cancelledAt" IS NULL AND "endsAt" > '2026-01-01' ORDER BY "createdAt" ASC`,
+    index: "Redemption_memberId_createdAt_idx",
+  },
+  {
     what: "a period's points rollups (dashboard)",
     sql: `SELECT "kind", "points" FROM "LedgerRollup" WHERE "shop" = ${shop} AND "slot" >= '2026-01-01' AND "slot" < '2026-02-01'`,
     index: postgres ? "LedgerRollup_pkey" : "sqlite_autoindex_LedgerRollup_1",
