@@ -54,30 +54,32 @@ export async function memberView(
   locale: StorefrontLocale = "en",
   now = new Date(),
 ) {
-  // Two rounds of independent reads: on PostgreSQL each is a round trip that a pooled
-  // connection can make at the same time as the others. SQL rather than Prisma's model API, as
-  // in memberWithTierMetric: this runs on every page a signed-in shopper opens.
-  const { program, tiers, rewards } = await shopConfig(shop);
+  // SQL rather than Prisma's model API, as in memberWithTierMetric: this runs on every page a
+  // signed-in shopper opens. Two rounds: on PostgreSQL each statement waits a round trip, and
+  // those of a round run side by side on the pool. First what needs only the customer, then the
+  // member with their tier metric, which needs the program.
+  const [{ program, tiers, rewards }, history, held] = await Promise.all([
+    shopConfig(shop),
+    prisma.$queryRaw<HistoryRow[]>`
+      SELECT e."occurredAt", e."points", e."pendingPoints", CAST(e."kind" AS TEXT) AS "kind",
+        e."text", e."description"
+      FROM "Member" m JOIN "LedgerEntry" e ON e."memberId" = m."id"
+      WHERE m."shop" = ${shop} AND m."customerId" = ${customerId}
+      ORDER BY e."id" DESC LIMIT ${HISTORY_LENGTH}`,
+    // Codes the shopper holds and can still use, so a reload (or a redeem that settled late)
+    // shows them: the newest per reward.
+    prisma.$queryRaw<{ rewardId: string; code: string; endsAt: Date }[]>(
+      Prisma.sql`
+        SELECT r."rewardId", r."code", r."endsAt"
+        FROM "Member" m JOIN "Redemption" r ON r."memberId" = m."id"
+        WHERE m."shop" = ${shop} AND m."customerId" = ${customerId}
+          AND CAST(r."status" AS TEXT) = 'ISSUED' AND r."cancelledAt" IS NULL
+          AND r."endsAt" > ${sqlTime(now)}
+        ORDER BY r."createdAt" ASC`,
+    ),
+  ]);
   const member = await memberWithTierMetric(prisma, program, shop, customerId, now);
-  const [release, history, held] = member
-    ? await Promise.all([
-        nextRelease(prisma, member, now),
-        prisma.$queryRaw<HistoryRow[]>`
-          SELECT "occurredAt", "points", "pendingPoints", CAST("kind" AS TEXT) AS "kind", "text",
-            "description"
-          FROM "LedgerEntry" WHERE "memberId" = ${member.id}
-          ORDER BY "id" DESC LIMIT ${HISTORY_LENGTH}`,
-        // Codes the shopper holds and can still use, so a reload (or a redeem that settled
-        // late) shows them: the newest per reward.
-        prisma.$queryRaw<{ rewardId: string; code: string; endsAt: Date }[]>(
-          Prisma.sql`
-            SELECT "rewardId", "code", "endsAt" FROM "Redemption"
-            WHERE "memberId" = ${member.id} AND CAST("status" AS TEXT) = 'ISSUED'
-              AND "cancelledAt" IS NULL AND "endsAt" > ${sqlTime(now)}
-            ORDER BY "createdAt" ASC`,
-        ),
-      ])
-    : [null, [], []];
+  const release = member ? await nextRelease(prisma, member, now) : null;
   const metric = member?.metric ?? 0;
   const memberTier = tiers.find((t) => t.id === member?.tierId);
   // A tier granted by an import can sit above what the metric earns; only tiers above it are next.

@@ -125,12 +125,12 @@ const cases: { what: string; sql: string; index: string }[] = [
   },
   {
     what: "a member's newest entries (storefront member view)",
-    sql: `SELECT "points" FROM "LedgerEntry" WHERE "memberId" = 'm1' ORDER BY "id" DESC LIMIT 10`,
+    sql: `SELECT e."points" FROM "Member" m JOIN "LedgerEntry" e ON e."memberId" = m."id" WHERE m."shop" = ${shop} AND m."customerId" = '5001' ORDER BY e."id" DESC LIMIT 10`,
     index: "LedgerEntry_memberId_occurredAt_idx",
   },
   {
     what: "a member's codes still usable (storefront member view)",
-    sql: `SELECT "code" FROM "Redemption" WHERE "memberId" = 'm1' AND CAST("status" AS TEXT) = 'ISSUED' AND "cancelledAt" IS NULL AND "endsAt" > '2026-01-01' ORDER BY "createdAt" ASC`,
+    sql: `SELECT r."code" FROM "Member" m JOIN "Redemption" r ON r."memberId" = m."id" WHERE m."shop" = ${shop} AND m."customerId" = '5001' AND CAST(r."status" AS TEXT) = 'ISSUED' AND r."cancelledAt" IS NULL AND r."endsAt" > '2026-01-01' ORDER BY r."createdAt" ASC`,
     index: "Redemption_memberId_createdAt_idx",
   },
   {
