@@ -31,9 +31,9 @@ export const databaseProvider = databaseKind(databaseEnv().DATABASE_URL);
 
 /**
  * For a worker in its own process beside the web server: on SQLite, leave the write lock free for
- * 2 ms after each of its transactions, so a webhook's intake or a health check waiting for it
- * gets in between (app/db/sqlite.server.ts). About 10% of a job's time at 1M members; without
- * it `/healthz` waited up to 1.3 s while the jobs ran. PostgreSQL's row locks need nothing.
+ * 2 ms once it has held it for 20 ms through transactions back to back, so a webhook's intake or a
+ * health check waiting for it gets in between (app/db/sqlite.server.ts): without it `/healthz`
+ * waited up to 1.3 s while the jobs ran. PostgreSQL's row locks queue, so it needs nothing.
  */
 export function yieldWritesToWeb() {
   if (databaseProvider === "sqlite") yieldWriteLock(2);

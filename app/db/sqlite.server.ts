@@ -33,9 +33,10 @@ import { errorFields, log } from "../log.server";
  *   so the handler is off and we try again every millisecond with timers until `lockWaitMs` has
  *   gone by, then report SQLITE_BUSY (the request fails with 500/503 and Shopify retries it).
  *   In rollback-journal mode reads contend too, and SQLite's handler covers brief waits.
- * - SQLite's lock has no queue, so the worker leaves it free for a moment after each of its
- *   transactions (`yieldWriteLock`): a webhook's intake or a health check waiting in the web
- *   process gets in between two jobs' transactions instead of after the whole batch.
+ * - SQLite's lock has no queue, so the worker leaves it free for a moment once it has held it for
+ *   a while through transactions back to back (`yieldWriteLock`): a webhook's intake or a health
+ *   check waiting in the web process gets in between two of a job's transactions instead of
+ *   after the whole job.
  * - Once a wait has run out, the file is locked out: transactions queued behind it (the adapter
  *   runs them one at a time) each try once and fail fast instead of each waiting in turn, until
  *   one gets the lock again. Otherwise a burst of N requests would take N × lockWaitMs to answer.
@@ -61,17 +62,22 @@ const DEFAULTS = {
 /** How often a waiter tries for the write lock again. */
 const LOCK_POLL_MS = 1;
 
-/** Set in the worker process: how long it leaves the write lock free after each commit. */
-let yieldAfterCommitMs = 0;
+/** Set in the worker process: how long it leaves the write lock free, once it has held it long. */
+let yieldGapMs = 0;
+/** Holding the lock for longer than this, through transactions back to back, calls for a gap. */
+const HOLD_STREAK_MS = 20;
 let lastCommitAt = -Infinity;
+/** When this process last took the lock after leaving it free for at least a gap. */
+let streakStart = -Infinity;
 
 /**
- * Makes this process's transactions (a background worker's) wait until `ms` have passed since its
- * last COMMIT before taking the write lock again, so that other processes polling for the lock
- * (every LOCK_POLL_MS) get it in between. A no-op on PostgreSQL, whose row locks queue.
+ * Makes this process (a background worker) leave the write lock free for `ms` once it has held it
+ * for HOLD_STREAK_MS through transactions back to back, so that other processes polling for it
+ * (every LOCK_POLL_MS) get it in between: it holds the lock ~90% of the time at most, and a waiter
+ * waits about one of its transactions.
  */
 export function yieldWriteLock(ms: number) {
-  yieldAfterCommitMs = ms;
+  yieldGapMs = ms;
 }
 
 function isBusy(error: unknown): boolean {
@@ -160,9 +166,14 @@ export class DurableSqliteClient implements Client {
 
   /** BEGIN/COMMIT/ROLLBACK through exec(), which leaves no statement behind when it fails. */
   async #control(sql: "BEGIN IMMEDIATE" | "COMMIT" | "ROLLBACK") {
-    if (sql === "BEGIN IMMEDIATE" && yieldAfterCommitMs > 0) {
-      const wait = lastCommitAt + yieldAfterCommitMs - performance.now();
-      if (wait > 0) await sleep(wait);
+    if (sql === "BEGIN IMMEDIATE" && yieldGapMs > 0) {
+      const now = performance.now();
+      const wait = lastCommitAt + yieldGapMs - now;
+      if (wait <= 0) streakStart = now;
+      else if (now - streakStart >= HOLD_STREAK_MS) {
+        await sleep(wait);
+        streakStart = performance.now();
+      }
     }
     const deadline = Date.now() + (this.#lockedOut ? 0 : this.#options.lockWaitMs);
     for (;;) {

@@ -1,7 +1,7 @@
 /**
  * A worker process that writes without pause, as the scheduled jobs do on a large shop: argv[2]
  * transactions, one after another, each inserting a `Program` row `busy-<n>.myshopify.com` and
- * holding the write lock ~4 ms (a job's reads and writes). It prints `STARTED` after the first
+ * holding the write lock ~10 ms (a job's reads and writes on a large shop). It prints `STARTED` after the first
  * and `RESULT {"done":n}` at the end. DATABASE_URL comes from the parent's environment.
  */
 import prisma, { yieldWritesToWeb } from "../../app/db.server";
@@ -11,7 +11,7 @@ yieldWritesToWeb(); // as scripts/worker.mjs does
 for (let n = 0; n < count; n += 1) {
   await prisma.$transaction(async (tx) => {
     await tx.program.create({ data: { shop: `busy-${n}.myshopify.com` } });
-    await new Promise((resolve) => setTimeout(resolve, 4));
+    await new Promise((resolve) => setTimeout(resolve, 10));
   });
   if (n === 0) console.log("STARTED");
 }
