@@ -3,6 +3,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { memberView, programSummary } from "../../app/loyalty/storefront.server";
+import { seedReward } from "../support/admin";
 import { deliver, resetShop } from "../support/engine";
 import { orderPayload } from "../support/payloads";
 import { TEST_SHOP } from "../support/shopify";
@@ -16,15 +17,7 @@ beforeEach(async () => {
   await resetShop();
   await prisma.program.create({ data: { shop: TEST_SHOP } });
   await prisma.tier.create({ data: { shop: TEST_SHOP, name: "Gold", threshold: 1000 } });
-  await prisma.reward.create({
-    data: {
-      shop: TEST_SHOP,
-      name: "$5 off",
-      type: "FIXED_AMOUNT",
-      amount: "5.00",
-      pointsCost: 500,
-    },
-  });
+  await seedReward();
   await deliver({
     topic: "orders/paid",
     payload: orderPayload({ customerId: Number(CUSTOMER), subtotal: "620.00" }),
