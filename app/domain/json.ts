@@ -19,3 +19,12 @@ export function parseShopifyJson(text: string): unknown {
     },
   );
 }
+
+/** JSON.parse, or null for text that is not JSON: for input whose shape is checked afterwards. */
+export function parseJsonOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

@@ -1,5 +1,6 @@
 import { Prisma, type Reward } from "@prisma/client";
 import prisma, { sqlTime } from "../db.server";
+import { parseJsonOrNull } from "../domain/json";
 import { fromMinorUnits } from "../domain/money";
 import { applyUrl } from "../domain/rewards";
 import {
@@ -154,16 +155,10 @@ export async function memberView(
 
 /** A system entry in the shopper's language; a merchant's own words as they wrote them. */
 function describe(entry: { text: unknown; description: string }, locale: StorefrontLocale) {
-  const text = parseEntryText(typeof entry.text === "string" ? jsonOrNull(entry.text) : entry.text);
+  const text = parseEntryText(
+    typeof entry.text === "string" ? parseJsonOrNull(entry.text) : entry.text,
+  );
   return text ? entryText(text, locale) : entry.description;
-}
-
-function jsonOrNull(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }
 
 /**

@@ -7,6 +7,7 @@ import { redemptionResponse, shopperLocale } from "../loyalty/storefront.server"
 import { authenticate } from "../shopify.server";
 import type { ShopperErrorCode, StorefrontLocale } from "../domain/storefront-text";
 import { shopperError } from "../domain/storefront-text";
+import { parseJsonOrNull } from "../domain/json";
 import { isTransientDatabaseError } from "../db/errors";
 import { errorFields, log } from "../log.server";
 
@@ -18,14 +19,6 @@ const redeemBody = z.object({
     .regex(/^[\w-]{8,64}$/)
     .optional(),
 });
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
 
 function error(status: number, code: ShopperErrorCode, locale: StorefrontLocale) {
   return Response.json(
@@ -56,7 +49,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (!request.headers.get("content-type")?.toLowerCase().startsWith("application/json")) {
     return error(415, "INVALID_REQUEST", locale);
   }
-  const parsed = redeemBody.safeParse(safeJson(body.text));
+  const parsed = redeemBody.safeParse(parseJsonOrNull(body.text));
   if (!parsed.success) return error(400, "INVALID_REQUEST", locale);
   if (!admin) return error(503, "STORE_NOT_CONNECTED", locale);
 
