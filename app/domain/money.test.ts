@@ -14,6 +14,11 @@ describe("money", () => {
     expect(currencyDecimals("JPY")).toBe(0);
     expect(currencyDecimals("USD")).toBe(2);
     expect(currencyDecimals("KWD")).toBe(3);
+    // Asked again (from the remembered digits), the same answers; a malformed code still throws.
+    expect([currencyDecimals("JPY"), currencyDecimals("USD"), currencyDecimals("KWD")]).toEqual([
+      0, 2, 3,
+    ]);
+    for (let i = 0; i < 2; i += 1) expect(() => currencyDecimals("US")).toThrow(RangeError);
   });
 
   it("parses decimal strings to minor units without floating point", () => {
