@@ -39,7 +39,7 @@ function nullableJsonFields(model: ModelName): string[] {
 function primaryKey(model: ModelName): string {
   const fields = Prisma.dmmf.datamodel.models.find((m) => m.name === model)?.fields ?? [];
   // Every model here has a single-column key: `id`, except these.
-  if (model === "Program") return "shop";
+  if (model === "Program" || model === "ShopRedaction") return "shop";
   if (model === "HealthCheck") return "instance";
   if (!fields.some((f) => f.name === "id")) throw new Error(`${model} has no id column`);
   return "id";

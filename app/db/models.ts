@@ -33,6 +33,7 @@ export const MODEL_ORDER = [
   "ImportBatch",
   "ImportRow",
   "TierReevaluation",
+  "ShopRedaction",
 ] as const;
 
 export type ModelName = (typeof MODEL_ORDER)[number];

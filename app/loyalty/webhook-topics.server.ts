@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { exportCustomerData, redactCustomer, redactShop } from "./compliance.server";
+import { exportCustomerData, redactCustomer, requestShopRedaction } from "./compliance.server";
 import { onCustomerCreated } from "./customers.server";
 import { onOrderCancelled, onOrderPaid, onRefundCreated } from "./orders.server";
 import {
@@ -80,7 +80,7 @@ const compliance = handler(
           email: payload.body.customer.email ?? null,
         });
       case "SHOP_REDACT":
-        return redactShop(db, shop);
+        return requestShopRedaction(db, shop, now);
     }
   },
 );

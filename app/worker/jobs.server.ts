@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { runImportBatch } from "../admin/imports.server";
 import { runReevaluation } from "../admin/tiers.server";
+import { redactShops } from "../loyalty/compliance.server";
 import { expireBalances, releasePendingPoints, reevaluateTiers } from "../loyalty/jobs.server";
 import { expireRewardCodes, reconcileRedemptions } from "../loyalty/redemptions.server";
 import { foldRollups } from "../loyalty/rollups.server";
@@ -62,6 +63,11 @@ export const JOBS = {
   "fold-ledger-rollups": {
     cron: "* * * * *",
     run: ({ prisma }) => foldRollups(prisma),
+  },
+  /** Shops Shopify asked to erase (shop/redact), deleted in short batches until nothing is left. */
+  "redact-shops": {
+    cron: "* * * * *",
+    run: ({ prisma }) => redactShops(prisma),
   },
   /** A CSV import's dry run, apply or undo, to the end of the phase (app/admin/imports.server.ts). */
   "import-batch": {

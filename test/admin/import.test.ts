@@ -2,6 +2,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { offlineAdmin } from "../support/worker";
 import prisma from "../../app/db.server";
 import { importChunk } from "../../app/admin/imports.server";
+import { redactShops } from "../../app/loyalty/compliance.server";
 import { action as batchAction, loader as batchLoader } from "../../app/routes/app.import.$id";
 import { action as uploadAction, loader as importLoader } from "../../app/routes/app.import._index";
 import { JOBS } from "../../app/worker/jobs.server";
@@ -503,6 +504,7 @@ describe("privacy", () => {
     expect(await prisma.importRow.count({ where: { batchId: id } })).toBe(7);
 
     await deliver({ topic: "shop/redact", payload: { shop_domain: TEST_SHOP } });
+    await redactShops(prisma);
     expect(await prisma.importBatch.count({ where: { shop: TEST_SHOP } })).toBe(0);
     expect(await prisma.importRow.count({ where: { shop: TEST_SHOP } })).toBe(0);
   });

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
+import { redactShops } from "../../app/loyalty/compliance.server";
 import { action as uninstalled } from "../../app/routes/webhooks.app.uninstalled";
 import { deliver, memberOf, resetShop } from "../support/engine";
 import { orderPayload } from "../support/payloads";
@@ -35,6 +36,7 @@ describe("compliance", () => {
       payload: { shop_id: 1, shop_domain: TEST_SHOP },
     });
     expect(status).toBe(200);
+    await redactShops(prisma);
     for (const count of [
       prisma.member.count({ where: { shop: TEST_SHOP } }),
       prisma.ledgerEntry.count({ where: { shop: TEST_SHOP } }),

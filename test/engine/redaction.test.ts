@@ -6,10 +6,12 @@ import { Prisma } from "@prisma/client";
 import { beforeEach, describe, expect, it } from "vitest";
 import { checkModelOrder, delegateOf, MODEL_ORDER } from "../../app/db/models";
 import prisma from "../../app/db.server";
+import { redactShops } from "../../app/loyalty/compliance.server";
 import { seedMember } from "../support/admin";
 import { deliver, expectLedgerConsistent, memberOf, resetShop } from "../support/engine";
 import { orderPayload, refundPayload } from "../support/payloads";
 import { storeOfflineSession, TEST_SHOP } from "../support/shopify";
+import { statementsOf } from "../support/statements";
 
 const OTHER = "other-shop.myshopify.com";
 // The customer to forget: a 64-bit id, as Shopify sends them.
@@ -157,12 +159,89 @@ describe("redaction walks every table", () => {
     expect(
       await deliver({ topic: "shop/redact", payload: { shop_id: 1, shop_domain: TEST_SHOP } }),
     ).toBe(200);
+    await redactShops(prisma);
 
     const rows = await everyRow();
     expect(rows.filter((r) => r.text.includes(TEST_SHOP))).toEqual([]);
     // The other shop keeps everything.
     expect(rows.some((r) => r.model === "Member" && r.text.includes(OTHER))).toBe(true);
     expect(rows.some((r) => r.model === "Session" && r.text.includes(OTHER))).toBe(true);
+  });
+});
+
+describe("shop/redact of a large shop", () => {
+  // Issue #15: one transaction deleting a shop of 100,000 members took 136 s on SQLite; the
+  // webhook's transaction is cut at 4 s, so such a shop was never erased, only dead-lettered.
+  async function seedShop(members: number) {
+    await prisma.member.createMany({
+      data: Array.from({ length: members }, (_, i) => ({
+        id: `bulk-${i}`,
+        shop: TEST_SHOP,
+        customerId: String(30_000 + i),
+        balance: 20,
+        lifetimeEarned: 20,
+      })),
+    });
+    await prisma.ledgerEntry.createMany({
+      data: Array.from({ length: members * 2 }, (_, i) => ({
+        shop: TEST_SHOP,
+        memberId: `bulk-${i % members}`,
+        kind: "EARN" as const,
+        points: 10,
+        balanceAfter: 10 * (1 + Math.floor(i / members)),
+        pendingAfter: 0,
+        source: "ORDER" as const,
+        idempotencyKey: `bulk-earn-${i}`,
+        description: "Order",
+        occurredAt: new Date(),
+      })),
+    });
+  }
+  const rowsOf = async (shop: string) =>
+    (await everyRow()).filter((row) => row.text.includes(shop)).length;
+
+  it("is answered at once and erased by the worker in batches, resuming where it stopped", async () => {
+    await storeOfflineSession(TEST_SHOP);
+    await storeOfflineSession(OTHER);
+    await fullCustomer();
+    await fullCustomer(OTHER, 4242n, "kept@example.com");
+    await seedShop(30);
+    const otherRows = await rowsOf(OTHER);
+
+    expect(
+      await deliver({ topic: "shop/redact", payload: { shop_id: 1, shop_domain: TEST_SHOP } }),
+    ).toBe(200);
+    // The webhook deleted only the offline token; the rest waits for the worker.
+    expect(await prisma.session.count({ where: { shop: TEST_SHOP } })).toBe(0);
+    expect(await prisma.member.count({ where: { shop: TEST_SHOP } })).toBe(31);
+    const before = (await rowsOf(TEST_SHOP)) - 1; // the ShopRedaction row itself
+    expect(await prisma.shopRedaction.count({ where: { shop: TEST_SHOP } })).toBe(1);
+
+    // A run stopped after three batches keeps its place: what it deleted is counted, exactly.
+    let batches = 0;
+    const stopped = await redactShops(prisma, { batch: 7, stopping: () => batches++ >= 3 });
+    expect(stopped.finished).toEqual([]);
+    const { deletedRows } = await prisma.shopRedaction.findUniqueOrThrow({
+      where: { shop: TEST_SHOP },
+    });
+    expect(deletedRows).toBe(stopped.deletedRows);
+    expect(deletedRows).toBeGreaterThan(0);
+    expect(deletedRows).toBeLessThanOrEqual(21);
+    expect((await rowsOf(TEST_SHOP)) - 1).toBeLessThan(before);
+
+    const statements = await statementsOf(async () => {
+      const run = await redactShops(prisma, { batch: 7 });
+      expect(run.finished).toEqual([TEST_SHOP]);
+      // Deleted entries leave rollup deltas behind (triggers), deleted in turn.
+      expect(stopped.deletedRows + run.deletedRows).toBeGreaterThanOrEqual(before);
+    });
+    // 60+ ledger entries in statements of 7 rows at most, never in one.
+    const entryDeletes = statements.filter((sql) => /DELETE FROM "LedgerEntry"/.test(sql));
+    expect(entryDeletes.length).toBeGreaterThanOrEqual(9);
+    expect(await rowsOf(TEST_SHOP)).toBe(0);
+    expect(await rowsOf(OTHER)).toBe(otherRows);
+    // Nothing left to do: the next run reads the empty list and stops.
+    expect(await redactShops(prisma)).toEqual({ deletedRows: 0, finished: [] });
   });
 });
 

@@ -100,6 +100,22 @@ describe("the worker", () => {
   });
 });
 
+describe("shop/redact", () => {
+  it("is carried out by the worker's redact-shops job, not inside the webhook", async () => {
+    await deliver({ topic: "orders/paid", payload: orderPayload({ customerId: 8804 }) });
+    await deliver({ topic: "shop/redact", payload: { shop_domain: TEST_SHOP } });
+    expect(await prisma.shopRedaction.count({ where: { shop: TEST_SHOP } })).toBe(1);
+    expect(await memberOf(8804)).not.toBeNull();
+
+    process.env.CRON_SECRET = SECRET;
+    expect((await trigger(`Bearer ${SECRET}`)).status).toBe(202);
+    await worker(() => new Date());
+    await eventually(async () => (await prisma.shopRedaction.count()) === 0);
+    expect(await memberOf(8804)).toBeNull();
+    expect(await prisma.ledgerEntry.count({ where: { shop: TEST_SHOP } })).toBe(0);
+  });
+});
+
 describe("queued webhooks", () => {
   afterEach(() => {
     process.env.WEBHOOK_PROCESSING = "inline";
