@@ -1,5 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
+import {
+  useLoaderData,
+  useLocation,
+  useNavigate,
+  useNavigation,
+  useSearchParams,
+} from "@remix-run/react";
 import type { IndexFiltersProps } from "@shopify/polaris";
 import {
   Badge,
@@ -32,12 +38,18 @@ export default function MembersPage() {
   const data = useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
   const navigation = useNavigation();
+  const location = useLocation();
   const [query, setQuery] = useState(data.query.q);
   const debounce = useRef<ReturnType<typeof setTimeout>>();
 
   const update = useCallback(
     (changes: Record<string, string | null>) => {
-      const next = new URLSearchParams(params);
+      // From the URL being loaded, if any: `params` moves only once its loader answers, and a
+      // search sent while a sort still loads would otherwise drop the sort (seen in CI, slow).
+      const pending = navigation.location;
+      const next = new URLSearchParams(
+        pending?.pathname === location.pathname ? pending.search : params,
+      );
       for (const [key, value] of Object.entries(changes)) {
         if (value === null || value === "") next.delete(key);
         else next.set(key, value);
@@ -46,7 +58,7 @@ export default function MembersPage() {
       for (const key of ["page", "after", "before"]) if (!(key in changes)) next.delete(key);
       setParams(next, { preventScrollReset: true });
     },
-    [params, setParams],
+    [navigation.location, location.pathname, params, setParams],
   );
   // Pages move by cursor (the first or last member shown); page 1 needs none.
   const toPage = useCallback(
