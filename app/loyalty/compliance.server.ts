@@ -101,30 +101,10 @@ export async function redactShops(
     for (;;) {
       let deleted = 0;
       for (const model of REDACTED_MODELS) {
-        let size = Math.min(100, batch);
-        let after = "(0,0)";
-        for (;;) {
-          if (over()) return result;
-          const started = Date.now();
-          // The count moves with the rows it counts, so it is exact whatever stops the job.
-          const count = await prisma.$transaction(async (tx) => {
-            const { rows, last } = await deleteBatch(tx, model, shop, size, after);
-            after = last;
-            if (rows > 0) {
-              await tx.shopRedaction.updateMany({
-                where: { shop },
-                data: { deletedRows: { increment: rows } },
-              });
-            }
-            return rows;
-          });
-          deleted += count;
-          result.deletedRows += count;
-          if (count < size) break;
-          const ms = Date.now() - started;
-          if (ms > REDACTION_TARGET_MS) size = Math.max(1, Math.floor(size / 2));
-          else if (ms < REDACTION_TARGET_MS / 2) size = Math.min(batch, size * 2);
-        }
+        const table = await redactTable(prisma, model, shop, batch, over);
+        deleted += table.rows;
+        result.deletedRows += table.rows;
+        if (table.stopped) return result;
       }
       if (deleted === 0) break;
     }
@@ -137,6 +117,40 @@ export async function redactShops(
     }
   }
   return result;
+}
+
+/** One table's rows of the shop, batch by batch, until none is left or `over()` says stop. */
+async function redactTable(
+  prisma: PrismaClient,
+  model: string,
+  shop: string,
+  batch: number,
+  over: () => boolean,
+) {
+  let rows = 0;
+  let size = Math.min(100, batch);
+  let after = "(0,0)";
+  for (;;) {
+    if (over()) return { rows, stopped: true };
+    const started = Date.now();
+    // The count moves with the rows it counts, so it is exact whatever stops the job.
+    const count = await prisma.$transaction(async (tx) => {
+      const gone = await deleteBatch(tx, model, shop, size, after);
+      after = gone.last;
+      if (gone.rows > 0) {
+        await tx.shopRedaction.updateMany({
+          where: { shop },
+          data: { deletedRows: { increment: gone.rows } },
+        });
+      }
+      return gone.rows;
+    });
+    rows += count;
+    if (count < size) return { rows, stopped: false };
+    const ms = Date.now() - started;
+    if (ms > REDACTION_TARGET_MS) size = Math.max(1, Math.floor(size / 2));
+    else if (ms < REDACTION_TARGET_MS / 2) size = Math.min(batch, size * 2);
+  }
 }
 
 /** On PostgreSQL the worker's queue is pg-boss's: its waiting jobs carry the shop in their data. */
