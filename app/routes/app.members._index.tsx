@@ -36,29 +36,32 @@ export const meta: MetaFunction = () => [{ title: "Members · Loyalty" }];
 
 export default function MembersPage() {
   const data = useLoaderData<typeof loader>();
-  const [params, setParams] = useSearchParams();
+  const [, setParams] = useSearchParams();
   const navigation = useNavigation();
   const location = useLocation();
   const [query, setQuery] = useState(data.query.q);
   const debounce = useRef<ReturnType<typeof setTimeout>>();
 
+  // The query string last asked for, until its navigation settles. React's `params` and
+  // `navigation` move only when the page re-renders, and a search whose timer fires in between
+  // (a slow machine, a slow loader) would rebuild the URL without a sort just chosen (seen in CI).
+  const requested = useRef<string | null>(null);
+  useEffect(() => {
+    if (navigation.state === "idle") requested.current = null;
+  }, [location.key, navigation.state]);
   const update = useCallback(
     (changes: Record<string, string | null>) => {
-      // From the URL being loaded, if any: `params` moves only once its loader answers, and a
-      // search sent while a sort still loads would otherwise drop the sort (seen in CI, slow).
-      const pending = navigation.location;
-      const next = new URLSearchParams(
-        pending?.pathname === location.pathname ? pending.search : params,
-      );
+      const next = new URLSearchParams(requested.current ?? window.location.search);
       for (const [key, value] of Object.entries(changes)) {
         if (value === null || value === "") next.delete(key);
         else next.set(key, value);
       }
       // A new search, filter or sort starts from the first page.
       for (const key of ["page", "after", "before"]) if (!(key in changes)) next.delete(key);
+      requested.current = next.toString();
       setParams(next, { preventScrollReset: true });
     },
-    [navigation.location, location.pathname, params, setParams],
+    [setParams],
   );
   // Pages move by cursor (the first or last member shown); page 1 needs none.
   const toPage = useCallback(
@@ -73,15 +76,10 @@ export default function MembersPage() {
 
   // Search as the merchant types, without a request per keystroke.
   useEffect(() => () => clearTimeout(debounce.current), []);
-  // The URL as it is when the timer fires: a sort or filter chosen meanwhile stays.
-  const latestUpdate = useRef(update);
-  useEffect(() => {
-    latestUpdate.current = update;
-  }, [update]);
   const onQueryChange = (value: string) => {
     setQuery(value);
     clearTimeout(debounce.current);
-    debounce.current = setTimeout(() => latestUpdate.current({ q: value.trim() }), 300);
+    debounce.current = setTimeout(() => update({ q: value.trim() }), 300);
   };
 
   const tierChoices = [
