@@ -57,6 +57,9 @@ export default function DashboardCharts({
     return Number.isSafeInteger(minor) ? formatMoney(minor, currency) : "";
   };
 
+  // Not animated: the entry animation's frames (60–80 ms each with 4× CPU throttling) ran into
+  // the merchant's first input, a date range chosen just after load took 400 ms to paint
+  // (issue #15, INP), and about 60 ms without them.
   return (
     <PolarisVizProvider>
       <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
@@ -68,6 +71,7 @@ export default function DashboardCharts({
             <VisualOnly summary="Line chart of points issued and redeemed per period; the figures are in the chart data table below.">
               <LineChart
                 theme="Light"
+                isAnimated={false}
                 data={[series("Issued", issued), series("Redeemed", redeemed)]}
                 yAxisOptions={{ integersOnly: true }}
               />
@@ -82,6 +86,7 @@ export default function DashboardCharts({
             <VisualOnly summary="Bar chart of revenue from members and from guests per period; the figures are in the chart data table below.">
               <BarChart
                 theme="Light"
+                isAnimated={false}
                 data={[series("Members", memberRevenueMinor), series("Guests", guestRevenueMinor)]}
                 yAxisOptions={{ labelFormatter: moneyLabel }}
                 tooltipOptions={{ valueFormatter: moneyLabel }}
