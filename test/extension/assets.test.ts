@@ -51,9 +51,25 @@ describe("loyalty.css", () => {
 });
 
 /** A stand-in for the few browser APIs loyalty.js touches while it starts up. */
-function boot(autoRoots = 0) {
+function boot(autoRoots = 0, earnBlocks: { fx: boolean }[] = []) {
   const listeners: { type: string; capture: boolean }[] = [];
   const requests: string[] = [];
+  // Product-page earn blocks, each its own root, priced by Liquid: $45.99 at 1 point per $1.
+  const earns = earnBlocks.map(({ fx }) => {
+    const slot = { textContent: "Liquid's 45 points", hidden: false };
+    const dataset: Record<string, string> = { locale: "en", one: "point", other: "points" };
+    Object.assign(dataset, { earn: "1", per: "100", r: "floor", price: "4599" });
+    if (fx) dataset.fx = "";
+    const block = {
+      dataset,
+      fx,
+      slot,
+      hidden: false,
+      closest: () => block,
+      querySelector: () => slot,
+    };
+    return block;
+  });
   const root = {
     dataset: { proxy: "/apps/loyalty", locale: "en", one: "point", other: "points" },
     closest: () => root,
@@ -65,7 +81,11 @@ function boot(autoRoots = 0) {
       listeners.push({ type, capture: !!capture }),
     querySelector: () => null,
     querySelectorAll: (selector: string) =>
-      selector === "[data-lw-auto]" ? Array(autoRoots).fill(root) : [],
+      selector === "[data-lw-auto]"
+        ? Array(autoRoots).fill(root)
+        : selector.startsWith("[data-lw-earn]")
+          ? earns.filter((b) => b.fx || !selector.includes("[data-fx]"))
+          : [],
   };
   const fetch = (url: string) => {
     requests.push(url);
@@ -74,11 +94,12 @@ function boot(autoRoots = 0) {
       json: () => Promise.resolve({ loggedIn: true, points: 120, history: [], rewards: [] }),
     });
   };
-  const window = {};
+  // The shopper pays in a currency worth half the shop's.
+  const window = { Shopify: { currency: { rate: "0.5" } } };
   const sandbox = { window, document, fetch, Intl, setTimeout, location: { href: "https://x/" } };
   const code = fs.readFileSync(JS_ASSET, "utf8");
   vm.runInNewContext(code, sandbox);
-  return { listeners, requests, run: () => vm.runInNewContext(code, sandbox) };
+  return { listeners, requests, earns, run: () => vm.runInNewContext(code, sandbox) };
 }
 
 describe("loyalty.js start-up", () => {
@@ -92,6 +113,12 @@ describe("loyalty.js start-up", () => {
     const { requests } = boot(2);
     await new Promise((r) => setTimeout(r, 10));
     expect(requests).toEqual(["/apps/loyalty/member?locale=en"]);
+  });
+
+  it("converts the earn figure when the shopper pays in another currency", () => {
+    // Liquid prints data-fx bare, which the dataset reads as "": a falsy presence.
+    const { earns } = boot(0, [{ fx: true }]);
+    expect(earns[0]!.slot.textContent).toBe("91 points");
   });
 
   it("binds its delegated listeners once even when several blocks include it", () => {

@@ -336,7 +336,8 @@ const earn = (id?: string) =>
       if (price == null) return;
       ds.price = price;
     }
-    const rate = (ds.fx && +(w.Shopify?.currency?.rate || 0)) || 1;
+    // data-fx is a bare attribute: "" in the dataset, so its presence is what counts.
+    const rate = ("fx" in ds && +(w.Shopify?.currency?.rate as string)) || 1;
     // Left to right keeps price × earn × x an exact integer before the single division, rounded
     // once as the program rounds (floor, ceil or round: the server's DOWN, UP, NEAREST half up).
     const n = Math[(ds.r || "floor") as "floor"](
