@@ -69,6 +69,7 @@ const MEMBER = "[data-lw-member]";
 const OPEN = "[data-lw=open]";
 const CLOSE = "[data-lw=close]";
 const JSON_TYPE = "application/json";
+const EARN = "[data-lw-earn]";
 
 const ctx = (el: Element): Ctx => {
   const r = el.closest<HTMLElement>(ROOT)!;
@@ -77,11 +78,11 @@ const ctx = (el: Element): Ctx => {
 const fmt = (s: string | undefined, v: Record<string, string>) =>
   (s || "").replace(/\{(\w+)\}/g, (m, k: string) => v[k] ?? m);
 const num = (n: number | string, c: Ctx, o?: Intl.NumberFormatOptions) =>
-  Number(n).toLocaleString(c.lang, o);
+  (+n).toLocaleString(c.lang, o);
 const day = (s: string, c: Ctx) => new Date(s).toLocaleDateString(c.lang, { dateStyle: "medium" });
 // The unit comes from the program (merchant's own term) or, failing that, the locale file.
 const pts = (n: number, c: Ctx, names?: Names) => {
-  const u = names || { one: c.ds.one, other: c.ds.other };
+  const u: Names = names || c.ds;
   return num(n, c) + " " + (u[new Intl.PluralRules(c.lang).select(n)] || u.other);
 };
 
@@ -327,8 +328,8 @@ const balances = () =>
 
 // Liquid prices are in the shopper's currency while points accrue on the shop currency; a
 // signed-in member's tier multiplier (x, in percent) applies as it will on the order.
-const earn = (id?: string) =>
-  $$("[data-lw-earn]").forEach((el) => {
+const earn = (id?: string, only = "") =>
+  $$(EARN + only).forEach((el) => {
     const c = ctx(el);
     const ds = c.ds;
     if (id) {
@@ -347,10 +348,14 @@ const earn = (id?: string) =>
     set(el, "points", pts(n, c));
   });
 const tiers = () =>
-  $$("[data-lw-earn][data-proxy]").forEach((el) =>
+  $$(EARN + "[data-proxy]").forEach((el) =>
     member(ctx(el)).then((m) => {
-      el.dataset.x = (m.tier?.multiplier || 1) + "";
-      earn();
+      // At 1× the figure Liquid printed stands: no formatting, no long task.
+      const x = m.tier?.multiplier;
+      if ((x as number) > 1) {
+        el.dataset.x = x + "";
+        earn();
+      }
     }, Boolean),
   );
 
@@ -426,16 +431,16 @@ if (!w.lwLoaded) {
     if (v?.id) earn(String(v.id));
   });
 
-  // Theme editor: blocks re-render in place after a setting changes.
-  on("shopify:section:load", () => {
+  // Liquid printed the earn figure in the shop's currency; only a converted one is redone here.
+  // The page's first number formatting costs ~35 ms (ICU data): issue #15's long task on load.
+  const start = () => {
     balances();
-    earn();
+    earn("", "[data-fx]");
     tiers();
-  });
-
-  balances();
-  earn();
-  tiers();
+  };
+  // Theme editor: blocks re-render in place after a setting changes.
+  on("shopify:section:load", start);
+  start();
 }
 
 export {};
