@@ -220,7 +220,7 @@ function report(results: LargeResult[], command: string) {
     );
   };
   readRow("`SELECT 1` (baseline)", (r) => r.reads.noop);
-  readRow("storefront member view (`memberView`, c=1)", (r) => r.reads.lookup);
+  readRow("storefront member view (`memberView`, c=1, after a warm-up)", (r) => r.reads.lookup);
   for (const label of Object.keys(first.reads.search)) {
     const s = first.reads.search[label]!;
     readRow(
