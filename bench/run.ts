@@ -319,6 +319,9 @@ starts, measured in the same run just before each figure. Every order is a Shopi
 earlier one with its webhook id, as Shopify's retries do. With three instances the connections
 are split evenly across them (no load balancer in between).
 
+Which of issue #15's targets these figures meet, and the profile behind each one missed:
+[performance-targets.md](performance-targets.md).
+
 ## Webhook intake and applied orders
 
 \`intake\` is the time to an answer (what Shopify waits for, 5 s at most). \`applied orders/s\`
