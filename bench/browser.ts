@@ -304,17 +304,6 @@ const medians = <T extends Record<string, number>>(all: T[]): T =>
     Object.keys(all[0]!).map((key) => [key, median(all.map((r) => r[key]!))]),
   ) as T;
 
-async function medianOf<T extends Record<string, number>>(
-  runs: number,
-  once: () => Promise<T>,
-): Promise<T> {
-  // One load first, not counted: the server's first render of a page compiles and caches.
-  await once();
-  const all: T[] = [];
-  for (let i = 0; i < runs; i += 1) all.push(await once());
-  return medians(all);
-}
-
 /**
  * Each variant's medians, their loads taking turns: figures compared with each other (the page
  * with and without the widget) then drift together. Run one after the other, the first variant's
@@ -324,12 +313,16 @@ async function interleavedMedians<T extends Record<string, number>>(
   runs: number,
   variants: (() => Promise<T>)[],
 ): Promise<T[]> {
+  // One load first, not counted: the server's first render of a page compiles and caches.
   for (const once of variants) await once();
   const all: T[][] = variants.map(() => []);
   for (let i = 0; i < runs; i += 1)
     for (const [v, once] of variants.entries()) all[v]!.push(await once());
   return all.map(medians);
 }
+
+const medianOf = async <T extends Record<string, number>>(runs: number, once: () => Promise<T>) =>
+  (await interleavedMedians(runs, [once]))[0]!;
 
 const ms = (value: number) => `${Math.round(value)}`;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
@@ -361,10 +354,8 @@ export async function runBrowser(runs: number, command: string) {
       ["with the app (launcher embed + earn-points block)", true],
       ["without the app", false],
     ] as const;
-    const normals: Vitals[] = [];
-    const slows: Vitals[] = [];
-    for (const rate of [1, 4]) {
-      const results = await interleavedMedians(
+    const atRate = (rate: number) =>
+      interleavedMedians(
         runs,
         pages.map(
           ([, apps]) =>
@@ -372,10 +363,10 @@ export async function runBrowser(runs: number, command: string) {
               measureStorefront(browser, sandbox, apps, rate),
         ),
       );
-      (rate === 1 ? normals : slows).push(...results);
-    }
+    const normal = await atRate(1);
+    const slow = await atRate(4);
     for (const [i, [label]] of pages.entries()) {
-      const result = { normal: normals[i]!, slow: slows[i]! };
+      const result = { normal: normal[i]!, slow: slow[i]! };
       log(`[bench --browser] storefront ${label}: ${JSON.stringify(result)}`);
       storefront.push({ label, ...result });
     }
