@@ -8,7 +8,7 @@ import type { TierPeriod } from "../domain/tiers";
 import { errorFields, log } from "../log.server";
 import { postEntry, restoreActivity } from "../loyalty/ledger.server";
 import { evaluateTier } from "../loyalty/members.server";
-import { programFor } from "../loyalty/program.server";
+import { shopConfig } from "../loyalty/shop-config.server";
 import type { AdminGraphqlClient, RetryPolicy } from "../shopify/admin-api.server";
 import { AdminApiError, adminQuery, DEFAULT_RETRY_POLICY } from "../shopify/admin-api.server";
 import { CUSTOMERS_BY_ID, FIND_CUSTOMERS_BY_EMAIL } from "../shopify/operations";
@@ -532,7 +532,8 @@ async function applyRow(tx: Tx, batch: ImportBatch, row: ImportRow, now: Date) {
     data: { appliedRows: { increment: 1 }, error: null },
   });
   if (applying.count === 0) throw new BatchMovedOn();
-  const program = await programFor(tx, batch.shop);
+  const rules = await shopConfig(batch.shop, tx);
+  const { program } = rules;
   let member = await tx.member.upsert({
     where: { shop_customerId: { shop: batch.shop, customerId: row.customerId! } },
     create: {
@@ -577,7 +578,7 @@ async function applyRow(tx: Tx, batch: ImportBatch, row: ImportRow, now: Date) {
         grantedTierSource: `import:${batch.id}`,
       },
     });
-    await evaluateTier(tx, program, member, now, `imported from ${batch.fileName}`);
+    await evaluateTier(tx, rules, member, now, `imported from ${batch.fileName}`);
   }
   await tx.importRow.update({ where: { id: row.id }, data: { memberId: member.id } });
 }
@@ -607,7 +608,8 @@ async function undoRow(tx: Tx, batch: ImportBatch, row: ImportRow, now: Date) {
     data: { status: "UNDONE" },
   });
   if (claimed.count === 0) return;
-  const program = await programFor(tx, batch.shop);
+  const rules = await shopConfig(batch.shop, tx);
+  const { program } = rules;
   let member = row.memberId ? await tx.member.findUnique({ where: { id: row.memberId } }) : null;
   let shortfall = 0;
   if (member) {
@@ -657,7 +659,7 @@ async function undoRow(tx: Tx, batch: ImportBatch, row: ImportRow, now: Date) {
         where: { id: member.id },
         data: { grantedTierId: null, grantedTierUntil: null, grantedTierSource: null },
       });
-      await evaluateTier(tx, program, member, now, `import of ${batch.fileName} undone`);
+      await evaluateTier(tx, rules, member, now, `import of ${batch.fileName} undone`);
     }
   }
   if (shortfall) await tx.importRow.update({ where: { id: row.id }, data: { shortfall } });

@@ -6,6 +6,7 @@ import { ladderAffectsQualification } from "../domain/tier-ladder";
 import type { TierBasis } from "../domain/tiers";
 import { errorFields, log } from "../log.server";
 import { evaluateTier, membersDueATierChange } from "../loyalty/members.server";
+import { shopConfig } from "../loyalty/shop-config.server";
 import type { JobContext } from "../worker/jobs.server";
 import { jobQueue } from "../worker/queue.server";
 import { memberTotal } from "./members.server";
@@ -244,7 +245,7 @@ export async function reevaluationBatch(job: TierReevaluation, now: Date) {
       const member = await tx.member.findUniqueOrThrow({ where: { id } });
       const after = await evaluateTier(
         tx,
-        program,
+        await shopConfig(job.shop, tx),
         member,
         now,
         `tiers changed by ${job.createdBy}`,

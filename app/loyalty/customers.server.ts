@@ -3,7 +3,7 @@ import { evaluateTier, memberFor } from "./members.server";
 import type { Outcome } from "./orders.server";
 import type { CustomerRef } from "./payloads";
 import type { Db } from "./program.server";
-import { programFor } from "./program.server";
+import { shopConfig } from "./shop-config.server";
 
 /** customers/create: the shopper joins; a configured signup bonus is credited once. */
 export async function onCustomerCreated(
@@ -13,7 +13,8 @@ export async function onCustomerCreated(
   occurredAt: Date,
   now: Date,
 ): Promise<Outcome> {
-  const program = await programFor(db, shop);
+  const rules = await shopConfig(shop, db);
+  const { program } = rules;
   let member = await memberFor(db, shop, customer, occurredAt);
   if (!program.enabled || program.signupBonus <= 0) return "skipped";
 
@@ -39,6 +40,6 @@ export async function onCustomerCreated(
     },
     now,
   );
-  await evaluateTier(db, program, member, now, "signup bonus");
+  await evaluateTier(db, rules, member, now, "signup bonus");
   return "applied";
 }

@@ -3,6 +3,7 @@ import { lockMember, lockOrderRecord } from "../db/locks.server";
 import { postEntry } from "./ledger.server";
 import { evaluateTier, membersDueATierChange } from "./members.server";
 import { programFor } from "./program.server";
+import { shopConfig } from "./shop-config.server";
 
 /**
  * Scheduled work: make pending points spendable, expire idle balances, and move members between
@@ -117,7 +118,8 @@ export async function reevaluateTiers(prisma: PrismaClient, now: Date, shop?: st
           await lockMember(tx, member.id);
           const current = await tx.member.findUnique({ where: { id: member.id } });
           if (!current) return 0; // redacted meanwhile
-          const after = await evaluateTier(tx, program, current, now, "tier review");
+          const rules = await shopConfig(program.shop, tx);
+          const after = await evaluateTier(tx, rules, current, now, "tier review");
           return after.tierId === current.tierId ? 0 : 1;
         });
       }

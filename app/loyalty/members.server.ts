@@ -4,7 +4,7 @@ import { sqlTime } from "../db.server";
 import type { TierDefinition } from "../domain/tiers";
 import { nextTier, periodStart, qualifyingTier } from "../domain/tiers";
 import type { CustomerRef } from "./payloads";
-import type { Db } from "./program.server";
+import type { Db, ProgramRules } from "./program.server";
 import { tierBasis, tierPeriod, tiersFor } from "./program.server";
 
 /**
@@ -154,12 +154,11 @@ function targetTier<T extends { id: string; threshold: number }>(
 /** Re-evaluates the member's tier and records any change. */
 export async function evaluateTier(
   db: Db,
-  program: Program,
+  { program, tiers }: ProgramRules,
   member: Member,
   now: Date,
   reason: string,
 ): Promise<Member> {
-  const tiers = await tiersFor(db, member.shop);
   const metric = tiers.length ? await tierMetric(db, program, member.id, now) : 0;
   const target = targetTier(tiers, metric, member, now);
   const targetId = target?.id ?? null;

@@ -10,8 +10,9 @@ import { postEntry } from "./ledger.server";
 import { evaluateTier, memberFor } from "./members.server";
 import type { PaidOrder, Refund } from "./payloads";
 import { markRewardCodesUsed } from "./redemptions.server";
-import type { Db } from "./program.server";
+import type { Db, ProgramRules } from "./program.server";
 import { earnRule, programFor } from "./program.server";
+import { shopConfig } from "./shop-config.server";
 
 /**
  * Order effects. Shopify may deliver paid, cancelled and refund webhooks of one order in any
@@ -64,7 +65,8 @@ export async function onOrderPaid(
   // as refunds/create: both are the same refund, taken back once, after the award.
   for (const refund of order.listedRefunds) await storeRefund(db, shop, refund);
 
-  const program = await programFor(db, shop, order.currency);
+  const rules = await programRules(db, shop, order.currency);
+  const { program } = rules;
   const facts = {
     name: order.name,
     customerId: order.customer?.customerId ?? null,
@@ -89,7 +91,7 @@ export async function onOrderPaid(
   }
 
   const member = await memberFor(db, shop, order.customer, order.occurredAt);
-  const tier = member.tierId ? await db.tier.findUnique({ where: { id: member.tierId } }) : null;
+  const tier = rules.tiers.find((t) => t.id === member.tierId);
   const multiplierPercent = tier?.multiplierPercent ?? 100;
   const rule = earnRule(program);
   const points = pointsForSpend(order.basisMinor, order.currency, rule, multiplierPercent);
@@ -125,8 +127,19 @@ export async function onOrderPaid(
     update: { earnedPoints: points, rule: snapshot, ...facts, ...state },
   });
   if (held) return "held";
-  await awardOrder(db, program, record, member, snapshot, now);
+  await awardOrder(db, rules, record, member, snapshot, now);
   return "applied";
+}
+
+/**
+ * The shop's program and tiers, from the per-process copy. The first order teaches the program
+ * the shop's currency (programFor): that write comes after the copy was read, so the copy is
+ * never taken from a transaction that changed it.
+ */
+async function programRules(db: Db, shop: string, currency?: string): Promise<ProgramRules> {
+  const { program, tiers } = await shopConfig(shop, db);
+  if (!currency || program.currency === currency) return { program, tiers };
+  return { program: await programFor(db, shop, currency), tiers };
 }
 
 /** An order's record once its points are credited: pending first when the program says so. */
@@ -148,12 +161,13 @@ function earnedState(program: Program, paidAt: Date, points: number, now: Date) 
  */
 export async function awardOrder(
   db: Db,
-  program: Program,
+  rules: ProgramRules,
   record: OrderRecord,
   member: Member,
   snapshot: RuleSnapshot,
   now: Date,
 ) {
+  const { program } = rules;
   const paidAt = record.paidAt ?? now;
   const points = record.earnedPoints;
   const state = earnedState(program, paidAt, points, now);
@@ -192,7 +206,7 @@ export async function awardOrder(
   }
   member = await evaluateTier(
     db,
-    program,
+    rules,
     member,
     now,
     `order ${record.name ?? record.orderId} paid`,
@@ -203,10 +217,10 @@ export async function awardOrder(
     orderBy: [{ createdAtShopify: "asc" }, { refundId: "asc" }],
   });
   for (const refund of early) {
-    ({ record: current, member } = await applyRefund(db, program, current, member, refund, now));
+    ({ record: current, member } = await applyRefund(db, rules, current, member, refund, now));
   }
   if (current.cancelledAt) {
-    ({ record: current, member } = await applyCancellation(db, program, current, member, now));
+    ({ record: current, member } = await applyCancellation(db, rules, current, member, now));
   }
   return current;
 }
@@ -231,12 +245,12 @@ export async function onRefundCreated(
   });
   if (record.status !== "EARNED" || !record.customerId) return "deferred";
 
-  const program = await programFor(db, shop);
+  const rules = await programRules(db, shop);
   const member = await db.member.findUnique({
     where: { shop_customerId: { shop, customerId: record.customerId } },
   });
   if (!member) return "deferred";
-  await applyRefund(db, program, record, member, stored, now);
+  await applyRefund(db, rules, record, member, stored, now);
   return "applied";
 }
 
@@ -258,12 +272,12 @@ export async function onOrderCancelled(
   });
   if (updated.status !== "EARNED" || !updated.customerId) return "deferred";
 
-  const program = await programFor(db, shop);
+  const rules = await programRules(db, shop);
   const member = await db.member.findUnique({
     where: { shop_customerId: { shop, customerId: updated.customerId } },
   });
   if (!member) return "deferred";
-  await applyCancellation(db, program, updated, member, now);
+  await applyCancellation(db, rules, updated, member, now);
   return "applied";
 }
 
@@ -277,7 +291,7 @@ function snapshotOf(record: OrderRecord): RuleSnapshot | null {
  */
 async function takeBackFromOrder(
   db: Db,
-  program: Program,
+  rules: ProgramRules,
   record: OrderRecord,
   member: Member,
   change: {
@@ -292,6 +306,7 @@ async function takeBackFromOrder(
   },
   now: Date,
 ) {
+  const { program } = rules;
   const { points, spendMinor, ...entry } = change;
   // The floor is decided on the balance as it is now, not as it was read before: a redemption
   // in another process may have spent points meanwhile.
@@ -330,13 +345,13 @@ async function takeBackFromOrder(
       pendingRemaining: { decrement: split.fromPending },
     },
   });
-  const evaluated = await evaluateTier(db, program, afterEntry, now, entryText(entry.text));
+  const evaluated = await evaluateTier(db, rules, afterEntry, now, entryText(entry.text));
   return { record: updatedRecord, member: evaluated };
 }
 
 async function applyRefund(
   db: Db,
-  program: Program,
+  rules: ProgramRules,
   record: OrderRecord,
   member: Member,
   refund: RefundRecord,
@@ -355,7 +370,7 @@ async function applyRefund(
   const points = clawbackForRefund(record, refundBasis);
   const result = await takeBackFromOrder(
     db,
-    program,
+    rules,
     record,
     member,
     {
@@ -379,14 +394,14 @@ async function applyRefund(
 
 function applyCancellation(
   db: Db,
-  program: Program,
+  rules: ProgramRules,
   record: OrderRecord,
   member: Member,
   now: Date,
 ) {
   return takeBackFromOrder(
     db,
-    program,
+    rules,
     record,
     member,
     {
@@ -441,7 +456,6 @@ export async function reviewHeldOrder(
   });
   if (count === 0) return { ok: false, error: "NOT_HELD" };
   if (decision === "reject") return { ok: true, status: "SKIPPED" };
-  const program = await programFor(db, shop);
-  await awardOrder(db, program, record, member!, snapshot!, now);
+  await awardOrder(db, await programRules(db, shop), record, member!, snapshot!, now);
   return { ok: true, status: "EARNED" };
 }

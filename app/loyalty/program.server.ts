@@ -4,6 +4,12 @@ import type { TierBasis, TierDefinition, TierPeriod } from "../domain/tiers";
 
 export type Db = Prisma.TransactionClient;
 
+/** What earning and tier qualification follow: the shop's program and its tiers, lowest first. */
+export interface ProgramRules {
+  program: Program;
+  tiers: (Tier & TierDefinition)[];
+}
+
 /**
  * Every shop starts with a working program: 1 point per 1 unit of shop currency on the subtotal
  * after discounts (no shipping, no tax), rounded down; no pending period, no expiry.

@@ -9,6 +9,7 @@ import prisma from "../../app/db.server";
 import { onCustomerCreated } from "../../app/loyalty/customers.server";
 import { evaluateTier, tierProgress } from "../../app/loyalty/members.server";
 import { programFor } from "../../app/loyalty/program.server";
+import { shopConfig } from "../../app/loyalty/shop-config.server";
 import { expectLedgerConsistent, memberOf, resetShop } from "../support/engine";
 import { TEST_SHOP } from "../support/shopify";
 
@@ -54,8 +55,7 @@ function member(customerId: string, data: Partial<Member> = {}) {
 }
 
 async function evaluate(m: Member) {
-  const program = await programFor(prisma, TEST_SHOP);
-  return evaluateTier(prisma, program, m, NOW, "test reason");
+  return evaluateTier(prisma, await shopConfig(TEST_SHOP), m, NOW, "test reason");
 }
 
 describe("tier metric and changes", () => {
