@@ -70,15 +70,35 @@ const QUALIFYING_SUMS = {
 } as const;
 
 /**
- * The member's qualification metric: points earned (net of clawbacks, including the part a
- * balance floor kept us from taking) or money spent (net of refunds) inside the tier period.
+ * The member's qualification metric, as an SQL expression over the member id `memberId`: points
+ * earned (net of clawbacks, including the part a balance floor kept us from taking) or money spent
+ * (net of refunds) inside the tier period. SQL rather than Prisma's model API, which spent
+ * ~0.5 ms compiling each query (issue #15); it is read on every order and every widget load.
+ * Built with Prisma.sql and passed whole: the PostgreSQL client's own tag would not take the
+ * fragments in (a separate generated runtime, app/db/postgresql.server.ts).
  */
+function metricSql(program: Program, now: Date, memberId: Prisma.Sql) {
+  const start = periodStart(tierPeriod(program), now);
+  const summed =
+    tierBasis(program) === "AMOUNT_SPENT"
+      ? Prisma.sql`e."amountMinor"`
+      : Prisma.sql`e."points" + e."pendingPoints" - e."shortfall"`;
+  return Prisma.sql`(SELECT SUM(${summed}) FROM "LedgerEntry" e
+    WHERE e."memberId" = ${memberId}
+      AND CAST(e."kind" AS TEXT) IN (${Prisma.join(QUALIFYING_KINDS)})
+      ${start ? Prisma.sql`AND e."occurredAt" >= ${sqlTime(start)}` : Prisma.empty})`;
+}
+
+/** SUM is a bigint on PostgreSQL (and from libSQL), NULL over no entries. */
+function metricValue(summed: unknown) {
+  return Number(summed ?? 0);
+}
+
 export async function tierMetric(db: Db, program: Program, memberId: string, now: Date) {
-  const sums = await db.ledgerEntry.aggregate({
-    where: { memberId, ...qualifyingWhere(program, now) },
-    _sum: QUALIFYING_SUMS,
-  });
-  return metricOf(program, sums);
+  const [row] = await db.$queryRaw<{ metric: unknown }[]>(
+    Prisma.sql`SELECT ${metricSql(program, now, Prisma.sql`${memberId}`)} AS "metric"`,
+  );
+  return metricValue(row?.metric);
 }
 
 export interface MemberWithMetric {
@@ -95,8 +115,7 @@ export interface MemberWithMetric {
 
 /**
  * The member of a customer with their `tierMetric`, in one statement: what the storefront widget
- * reads on every page view. SQL rather than Prisma's model API, which spent ~0.5 ms compiling each
- * query, most of the read (issue #15); test/engine/tier-metric.test.ts keeps it equal to tierMetric.
+ * reads on every page view.
  */
 export async function memberWithTierMetric(
   db: Db,
@@ -105,27 +124,14 @@ export async function memberWithTierMetric(
   customerId: string,
   now: Date,
 ): Promise<MemberWithMetric | null> {
-  const start = periodStart(tierPeriod(program), now);
-  const summed =
-    tierBasis(program) === "AMOUNT_SPENT"
-      ? Prisma.sql`e."amountMinor"`
-      : Prisma.sql`e."points" + e."pendingPoints" - e."shortfall"`;
-  // Built with Prisma.sql and passed whole: the PostgreSQL client's own tag would not take the
-  // fragments in (a separate generated runtime, app/db/postgresql.server.ts).
   const [row] = await db.$queryRaw<(Omit<MemberWithMetric, "metric"> & { metric: unknown })[]>(
     Prisma.sql`
     SELECT m."id", m."shop", m."customerId", m."balance", m."pendingPoints", m."tierId",
-      m."expiresAt",
-      (SELECT SUM(${summed}) FROM "LedgerEntry" e
-        WHERE e."memberId" = m."id"
-          AND CAST(e."kind" AS TEXT) IN (${Prisma.join(QUALIFYING_KINDS)})
-          ${start ? Prisma.sql`AND e."occurredAt" >= ${sqlTime(start)}` : Prisma.empty}
-      ) AS "metric"
+      m."expiresAt", ${metricSql(program, now, Prisma.sql`m."id"`)} AS "metric"
     FROM "Member" m
     WHERE m."shop" = ${shop} AND m."customerId" = ${customerId}`,
   );
-  // SUM is a bigint on PostgreSQL (and from libSQL), NULL over no entries.
-  return row ? { ...row, metric: Number(row.metric ?? 0) } : null;
+  return row ? { ...row, metric: metricValue(row.metric) } : null;
 }
 
 /** A tier granted outside qualification (e.g. imported from another app) is a floor until it ends. */
