@@ -56,10 +56,11 @@ export async function onOrderPaid(
   now: Date,
 ): Promise<Outcome> {
   await lockOrderRecord(db, shop, order.orderId);
-  const existing = await db.orderRecord.findUnique({
-    where: { shop_orderId: { shop, orderId: order.orderId } },
-  });
-  if (existing?.paidAt) return "duplicate";
+  // In SQL, as the other reads every order makes: Prisma's query compiler spends ~0.5 ms on each
+  // model query, SQL ~0.1 ms (issue #15).
+  const [existing] = await db.$queryRaw<{ paidAt: unknown }[]>`
+    SELECT "paidAt" FROM "OrderRecord" WHERE "shop" = ${shop} AND "orderId" = ${order.orderId}`;
+  if (existing && existing.paidAt !== null) return "duplicate";
   await markRewardCodesUsed(db, shop, order);
   // Refunds made before Shopify rendered this body are listed in it, and each will also arrive
   // as refunds/create: both are the same refund, taken back once, after the award.
@@ -212,10 +213,17 @@ export async function awardOrder(
     `order ${record.name ?? record.orderId} paid`,
   );
 
-  const early = await db.refundRecord.findMany({
-    where: { shop: record.shop, orderId: record.orderId, appliedAt: null },
-    orderBy: [{ createdAtShopify: "asc" }, { refundId: "asc" }],
-  });
+  // Refunds that overtook the payment are rare: asked about in SQL first (see onOrderPaid).
+  const [overtaken] = await db.$queryRaw<unknown[]>`
+    SELECT 1 AS "one" FROM "RefundRecord"
+    WHERE "shop" = ${record.shop} AND "orderId" = ${record.orderId} AND "appliedAt" IS NULL
+    LIMIT 1`;
+  const early = overtaken
+    ? await db.refundRecord.findMany({
+        where: { shop: record.shop, orderId: record.orderId, appliedAt: null },
+        orderBy: [{ createdAtShopify: "asc" }, { refundId: "asc" }],
+      })
+    : [];
   for (const refund of early) {
     ({ record: current, member } = await applyRefund(db, rules, current, member, refund, now));
   }

@@ -284,10 +284,13 @@ export async function applyDelivery<T>(
   await prisma.$transaction(
     async (tx) => {
       if (options.queued) {
-        const { count } = await tx.webhookDelivery.updateMany({
-          where: { shop: delivery.shop, webhookId: delivery.webhookId, status: "QUEUED" },
-          data: { status: "PROCESSED", ...SETTLED },
-        });
+        // SETTLED, in SQL: this and the cleanup below run for every delivery, and each model
+        // query costs ~0.5 ms of Prisma's query compiler, SQL ~0.1 ms (issue #15).
+        const count = await tx.$executeRaw`UPDATE "WebhookDelivery"
+          SET "status" = 'PROCESSED', "payload" = NULL, "eventId" = NULL, "runAfter" = NULL,
+            "claimedUntil" = NULL
+          WHERE "shop" = ${delivery.shop} AND "webhookId" = ${delivery.webhookId}
+            AND "status" = 'QUEUED'`;
         if (count === 0) throw new AlreadySettled();
       } else {
         await tx.webhookDelivery.upsert({
@@ -304,9 +307,9 @@ export async function applyDelivery<T>(
       }
       await handler.apply(tx, { ...delivery, payload, now });
       // It worked this time: an earlier failed attempt needs no attention any more.
-      await tx.failedEvent.deleteMany({
-        where: { shop: delivery.shop, webhookId: delivery.webhookId, status: "FAILING" },
-      });
+      await tx.$executeRaw`DELETE FROM "FailedEvent"
+        WHERE "shop" = ${delivery.shop} AND "webhookId" = ${delivery.webhookId}
+          AND "status" = 'FAILING'`;
       await options.also?.(tx);
     },
     { timeout: 4_000, maxWait: 4_000 },
