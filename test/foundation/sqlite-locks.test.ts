@@ -285,26 +285,40 @@ describe.runIf(sqlite)("a worker process writing without pause", () => {
     const exited = new Promise<number | null>((resolve) => worker.on("exit", resolve));
     try {
       await started;
-      const busyRows = () => prisma.program.count({ where: { shop: { startsWith: "busy-" } } });
-      // How many of the worker's transactions committed while each web write waited for the lock.
-      const waitedBehind: number[] = [];
-      for (let i = 0; i < 15; i += 1) {
-        const before = await busyRows();
-        await prisma.healthCheck.upsert({
+      // When each web write asked for the lock and when it had it. Counting the worker's commits
+      // between the two (from its own clock readings) leaves out those that land while this
+      // process does anything else, which a loaded machine stretches.
+      const write = () =>
+        prisma.healthCheck.upsert({
           where: { instance: "web" },
           create: { instance: "web", checkedAt: new Date() },
           update: { checkedAt: new Date() },
         });
-        waitedBehind.push((await busyRows()) - before);
+      await write(); // opens the connection and compiles the query: work, not waiting
+      const waits: Array<[number, number]> = [];
+      for (let i = 0; i < 15; i += 1) {
+        const asked = performance.timeOrigin + performance.now();
+        await write();
+        waits.push([asked, performance.timeOrigin + performance.now()]);
+        await pause(5);
       }
-      const last = await busyRows();
-
-      expect(last, "the worker was still writing throughout").toBeLessThan(300);
-      // The worker leaves a gap once it has held the lock for 20 ms: the web waits for the one
-      // or two in progress when it asked, maybe a few more on a loaded machine, not a run of
-      // them. Before, the web got in only once the worker had finished all of them.
-      expect(Math.max(...waitedBehind), JSON.stringify(waitedBehind)).toBeLessThanOrEqual(5);
       expect(await exited, output).toBe(0);
+      const result = /RESULT (.*)/.exec(output)?.[1];
+      const { commits } = JSON.parse(result!) as { commits: number[] };
+      const waitedBehind = waits.map(
+        ([asked, got]) => commits.filter((t) => t > asked && t <= got).length,
+      );
+
+      expect(waits.at(-1)![1], "the worker was still writing throughout").toBeLessThan(
+        commits.at(-1)!,
+      );
+      // The worker leaves a gap once it has held the lock for 20 ms: the web waits for the one
+      // or two in progress when it asked. On a loaded machine the scheduler can still stretch
+      // one wait (this process not running while the worker does); starvation is every wait
+      // long. Without the gap, measured here: [9,12,29,2,9,9,25,3,10,3,10,2,8,14,6].
+      const sorted = [...waitedBehind].sort((a, b) => a - b);
+      expect(sorted[7], `median of ${JSON.stringify(waitedBehind)}`).toBeLessThanOrEqual(3);
+      expect(sorted[13], `all but one of ${JSON.stringify(waitedBehind)}`).toBeLessThanOrEqual(5);
     } finally {
       worker.kill();
       await prisma.$disconnect();
