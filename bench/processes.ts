@@ -132,17 +132,24 @@ export async function startApp(
 ) {
   const children: ChildProcess[] = [];
   const web: AppProcess[] = [];
+  const workerPids: number[] = [];
   const env = { DATABASE_URL: database.url, DATABASE_POOL_SIZE: "10", ...extraEnv };
   for (let i = 0; i < instances; i += 1) {
     const port = await freePort();
     const child = spawnApp("scripts/serve.mjs", { ...env, PORT: String(port) });
     children.push(child);
     web.push({ url: `http://127.0.0.1:${port}`, child });
-    if (workers) children.push(spawnApp("scripts/worker.mjs", env));
+    if (workers) {
+      const worker = spawnApp("scripts/worker.mjs", env);
+      children.push(worker);
+      workerPids.push(worker.pid!);
+    }
   }
   await Promise.all(web.map((instance) => waitHealthy(instance.url)));
   return {
     web,
+    /** For bench/cpu.ts. */
+    pids: { web: web.map((instance) => instance.child.pid!), worker: workerPids },
     async stop() {
       await Promise.all(
         children.map(

@@ -27,6 +27,7 @@ import {
   WRONG_SECRET,
 } from "./load";
 import { BROWSER_END, BROWSER_START, runBrowser } from "./browser";
+import { cpuMeter, type CpuUse } from "./cpu";
 import { LARGE_END, LARGE_START, runLarge } from "./large";
 import { freshDatabase, startApp, type Database } from "./processes";
 
@@ -102,6 +103,13 @@ interface IntakeFigure {
   intake: LoadResult;
   /** Unique orders applied per second, from the first request to the last one applied. */
   appliedPerSecond: number;
+  cpu: {
+    noop: CpuUse;
+    intake: CpuUse;
+    /** From the first request until the queue is empty. */
+    applied: CpuUse;
+    uniqueOrders: number;
+  };
 }
 
 interface SetupResult {
@@ -140,18 +148,33 @@ async function runSetup(setup: Setup): Promise<SetupResult> {
 
     for (let run = 1; run <= setup.runs; run += 1) {
       for (const level of LEVELS) {
+        const noopCpu = cpuMeter(app.pids);
         const noop = await load(urls, {
           ...level,
           expect: 401,
           request: webhookLoad(deliveries(), WRONG_SECRET),
         });
+        const noopUse = noopCpu();
         allDeliveries.pop(); // nothing of the no-op run is stored
         const batch = deliveries();
+        const [intakeCpu, appliedCpu] = [cpuMeter(app.pids), cpuMeter(app.pids)];
         const intake = await load(urls, { ...level, expect: 200, request: webhookLoad(batch) });
+        const intakeUse = intakeCpu();
         const done = await drained(database, intake.endedAt);
+        const appliedUse = appliedCpu();
         const appliedPerSecond = batch.unique / ((done - intake.startedAt) / 1000);
         const figures = result.levels.get(level.label) ?? [];
-        figures.push({ noop, intake, appliedPerSecond });
+        figures.push({
+          noop,
+          intake,
+          appliedPerSecond,
+          cpu: {
+            noop: noopUse,
+            intake: intakeUse,
+            applied: appliedUse,
+            uniqueOrders: batch.unique,
+          },
+        });
         result.levels.set(level.label, figures);
         log(
           `[bench] run ${run} ${level.label}: no-op ${noop.rps.toFixed(0)}/s, intake ${intake.rps.toFixed(0)}/s p99 ${intake.p99.toFixed(0)} ms, applied ${appliedPerSecond.toFixed(0)}/s`,
@@ -259,6 +282,48 @@ function intakeTable() {
   return lines.join("\n");
 }
 
+/**
+ * The machine's two cores during each load, and what a request or an order costs in CPU: the
+ * profile behind the intake and applied figures (bench/cpu.ts).
+ */
+function cpuTable() {
+  const cores = (use: CpuUse) =>
+    [use.load, use.web, use.worker, use.postgres].map((value) => value.toFixed(2)).join(" / ");
+  const lines = [
+    row([
+      "setup",
+      "load",
+      "no-op: busy (load gen / web / worker / PG)",
+      "intake: busy (load gen / web / worker / PG)",
+      "web CPU ms per request: no-op / intake",
+      "until applied: worker / PG CPU ms per order",
+    ]),
+    row(Array(6).fill("---")),
+  ];
+  for (const { setup, levels } of results) {
+    for (const [label, figures] of levels) {
+      // The run with the median intake rate, so each line's figures come from one run.
+      const sorted = [...figures].sort((a, b) => a.intake.rps - b.intake.rps);
+      const { cpu, noop, intake } = sorted[Math.floor((sorted.length - 1) / 2)]!;
+      const perRequest = (use: CpuUse, result: LoadResult) =>
+        ms((use.web * use.seconds * 1000) / Math.max(result.requests, 1));
+      const perOrder = (value: number) =>
+        ms((value * cpu.applied.seconds * 1000) / Math.max(cpu.uniqueOrders, 1));
+      lines.push(
+        row([
+          setup.name,
+          label,
+          `${cpu.noop.busy.toFixed(2)} (${cores(cpu.noop)})`,
+          `${cpu.intake.busy.toFixed(2)} (${cores(cpu.intake)})`,
+          `${perRequest(cpu.noop, noop)} / ${perRequest(cpu.intake, intake)}`,
+          `${perOrder(cpu.applied.worker)} / ${perOrder(cpu.applied.postgres)}`,
+        ]),
+      );
+    }
+  }
+  return lines.join("\n");
+}
+
 function memberTable() {
   const lines = [
     row(["setup", "load", "no-op p50 / p99 ms", "/member p50 / p99 ms", "p99 ÷ no-op", "req/s"]),
@@ -330,6 +395,13 @@ queue is empty). "Inline" is the path before the queue (\`WEBHOOK_PROCESSING=inl
 answer waits for the effect, so intake and applied are the same work.
 
 ${intakeTable()}
+
+Where the CPU went, in cores (CPU seconds per second; the machine has ${os.cpus().length}), from Linux's
+accounting of each process (bench/cpu.ts), in the run with the median intake rate. \`busy\` is
+the whole machine; the load generator is autocannon in the benchmark's own process. The last
+column covers the whole span until the queue was empty, per unique order applied.
+
+${cpuTable()}
 
 Afterwards every balance was checked against the orders sent:
 
