@@ -1,3 +1,4 @@
+import type { Contribution } from "./earning-rules";
 import { toMinorUnits } from "./money";
 
 export type Rounding = "DOWN" | "NEAREST" | "UP";
@@ -29,6 +30,8 @@ export type RuleSnapshot = {
   giftCardsMinor?: number;
   /** Tax taken out of tax-inclusive line prices. */
   taxRemovedMinor?: number;
+  /** What each earning rule gave (app/domain/earning-rules.ts); they add up to the points. */
+  contributions?: Contribution[];
 };
 
 /** Tier multipliers are whole percentages (150 = 1.5×) so the arithmetic stays in integers. */

@@ -21,6 +21,17 @@ export const ruleSnapshotSchema = z.object({
   // Recorded since the earning basis became line by line; older snapshots lack them.
   giftCardsMinor: z.number().int().optional(),
   taxRemovedMinor: z.number().int().optional(),
+  // Recorded since earning rules became a union; older snapshots lack them.
+  contributions: z
+    .array(
+      z.object({
+        rule: z.enum(["ORDER_SPEND", "TIER_MULTIPLIER", "SIGNUP_BONUS"]),
+        points: z.number().int(),
+        tier: z.string().optional(),
+        multiplierPercent: z.number().int().optional(),
+      }),
+    )
+    .optional(),
 }) satisfies z.ZodType<RuleSnapshot>;
 
 export const rewardTermsSchema = z.object({

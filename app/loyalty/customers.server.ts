@@ -1,8 +1,10 @@
+import { contributionsFor, totalPoints } from "../domain/earning-rules";
 import { postEntry } from "./ledger.server";
 import { evaluateTier, memberFor } from "./members.server";
 import type { Outcome } from "./orders.server";
 import type { CustomerRef } from "./payloads";
 import type { Db } from "./program.server";
+import { earningRules } from "./program.server";
 import { shopConfig } from "./shop-config.server";
 
 /** customers/create: the shopper joins; a configured signup bonus is credited once. */
@@ -16,7 +18,9 @@ export async function onCustomerCreated(
   const rules = await shopConfig(shop, db);
   const { program } = rules;
   let member = await memberFor(db, shop, customer, occurredAt);
-  if (!program.enabled || program.signupBonus <= 0) return "skipped";
+  const contributions = contributionsFor(earningRules(program, null), { type: "SIGNUP" });
+  const points = totalPoints(contributions);
+  if (!program.enabled || points <= 0) return "skipped";
 
   const key = `customer:${customer.customerId}:signup`;
   const already = await db.ledgerEntry.findUnique({
@@ -30,11 +34,11 @@ export async function onCustomerCreated(
     member,
     {
       kind: "SIGNUP_BONUS",
-      points: program.signupBonus,
+      points,
       source: "CUSTOMER",
       sourceId: customer.customerId,
       idempotencyKey: key,
-      rule: { signupBonus: program.signupBonus },
+      rule: { signupBonus: program.signupBonus, contributions },
       text: { key: "signup" },
       occurredAt,
     },

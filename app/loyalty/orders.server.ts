@@ -1,7 +1,8 @@
 import type { Member, OrderRecord, Program, RefundRecord, SkipReason } from "@prisma/client";
 import { clawbackForCancellation, clawbackForRefund, splitDebit } from "../domain/clawback";
 import type { RuleSnapshot } from "../domain/earning";
-import { pointsForSpend, refundEarningBasis } from "../domain/earning";
+import { BASE_MULTIPLIER_PERCENT, refundEarningBasis } from "../domain/earning";
+import { contributionsFor, totalPoints } from "../domain/earning-rules";
 import { lockMember, lockOrderRecord } from "../db/locks.server";
 import { availableAt, isPending } from "../domain/schedule";
 import { refundLinesSchema, ruleSnapshot, stringListSchema } from "../domain/snapshots";
@@ -11,7 +12,7 @@ import { evaluateTier, memberFor } from "./members.server";
 import type { PaidOrder, Refund } from "./payloads";
 import { markRewardCodesUsed } from "./redemptions.server";
 import type { Db, ProgramRules } from "./program.server";
-import { earnRule, programFor } from "./program.server";
+import { earnRule, earningRules, programFor } from "./program.server";
 import { shopConfig } from "./shop-config.server";
 
 /**
@@ -93,11 +94,15 @@ export async function onOrderPaid(
 
   const member = await memberFor(db, shop, order.customer, order.occurredAt);
   const tier = rules.tiers.find((t) => t.id === member.tierId);
-  const multiplierPercent = tier?.multiplierPercent ?? 100;
-  const rule = earnRule(program);
-  const points = pointsForSpend(order.basisMinor, order.currency, rule, multiplierPercent);
+  const multiplierPercent = tier?.multiplierPercent ?? BASE_MULTIPLIER_PERCENT;
+  const contributions = contributionsFor(earningRules(program, tier ?? null), {
+    type: "ORDER_PAID",
+    basisMinor: order.basisMinor,
+    currency: order.currency,
+  });
+  const points = totalPoints(contributions);
   const snapshot: RuleSnapshot = {
-    ...rule,
+    ...earnRule(program),
     multiplierPercent,
     tier: tier?.name ?? null,
     basisMinor: order.basisMinor,
@@ -106,6 +111,7 @@ export async function onOrderPaid(
     pendingDays: program.pendingDays,
     giftCardsMinor: order.basis.giftCardsMinor,
     taxRemovedMinor: order.basis.taxMinor,
+    contributions,
   };
 
   // More than the merchant's ceiling for one order waits for a person (a misconfigured rate, a

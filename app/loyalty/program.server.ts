@@ -1,5 +1,6 @@
 import type { Prisma, Program, Tier } from "@prisma/client";
 import type { EarnRule, Rounding } from "../domain/earning";
+import type { EarningRule } from "../domain/earning-rules";
 import type { TierBasis, TierDefinition, TierPeriod } from "../domain/tiers";
 
 export type Db = Prisma.TransactionClient;
@@ -42,6 +43,26 @@ export function earnRule(program: Program): EarnRule {
     perAmount: program.earnPerAmount,
     rounding: program.rounding as Rounding,
   };
+}
+
+/** The shop's earning rules as they apply to a member in `tier` (null: in none). */
+export function earningRules(
+  program: Program,
+  tier: Pick<Tier, "name" | "multiplierPercent"> | null,
+): EarningRule[] {
+  return [
+    { kind: "ORDER_SPEND", ...earnRule(program) },
+    ...(tier
+      ? [
+          {
+            kind: "TIER_MULTIPLIER" as const,
+            tier: tier.name,
+            multiplierPercent: tier.multiplierPercent,
+          },
+        ]
+      : []),
+    { kind: "SIGNUP_BONUS", points: program.signupBonus },
+  ];
 }
 
 export function tierBasis(program: Program): TierBasis {

@@ -122,7 +122,14 @@ describe("orders/paid", () => {
       tier: "Gold",
       earnPoints: 5,
       perAmount: "2.00",
+      // What each rule gave: 25 at the rate, and what Gold's 1.5× adds after the one rounding.
+      contributions: [
+        { rule: "ORDER_SPEND", points: 25 },
+        { rule: "TIER_MULTIPLIER", points: 12, tier: "Gold", multiplierPercent: 150 },
+      ],
     });
+    const record = await prisma.orderRecord.findFirstOrThrow({ where: { customerId: "507" } });
+    expect(record.rule).toEqual(entry.rule);
   });
 
   it("moves a member up a tier when an order crosses the threshold and records the change", async () => {
@@ -177,7 +184,12 @@ describe("customers/create", () => {
 
     const member = await memberOf(601);
     expect(member).toMatchObject({ balance: 100, email: "new@example.com" });
-    expect(await prisma.ledgerEntry.count({ where: { kind: "SIGNUP_BONUS" } })).toBe(1);
+    const entries = await prisma.ledgerEntry.findMany({ where: { kind: "SIGNUP_BONUS" } });
+    expect(entries).toHaveLength(1);
+    expect(entries[0]!.rule).toEqual({
+      signupBonus: 100,
+      contributions: [{ rule: "SIGNUP_BONUS", points: 100 }],
+    });
     await expectLedgerConsistent();
   });
 
