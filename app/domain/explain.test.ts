@@ -58,6 +58,24 @@ function input(
 }
 
 describe("explaining an order", () => {
+  it("says what each earning rule gave, when the order was earned under more than one", () => {
+    const contributions = [
+      { rule: "ORDER_SPEND" as const, points: 45 },
+      { rule: "TIER_MULTIPLIER" as const, points: 23, tier: "Gold", multiplierPercent: 150 },
+    ];
+    const result = explainOrder(input({ rule: { ...rule, contributions } }));
+    expect(result.lines.find((l) => l.title === "Earned 68 stars")?.detail).toBe(
+      "45 stars from the earn rate, 23 stars from the Gold tier (× 1.5). 68 stars were held for the 14-day pending period.",
+    );
+    // The rate alone needs no breakdown.
+    const alone = explainOrder(
+      input({ rule: { ...rule, contributions: [{ rule: "ORDER_SPEND", points: 68 }] } }),
+    );
+    expect(alone.lines.find((l) => l.title === "Earned 68 stars")?.detail).toBe(
+      "68 stars were held for the 14-day pending period.",
+    );
+  });
+
   it("names the tier multiplier, the included tax and the pending period", () => {
     const result = explainOrder(input());
     expect(result.headline).toBe("Earned 68 stars");

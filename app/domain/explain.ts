@@ -1,4 +1,5 @@
 import type { RuleSnapshot } from "./earning";
+import type { Contribution } from "./earning-rules";
 import { formatAmount, formatMoney } from "./money";
 
 /**
@@ -110,6 +111,20 @@ const SKIPPED: Record<string, { headline: string; detail: string }> = {
   },
 };
 
+const CONTRIBUTION_WORDS: Record<Contribution["rule"], (c: Contribution) => string> = {
+  ORDER_SPEND: () => "from the earn rate",
+  TIER_MULTIPLIER: (c) =>
+    `from the ${c.tier ?? "member's"} tier (× ${(c.multiplierPercent ?? 100) / 100})`,
+  SIGNUP_BONUS: () => "signup bonus",
+};
+
+/** "45 points from the earn rate, 22 points from the Gold tier (× 1.5). " — when there are two or more. */
+function contributionParts(contributions: Contribution[], name: { one: string; other: string }) {
+  if (contributions.length < 2) return "";
+  const parts = contributions.map((c) => `${pts(c.points, name)} ${CONTRIBUTION_WORDS[c.rule](c)}`);
+  return `${parts.join(", ")}. `;
+}
+
 export function explainOrder(input: ExplainInput): Explanation {
   const { order, pointsName } = input;
   const currency = order.rule?.currency ?? order.currency;
@@ -184,13 +199,17 @@ export function explainOrder(input: ExplainInput): Explanation {
   } else {
     const earn = input.entries.find((e) => e.kind === "EARN");
     const pendingAtEarn = earn?.pendingPoints ?? 0;
+    const parts = rule?.contributions?.length
+      ? contributionParts(rule.contributions, pointsName)
+      : "";
     lines.push({
       tone: "success",
       title: `Earned ${pts(order.earnedPoints, pointsName)}`,
-      detail:
+      detail: `${parts}${
         pendingAtEarn > 0
           ? `${pts(pendingAtEarn, pointsName)} were held for the ${rule?.pendingDays ? `${rule.pendingDays}-day ` : ""}pending period.`
-          : "Spendable at once.",
+          : "Spendable at once."
+      }`,
       points: order.earnedPoints,
       at: (earn?.occurredAt ?? order.paidAt).toISOString(),
     });
