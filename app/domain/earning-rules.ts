@@ -18,14 +18,26 @@ export type EarningRule =
   /** Points for joining, once. */
   | { kind: "SIGNUP_BONUS"; points: number };
 
-export type EarningRuleKind = EarningRule["kind"];
+/** Every kind, for code that reads stored contributions back (app/domain/snapshots.ts). */
+export const EARNING_RULE_KINDS = ["ORDER_SPEND", "TIER_MULTIPLIER", "SIGNUP_BONUS"] as const;
+export type EarningRuleKind = (typeof EARNING_RULE_KINDS)[number];
+// A variant added to the union without its kind in the list fails to compile here, and the
+// other way round.
+const everyKindListed: [EarningRule["kind"], EarningRuleKind] extends [
+  EarningRuleKind,
+  EarningRule["kind"],
+]
+  ? true
+  : never = true;
+void everyKindListed;
 
 export type EarningEvent =
   { type: "ORDER_PAID"; basisMinor: number; currency: string } | { type: "SIGNUP" };
 
 /**
  * What one rule gave for one event. Every contribution to an order so far follows its spend, so
- * a refund of a quarter of the spend takes back a quarter of each (clawbackForRefund).
+ * taking back the refunded share of the order's total (clawbackForRefund) takes back that share
+ * of what the rules gave together; refunds work on the total and do not read contributions.
  * A type, not an interface: snapshots keep contributions in a Json column.
  */
 export type Contribution = {

@@ -118,7 +118,7 @@ const CONTRIBUTION_WORDS: Record<Contribution["rule"], (c: Contribution) => stri
   SIGNUP_BONUS: () => "signup bonus",
 };
 
-/** "45 points from the earn rate, 22 points from the Gold tier (× 1.5). " — when there are two or more. */
+/** "45 points from the earn rate, 23 points from the Gold tier (× 1.5). " — when there are two or more. */
 function contributionParts(contributions: Contribution[], name: { one: string; other: string }) {
   if (contributions.length < 2) return "";
   const parts = contributions.map((c) => `${pts(c.points, name)} ${CONTRIBUTION_WORDS[c.rule](c)}`);

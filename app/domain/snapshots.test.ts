@@ -17,6 +17,10 @@ const storedRule: RuleSnapshot = {
   pendingDays: 14,
   giftCardsMinor: 2500,
   taxRemovedMinor: 767,
+  contributions: [
+    { rule: "ORDER_SPEND", points: 29 },
+    { rule: "TIER_MULTIPLIER", points: 14, tier: "Gold", multiplierPercent: 150 },
+  ],
 };
 
 const storedTerms: RewardTerms = {
@@ -54,8 +58,18 @@ describe("reading a stored rule snapshot", () => {
   });
 
   it("accepts a snapshot written before the line-by-line basis", () => {
-    const { giftCardsMinor: _g, taxRemovedMinor: _t, ...older } = storedRule;
+    const { giftCardsMinor: _g, taxRemovedMinor: _t, contributions: _c, ...older } = storedRule;
     expect(ruleSnapshot(older)).toEqual(older);
+  });
+
+  // Contributions only explain the points; the rest of the snapshot is what refunds need.
+  it("leaves out contributions it cannot read, and keeps the rule", () => {
+    const later = {
+      ...storedRule,
+      contributions: [{ rule: "CAMPAIGN_BONUS", points: 100 }, ...storedRule.contributions!],
+    };
+    const { contributions: _c, ...rest } = storedRule;
+    expect(ruleSnapshot(later)).toEqual(rest);
   });
 
   // Orders that never earned (skipped, awaiting payment) have no rule: the column is NULL, and a

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { RefundLine, RuleSnapshot } from "./earning";
+import { EARNING_RULE_KINDS } from "./earning-rules";
 import type { RewardTerms } from "./rewards";
 
 /**
@@ -21,17 +22,20 @@ export const ruleSnapshotSchema = z.object({
   // Recorded since the earning basis became line by line; older snapshots lack them.
   giftCardsMinor: z.number().int().optional(),
   taxRemovedMinor: z.number().int().optional(),
-  // Recorded since earning rules became a union; older snapshots lack them.
+  // Recorded since earning rules became a union; older snapshots lack them. They only explain
+  // the points to the merchant: contributions this release cannot read (a rule kind a later
+  // release added, then rolled back) are left out rather than failing a refund of the order.
   contributions: z
     .array(
       z.object({
-        rule: z.enum(["ORDER_SPEND", "TIER_MULTIPLIER", "SIGNUP_BONUS"]),
+        rule: z.enum(EARNING_RULE_KINDS),
         points: z.number().int(),
         tier: z.string().optional(),
         multiplierPercent: z.number().int().optional(),
       }),
     )
-    .optional(),
+    .optional()
+    .catch(undefined),
 }) satisfies z.ZodType<RuleSnapshot>;
 
 export const rewardTermsSchema = z.object({
