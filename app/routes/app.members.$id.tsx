@@ -10,7 +10,6 @@ import {
   DataTable,
   FormLayout,
   InlineGrid,
-  Layout,
   Link,
   List,
   Modal,
@@ -275,8 +274,11 @@ export default function MemberPage() {
       backAction={{ content: "Members", url: "/app/members" }}
       secondaryActions={[{ content: "View customer in Shopify", url: shopifyCustomerUrl }]}
     >
-      <Layout>
-        <Layout.Section>
+      {/* A grid, not Layout: Layout's flex sections size to what is parsed so far, and a slow
+          machine paints the history before the side column exists, then moves it all left
+          (CLS 0.058 at 4× CPU). The grid's columns are fixed before their content arrives. */}
+      <InlineGrid columns={{ xs: 1, md: ["twoThirds", "oneThird"] }} gap="400" alignItems="start">
+        <div>
           <BlockStack gap="400">
             <Card>
               <BlockStack gap="300">
@@ -425,8 +427,8 @@ export default function MemberPage() {
               )}
             </Card>
           </BlockStack>
-        </Layout.Section>
-        <Layout.Section variant="oneThird">
+        </div>
+        <div>
           <BlockStack gap="400">
             <Card>
               <BlockStack gap="300">
@@ -483,8 +485,8 @@ export default function MemberPage() {
               </BlockStack>
             </Card>
           </BlockStack>
-        </Layout.Section>
-      </Layout>
+        </div>
+      </InlineGrid>
     </Page>
   );
 }
