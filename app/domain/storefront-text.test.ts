@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { EarningRule } from "./earning-rules";
 import type { EntryText } from "./storefront-text";
 import {
   entryText,
@@ -152,9 +153,17 @@ describe("points names", () => {
   });
 });
 
+/** The rules app/loyalty/program.server.ts builds from `program` for a member in no tier. */
+function rulesOf(p: { earnPoints: number; earnPerAmount: string; signupBonus: number }) {
+  return [
+    { kind: "ORDER_SPEND", earnPoints: p.earnPoints, perAmount: p.earnPerAmount, rounding: "DOWN" },
+    { kind: "SIGNUP_BONUS", points: p.signupBonus },
+  ] satisfies EarningRule[];
+}
+
 describe("ways to earn", () => {
   it("are written in the shopper's language with the shop's money", () => {
-    expect(waysToEarn(program, "en")).toEqual([
+    expect(waysToEarn(rulesOf(program), program, "en")).toEqual([
       {
         id: "order",
         title: "Place an order",
@@ -168,23 +177,31 @@ describe("ways to earn", () => {
         description: "100 points when you join",
       },
     ]);
-    expect(waysToEarn(program, "fr").map((way) => way.description)).toEqual([
+    expect(waysToEarn(rulesOf(program), program, "fr").map((way) => way.description)).toEqual([
       "3 points pour chaque tranche de 1,00\u00a0€ dépensée",
       "100 points à l’inscription",
     ]);
-    expect(waysToEarn(program, "de")[0]).toMatchObject({
+    expect(waysToEarn(rulesOf(program), program, "de")[0]).toMatchObject({
       title: "Bestellung aufgeben",
       description: "3 Punkte für je 1,00\u00a0€ Einkaufswert",
     });
-    expect(waysToEarn({ ...program, earnPoints: 1 }, "en")[0]?.description).toBe(
+    expect(waysToEarn(rulesOf({ ...program, earnPoints: 1 }), program, "en")[0]?.description).toBe(
       "1 point for every €1.00 spent",
     );
   });
 
   it("leave out the sign-up bonus when there is none", () => {
-    expect(waysToEarn({ ...program, signupBonus: 0 }, "ja").map((way) => way.id)).toEqual([
-      "order",
-    ]);
+    expect(
+      waysToEarn(rulesOf({ ...program, signupBonus: 0 }), program, "ja").map((way) => way.id),
+    ).toEqual(["order"]);
+  });
+
+  it("leave out a tier's multiplier, which is a perk of the tier", () => {
+    const rules: EarningRule[] = [
+      ...rulesOf(program),
+      { kind: "TIER_MULTIPLIER", tier: "Gold", multiplierPercent: 150 },
+    ];
+    expect(waysToEarn(rules, program, "en").map((way) => way.id)).toEqual(["order", "signup"]);
   });
 });
 

@@ -1,3 +1,4 @@
+import type { EarningRule } from "./earning-rules";
 import { formatAmount } from "./money";
 
 /**
@@ -274,13 +275,14 @@ export interface WayToEarn {
   description: string;
 }
 
-/** The widget's "Ways to earn" list in the shopper's language. */
+/**
+ * The widget's "Ways to earn" list in the shopper's language, one entry per earning rule that is
+ * a way to earn. A rule kind added to the union does not compile until it is decided here.
+ */
 export function waysToEarn(
-  program: {
-    earnPoints: number;
-    earnPerAmount: string;
+  rules: readonly EarningRule[],
+  shop: {
     currency: string;
-    signupBonus: number;
     pointsNameOne: string;
     pointsNameOther: string;
     pointsNames?: unknown;
@@ -288,27 +290,40 @@ export function waysToEarn(
   locale: StorefrontLocale,
 ): WayToEarn[] {
   const texts = WAY_TEXTS[locale];
-  const name = pointsNameFor(program, locale);
-  const ways: WayToEarn[] = [
-    {
-      id: "order",
-      title: texts.orderTitle,
-      points: program.earnPoints,
-      description: texts.orderDescription({
-        points: formatPoints(program.earnPoints, name, locale),
-        amount: formatAmount(program.earnPerAmount, program.currency, locale),
-      }),
-    },
-  ];
-  if (program.signupBonus > 0) {
-    ways.push({
-      id: "signup",
-      title: texts.signupTitle,
-      points: program.signupBonus,
-      description: texts.signupDescription({
-        points: formatPoints(program.signupBonus, name, locale),
-      }),
-    });
+  const name = pointsNameFor(shop, locale);
+  const ways: WayToEarn[] = [];
+  for (const rule of rules) {
+    switch (rule.kind) {
+      case "ORDER_SPEND":
+        ways.push({
+          id: "order",
+          title: texts.orderTitle,
+          points: rule.earnPoints,
+          description: texts.orderDescription({
+            points: formatPoints(rule.earnPoints, name, locale),
+            amount: formatAmount(rule.perAmount, shop.currency, locale),
+          }),
+        });
+        break;
+      case "SIGNUP_BONUS":
+        if (rule.points > 0) {
+          ways.push({
+            id: "signup",
+            title: texts.signupTitle,
+            points: rule.points,
+            description: texts.signupDescription({
+              points: formatPoints(rule.points, name, locale),
+            }),
+          });
+        }
+        break;
+      case "TIER_MULTIPLIER":
+        break; // a tier's perk: the widget shows it with the member's tier
+      default: {
+        const undecided: never = rule;
+        throw new Error(`No way to earn for ${JSON.stringify(undecided)}`);
+      }
+    }
   }
   return ways;
 }

@@ -14,7 +14,7 @@ import {
 } from "../domain/storefront-text";
 import { nextTier } from "../domain/tiers";
 import { memberWithTierMetric, nextRelease } from "./members.server";
-import { tierBasis } from "./program.server";
+import { earningRules, tierBasis } from "./program.server";
 import type { RedeemResult } from "./redemptions.server";
 import { shopConfig } from "./shop-config.server";
 
@@ -45,7 +45,10 @@ export async function programSummary(shop: string, locale: StorefrontLocale = "e
     loggedIn: false as const,
     enabled: program.enabled,
     pointsName: pointsNameFor(program, locale),
-    program: { waysToEarn: waysToEarn(program, locale), rewards: rewards.map(publicReward) },
+    program: {
+      waysToEarn: waysToEarn(earningRules(program, null), program, locale),
+      rewards: rewards.map(publicReward),
+    },
   };
 }
 
@@ -149,7 +152,7 @@ export async function memberView(
     })),
     expiresAt: member?.expiresAt?.toISOString() ?? null,
     codes,
-    program: { waysToEarn: waysToEarn(program, locale) },
+    program: { waysToEarn: waysToEarn(earningRules(program, null), program, locale) },
   };
 }
 
