@@ -2,7 +2,6 @@ import prisma from "../db.server";
 import type { DateRange } from "../domain/dashboard";
 import {
   bucketsFor,
-  knownTimeZone,
   liabilityMinor,
   pointsFlow,
   pointValue,
@@ -11,6 +10,7 @@ import {
 import type { LedgerSum } from "./dashboard-sums.server";
 import { activeMembers, ledgerSums, orderSums } from "./dashboard-sums.server";
 import { formatMoney } from "../domain/money";
+import { knownTimeZone } from "../domain/time-zones";
 import { errorFields, log } from "../log.server";
 import type { AdminGraphqlClient } from "../shopify/admin-api.server";
 import { adminQuery, DEFAULT_RETRY_POLICY } from "../shopify/admin-api.server";

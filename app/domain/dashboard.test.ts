@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import {
   bucketsFor,
   formatPermille,
-  knownTimeZone,
   liabilityMinor,
   parseDateRange,
   pointsFlow,
@@ -262,12 +261,5 @@ describe("the shop's days", () => {
     expect(months[0]).toMatchObject({ label: "Jan 2025" });
     expect(months[0]!.start.toISOString()).toBe("2024-12-31T15:00:00.000Z");
     expect(months.at(-1)!.end.toISOString()).toBe("2026-02-28T15:00:00.000Z");
-  });
-
-  it("falls back to UTC for a zone it does not know", () => {
-    expect(knownTimeZone("Europe/Berlin")).toBe("Europe/Berlin");
-    expect(knownTimeZone("Mars/Olympus_Mons")).toBe("UTC");
-    expect(knownTimeZone(null)).toBe("UTC");
-    expect(knownTimeZone("")).toBe("UTC");
   });
 });

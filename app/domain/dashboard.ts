@@ -1,4 +1,5 @@
 import { toMinorUnits } from "./money";
+import { wallClock, zonedInstant } from "./time-zones";
 
 /**
  * Dashboard arithmetic: the date range, chart buckets and the program's figures. Days are the
@@ -35,53 +36,10 @@ export interface DateRange {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_CUSTOM_DAYS = 731;
 
-const zoneFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** The wall-clock time in `timeZone` at `instant`, as if it were UTC. */
-function wallClock(instant: Date, timeZone: string): number {
-  let format = zoneFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    zoneFormats.set(timeZone, format);
-  }
-  const part = Object.fromEntries(
-    format.formatToParts(instant).map((p) => [p.type, Number(p.value)]),
-  ) as Record<string, number>;
-  return Date.UTC(part.year!, part.month! - 1, part.day!, part.hour!, part.minute!, part.second!);
-}
-
 /** The shop's calendar day at `instant`, as a UTC midnight. */
 function civilDay(instant: Date, timeZone: string): Date {
   const wall = new Date(wallClock(instant, timeZone));
   return new Date(Date.UTC(wall.getUTCFullYear(), wall.getUTCMonth(), wall.getUTCDate()));
-}
-
-/** The instant a civil day (a UTC midnight) begins in `timeZone`, daylight saving included. */
-function zonedMidnight(day: Date, timeZone: string): Date {
-  if (timeZone === "UTC") return day;
-  const offset = (at: Date) => wallClock(at, timeZone) - at.getTime();
-  const guess = new Date(day.getTime() - offset(day));
-  return new Date(day.getTime() - offset(guess));
-}
-
-/** An IANA zone name the runtime knows, else UTC (a shop whose zone we have not learned yet). */
-export function knownTimeZone(timeZone: string | null | undefined): string {
-  if (!timeZone) return "UTC";
-  try {
-    new Intl.DateTimeFormat("en", { timeZone });
-    return timeZone;
-  } catch {
-    return "UTC";
-  }
 }
 
 function dayString(date: Date): string {
@@ -102,8 +60,8 @@ export function parseDateRange(params: URLSearchParams, now: Date, timeZone = "U
     error: string | null = null,
   ): DateRange => ({
     preset,
-    start: zonedMidnight(start, timeZone),
-    end: zonedMidnight(new Date(lastDay.getTime() + DAY_MS), timeZone),
+    start: zonedInstant(start, timeZone),
+    end: zonedInstant(new Date(lastDay.getTime() + DAY_MS), timeZone),
     startDay: dayString(start),
     endDay: dayString(lastDay),
     error,
@@ -184,8 +142,8 @@ export function bucketsFor(
     }
   }
   return civil.map((b) => ({
-    start: zonedMidnight(b.start, timeZone),
-    end: zonedMidnight(b.end, timeZone),
+    start: zonedInstant(b.start, timeZone),
+    end: zonedInstant(b.end, timeZone),
     label: b.label,
   }));
 }
