@@ -57,3 +57,46 @@ describe("debit split", () => {
     expect(splitDebit(50, 0, 10, true)).toEqual({ fromPending: 0, fromBalance: 50, shortfall: 0 });
   });
 });
+
+describe("refund clawback of a campaign's fixed bonus", () => {
+  // 55 points from $55.00 of spend and a 100-point bonus for orders of $50.00 or more.
+  const withBonus = {
+    earnedPoints: 155,
+    basisMinor: 5500,
+    clawedBackPoints: 0,
+    refundedMinor: 0,
+    fixedBonus: { points: 100, minimumMinor: 5000 },
+  };
+
+  it("takes the spend's share only while the spend left reaches the minimum", () => {
+    expect(clawbackForRefund(withBonus, 500)).toBe(5);
+  });
+
+  it("takes the bonus whole with the refund that brings the spend below the minimum, once", () => {
+    expect(clawbackForRefund(withBonus, 1000)).toBe(10 + 100);
+    const after = { ...withBonus, clawedBackPoints: 110, refundedMinor: 1000 };
+    expect(clawbackForRefund(after, 1000)).toBe(10);
+    // Whatever is left goes with the refund that covers the rest.
+    expect(clawbackForRefund({ ...after, clawedBackPoints: 120, refundedMinor: 2000 }, 3500)).toBe(
+      35,
+    );
+  });
+
+  it("does not depend on the order refunds arrive in", () => {
+    const refunds = [500, 1000];
+    const total = (order: typeof refunds) =>
+      order.reduce(
+        (state, refund) => {
+          const points = clawbackForRefund(state, refund);
+          return {
+            ...state,
+            clawedBackPoints: state.clawedBackPoints + points,
+            refundedMinor: state.refundedMinor + refund,
+          };
+        },
+        { ...withBonus },
+      ).clawedBackPoints;
+    expect(total(refunds)).toBe(5 + 10 + 100);
+    expect(total([...refunds].reverse())).toBe(5 + 10 + 100);
+  });
+});

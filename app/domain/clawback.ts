@@ -13,21 +13,31 @@ export interface OrderEarning {
   clawedBackPoints: number;
   /** Refunded spend already accounted for, in minor units. */
   refundedMinor: number;
+  /** A campaign's fixed bonus in `earnedPoints` (fixedBonusOf in app/domain/earning-rules.ts). */
+  fixedBonus?: { points: number; minimumMinor: number } | null;
 }
 
 /**
  * Each refund takes back its own proportional share, rounded down, so the amount does not depend
  * on which refunds arrived before it. Once refunds cover the whole basis, whatever the rounding
  * left behind goes too: a fully refunded order keeps nothing.
+ *
+ * A campaign's fixed bonus is not spend-shaped: it is left out of the share and taken back whole
+ * by the refund that brings the spend left below the bonus's minimum, the condition it was given
+ * on ("100 bonus points on orders of $50 or more": refunding $10 of a $55 order takes it back;
+ * refunding $5 does not).
  */
 export function clawbackForRefund(order: OrderEarning, refundMinor: number): number {
   const remaining = order.earnedPoints - order.clawedBackPoints;
   if (remaining <= 0 || refundMinor <= 0 || order.basisMinor <= 0) return 0;
   if (order.refundedMinor + refundMinor >= order.basisMinor) return remaining;
-  const share = Number(
-    (BigInt(order.earnedPoints) * BigInt(refundMinor)) / BigInt(order.basisMinor),
-  );
-  return Math.min(share, remaining);
+  const bonus = order.fixedBonus ?? { points: 0, minimumMinor: 1 };
+  const spendPoints = Math.max(0, order.earnedPoints - bonus.points);
+  const share = Number((BigInt(spendPoints) * BigInt(refundMinor)) / BigInt(order.basisMinor));
+  const keptBefore = order.basisMinor - order.refundedMinor >= bonus.minimumMinor;
+  const keptAfter = order.basisMinor - order.refundedMinor - refundMinor >= bonus.minimumMinor;
+  const bonusBack = bonus.points > 0 && keptBefore && !keptAfter ? bonus.points : 0;
+  return Math.min(share + bonusBack, remaining);
 }
 
 /** A cancellation reverses whatever the order still holds. */

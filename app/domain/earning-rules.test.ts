@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Rounding } from "./earning";
 import { pointsForSpend } from "./earning";
 import type { EarningRule } from "./earning-rules";
-import { contributionsFor, totalPoints } from "./earning-rules";
+import { contributionsFor, fixedBonusOf, totalPoints } from "./earning-rules";
 
 const rate = (earnPoints = 1, perAmount = "1", rounding: Rounding = "DOWN"): EarningRule => ({
   kind: "ORDER_SPEND",
@@ -72,5 +72,105 @@ describe("earning rules", () => {
     ]);
     expect(totalPoints(contributionsFor(rules, paid(1000)))).toBe(15);
     expect(contributionsFor([{ kind: "SIGNUP_BONUS", points: 0 }], { type: "SIGNUP" })).toEqual([]);
+  });
+
+  const ends = new Date("2026-12-07T00:00:00Z");
+  const double = (multiplierPercent = 200, campaign = "Double"): EarningRule => ({
+    kind: "CAMPAIGN_MULTIPLIER",
+    campaignId: campaign.toLowerCase(),
+    campaign,
+    multiplierPercent,
+    endsAt: ends,
+  });
+  const bonus = (points: number, minimumMinor = 1, campaign = "Bonus"): EarningRule => ({
+    kind: "CAMPAIGN_BONUS",
+    campaignId: campaign.toLowerCase(),
+    campaign,
+    points,
+    minimumMinor,
+    endsAt: ends,
+  });
+
+  it("a campaign multiplies on top of the tier, its share rounded once on the whole", () => {
+    // 10.01 × 1.5 × 2 = 30.03 → 30; the tier's share of 15.015 → 15 is 5, the campaign's 15.
+    expect(contributionsFor([rate(), gold, double()], paid(1001))).toEqual([
+      { rule: "ORDER_SPEND", points: 10 },
+      { rule: "TIER_MULTIPLIER", points: 5, tier: "Gold", multiplierPercent: 150 },
+      {
+        rule: "CAMPAIGN_MULTIPLIER",
+        points: 15,
+        campaignId: "double",
+        campaign: "Double",
+        multiplierPercent: 200,
+      },
+    ]);
+  });
+
+  it("campaigns do not stack: the highest multiplier, the largest bonus the order reaches", () => {
+    const rules = [
+      rate(),
+      double(150, "A"),
+      double(300, "B"),
+      bonus(50, 1, "C"),
+      bonus(200, 10_000, "D"),
+    ];
+    expect(contributionsFor(rules, paid(6000)).map((c) => [c.rule, c.campaign, c.points])).toEqual([
+      ["ORDER_SPEND", undefined, 60],
+      ["CAMPAIGN_MULTIPLIER", "B", 120],
+      ["CAMPAIGN_BONUS", "C", 50],
+    ]);
+    expect(totalPoints(contributionsFor(rules, paid(10_000)))).toBe(100 + 200 + 200);
+    // Equal offers: the first listed (campaignRules lists the earliest start first).
+    expect(
+      contributionsFor([rate(), bonus(50, 1, "E"), bonus(50, 1, "F")], paid(100))[1],
+    ).toMatchObject({
+      campaign: "E",
+    });
+  });
+
+  it("a bonus needs spend: an order that earns on nothing gets none", () => {
+    expect(contributionsFor([rate(), bonus(100)], paid(0))).toEqual([
+      { rule: "ORDER_SPEND", points: 0 },
+    ]);
+    expect(contributionsFor([rate(), bonus(100, 5000)], paid(4999))).toHaveLength(1);
+    expect(contributionsFor([rate(), bonus(100, 5000)], paid(5000))).toHaveLength(2);
+  });
+
+  it("with a campaign, adds up to the single rounding of rate × tier × campaign, plus the bonus", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 10_000_000 }),
+        fc.integer({ min: 0, max: 50 }),
+        fc.constantFrom("0.01", "1", "2.50", "10"),
+        fc.constantFrom<Rounding>("DOWN", "NEAREST", "UP"),
+        fc.integer({ min: 100, max: 500 }),
+        fc.integer({ min: 101, max: 1000 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (basis, earnPoints, perAmount, rounding, tierPercent, campaignPercent, bonusPoints) => {
+          const rule = rate(earnPoints, perAmount, rounding);
+          const tier: EarningRule = {
+            kind: "TIER_MULTIPLIER",
+            tier: "T",
+            multiplierPercent: tierPercent,
+          };
+          const rules = [
+            rule,
+            tier,
+            double(campaignPercent),
+            ...(bonusPoints ? [bonus(bonusPoints)] : []),
+          ];
+          const contributions = contributionsFor(rules, paid(basis));
+          const spend = pointsForSpend(
+            basis,
+            "USD",
+            { earnPoints, perAmount, rounding },
+            tierPercent,
+            campaignPercent,
+          );
+          expect(totalPoints(contributions)).toBe(spend + (basis > 0 ? bonusPoints : 0));
+          expect(fixedBonusOf(contributions)?.points ?? 0).toBe(basis > 0 ? bonusPoints : 0);
+        },
+      ),
+    );
   });
 });

@@ -7,7 +7,7 @@ import { BASE_MULTIPLIER_PERCENT, pointsForSpend } from "./earning";
  * its contributions in its rule snapshot, so "explain this order" names each one and a later
  * refund or cancellation takes back exactly what was given, whatever the rules say by then.
  *
- * New ways to earn (birthday, referral, campaigns, merchant-defined actions; issue #12) are new
+ * New ways to earn (birthday, referral, merchant-defined actions; issue #12) are new
  * variants here, each with its own contribution.
  */
 export type EarningRule =
@@ -16,10 +16,34 @@ export type EarningRule =
   /** The member's tier multiplies what spend earns. */
   | { kind: "TIER_MULTIPLIER"; tier: string; multiplierPercent: number }
   /** Points for joining, once. */
-  | { kind: "SIGNUP_BONUS"; points: number };
+  | { kind: "SIGNUP_BONUS"; points: number }
+  /** A running campaign multiplies what spend earns, on top of the tier (app/domain/campaigns.ts). */
+  | {
+      kind: "CAMPAIGN_MULTIPLIER";
+      campaignId: string;
+      campaign: string;
+      multiplierPercent: number;
+      endsAt: Date;
+    }
+  /** A running campaign adds a fixed bonus to each order whose spend reaches its minimum. */
+  | {
+      kind: "CAMPAIGN_BONUS";
+      campaignId: string;
+      campaign: string;
+      points: number;
+      /** Spend, in minor units, an order needs; at least 1 (an order with no spend earns nothing). */
+      minimumMinor: number;
+      endsAt: Date;
+    };
 
 /** Every kind, for code that reads stored contributions back (app/domain/snapshots.ts). */
-export const EARNING_RULE_KINDS = ["ORDER_SPEND", "TIER_MULTIPLIER", "SIGNUP_BONUS"] as const;
+export const EARNING_RULE_KINDS = [
+  "ORDER_SPEND",
+  "TIER_MULTIPLIER",
+  "SIGNUP_BONUS",
+  "CAMPAIGN_MULTIPLIER",
+  "CAMPAIGN_BONUS",
+] as const;
 export type EarningRuleKind = (typeof EARNING_RULE_KINDS)[number];
 // A variant added to the union without its kind in the list fails to compile here, and the
 // other way round.
@@ -35,9 +59,9 @@ export type EarningEvent =
   { type: "ORDER_PAID"; basisMinor: number; currency: string } | { type: "SIGNUP" };
 
 /**
- * What one rule gave for one event. Every contribution to an order so far follows its spend, so
- * taking back the refunded share of the order's total (clawbackForRefund) takes back that share
- * of what the rules gave together; refunds work on the total and do not read contributions.
+ * What one rule gave for one event. Every contribution to an order follows its spend except a
+ * campaign's fixed bonus: a refund takes back its share of the rest, and the bonus once the
+ * spend left falls below the bonus's minimum (clawbackForRefund, fixedBonusOf).
  * A type, not an interface: snapshots keep contributions in a Json column.
  */
 export type Contribution = {
@@ -45,16 +69,27 @@ export type Contribution = {
   points: number;
   /** The tier a TIER_MULTIPLIER belongs to. */
   tier?: string;
+  /** TIER_MULTIPLIER and CAMPAIGN_MULTIPLIER. */
   multiplierPercent?: number;
+  /** The campaign (its name when the order was paid) of CAMPAIGN_MULTIPLIER and CAMPAIGN_BONUS. */
+  campaignId?: string;
+  campaign?: string;
+  /** CAMPAIGN_BONUS: the spend (minor units) the order had to reach, and must keep. */
+  minimumMinor?: number;
 };
 
 /**
- * The contributions of `rules` to `event`: the earn rate first, then the tier's multiplier.
+ * The contributions of `rules` to `event`: the earn rate first, then the tier's multiplier, then
+ * a campaign's multiplier and a campaign's bonus.
  *
- * Spend is rounded once, on rate × multiplier, as it always was: the multiplier's contribution is
- * the rounded total with it minus the rounded total without it, so the contributions add up to
- * exactly that one rounding. A multiplier that adds nothing after rounding is still listed: it
- * tells the merchant why Gold earned no more than the base rate on a small order.
+ * Spend is rounded once, on rate × multiplier × campaign, as it always was: each multiplier's
+ * contribution is the rounded total with it minus the rounded total without it, so the
+ * contributions add up to exactly that one rounding. A multiplier that adds nothing after
+ * rounding is still listed: it tells the merchant why Gold earned no more than the base rate on a
+ * small order.
+ *
+ * Campaigns do not stack: of the running ones, the highest multiplier applies, and the largest
+ * bonus whose minimum the order reaches (the first listed on a tie: campaignRules orders them).
  */
 export function contributionsFor(
   rules: readonly EarningRule[],
@@ -69,12 +104,56 @@ export function contributionsFor(
     const base = spend(BASE_MULTIPLIER_PERCENT);
     contributions.push({ rule: "ORDER_SPEND", points: base });
     const tier = rules.find((rule) => rule.kind === "TIER_MULTIPLIER");
+    const tierPercent = tier?.multiplierPercent ?? BASE_MULTIPLIER_PERCENT;
+    const withTier = spend(tierPercent);
     if (tier && tier.multiplierPercent !== BASE_MULTIPLIER_PERCENT) {
       contributions.push({
         rule: "TIER_MULTIPLIER",
-        points: spend(tier.multiplierPercent) - base,
+        points: withTier - base,
         tier: tier.tier,
         multiplierPercent: tier.multiplierPercent,
+      });
+    }
+    let multiplier: Extract<EarningRule, { kind: "CAMPAIGN_MULTIPLIER" }> | undefined;
+    let bonus: Extract<EarningRule, { kind: "CAMPAIGN_BONUS" }> | undefined;
+    for (const rule of rules) {
+      if (
+        rule.kind === "CAMPAIGN_MULTIPLIER" &&
+        rule.multiplierPercent > (multiplier?.multiplierPercent ?? BASE_MULTIPLIER_PERCENT)
+      ) {
+        multiplier = rule;
+      }
+      if (
+        rule.kind === "CAMPAIGN_BONUS" &&
+        event.basisMinor >= Math.max(1, rule.minimumMinor) &&
+        rule.points > (bonus?.points ?? 0)
+      ) {
+        bonus = rule;
+      }
+    }
+    if (multiplier) {
+      contributions.push({
+        rule: "CAMPAIGN_MULTIPLIER",
+        points:
+          pointsForSpend(
+            event.basisMinor,
+            event.currency,
+            rate,
+            tierPercent,
+            multiplier.multiplierPercent,
+          ) - withTier,
+        campaignId: multiplier.campaignId,
+        campaign: multiplier.campaign,
+        multiplierPercent: multiplier.multiplierPercent,
+      });
+    }
+    if (bonus) {
+      contributions.push({
+        rule: "CAMPAIGN_BONUS",
+        points: bonus.points,
+        campaignId: bonus.campaignId,
+        campaign: bonus.campaign,
+        minimumMinor: Math.max(1, bonus.minimumMinor),
       });
     }
   } else {
@@ -89,4 +168,16 @@ export function contributionsFor(
 
 export function totalPoints(contributions: readonly Contribution[]): number {
   return contributions.reduce((sum, c) => sum + c.points, 0);
+}
+
+/**
+ * An order's fixed bonus, which a refund does not take back by share: it stays while the spend
+ * left reaches its minimum and goes whole when it no longer does (app/domain/clawback.ts).
+ */
+export function fixedBonusOf(
+  contributions: readonly Contribution[] | undefined,
+): { points: number; minimumMinor: number } | null {
+  const bonus = contributions?.find((c) => c.rule === "CAMPAIGN_BONUS");
+  if (!bonus || bonus.points <= 0) return null;
+  return { points: bonus.points, minimumMinor: Math.max(1, bonus.minimumMinor ?? 1) };
 }

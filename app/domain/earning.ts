@@ -51,18 +51,26 @@ function divide(numerator: bigint, denominator: bigint, rounding: Rounding): big
   }
 }
 
-/** Points for spending `basisMinor` minor units: basis × rate × multiplier, rounded once at the end. */
+/**
+ * Points for spending `basisMinor` minor units: basis × rate × multiplier (× a campaign's
+ * multiplier), rounded once at the end.
+ */
 export function pointsForSpend(
   basisMinor: number,
   currency: string,
   rule: EarnRule,
   multiplierPercent: number = BASE_MULTIPLIER_PERCENT,
+  campaignPercent: number = BASE_MULTIPLIER_PERCENT,
 ): number {
   if (basisMinor <= 0 || rule.earnPoints <= 0) return 0;
   const perMinor = toMinorUnits(rule.perAmount, currency);
   if (perMinor <= 0) throw new RangeError("perAmount must be greater than zero");
-  const numerator = BigInt(basisMinor) * BigInt(rule.earnPoints) * BigInt(multiplierPercent);
-  const denominator = BigInt(perMinor) * BigInt(BASE_MULTIPLIER_PERCENT);
+  const numerator =
+    BigInt(basisMinor) *
+    BigInt(rule.earnPoints) *
+    BigInt(multiplierPercent) *
+    BigInt(campaignPercent);
+  const denominator = BigInt(perMinor) * BigInt(BASE_MULTIPLIER_PERCENT) ** 2n;
   return Number(divide(numerator, denominator, rule.rounding));
 }
 

@@ -67,6 +67,23 @@ describe("explaining an order", () => {
     expect(result.lines.find((l) => l.title === "Earned 68 stars")?.detail).toBe(
       "45 stars from the earn rate, 23 stars from the Gold tier (× 1.5). 68 stars were held for the 14-day pending period.",
     );
+    const campaigns = [
+      { rule: "ORDER_SPEND" as const, points: 45 },
+      {
+        rule: "CAMPAIGN_MULTIPLIER" as const,
+        points: 45,
+        campaign: "Double points weekend",
+        multiplierPercent: 200,
+      },
+      { rule: "CAMPAIGN_BONUS" as const, points: 100, campaign: "Big baskets", minimumMinor: 5000 },
+    ];
+    expect(
+      explainOrder(input({ rule: { ...rule, contributions: campaigns } })).lines.find((l) =>
+        l.title.startsWith("Earned"),
+      )?.detail,
+    ).toMatch(
+      /^45 stars from the earn rate, 45 stars from the campaign “Double points weekend” \(× 2\), 100 stars bonus from the campaign “Big baskets”\. /,
+    );
     // The rate alone needs no breakdown.
     const alone = explainOrder(
       input({ rule: { ...rule, contributions: [{ rule: "ORDER_SPEND", points: 68 }] } }),

@@ -116,6 +116,9 @@ const CONTRIBUTION_WORDS: Record<Contribution["rule"], (c: Contribution) => stri
   TIER_MULTIPLIER: (c) =>
     `from the ${c.tier ?? "member's"} tier (× ${(c.multiplierPercent ?? 100) / 100})`,
   SIGNUP_BONUS: () => "signup bonus",
+  CAMPAIGN_MULTIPLIER: (c) =>
+    `from the campaign “${c.campaign ?? "campaign"}” (× ${(c.multiplierPercent ?? 100) / 100})`,
+  CAMPAIGN_BONUS: (c) => `bonus from the campaign “${c.campaign ?? "campaign"}”`,
 };
 
 /** "45 points from the earn rate, 23 points from the Gold tier (× 1.5). " — when there are two or more. */

@@ -66,7 +66,7 @@ describe("reading a stored rule snapshot", () => {
   it("leaves out contributions it cannot read, and keeps the rule", () => {
     const later = {
       ...storedRule,
-      contributions: [{ rule: "CAMPAIGN_BONUS", points: 100 }, ...storedRule.contributions!],
+      contributions: [{ rule: "REFERRAL", points: 100 }, ...storedRule.contributions!],
     };
     const { contributions: _c, ...rest } = storedRule;
     expect(ruleSnapshot(later)).toEqual(rest);

@@ -32,6 +32,9 @@ export const ruleSnapshotSchema = z.object({
         points: z.number().int(),
         tier: z.string().optional(),
         multiplierPercent: z.number().int().optional(),
+        campaignId: z.string().optional(),
+        campaign: z.string().optional(),
+        minimumMinor: z.number().int().optional(),
       }),
     )
     .optional()

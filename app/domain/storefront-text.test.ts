@@ -203,6 +203,77 @@ describe("ways to earn", () => {
     ];
     expect(waysToEarn(rules, program, "en").map((way) => way.id)).toEqual(["order", "signup"]);
   });
+
+  it("name a running campaign and when it ends, in the shop's time zone and the shopper's words", () => {
+    const endsAt = new Date("2026-12-06T23:00:00Z");
+    const rules: EarningRule[] = [
+      ...rulesOf({ ...program, signupBonus: 0 }),
+      {
+        kind: "CAMPAIGN_MULTIPLIER",
+        campaignId: "c1",
+        campaign: "Week-end",
+        multiplierPercent: 150,
+        endsAt,
+      },
+      {
+        kind: "CAMPAIGN_BONUS",
+        campaignId: "c2",
+        campaign: "Big baskets",
+        points: 200,
+        minimumMinor: 5000,
+        endsAt,
+      },
+      {
+        kind: "CAMPAIGN_BONUS",
+        campaignId: "c3",
+        campaign: "Any order",
+        points: 1,
+        minimumMinor: 1,
+        endsAt,
+      },
+    ];
+    const shop = { ...program, timeZone: "Europe/Berlin" };
+    expect(waysToEarn(rules, shop, "en").slice(1)).toEqual([
+      {
+        id: "campaign",
+        title: "Week-end",
+        points: 0,
+        description: "1.5× points on orders until Dec 7, 2026, 12:00 AM",
+        endsAt: endsAt.toISOString(),
+      },
+      {
+        id: "campaign",
+        title: "Big baskets",
+        points: 200,
+        description: "200 points extra on orders of €50.00 or more until Dec 7, 2026, 12:00 AM",
+        endsAt: endsAt.toISOString(),
+      },
+      {
+        id: "campaign",
+        title: "Any order",
+        points: 1,
+        description: "1 point extra on every order until Dec 7, 2026, 12:00 AM",
+        endsAt: endsAt.toISOString(),
+      },
+    ]);
+    expect(
+      waysToEarn(rules, shop, "de")
+        .slice(1)
+        .map((way) => way.description),
+    ).toEqual([
+      "1,5-fache Punkte auf Bestellungen bis 07.12.2026, 00:00",
+      "200 Punkte extra auf Bestellungen ab 50,00\u00a0€ bis 07.12.2026, 00:00",
+      "1 Punkt extra auf jede Bestellung bis 07.12.2026, 00:00",
+    ]);
+    // A shop whose zone is not known yet reads in UTC.
+    expect(waysToEarn(rules, program, "en")[1]?.description).toBe(
+      "1.5× points on orders until Dec 6, 2026, 11:00 PM",
+    );
+    for (const locale of STOREFRONT_LOCALES) {
+      const texts = waysToEarn(rules, shop, locale).map((way) => way.description);
+      expect(new Set(texts).size, locale).toBe(texts.length);
+    }
+  });
 });
 
 describe("processing message", () => {

@@ -1,5 +1,6 @@
 import type { EarningRule } from "./earning-rules";
-import { formatAmount } from "./money";
+import { formatAmount, formatMoney } from "./money";
+import { knownTimeZone } from "./time-zones";
 
 /**
  * Text the app writes for shoppers, in every language the storefront widget ships. The widget's
@@ -227,6 +228,9 @@ interface WayTexts {
   orderDescription: (p: { points: string; amount: string }) => string;
   signupTitle: string;
   signupDescription: (p: { points: string }) => string;
+  campaignMultiplier: (p: { multiplier: string; until: string }) => string;
+  campaignBonus: (p: { points: string; until: string }) => string;
+  campaignBonusMinimum: (p: { points: string; amount: string; until: string }) => string;
   processing: string;
 }
 
@@ -236,6 +240,10 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     orderDescription: (p) => `${p.points} for every ${p.amount} spent`,
     signupTitle: "Create an account",
     signupDescription: (p) => `${p.points} when you join`,
+    campaignMultiplier: (p) => `${p.multiplier}× points on orders until ${p.until}`,
+    campaignBonus: (p) => `${p.points} extra on every order until ${p.until}`,
+    campaignBonusMinimum: (p) =>
+      `${p.points} extra on orders of ${p.amount} or more until ${p.until}`,
     processing: "Your reward is being prepared. This can take a minute.",
   },
   fr: {
@@ -243,6 +251,10 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     orderDescription: (p) => `${p.points} pour chaque tranche de ${p.amount} dépensée`,
     signupTitle: "Créer un compte",
     signupDescription: (p) => `${p.points} à l’inscription`,
+    campaignMultiplier: (p) => `Points × ${p.multiplier} sur vos commandes jusqu’au ${p.until}`,
+    campaignBonus: (p) => `${p.points} en plus sur chaque commande jusqu’au ${p.until}`,
+    campaignBonusMinimum: (p) =>
+      `${p.points} en plus sur les commandes d’au moins ${p.amount} jusqu’au ${p.until}`,
     processing: "Votre récompense est en cours de préparation. Cela peut prendre une minute.",
   },
   de: {
@@ -250,6 +262,9 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     orderDescription: (p) => `${p.points} für je ${p.amount} Einkaufswert`,
     signupTitle: "Konto erstellen",
     signupDescription: (p) => `${p.points} bei der Anmeldung`,
+    campaignMultiplier: (p) => `${p.multiplier}-fache Punkte auf Bestellungen bis ${p.until}`,
+    campaignBonus: (p) => `${p.points} extra auf jede Bestellung bis ${p.until}`,
+    campaignBonusMinimum: (p) => `${p.points} extra auf Bestellungen ab ${p.amount} bis ${p.until}`,
     processing: "Deine Prämie wird vorbereitet. Das kann eine Minute dauern.",
   },
   es: {
@@ -257,6 +272,10 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     orderDescription: (p) => `${p.points} por cada ${p.amount} de compra`,
     signupTitle: "Crear una cuenta",
     signupDescription: (p) => `${p.points} al registrarte`,
+    campaignMultiplier: (p) => `Puntos × ${p.multiplier} en tus pedidos hasta el ${p.until}`,
+    campaignBonus: (p) => `${p.points} extra en cada pedido hasta el ${p.until}`,
+    campaignBonusMinimum: (p) =>
+      `${p.points} extra en pedidos de ${p.amount} o más hasta el ${p.until}`,
     processing: "Tu recompensa se está preparando. Esto puede tardar un minuto.",
   },
   ja: {
@@ -264,15 +283,25 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     orderDescription: (p) => `${p.amount}のお買い物ごとに${p.points}`,
     signupTitle: "アカウントを作成",
     signupDescription: (p) => `登録時に${p.points}`,
+    campaignMultiplier: (p) => `${p.until}まで、ご注文のポイントが${p.multiplier}倍`,
+    campaignBonus: (p) => `${p.until}まで、ご注文ごとに${p.points}を追加`,
+    campaignBonusMinimum: (p) => `${p.until}まで、${p.amount}以上のご注文で${p.points}を追加`,
     processing: "特典を準備しています。1分ほどかかる場合があります。",
   },
 };
 
 export interface WayToEarn {
-  id: "order" | "signup";
+  id: "order" | "signup" | "campaign";
   title: string;
   points: number;
   description: string;
+  /** A campaign's end (exclusive), ISO 8601. */
+  endsAt?: string;
+}
+
+/** When a campaign ends, in the shopper's language and the shop's time zone. */
+function untilText(endsAt: Date, locale: StorefrontLocale, timeZone: string): string {
+  return endsAt.toLocaleString(locale, { dateStyle: "medium", timeStyle: "short", timeZone });
 }
 
 /**
@@ -286,11 +315,13 @@ export function waysToEarn(
     pointsNameOne: string;
     pointsNameOther: string;
     pointsNames?: unknown;
+    timeZone?: string | null;
   },
   locale: StorefrontLocale,
 ): WayToEarn[] {
   const texts = WAY_TEXTS[locale];
   const name = pointsNameFor(shop, locale);
+  const timeZone = knownTimeZone(shop.timeZone);
   const ways: WayToEarn[] = [];
   for (const rule of rules) {
     switch (rule.kind) {
@@ -319,6 +350,37 @@ export function waysToEarn(
         break;
       case "TIER_MULTIPLIER":
         break; // a tier's perk: the widget shows it with the member's tier
+      case "CAMPAIGN_MULTIPLIER":
+        ways.push({
+          id: "campaign",
+          title: rule.campaign,
+          points: 0,
+          description: texts.campaignMultiplier({
+            multiplier: (rule.multiplierPercent / 100).toLocaleString(locale),
+            until: untilText(rule.endsAt, locale, timeZone),
+          }),
+          endsAt: rule.endsAt.toISOString(),
+        });
+        break;
+      case "CAMPAIGN_BONUS": {
+        const until = untilText(rule.endsAt, locale, timeZone);
+        const points = formatPoints(rule.points, name, locale);
+        ways.push({
+          id: "campaign",
+          title: rule.campaign,
+          points: rule.points,
+          description:
+            rule.minimumMinor > 1
+              ? texts.campaignBonusMinimum({
+                  points,
+                  amount: formatMoney(rule.minimumMinor, shop.currency, locale),
+                  until,
+                })
+              : texts.campaignBonus({ points, until }),
+          endsAt: rule.endsAt.toISOString(),
+        });
+        break;
+      }
       default: {
         const undecided: never = rule;
         throw new Error(`No way to earn for ${JSON.stringify(undecided)}`);
