@@ -2,18 +2,20 @@ import type { Member, OrderRecord, Program, RefundRecord, SkipReason } from "@pr
 import { clawbackForCancellation, clawbackForRefund, splitDebit } from "../domain/clawback";
 import type { RuleSnapshot } from "../domain/earning";
 import { BASE_MULTIPLIER_PERCENT, refundEarningBasis } from "../domain/earning";
-import { contributionsFor, totalPoints } from "../domain/earning-rules";
+import { campaignRules } from "../domain/campaigns";
+import { contributionsFor, fixedBonusOf, totalPoints } from "../domain/earning-rules";
 import { lockMember, lockOrderRecord } from "../db/locks.server";
 import { availableAt, isPending } from "../domain/schedule";
 import { refundLinesSchema, ruleSnapshot, stringListSchema } from "../domain/snapshots";
 import { entryText, type EntryText } from "../domain/storefront-text";
+import { campaignsRunningAt } from "./campaigns.server";
 import { postEntry } from "./ledger.server";
 import { evaluateTier, memberFor } from "./members.server";
 import type { PaidOrder, Refund } from "./payloads";
 import { markRewardCodesUsed } from "./redemptions.server";
 import type { Db, ProgramRules } from "./program.server";
 import { earnRule, earningRules, programFor } from "./program.server";
-import { shopConfig } from "./shop-config.server";
+import { shopConfig, type ShopConfig } from "./shop-config.server";
 
 /**
  * Order effects. Shopify may deliver paid, cancelled and refund webhooks of one order in any
@@ -95,7 +97,17 @@ export async function onOrderPaid(
   const member = await memberFor(db, shop, order.customer, order.occurredAt);
   const tier = rules.tiers.find((t) => t.id === member.tierId);
   const multiplierPercent = tier?.multiplierPercent ?? BASE_MULTIPLIER_PERCENT;
-  const contributions = contributionsFor(earningRules(program, tier ?? null), {
+  // The per-process copy holds every campaign that may have run when the order was paid, unless
+  // it was paid long ago (a webhook delayed for days, an order replayed from history).
+  const campaigns = campaignRules(
+    order.occurredAt >= rules.campaignsSince
+      ? rules.campaigns
+      : await campaignsRunningAt(db, shop, order.occurredAt),
+    order.occurredAt,
+    tier?.id ?? null,
+    order.currency,
+  );
+  const contributions = contributionsFor(earningRules(program, tier ?? null, campaigns), {
     type: "ORDER_PAID",
     basisMinor: order.basisMinor,
     currency: order.currency,
@@ -143,10 +155,15 @@ export async function onOrderPaid(
  * the shop's currency (programFor): that write comes after the copy was read, so the copy is
  * never taken from a transaction that changed it.
  */
-async function programRules(db: Db, shop: string, currency?: string): Promise<ProgramRules> {
-  const { program, tiers } = await shopConfig(shop, db);
-  if (!currency || program.currency === currency) return { program, tiers };
-  return { program: await programFor(db, shop, currency), tiers };
+async function programRules(
+  db: Db,
+  shop: string,
+  currency?: string,
+): Promise<ProgramRules & Pick<ShopConfig, "campaigns" | "campaignsSince">> {
+  const { program, tiers, campaigns, campaignsSince } = await shopConfig(shop, db);
+  const rest = { tiers, campaigns, campaignsSince };
+  if (!currency || program.currency === currency) return { program, ...rest };
+  return { program: await programFor(db, shop, currency), ...rest };
 }
 
 /** An order's record once its points are credited: pending first when the program says so. */
@@ -381,7 +398,10 @@ async function applyRefund(
       )
     : // Stored before refunds kept their lines: its totals, as they were read then.
       Math.max(0, refund.subtotalMinor - (taxesIncluded ? refund.taxMinor : 0));
-  const points = clawbackForRefund(record, refundBasis);
+  const points = clawbackForRefund(
+    { ...record, fixedBonus: fixedBonusOf(snapshotOf(record)?.contributions) },
+    refundBasis,
+  );
   const result = await takeBackFromOrder(
     db,
     rules,

@@ -45,10 +45,14 @@ export function earnRule(program: Program): EarnRule {
   };
 }
 
-/** The shop's earning rules as they apply to a member in `tier` (null: in none). */
+/**
+ * The shop's earning rules as they apply to a member in `tier` (null: in none), with the
+ * campaigns that apply to them then (campaignRules in app/domain/campaigns.ts).
+ */
 export function earningRules(
   program: Program,
   tier: Pick<Tier, "name" | "multiplierPercent"> | null,
+  campaigns: readonly EarningRule[] = [],
 ): EarningRule[] {
   return [
     { kind: "ORDER_SPEND", ...earnRule(program) },
@@ -62,6 +66,7 @@ export function earningRules(
         ]
       : []),
     { kind: "SIGNUP_BONUS", points: program.signupBonus },
+    ...campaigns,
   ];
 }
 

@@ -1,20 +1,37 @@
 import type { Reward } from "@prisma/client";
 import prisma from "../db.server";
+import type { Campaign } from "../domain/campaigns";
+import { toCampaign } from "./campaigns.server";
 import type { Db, ProgramRules } from "./program.server";
 import { programFor, tiersFor } from "./program.server";
 
 /**
- * What every widget load needs and only the merchant changes: the program, its tiers and its
- * enabled rewards. Kept per process and checked on every use against `Program.configVersion`,
- * which triggers bump on any change of the three by any path (an admin save on another instance,
- * an import, a migration, a `psql` session). One read of an integer instead of three model reads
- * (issue #15: they were a third of the storefront member view, and three of an order's
- * statements), and never a stale copy. The copy is shared: callers must not change it.
+ * What every widget load needs and only the merchant changes: the program, its tiers, its
+ * enabled rewards and its campaigns. Kept per process and checked on every use against
+ * `Program.configVersion`, which triggers bump on any change of any of them by any path (an
+ * admin save on another instance, an import, a migration, a `psql` session). One read of an
+ * integer instead of four model reads (issue #15: the first three were a third of the
+ * storefront member view, and three of an order's statements), and never a stale copy. The copy
+ * is shared: callers must not change it.
  */
 export interface ShopConfig extends ProgramRules {
   /** Enabled rewards, cheapest first. */
   rewards: Reward[];
+  /**
+   * Enabled campaigns that had not ended by `campaignsSince`: the copy is kept until the settings
+   * change, so users check each one's window (campaignRules) at the time they need.
+   */
+  campaigns: Campaign[];
+  /**
+   * Every campaign running at or after this instant is in `campaigns`: a week before the copy
+   * was loaded, so an order paid in a campaign that has since ended, whose webhook comes late
+   * (Shopify retries for 48 hours), still finds it here. Older payments ask the database.
+   */
+  campaignsSince: Date;
 }
+
+/** How far back the copy keeps ended campaigns (see campaignsSince). */
+const CAMPAIGN_LOOKBACK_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** Shops kept; beyond it the least recently used is dropped. */
 const MAX_SHOPS = 500;
@@ -44,13 +61,15 @@ export async function shopConfig(shop: string, db: Db = prisma): Promise<ShopCon
     cache.set(shop, cached);
     return cached.config;
   }
-  const [program, tiers, rewards] = await Promise.all([
+  const campaignsSince = new Date(Date.now() - CAMPAIGN_LOOKBACK_MS);
+  const [program, tiers, rewards, campaigns] = await Promise.all([
     // Creates the shop's default program on its first visit (then there is no version to keep).
     programFor(db, shop),
     tiersFor(db, shop),
     db.reward.findMany({ where: { shop, enabled: true }, orderBy: { pointsCost: "asc" } }),
+    db.campaign.findMany({ where: { shop, enabled: true, endsAt: { gt: campaignsSince } } }),
   ]);
-  const config = { program, tiers, rewards };
+  const config = { program, tiers, rewards, campaigns: campaigns.map(toCampaign), campaignsSince };
   cache.delete(shop);
   if (version !== null) cache.set(shop, { version, config });
   if (cache.size > MAX_SHOPS) cache.delete(cache.keys().next().value!);

@@ -2,6 +2,7 @@ import { Prisma, type Reward } from "@prisma/client";
 import prisma, { sqlTime } from "../db.server";
 import { parseJsonOrNull } from "../domain/json";
 import { fromMinorUnits } from "../domain/money";
+import { campaignRules } from "../domain/campaigns";
 import { applyUrl } from "../domain/rewards";
 import {
   entryText,
@@ -39,14 +40,23 @@ function publicReward(reward: Reward) {
   return { id: reward.id, name: reward.name, cost: reward.pointsCost, type: reward.type };
 }
 
-export async function programSummary(shop: string, locale: StorefrontLocale = "en") {
-  const { program, rewards } = await shopConfig(shop);
+export async function programSummary(
+  shop: string,
+  locale: StorefrontLocale = "en",
+  now = new Date(),
+) {
+  const { program, rewards, campaigns } = await shopConfig(shop);
+  // A shopper not signed in sees the campaigns open to every member.
   return {
     loggedIn: false as const,
     enabled: program.enabled,
     pointsName: pointsNameFor(program, locale),
     program: {
-      waysToEarn: waysToEarn(earningRules(program, null), program, locale),
+      waysToEarn: waysToEarn(
+        earningRules(program, null, campaignRules(campaigns, now, null, program.currency)),
+        program,
+        locale,
+      ),
       rewards: rewards.map(publicReward),
     },
   };
@@ -62,7 +72,7 @@ export async function memberView(
   // signed-in shopper opens. Two rounds: on PostgreSQL each statement waits a round trip, and
   // those of a round run side by side on the pool. First what needs only the customer, then the
   // member with their tier metric, which needs the program.
-  const [{ program, tiers, rewards }, history, held] = await Promise.all([
+  const [{ program, tiers, rewards, campaigns }, history, held] = await Promise.all([
     shopConfig(shop),
     prisma.$queryRaw<HistoryRow[]>`
       SELECT e."occurredAt", e."points", e."pendingPoints", CAST(e."kind" AS TEXT) AS "kind",
@@ -152,7 +162,19 @@ export async function memberView(
     })),
     expiresAt: member?.expiresAt?.toISOString() ?? null,
     codes,
-    program: { waysToEarn: waysToEarn(earningRules(program, null), program, locale) },
+    // The member's tier multiplier is shown with the tier, not as a way to earn; the campaigns
+    // are those open to the member's tier now.
+    program: {
+      waysToEarn: waysToEarn(
+        earningRules(
+          program,
+          null,
+          campaignRules(campaigns, now, member?.tierId ?? null, program.currency),
+        ),
+        program,
+        locale,
+      ),
+    },
   };
 }
 

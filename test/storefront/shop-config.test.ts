@@ -1,4 +1,4 @@
-// The storefront's copy of a shop's program, tiers and rewards (app/loyalty/shop-config.server.ts):
+// The storefront's copy of a shop's program, tiers, rewards and campaigns (app/loyalty/shop-config.server.ts):
 // read once, then only its version, and never shown stale whatever path changed them.
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
@@ -25,7 +25,7 @@ beforeEach(async () => {
 });
 
 const view = () => memberView(TEST_SHOP, CUSTOMER);
-const settingsTable = /\bFROM\s+(\S+\.)?"?(Program|Tier|Reward)"?(\s|$)/i;
+const settingsTable = /\bFROM\s+(\S+\.)?"?(Program|Tier|Reward|Campaign)"?(\s|$)/i;
 
 describe("the storefront's copy of a shop's settings", () => {
   it("is read once; later widget loads read only its version", async () => {
@@ -65,6 +65,26 @@ describe("the storefront's copy of a shop's settings", () => {
 
     await prisma.reward.deleteMany({ where: { shop: TEST_SHOP } });
     expect((await view()).rewards).toEqual([]);
+
+    const campaignTitles = async () =>
+      (await view()).program.waysToEarn.filter((w) => w.id === "campaign").map((w) => w.title);
+    const hour = 60 * 60 * 1000;
+    await prisma.campaign.create({
+      data: {
+        shop: TEST_SHOP,
+        name: "Double points",
+        kind: "MULTIPLIER",
+        multiplierPercent: 200,
+        tierIds: [],
+        startsAt: new Date(Date.now() - hour),
+        endsAt: new Date(Date.now() + hour),
+      },
+    });
+    expect(await campaignTitles()).toEqual(["Double points"]);
+    await prisma.$executeRaw`UPDATE "Campaign" SET "name" = 'Triple' WHERE "shop" = ${TEST_SHOP}`;
+    expect(await campaignTitles()).toEqual(["Triple"]);
+    await prisma.campaign.deleteMany({ where: { shop: TEST_SHOP } });
+    expect(await campaignTitles()).toEqual([]);
 
     await prisma.$executeRaw`UPDATE "Program" SET "pointsNameOther" = 'stars' WHERE "shop" = ${TEST_SHOP}`;
     expect((await view()).pointsName).toMatchObject({ other: "stars" });
