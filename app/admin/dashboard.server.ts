@@ -43,7 +43,10 @@ export async function shopTimeZone(shop: string, admin: () => Promise<AdminGraph
     await prisma.program.update({ where: { shop }, data: { timeZone } });
     return timeZone;
   } catch (error) {
-    log.warn("shop time zone unknown; dashboard days stay in UTC", { shop, ...errorFields(error) });
+    log.warn("shop time zone unknown; dashboard days and campaign times stay in UTC", {
+      shop,
+      ...errorFields(error),
+    });
     return "UTC";
   }
 }

@@ -25,6 +25,8 @@ export function useToast() {
 export const DONE_MESSAGES = {
   "reward-created": "Reward created",
   "reward-deleted": "Reward deleted",
+  "campaign-created": "Campaign created",
+  "campaign-deleted": "Campaign deleted",
 } as const;
 
 export function doneUrl(path: string, done: keyof typeof DONE_MESSAGES) {

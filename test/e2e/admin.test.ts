@@ -3,6 +3,7 @@
 // embedded app and checks the database only for what the merchant cannot see.
 import type { FrameLocator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { parseLocalDateTime } from "../../app/domain/time-zones";
 import { e2eSession, newContext, poll } from "./harness";
 
 const SHOP = "demo-shop.myshopify.com";
@@ -144,6 +145,44 @@ describe("admin pages", { timeout: 120_000 }, () => {
     await app.getByRole("dialog").getByRole("button", { name: "Delete reward" }).click();
     await poll(() => page.locator("#toasts").innerText()).toContain("Reward deleted");
     expect(await session.db.reward.count({ where: { id: reward.id } })).toBe(0);
+    await context.close();
+  });
+
+  it("runs a campaign from the form: times in the shop's zone, limited to a tier", async () => {
+    const day = (offset: number) =>
+      new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const tier = await session.db.tier.findFirstOrThrow({
+      where: { shop: SHOP },
+      orderBy: { threshold: "desc" },
+    });
+    const { context, page, app } = await openPage("/app/campaigns/new");
+    // The demo shop is in New York (sandbox/config.ts); the page says which zone its times are in.
+    await poll(() =>
+      app.getByText("in the shop's time zone (America/New_York)", { exact: false }).count(),
+    ).toBe(1);
+    await app.getByLabel("Campaign name").fill("Triple points week");
+    await app.getByLabel("Multiplier").fill("3");
+    await app.getByLabel("Starts").fill(`${day(-1)}T09:30`);
+    await app.getByLabel("Ends").fill(`${day(6)}T18:00`);
+    await app.getByLabel(tier.name, { exact: true }).check();
+    await saveBar(page).click();
+    await poll(() => page.locator("#toasts").innerText()).toContain("Campaign created");
+    const campaign = await session.db.campaign.findFirstOrThrow({
+      where: { shop: SHOP, name: "Triple points week" },
+    });
+    expect(campaign).toMatchObject({
+      kind: "MULTIPLIER",
+      multiplierPercent: 300,
+      tierIds: [tier.id],
+      startsAt: parseLocalDateTime(`${day(-1)}T09:30`, "America/New_York"),
+      endsAt: parseLocalDateTime(`${day(6)}T18:00`, "America/New_York"),
+    });
+
+    await app.getByRole("link", { name: "Campaigns" }).first().click();
+    const row = app.locator("tbody tr").filter({ hasText: "Triple points week" });
+    await poll(() => row.innerText()).toMatch(/3× points\s+\S.*\s+.*Running/s);
+    expect(await row.innerText()).toContain(tier.name);
+    await session.db.campaign.delete({ where: { id: campaign.id } });
     await context.close();
   });
 

@@ -75,6 +75,7 @@ export async function shopRows(shop = TEST_SHOP) {
     entries: await prisma.ledgerEntry.findMany({ ...where, orderBy: { id: "asc" } }),
     tierChanges: await prisma.tierChange.findMany({ ...where, orderBy: { id: "asc" } }),
     rewards: await prisma.reward.findMany({ ...where, orderBy: { id: "asc" } }),
+    campaigns: await prisma.campaign.findMany({ ...where, orderBy: { id: "asc" } }),
     redemptions: await prisma.redemption.findMany({ ...where, orderBy: { id: "asc" } }),
     imports: await prisma.importBatch.findMany({ ...where, orderBy: { id: "asc" } }),
     importRows: await prisma.importRow.findMany({ ...where, orderBy: { id: "asc" } }),
