@@ -15,6 +15,7 @@ import {
 } from "./shopify";
 import { cookies, formFields, jsonResponse, redirect } from "./http";
 import { ShopError, type CartLine, type Shop } from "./shop";
+import type { FlowRunner } from "./flow";
 import type { Delivery, DuplicateMode, SendOptions, WebhookSender } from "./webhooks";
 
 export const FLASH_COOKIE = "sandbox_admin_flash";
@@ -23,6 +24,7 @@ export interface ApiContext {
   api: AdminApi;
   shop: Shop;
   webhooks: WebhookSender;
+  flow: FlowRunner;
   sessionToken: () => string;
 }
 
@@ -122,6 +124,7 @@ export function stateSummary(ctx: ApiContext) {
     },
     throttle: api.state.throttle,
     faults: api.state.faults.map(describeFault),
+    flow: { runs: ctx.flow.runs },
   };
 }
 
@@ -360,6 +363,26 @@ async function act(
     return {
       message: `App uninstalled (tokens revoked); ${sent(deliveries)}. Open the app from the admin to install it again.`,
       body: { deliveries: deliveries.map(deliverySummary) },
+    };
+  }
+
+  if (route === "/flow/run") {
+    // A workflow step running one of the app's Flow actions for a customer of the shop.
+    const customer = shop.customer(fields.customer_id ?? "");
+    if (!customer) throw new ShopError(`No customer ${fields.customer_id ?? ""}`, 404);
+    const run = await ctx.flow.run({
+      shop: api.shopDomain,
+      handle: fields.handle ?? "award-loyalty-points",
+      properties: {
+        customer_id: customer.id.replace("gid://shopify/Customer/", ""),
+        points: Number(fields.points),
+        reason: fields.reason ?? "",
+      },
+      ...(fields.run_id ? { runId: fields.run_id } : {}),
+    });
+    return {
+      message: `Flow ran ${run.handle}: ${run.status ?? "no answer"} ${run.response}`,
+      body: { ...run },
     };
   }
 

@@ -11,6 +11,7 @@ import { readAppConfig } from "./config";
 import { listen, type RunningServer } from "./http";
 import { Shop } from "./shop";
 import { createAdminApi } from "./shopify";
+import { FlowRunner } from "./flow";
 import { WebhookSender } from "./webhooks";
 
 const SECRET = "sandbox-test-secret";
@@ -100,6 +101,53 @@ describe("webhook sender", () => {
       "refunds/create",
       "orders/paid",
     ]);
+  });
+});
+
+describe("Shopify Flow", () => {
+  it("runs an action as Flow does: its runtime path, a body the library validates, a run log", async () => {
+    const validated: boolean[] = [];
+    const bodies: unknown[] = [];
+    const server = await listen(0, async (request) => {
+      const rawBody = await request.text();
+      // The node adapter reads an IncomingMessage's plain headers object.
+      const rawRequest = {
+        method: request.method,
+        url: request.url,
+        headers: Object.fromEntries(request.headers),
+      };
+      const result = await library().flow.validate({ rawBody, rawRequest });
+      validated.push(result.valid);
+      bodies.push({ path: new URL(request.url).pathname, ...JSON.parse(rawBody) });
+      return Response.json({ message: "Award between 1 and 10 points" }, { status: 422 });
+    });
+    servers.push(server);
+    const flow = new FlowRunner({ appUrl: server.internalUrl, secret: SECRET });
+    const properties = { customer_id: "42", points: 50, reason: "Product review" };
+
+    const run = await flow.run({
+      shop: "demo-shop.myshopify.com",
+      handle: "award-loyalty-points",
+      properties,
+      runId: "run-1",
+    });
+
+    expect(validated).toEqual([true]);
+    expect(bodies[0]).toMatchObject({
+      path: "/flow/award-points",
+      shopify_domain: "demo-shop.myshopify.com",
+      action_run_id: "run-1",
+      handle: "award-loyalty-points",
+      properties,
+    });
+    expect(run).toMatchObject({
+      status: 422,
+      response: '{"message":"Award between 1 and 10 points"}',
+    });
+    expect(flow.runs).toEqual([run]);
+    await expect(
+      flow.run({ shop: "demo-shop.myshopify.com", handle: "no-such-action", properties }),
+    ).rejects.toThrow('The app has no Flow action "no-such-action"');
   });
 });
 

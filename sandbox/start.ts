@@ -34,6 +34,7 @@ import { ADMIN_CSS, THEME_CSS } from "./pages/styles";
 import { debouncedSaver, loadSnapshot, saveSnapshot } from "./persist";
 import { Shop } from "./shop";
 import { createAdminApi, installShopifyFetch, type AdminApi } from "./shopify";
+import { FlowRunner } from "./flow";
 import { WebhookSender } from "./webhooks";
 
 export interface SandboxOptions {
@@ -63,6 +64,8 @@ export interface Sandbox {
   api: AdminApi;
   shop: Shop;
   webhooks: WebhookSender;
+  /** Shopify Flow running the app's Flow actions, with its run log. */
+  flow: FlowRunner;
   /** The storefront theme's app settings; `npm run bench -- --browser` turns the apps off. */
   theme: ThemeSettings;
   databaseUrl: string;
@@ -233,7 +236,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
 
     const sessionToken = () => api.sessionToken({ userId: DEMO_STAFF_USER_ID });
-    const ctx: ApiContext = { api, shop, webhooks, sessionToken };
+    const flow = new FlowRunner({ appUrl: appServer.internalUrl, secret: DEMO_API_SECRET });
+    const ctx: ApiContext = { api, shop, webhooks, flow, sessionToken };
     const theme: ThemeSettings = { apps: true };
     const storefront = new Storefront({
       shop,
@@ -285,6 +289,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       theme,
       shop,
       webhooks,
+      flow,
       databaseUrl,
       seeded: false,
       async close() {

@@ -173,4 +173,18 @@ describe("earning rules", () => {
       ),
     );
   });
+
+  it("a bonus action gives what the automation asks, up to the most one order may earn", () => {
+    const rules: EarningRule[] = [rate(), gold, { kind: "BONUS_ACTION", maxPoints: 500 }];
+    expect(contributionsFor(rules, { type: "BONUS_ACTION", points: 50 })).toEqual([
+      { rule: "BONUS_ACTION", points: 50 },
+    ]);
+    expect(contributionsFor(rules, { type: "BONUS_ACTION", points: 500 })).toHaveLength(1);
+    // Not capped: an automation asking for more than allowed is misconfigured and told so.
+    expect(contributionsFor(rules, { type: "BONUS_ACTION", points: 501 })).toEqual([]);
+    expect(contributionsFor(rules, { type: "BONUS_ACTION", points: 0 })).toEqual([]);
+    expect(contributionsFor([rate()], { type: "BONUS_ACTION", points: 50 })).toEqual([]);
+    // Nor does it give anything to an order or a signup.
+    expect(totalPoints(contributionsFor(rules, paid(1000)))).toBe(15);
+  });
 });

@@ -25,6 +25,12 @@ export type EarningRule =
       multiplierPercent: number;
       endsAt: Date;
     }
+  /**
+   * Points for something the shopper did that the merchant's automation reports (a product
+   * review, an event attended) through the "Award loyalty points" Shopify Flow action; the
+   * action says how many, up to the most one order may earn.
+   */
+  | { kind: "BONUS_ACTION"; maxPoints: number }
   /** A running campaign adds a fixed bonus to each order whose spend reaches its minimum. */
   | {
       kind: "CAMPAIGN_BONUS";
@@ -43,6 +49,7 @@ export const EARNING_RULE_KINDS = [
   "SIGNUP_BONUS",
   "CAMPAIGN_MULTIPLIER",
   "CAMPAIGN_BONUS",
+  "BONUS_ACTION",
 ] as const;
 export type EarningRuleKind = (typeof EARNING_RULE_KINDS)[number];
 // A variant added to the union without its kind in the list fails to compile here, and the
@@ -56,7 +63,10 @@ const everyKindListed: [EarningRule["kind"], EarningRuleKind] extends [
 void everyKindListed;
 
 export type EarningEvent =
-  { type: "ORDER_PAID"; basisMinor: number; currency: string } | { type: "SIGNUP" };
+  | { type: "ORDER_PAID"; basisMinor: number; currency: string }
+  | { type: "SIGNUP" }
+  /** A merchant's automation awards `points` for an action (Shopify Flow). */
+  | { type: "BONUS_ACTION"; points: number };
 
 /**
  * What one rule gave for one event. Every contribution to an order follows its spend except a
@@ -156,11 +166,18 @@ export function contributionsFor(
         minimumMinor: Math.max(1, bonus.minimumMinor),
       });
     }
-  } else {
+  } else if (event.type === "SIGNUP") {
     for (const rule of rules) {
       if (rule.kind === "SIGNUP_BONUS" && rule.points > 0) {
         contributions.push({ rule: "SIGNUP_BONUS", points: rule.points });
       }
+    }
+  } else {
+    // Nothing rather than a capped amount: an automation asking for more than the merchant allows
+    // one order to earn is misconfigured, and is told so (app/loyalty/bonus-actions.server.ts).
+    const rule = rules.find((r) => r.kind === "BONUS_ACTION");
+    if (rule && event.points > 0 && event.points <= rule.maxPoints) {
+      contributions.push({ rule: "BONUS_ACTION", points: event.points });
     }
   }
   return contributions;

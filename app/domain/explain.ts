@@ -119,6 +119,7 @@ const CONTRIBUTION_WORDS: Record<Contribution["rule"], (c: Contribution) => stri
   CAMPAIGN_MULTIPLIER: (c) =>
     `from the campaign “${c.campaign ?? "campaign"}” (× ${(c.multiplierPercent ?? 100) / 100})`,
   CAMPAIGN_BONUS: (c) => `bonus from the campaign “${c.campaign ?? "campaign"}”`,
+  BONUS_ACTION: () => "for an action reported through Shopify Flow",
 };
 
 /** "45 points from the earn rate, 23 points from the Gold tier (× 1.5). " — when there are two or more. */

@@ -350,6 +350,8 @@ export function waysToEarn(
         break;
       case "TIER_MULTIPLIER":
         break; // a tier's perk: the widget shows it with the member's tier
+      case "BONUS_ACTION":
+        break; // what earns them is the merchant's automation: the app cannot name it
       case "CAMPAIGN_MULTIPLIER":
         ways.push({
           id: "campaign",

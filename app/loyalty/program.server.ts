@@ -66,6 +66,7 @@ export function earningRules(
         ]
       : []),
     { kind: "SIGNUP_BONUS", points: program.signupBonus },
+    { kind: "BONUS_ACTION", maxPoints: program.maxPointsPerOrder },
     ...campaigns,
   ];
 }
