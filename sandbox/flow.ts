@@ -8,6 +8,8 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { parse } from "toml";
+import { ROOT } from "./config";
 import { hmacBase64 } from "./webhooks";
 
 export interface FlowAction {
@@ -16,20 +18,43 @@ export interface FlowAction {
   path: string;
 }
 
-/** The app's Flow actions, read from its extension configuration as the Shopify CLI deploys them. */
-export function flowActions(root = process.cwd()): FlowAction[] {
+interface ExtensionToml {
+  extensions?: { type?: string; handle?: string; runtime_url?: string }[];
+  settings?: { fields?: { type?: string; key?: string }[] };
+}
+
+/** The app's extension configurations, as the Shopify CLI deploys them. */
+function extensionTomls(root: string): ExtensionToml[] {
   const dir = path.join(root, "extensions");
-  const actions: FlowAction[] = [];
-  for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
-    const file = path.join(dir, name, "shopify.extension.toml");
-    if (!fs.existsSync(file)) continue;
-    const toml = fs.readFileSync(file, "utf8");
-    if (!/^type\s*=\s*"flow_action"/m.test(toml)) continue;
-    const handle = /^handle\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
-    const runtimeUrl = /^runtime_url\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
-    if (handle && runtimeUrl) actions.push({ handle, path: new URL(runtimeUrl).pathname });
-  }
-  return actions;
+  return (fs.existsSync(dir) ? fs.readdirSync(dir) : [])
+    .map((name) => path.join(dir, name, "shopify.extension.toml"))
+    .filter((file) => fs.existsSync(file))
+    .map((file) => parse(fs.readFileSync(file, "utf8")) as ExtensionToml);
+}
+
+/** The app's Flow actions. */
+export function flowActions(root = ROOT): FlowAction[] {
+  return extensionTomls(root).flatMap((toml) =>
+    (toml.extensions ?? [])
+      .filter((e) => e.type === "flow_action" && e.handle && e.runtime_url)
+      .map((e) => ({ handle: e.handle!, path: new URL(e.runtime_url!).pathname })),
+  );
+}
+
+/** The app's Flow triggers, each with its fields (key → type; the customer as `customer_id`). */
+export function flowTriggers(root = ROOT): { handle: string; fields: Record<string, string> }[] {
+  return extensionTomls(root).flatMap((toml) =>
+    (toml.extensions ?? [])
+      .filter((e) => e.type === "flow_trigger" && e.handle)
+      .map((e) => ({
+        handle: e.handle!,
+        fields: Object.fromEntries(
+          (toml.settings?.fields ?? []).map((f) =>
+            f.type === "customer_reference" ? ["customer_id", f.type] : [f.key ?? "", f.type ?? ""],
+          ),
+        ),
+      })),
+  );
 }
 
 export interface FlowRunInput {

@@ -34,7 +34,7 @@ import { ADMIN_CSS, THEME_CSS } from "./pages/styles";
 import { debouncedSaver, loadSnapshot, saveSnapshot } from "./persist";
 import { Shop } from "./shop";
 import { createAdminApi, installShopifyFetch, type AdminApi } from "./shopify";
-import { FlowRunner } from "./flow";
+import { FlowRunner, flowTriggers } from "./flow";
 import { WebhookSender } from "./webhooks";
 
 export interface SandboxOptions {
@@ -202,6 +202,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       apiKey: app.clientId,
       apiSecretKey: DEMO_API_SECRET,
       scopes: app.scopes,
+      // Flow refuses handles the app has not deployed a trigger extension for.
+      flowTriggerHandles: flowTriggers().map((t) => t.handle),
     });
     let save: () => void = () => {};
     const saver = debouncedSaver(() => save());

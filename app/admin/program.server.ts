@@ -41,6 +41,8 @@ export function settingsOf(program: Program): ProgramSettings {
     returnPointsOnExpiredCodes: program.returnPointsOnExpiredCodes,
     redemptionsPerHour: program.redemptionsPerHour,
     maxPointsPerOrder: program.maxPointsPerOrder,
+    flowTriggers: program.flowTriggers,
+    expiryNoticeDays: program.expiryNoticeDays,
   };
 }
 

@@ -31,6 +31,7 @@ export const MODEL_ORDER = [
   "Reward",
   "Redemption",
   "Campaign",
+  "FlowEvent",
   "ImportBatch",
   "ImportRow",
   "TierReevaluation",

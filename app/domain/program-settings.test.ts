@@ -44,8 +44,22 @@ describe("program settings form", () => {
         returnPointsOnExpiredCodes: false,
         redemptionsPerHour: 5,
         maxPointsPerOrder: 100_000,
+        flowTriggers: false,
+        expiryNoticeDays: 14,
       },
     });
+  });
+
+  it("reads the Shopify Flow settings, refusing a notice period out of range", () => {
+    expect(
+      parseProgramSettings({ ...base, flowTriggers: "on", expiryNoticeDays: "30" }, "USD"),
+    ).toMatchObject({ ok: true, data: { flowTriggers: true, expiryNoticeDays: 30 } });
+    for (const days of ["0", "61", "a week"]) {
+      expect(parseProgramSettings({ ...base, expiryNoticeDays: days }, "USD")).toEqual({
+        ok: false,
+        errors: { expiryNoticeDays: "Enter a number of days from 1 to 60" },
+      });
+    }
   });
 
   it("keeps a name per storefront language; a plural alone names both forms", () => {

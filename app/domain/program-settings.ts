@@ -26,6 +26,10 @@ export interface ProgramSettings {
   redemptionsPerHour: number;
   /** An order that would earn more is held for review instead of credited. */
   maxPointsPerOrder: number;
+  /** Send loyalty events to Shopify Flow (app/domain/flow-triggers.ts). */
+  flowTriggers: boolean;
+  /** Days before a balance expires that "points expiring soon" goes to Flow. */
+  expiryNoticeDays: number;
 }
 
 export const ROUNDING_OPTIONS: { value: Rounding; label: string }[] = [
@@ -136,6 +140,12 @@ function programSchema(currency: string) {
         MAX_POINTS_PER_ORDER,
         `Enter a whole number of points from 1 to ${MAX_POINTS_PER_ORDER.toLocaleString("en")}`,
       ),
+      flowTriggers: checkboxField(),
+      // Forms from before Flow events existed do not post it: the default then.
+      expiryNoticeDays: z
+        .string()
+        .default("14")
+        .pipe(intField(1, 60, "Enter a number of days from 1 to 60")),
     })
     .transform((value, ctx): Omit<ProgramSettings, "pointsNames"> => {
       let expiryMonths: number | null = null;

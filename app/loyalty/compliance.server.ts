@@ -173,7 +173,7 @@ function mentionsId(text: string, id: string) {
 
 /**
  * customers/redact: the member, their ledger, tier history, redemptions and codes, data
- * exports, imported rows and stored webhook bodies (failed, or still queued) go. Their orders stay only as anonymous
+ * exports, Flow events, imported rows and stored webhook bodies (failed, or still queued) go. Their orders stay only as anonymous
  * figures (no customer id or name) so the shop's revenue analytics do not change, and every
  * other member's balance still equals their ledger.
  */
@@ -191,6 +191,8 @@ export async function redactCustomer(
     data: { customerId: null, name: null },
   });
   await db.dataRequest.deleteMany({ where: { shop, customerId } });
+  // Loyalty events for Shopify Flow, sent or waiting.
+  await db.flowEvent.deleteMany({ where: { shop, customerId } });
   // Imported rows carry the shopper's email and name, matched or not.
   await db.importRow.deleteMany({
     where: { shop, OR: [{ customerId }, ...(email ? [{ email }] : [])] },

@@ -1,6 +1,7 @@
 import type { EntryKind, EntrySource, Member, Prisma, Program } from "@prisma/client";
 import { balanceExpiresAt } from "../domain/schedule";
 import { entryText, type EntryText } from "../domain/storefront-text";
+import { queueFlowEvent } from "./flow-triggers.server";
 import type { Db } from "./program.server";
 
 /** Entry kinds that count as the member earning (lifetime total, activity for expiry). */
@@ -108,6 +109,19 @@ export async function postEntry(
       createdBy: input.createdBy,
     },
   });
+  if (earned > 0) {
+    await queueFlowEvent(db, program, {
+      trigger: "loyalty-points-earned",
+      customerId: member.customerId,
+      dedupeKey: `earned:${input.idempotencyKey}`,
+      fields: {
+        points: earned,
+        points_balance: updated.balance,
+        reason: input.description ?? entryText(input.text!),
+      },
+      balanceBefore: member.balance,
+    });
+  }
   return updated;
 }
 

@@ -4,6 +4,7 @@ import { sqlTime } from "../db.server";
 import type { TierDefinition } from "../domain/tiers";
 import { nextTier, periodStart, qualifyingTier } from "../domain/tiers";
 import type { CustomerRef } from "./payloads";
+import { queueFlowEvent } from "./flow-triggers.server";
 import type { Db, ProgramRules } from "./program.server";
 import { tierBasis, tierPeriod, tiersFor } from "./program.server";
 
@@ -171,7 +172,7 @@ export async function evaluateTier(
   if (targetId === member.tierId) return member;
 
   const from = member.tierId ? tiers.find((t) => t.id === member.tierId) : undefined;
-  await db.tierChange.create({
+  const change = await db.tierChange.create({
     data: {
       shop: member.shop,
       memberId: member.id,
@@ -181,6 +182,17 @@ export async function evaluateTier(
       toName: target?.name ?? null,
       metric,
       reason,
+    },
+  });
+  await queueFlowEvent(db, program, {
+    trigger: "loyalty-tier-changed",
+    customerId: member.customerId,
+    dedupeKey: `tier:${change.id}`,
+    fields: {
+      tier_name: target?.name ?? "",
+      previous_tier_name: from?.name ?? "",
+      direction: (target?.threshold ?? -1) > (from?.threshold ?? -1) ? "up" : "down",
+      points_balance: member.balance,
     },
   });
   return db.member.update({ where: { id: member.id }, data: { tierId: targetId } });

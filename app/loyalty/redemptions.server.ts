@@ -39,9 +39,11 @@ import { rewardTerms as parseRewardTerms } from "../domain/snapshots";
 import type { EntryText, ShopperErrorCode } from "../domain/storefront-text";
 import { shopperError } from "../domain/storefront-text";
 import { isUniqueViolation } from "../db/errors";
+import { queueFlowEvent } from "./flow-triggers.server";
 import { InsufficientPointsError, postEntry } from "./ledger.server";
 import type { Db } from "./program.server";
 import { programFor } from "./program.server";
+import { shopConfig } from "./shop-config.server";
 import { log } from "../log.server";
 
 /**
@@ -364,6 +366,26 @@ export async function moveRedemption(
   return true;
 }
 
+/** "Loyalty reward redeemed" for Shopify Flow, once per redemption. */
+async function queueRedeemed(
+  db: Db,
+  program: Parameters<typeof queueFlowEvent>[1],
+  redemption: Redemption,
+) {
+  const member = await db.member.findUnique({ where: { id: redemption.memberId } });
+  await queueFlowEvent(db, program, {
+    trigger: "loyalty-reward-redeemed",
+    customerId: redemption.customerId,
+    dedupeKey: `redeemed:${redemption.id}`,
+    fields: {
+      reward_name: parseRewardTerms(redemption.rewardSnapshot).name,
+      discount_code: redemption.code,
+      points_spent: redemption.pointsSpent,
+      points_balance: member?.balance ?? 0,
+    },
+  });
+}
+
 /** Applies a decision to a PENDING redemption; returns the row as it is afterwards. */
 async function apply(
   prisma: PrismaClient,
@@ -373,11 +395,21 @@ async function apply(
   now: Date,
 ): Promise<Redemption> {
   if (decision.to === "ISSUED") {
-    // One conditional update: no ledger entry, so no interactive transaction to wait for.
-    const moved = await moveRedemption(prisma, redemption, "ISSUED", {
-      data: { discountId: decision.discountId, error: null },
-      now,
-    });
+    const issue = (db: Db) =>
+      moveRedemption(db, redemption, "ISSUED", {
+        data: { discountId: decision.discountId, error: null },
+        now,
+      });
+    const { program } = await shopConfig(redemption.shop);
+    // One conditional update: no ledger entry, so no interactive transaction to wait for, unless
+    // the shop sends loyalty events to Flow, whose event is written with the change.
+    const moved = program.flowTriggers
+      ? await prisma.$transaction(async (tx) => {
+          const done = await issue(tx);
+          if (done) await queueRedeemed(tx, program, redemption);
+          return done;
+        })
+      : await issue(prisma);
     const current = await prisma.redemption.findUniqueOrThrow({ where: { id: redemption.id } });
     if (!moved && current.status === "FAILED") {
       // Settled as failed (points back) while the code was being made: the code must not live.

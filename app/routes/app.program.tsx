@@ -96,6 +96,8 @@ interface FormValues extends Record<string, unknown> {
   returnPointsOnExpiredCodes: boolean;
   redemptionsPerHour: string;
   maxPointsPerOrder: string;
+  flowTriggers: boolean;
+  expiryNoticeDays: string;
   /** pointsName_{locale}_{one|other}, one pair per storefront language. */
   [languageName: `pointsName_${string}`]: string;
 }
@@ -120,6 +122,8 @@ export default function ProgramSettingsPage() {
     returnPointsOnExpiredCodes: settings.returnPointsOnExpiredCodes,
     redemptionsPerHour: String(settings.redemptionsPerHour),
     maxPointsPerOrder: String(settings.maxPointsPerOrder),
+    flowTriggers: settings.flowTriggers,
+    expiryNoticeDays: String(settings.expiryNoticeDays),
     ...Object.fromEntries(
       POINTS_NAME_LANGUAGES.flatMap(({ locale }) => {
         const own = settings.pointsNames[locale];
@@ -401,6 +405,33 @@ export default function ProgramSettingsPage() {
                 helpText="When off, refunds and adjustments never take a balance below zero; the difference is recorded as a shortfall."
                 checked={values.allowNegativeBalance}
                 onChange={set("allowNegativeBalance")}
+              />
+            </FormLayout>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
+          id="flow"
+          title="Shopify Flow"
+          description="Loyalty events your workflows can start from: tier changed, points earned, points expiring soon, reward redeemed, reward available."
+        >
+          <Card>
+            <FormLayout>
+              <Checkbox
+                label="Send loyalty events to Shopify Flow"
+                helpText="Use them for emails (“Congrats, you reached Gold”), customer tags or Klaviyo. Events are sent within a minute."
+                checked={values.flowTriggers}
+                onChange={set("flowTriggers")}
+              />
+              <TextField
+                label="Days before points expire to send “Points expiring soon”"
+                type="number"
+                min={1}
+                max={60}
+                autoComplete="off"
+                disabled={!values.flowTriggers}
+                value={values.expiryNoticeDays}
+                onChange={set("expiryNoticeDays")}
+                error={errors.expiryNoticeDays}
               />
             </FormLayout>
           </Card>

@@ -122,6 +122,18 @@ export const CUSTOMERS_BY_ID = `#graphql
   }
 `;
 
+/** A loyalty event for the merchant's Shopify Flow workflows (app/loyalty/flow-triggers.server.ts). */
+export const FLOW_TRIGGER_RECEIVE = `#graphql
+  mutation LoyaltyFlowTriggerReceive($handle: String!, $payload: JSON!) {
+    flowTriggerReceive(handle: $handle, payload: $payload) {
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
 export const ADMIN_OPERATIONS = {
   CREATE_AMOUNT_DISCOUNT,
   CREATE_SHIPPING_DISCOUNT,
@@ -132,4 +144,5 @@ export const ADMIN_OPERATIONS = {
   SET_METAFIELDS,
   FIND_CUSTOMERS_BY_EMAIL,
   CUSTOMERS_BY_ID,
+  FLOW_TRIGGER_RECEIVE,
 } as const;

@@ -2,6 +2,7 @@ import type { PrismaClient } from "@prisma/client";
 import { runImportBatch } from "../admin/imports.server";
 import { runReevaluation } from "../admin/tiers.server";
 import { redactShops } from "../loyalty/compliance.server";
+import { announceExpiringPoints, sendFlowEvents } from "../loyalty/flow-triggers.server";
 import { expireBalances, releasePendingPoints, reevaluateTiers } from "../loyalty/jobs.server";
 import { expireRewardCodes, reconcileRedemptions } from "../loyalty/redemptions.server";
 import { foldRollups } from "../loyalty/rollups.server";
@@ -63,6 +64,16 @@ export const JOBS = {
   "fold-ledger-rollups": {
     cron: "* * * * *",
     run: ({ prisma }) => foldRollups(prisma),
+  },
+  /** Loyalty events waiting for Shopify Flow are sent (app/loyalty/flow-triggers.server.ts). */
+  "send-flow-events": {
+    cron: "* * * * *",
+    run: ({ prisma, adminFor, now }) => sendFlowEvents(prisma, adminFor, now()),
+  },
+  /** "Points expiring soon" for balances that expire within the program's notice period. */
+  "announce-expiring-points": {
+    cron: "37 * * * *",
+    run: ({ prisma, now }) => announceExpiringPoints(prisma, now()),
   },
   /** Shops Shopify asked to erase (shop/redact), deleted in short batches until nothing is left. */
   "redact-shops": {

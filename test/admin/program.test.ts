@@ -29,6 +29,8 @@ const valid = {
   returnPointsOnExpiredCodes: "true",
   redemptionsPerHour: "3",
   maxPointsPerOrder: "25000",
+  flowTriggers: "true",
+  expiryNoticeDays: "10",
 };
 
 type Loaded = Awaited<ReturnType<typeof loader>>;
@@ -67,6 +69,8 @@ describe("program settings page", () => {
       returnPointsOnExpiredCodes: false,
       redemptionsPerHour: 5,
       maxPointsPerOrder: 100_000,
+      flowTriggers: false,
+      expiryNoticeDays: 14,
     });
     expect(data.currency).toBe("USD");
     expect(data.storefrontSyncError).toBeNull();
@@ -90,6 +94,8 @@ describe("program settings page", () => {
       returnPointsOnExpiredCodes: true,
       redemptionsPerHour: 3,
       maxPointsPerOrder: 25_000,
+      flowTriggers: true,
+      expiryNoticeDays: 10,
       storefrontSyncError: null,
     });
     expect(program.earnRateReviewedAt).toBeInstanceOf(Date);

@@ -1,5 +1,6 @@
 import { API_KEY, API_SECRET_KEY, TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { afterEach, beforeEach } from "vitest";
+import { flowTriggers } from "../../sandbox/flow";
 import { createAdminApi, installShopifyFetch, type AdminApi } from "../../sandbox/shopify";
 
 /** The simulated Admin API for TEST_SHOP, reachable through the app's own Shopify client. */
@@ -13,6 +14,7 @@ export function adminSandbox(): { readonly api: AdminApi } {
       apiSecretKey: API_SECRET_KEY,
       // The token setUpValidSession() stores in offline sessions.
       accessTokens: ["totally_real_token"],
+      flowTriggerHandles: flowTriggers().map((t) => t.handle),
     });
     uninstall = installShopifyFetch(holder.api);
   });
