@@ -37,7 +37,11 @@ export function flowActions(root = ROOT): FlowAction[] {
   return extensionTomls(root).flatMap((toml) =>
     (toml.extensions ?? [])
       .filter((e) => e.type === "flow_action" && e.handle && e.runtime_url)
-      .map((e) => ({ handle: e.handle!, path: new URL(e.runtime_url!).pathname })),
+      // Relative, as the app declares it, or absolute.
+      .map((e) => ({
+        handle: e.handle!,
+        path: new URL(e.runtime_url!, "https://app.invalid").pathname,
+      })),
   );
 }
 

@@ -1,4 +1,5 @@
 import prisma from "../db.server";
+import { handlerForTopic } from "../loyalty/webhook-topics.server";
 import { replayFailedEvent } from "../loyalty/replay.server";
 import { notFound } from "./staff.server";
 
@@ -37,7 +38,9 @@ export async function failedEvents(shop: string, page: number) {
       ...event,
       createdAt: event.createdAt.toISOString(),
       replayedAt: event.replayedAt?.toISOString() ?? null,
-      replayable: event.status === "DEAD" && !event.truncated,
+      // A refused Flow action run has no webhook handler to replay it: Flow sends it again.
+      replayable:
+        event.status === "DEAD" && !event.truncated && handlerForTopic(event.topic) !== null,
     })),
   };
 }

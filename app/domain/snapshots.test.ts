@@ -63,13 +63,14 @@ describe("reading a stored rule snapshot", () => {
   });
 
   // Contributions only explain the points; the rest of the snapshot is what refunds need.
-  it("leaves out contributions it cannot read, and keeps the rule", () => {
+  it("leaves out each contribution it cannot read, and keeps the rest and the rule", () => {
     const later = {
       ...storedRule,
-      contributions: [{ rule: "REFERRAL", points: 100 }, ...storedRule.contributions!],
+      contributions: [{ rule: "REFERRAL", points: 100 }, ...storedRule.contributions!, "junk"],
     };
+    expect(ruleSnapshot(later)).toEqual(storedRule);
     const { contributions: _c, ...rest } = storedRule;
-    expect(ruleSnapshot(later)).toEqual(rest);
+    expect(ruleSnapshot({ ...storedRule, contributions: "not a list" })).toEqual(rest);
   });
 
   // Orders that never earned (skipped, awaiting payment) have no rule: the column is NULL, and a

@@ -9,6 +9,16 @@ import type { RewardTerms } from "./rewards";
  * by hand) fails loudly with the field that is wrong rather than computing with `undefined`.
  */
 
+const contributionSchema = z.object({
+  rule: z.enum(EARNING_RULE_KINDS),
+  points: z.number().int(),
+  tier: z.string().optional(),
+  multiplierPercent: z.number().int().optional(),
+  campaignId: z.string().optional(),
+  campaign: z.string().optional(),
+  minimumMinor: z.number().int().optional(),
+});
+
 export const ruleSnapshotSchema = z.object({
   earnPoints: z.number().int(),
   perAmount: z.string(),
@@ -22,19 +32,16 @@ export const ruleSnapshotSchema = z.object({
   // Recorded since the earning basis became line by line; older snapshots lack them.
   giftCardsMinor: z.number().int().optional(),
   taxRemovedMinor: z.number().int().optional(),
-  // Recorded since earning rules became a union; older snapshots lack them. They only explain
-  // the points to the merchant: contributions this release cannot read (a rule kind a later
-  // release added, then rolled back) are left out rather than failing a refund of the order.
+  // Recorded since earning rules became a union; older snapshots lack them. They explain the
+  // points to the merchant, and a campaign's fixed bonus is taken back by its own rule
+  // (fixedBonusOf). A contribution this release cannot read (a rule kind a later release added,
+  // then rolled back) is left out on its own, never failing a refund of the order.
   contributions: z
-    .array(
-      z.object({
-        rule: z.enum(EARNING_RULE_KINDS),
-        points: z.number().int(),
-        tier: z.string().optional(),
-        multiplierPercent: z.number().int().optional(),
-        campaignId: z.string().optional(),
-        campaign: z.string().optional(),
-        minimumMinor: z.number().int().optional(),
+    .array(z.unknown())
+    .transform((items) =>
+      items.flatMap((item) => {
+        const parsed = contributionSchema.safeParse(item);
+        return parsed.success ? [parsed.data] : [];
       }),
     )
     .optional()

@@ -27,16 +27,17 @@ describe("shop-local time", () => {
     }
   });
 
-  it("gives a time the clocks skip or repeat one instant, the same every time", () => {
+  it("reads a time the clocks skip as just after the change, and a repeated one as its first", () => {
     // Berlin skips 02:00–03:00 on 2026-03-29 and repeats 02:00–03:00 on 2026-10-25.
-    const skipped = zonedInstant(new Date("2026-03-29T02:30:00Z"), "Europe/Berlin");
-    expect(["2026-03-29T00:30:00.000Z", "2026-03-29T01:30:00.000Z"]).toContain(
-      skipped.toISOString(),
-    );
-    const repeated = zonedInstant(new Date("2026-10-25T02:30:00Z"), "Europe/Berlin");
-    expect(["2026-10-25T00:30:00.000Z", "2026-10-25T01:30:00.000Z"]).toContain(
-      repeated.toISOString(),
-    );
+    const at = (wall: string, zone: string) => zonedInstant(new Date(wall), zone).toISOString();
+    expect(at("2026-03-29T02:30:00Z", "Europe/Berlin")).toBe("2026-03-29T01:30:00.000Z"); // 03:30 CEST
+    expect(at("2026-10-25T02:30:00Z", "Europe/Berlin")).toBe("2026-10-25T00:30:00.000Z"); // 02:30 CEST
+    // Santiago skips midnight on 2026-09-06: the day starts at 01:00, not on the evening before.
+    expect(at("2026-09-06T00:00:00Z", "America/Santiago")).toBe("2026-09-06T04:00:00.000Z");
+    expect(at("2026-03-08T02:30:00Z", "America/New_York")).toBe("2026-03-08T07:30:00.000Z");
+    // Around the changes, ordinary times are exact.
+    expect(at("2026-03-29T01:59:00Z", "Europe/Berlin")).toBe("2026-03-29T00:59:00.000Z");
+    expect(at("2026-03-29T03:00:00Z", "Europe/Berlin")).toBe("2026-03-29T01:00:00.000Z");
   });
 
   it("writes an instant back as the form shows it", () => {

@@ -27,16 +27,23 @@ export function wallClock(instant: Date, timeZone: string): number {
   return Date.UTC(part.year!, part.month! - 1, part.day!, part.hour!, part.minute!, part.second!);
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /**
  * The instant the wall-clock time `wall` (a Date read as UTC) happens in `timeZone`, daylight
- * saving included. A time the clocks skip or repeat (02:30 on a night the clocks change) gets one
- * of the two instants an hour apart, always the same one.
+ * saving included. A time the clocks repeat (01:30 on the night they go back) is its first
+ * occurrence; a time they skip (02:30 on the night they go forward; midnight in Santiago) is read
+ * with the offset from before the change, which lands just after it (03:30): a campaign set to
+ * start then starts at the first real minute after, never the evening before.
  */
 export function zonedInstant(wall: Date, timeZone: string): Date {
   if (timeZone === "UTC") return wall;
-  const offset = (at: Date) => wallClock(at, timeZone) - at.getTime();
-  const guess = new Date(wall.getTime() - offset(wall));
-  return new Date(wall.getTime() - offset(guess));
+  const offset = (at: number) => wallClock(new Date(at), timeZone) - at;
+  const w = wall.getTime();
+  // The offsets a day either side: the same unless the clocks change near `wall`.
+  const candidates = [w - offset(w - DAY_MS), w - offset(w + DAY_MS)];
+  const real = candidates.filter((at) => wallClock(new Date(at), timeZone) === w);
+  return new Date(real.length ? Math.min(...real) : Math.max(...candidates));
 }
 
 /** An IANA zone name the runtime knows, else UTC (a shop whose zone we have not learned yet). */

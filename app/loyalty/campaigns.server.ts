@@ -5,7 +5,9 @@ import type { Campaign } from "../domain/campaigns";
 import { parseJsonOrNull } from "../domain/json";
 import type { Db } from "./program.server";
 
-const tierIdsSchema = z.array(z.string()).catch([]);
+/** A tier list that cannot be read opens the campaign to no one, never to every member. */
+const UNREADABLE_TIERS = ["(unreadable tier list)"];
+const tierIdsSchema = z.array(z.string()).catch(UNREADABLE_TIERS);
 
 interface CampaignRow {
   id: string;

@@ -94,6 +94,15 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   }
 
   const { currency, timeZone } = await campaignFormContext(shop);
+  // The page showed times in a zone; a save read in another would move the campaign.
+  if (input.timeZone && input.timeZone !== timeZone) {
+    return {
+      ok: false,
+      errors: {
+        form: `The shop's time zone is ${timeZone}, not ${input.timeZone} as the page showed. Check the start and end, then save again.`,
+      },
+    } satisfies ActionResult;
+  }
   const parsed = parseCampaignForm(input, currency, timeZone);
   if (!parsed.ok) return parsed satisfies ActionResult;
   if (id === NEW) {
@@ -153,7 +162,7 @@ export default function CampaignPage() {
     if (actionData?.ok) toast(actionData.message);
   }, [actionData, toast]);
 
-  const save = () => submit(toFormData(values, { intent: "save" }), { method: "post" });
+  const save = () => submit(toFormData(values, { intent: "save", timeZone }), { method: "post" });
   const isNew = campaign === null;
   const status = campaign ? STATUS_BADGE[campaign.status] : null;
 

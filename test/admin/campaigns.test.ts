@@ -108,6 +108,20 @@ describe("campaign form", () => {
       ok: false,
       errors: { tierIds: "Choose among your tiers, or every member" },
     });
+    // Times typed on a page that showed another zone than the shop's now.
+    expect(
+      await post<Result>(
+        action,
+        "/app/campaigns/new",
+        { ...weekend, timeZone: "Europe/Berlin" },
+        { params: { id: "new" } },
+      ),
+    ).toEqual({
+      ok: false,
+      errors: {
+        form: "The shop's time zone is America/New_York, not Europe/Berlin as the page showed. Check the start and end, then save again.",
+      },
+    });
     expect(await prisma.campaign.count()).toBe(0);
   });
 

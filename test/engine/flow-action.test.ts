@@ -1,6 +1,7 @@
 // The "Award loyalty points" Shopify Flow action (issue #12): requests signed as the sandbox's
 // Flow signs them (sandbox/flow.ts), sent to the route the extension's runtime_url names.
 import { beforeEach, describe, expect, it } from "vitest";
+import { failedEvents } from "../../app/admin/support.server";
 import prisma from "../../app/db.server";
 import { action } from "../../app/routes/flow.award-points";
 import { flowActionRequest, flowActions } from "../../sandbox/flow";
@@ -119,6 +120,9 @@ describe("the Award loyalty points Flow action", () => {
       reason: "INVALID",
       status: "DEAD",
     });
+    // Listed with the failed webhooks, but with no Replay: Flow itself runs the action again.
+    const listed = await failedEvents(TEST_SHOP, 1);
+    expect(listed.events.map((e) => e.replayable)).toEqual(cases.map(() => false));
 
     await prisma.program.update({ where: { shop: TEST_SHOP }, data: { enabled: false } });
     const off = await run(review);

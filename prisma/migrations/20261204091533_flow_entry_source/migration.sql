@@ -1,0 +1,3 @@
+-- Ledger entries of the "Award loyalty points" Shopify Flow action (issue #12) use the new
+-- EntrySource value FLOW. SQLite keeps enums as text, so there is nothing to change here; the
+-- migration exists so both providers keep the same migrations by name.
