@@ -43,6 +43,8 @@ export function settingsOf(program: Program): ProgramSettings {
     maxPointsPerOrder: program.maxPointsPerOrder,
     flowTriggers: program.flowTriggers,
     expiryNoticeDays: program.expiryNoticeDays,
+    customerSync: program.customerSync,
+    tierTags: program.tierTags,
   };
 }
 
@@ -118,6 +120,11 @@ export async function saveProgram(options: {
         data: { ...settings, earnRateReviewedAt: current.earnRateReviewedAt ?? now },
       });
       if (expiryChanged) await recomputeExpiryDates(tx, shop, settings.expiryMonths, now);
+      // Switched on: every member is written to Shopify once, then as they change.
+      const syncStarts =
+        (settings.customerSync && !current.customerSync) ||
+        (settings.tierTags && !current.tierTags);
+      if (syncStarts) await tx.member.updateMany({ where: { shop }, data: { syncDirty: true } });
       return saved;
     },
     { timeout: 60_000, maxWait: 10_000 },
@@ -139,7 +146,7 @@ async function recomputeExpiryDates(
   now: Date,
 ) {
   if (!expiryMonths) {
-    await tx.member.updateMany({ where: { shop }, data: { expiresAt: null } });
+    await tx.member.updateMany({ where: { shop }, data: { expiresAt: null, syncDirty: true } });
     return;
   }
   const members = await tx.member.findMany({
@@ -151,7 +158,10 @@ async function recomputeExpiryDates(
     // postEntry gave them rather than one computed from their previous activity.
     await tx.member.updateMany({
       where: { id: member.id, lastActivityAt: member.lastActivityAt },
-      data: { expiresAt: balanceExpiresAt(member.lastActivityAt, expiryMonths, now) },
+      data: {
+        expiresAt: balanceExpiresAt(member.lastActivityAt, expiryMonths, now),
+        syncDirty: true,
+      },
     });
   }
 }

@@ -46,6 +46,8 @@ describe("program settings form", () => {
         maxPointsPerOrder: 100_000,
         flowTriggers: false,
         expiryNoticeDays: 14,
+        customerSync: false,
+        tierTags: false,
       },
     });
   });

@@ -30,6 +30,10 @@ export interface ProgramSettings {
   flowTriggers: boolean;
   /** Days before a balance expires that "points expiring soon" goes to Flow. */
   expiryNoticeDays: number;
+  /** Balance, tier and expiry date in app-owned customer metafields. */
+  customerSync: boolean;
+  /** The member's tier as a customer tag (`loyalty-gold`). */
+  tierTags: boolean;
 }
 
 export const ROUNDING_OPTIONS: { value: Rounding; label: string }[] = [
@@ -146,6 +150,8 @@ function programSchema(currency: string) {
         .string()
         .default("14")
         .pipe(intField(1, 60, "Enter a number of days from 1 to 60")),
+      customerSync: checkboxField(),
+      tierTags: checkboxField(),
     })
     .transform((value, ctx): Omit<ProgramSettings, "pointsNames"> => {
       let expiryMonths: number | null = null;

@@ -91,7 +91,10 @@ export async function expireBalances(prisma: PrismaClient, now: Date) {
           now,
         );
         // Nothing left to expire until the member earns again.
-        await tx.member.update({ where: { id: member.id }, data: { expiresAt: null } });
+        await tx.member.update({
+          where: { id: member.id },
+          data: { expiresAt: null, syncDirty: true },
+        });
         expired += 1;
       });
     }

@@ -69,6 +69,8 @@ export async function postEntry(
     lifetimeEarned: { increment: earned },
     lastActivityAt,
     expiresAt: balanceExpiresAt(lastActivityAt, program.expiryMonths),
+    // In the same update: customer sync (app/loyalty/customer-sync.server.ts) costs no statement.
+    syncDirty: true,
   };
   let updated: Member;
   if (input.requireBalance && input.points < 0) {

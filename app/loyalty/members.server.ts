@@ -195,7 +195,10 @@ export async function evaluateTier(
       points_balance: member.balance,
     },
   });
-  return db.member.update({ where: { id: member.id }, data: { tierId: targetId } });
+  return db.member.update({
+    where: { id: member.id },
+    data: { tierId: targetId, syncDirty: true },
+  });
 }
 
 /**

@@ -98,6 +98,8 @@ interface FormValues extends Record<string, unknown> {
   maxPointsPerOrder: string;
   flowTriggers: boolean;
   expiryNoticeDays: string;
+  customerSync: boolean;
+  tierTags: boolean;
   /** pointsName_{locale}_{one|other}, one pair per storefront language. */
   [languageName: `pointsName_${string}`]: string;
 }
@@ -124,6 +126,8 @@ export default function ProgramSettingsPage() {
     maxPointsPerOrder: String(settings.maxPointsPerOrder),
     flowTriggers: settings.flowTriggers,
     expiryNoticeDays: String(settings.expiryNoticeDays),
+    customerSync: settings.customerSync,
+    tierTags: settings.tierTags,
     ...Object.fromEntries(
       POINTS_NAME_LANGUAGES.flatMap(({ locale }) => {
         const own = settings.pointsNames[locale];
@@ -405,6 +409,28 @@ export default function ProgramSettingsPage() {
                 helpText="When off, refunds and adjustments never take a balance below zero; the difference is recorded as a shortfall."
                 checked={values.allowNegativeBalance}
                 onChange={set("allowNegativeBalance")}
+              />
+            </FormLayout>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
+          id="customer-data"
+          title="Customer data in Shopify"
+          description="What your theme, segments, discounts and Flow can read about each member."
+        >
+          <Card>
+            <FormLayout>
+              <Checkbox
+                label="Keep points balance, tier and expiry date on each customer"
+                helpText="App metafields on the customer (loyalty balance, tier, points expire on), updated within a minute of every change."
+                checked={values.customerSync}
+                onChange={set("customerSync")}
+              />
+              <Checkbox
+                label="Tag customers with their tier"
+                helpText="For example loyalty-gold; the tag moves when the member changes tier."
+                checked={values.tierTags}
+                onChange={set("tierTags")}
               />
             </FormLayout>
           </Card>

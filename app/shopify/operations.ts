@@ -134,6 +134,61 @@ export const FLOW_TRIGGER_RECEIVE = `#graphql
   }
 `;
 
+/** Customer sync: a batch of members' metafields, each written only if unchanged since we wrote it. */
+export const SYNC_CUSTOMER_METAFIELDS = `#graphql
+  mutation LoyaltySyncCustomerMetafields($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) {
+      metafields {
+        key
+        compareDigest
+      }
+      userErrors {
+        field
+        message
+        code
+        elementIndex
+      }
+    }
+  }
+`;
+
+/** Customer sync: metafields with nothing to say any more (no tier, no expiry date). */
+export const DELETE_CUSTOMER_METAFIELDS = `#graphql
+  mutation LoyaltyDeleteCustomerMetafields($metafields: [MetafieldIdentifierInput!]!) {
+    metafieldsDelete(metafields: $metafields) {
+      deletedMetafields {
+        key
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
+export const ADD_CUSTOMER_TAGS = `#graphql
+  mutation LoyaltyAddCustomerTags($id: ID!, $tags: [String!]!) {
+    tagsAdd(id: $id, tags: $tags) {
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
+export const REMOVE_CUSTOMER_TAGS = `#graphql
+  mutation LoyaltyRemoveCustomerTags($id: ID!, $tags: [String!]!) {
+    tagsRemove(id: $id, tags: $tags) {
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
 export const ADMIN_OPERATIONS = {
   CREATE_AMOUNT_DISCOUNT,
   CREATE_SHIPPING_DISCOUNT,
@@ -145,4 +200,8 @@ export const ADMIN_OPERATIONS = {
   FIND_CUSTOMERS_BY_EMAIL,
   CUSTOMERS_BY_ID,
   FLOW_TRIGGER_RECEIVE,
+  SYNC_CUSTOMER_METAFIELDS,
+  DELETE_CUSTOMER_METAFIELDS,
+  ADD_CUSTOMER_TAGS,
+  REMOVE_CUSTOMER_TAGS,
 } as const;

@@ -76,6 +76,36 @@ export type LoyaltyFlowTriggerReceiveMutationVariables = AdminTypes.Exact<{
 
 export type LoyaltyFlowTriggerReceiveMutation = { flowTriggerReceive?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
 
+export type LoyaltySyncCustomerMetafieldsMutationVariables = AdminTypes.Exact<{
+  metafields: Array<AdminTypes.MetafieldsSetInput> | AdminTypes.MetafieldsSetInput;
+}>;
+
+
+export type LoyaltySyncCustomerMetafieldsMutation = { metafieldsSet?: AdminTypes.Maybe<{ metafields?: AdminTypes.Maybe<Array<Pick<AdminTypes.Metafield, 'key' | 'compareDigest'>>>, userErrors: Array<Pick<AdminTypes.MetafieldsSetUserError, 'field' | 'message' | 'code' | 'elementIndex'>> }> };
+
+export type LoyaltyDeleteCustomerMetafieldsMutationVariables = AdminTypes.Exact<{
+  metafields: Array<AdminTypes.MetafieldIdentifierInput> | AdminTypes.MetafieldIdentifierInput;
+}>;
+
+
+export type LoyaltyDeleteCustomerMetafieldsMutation = { metafieldsDelete?: AdminTypes.Maybe<{ deletedMetafields?: AdminTypes.Maybe<Array<AdminTypes.Maybe<Pick<AdminTypes.MetafieldIdentifier, 'key'>>>>, userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
+export type LoyaltyAddCustomerTagsMutationVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+  tags: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type LoyaltyAddCustomerTagsMutation = { tagsAdd?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
+export type LoyaltyRemoveCustomerTagsMutationVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+  tags: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type LoyaltyRemoveCustomerTagsMutation = { tagsRemove?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
 interface GeneratedQueryTypes {
   "#graphql\n  query LoyaltyFindDiscountByCode($code: String!) {\n    codeDiscountNodeByCode(code: $code) {\n      id\n    }\n  }\n": {return: LoyaltyFindDiscountByCodeQuery, variables: LoyaltyFindDiscountByCodeQueryVariables},
   "#graphql\n  query LoyaltyCurrentAppInstallation {\n    currentAppInstallation {\n      id\n    }\n  }\n": {return: LoyaltyCurrentAppInstallationQuery, variables: LoyaltyCurrentAppInstallationQueryVariables},
@@ -90,6 +120,10 @@ interface GeneratedMutationTypes {
   "#graphql\n  mutation LoyaltyDeactivateDiscount($id: ID!) {\n    discountCodeDeactivate(id: $id) {\n      codeDiscountNode {\n        id\n      }\n      userErrors {\n        field\n        message\n        code\n      }\n    }\n  }\n": {return: LoyaltyDeactivateDiscountMutation, variables: LoyaltyDeactivateDiscountMutationVariables},
   "#graphql\n  mutation LoyaltySetMetafields($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      metafields {\n        id\n      }\n      userErrors {\n        field\n        message\n        code\n      }\n    }\n  }\n": {return: LoyaltySetMetafieldsMutation, variables: LoyaltySetMetafieldsMutationVariables},
   "#graphql\n  mutation LoyaltyFlowTriggerReceive($handle: String!, $payload: JSON!) {\n    flowTriggerReceive(handle: $handle, payload: $payload) {\n      userErrors {\n        field\n        message\n      }\n    }\n  }\n": {return: LoyaltyFlowTriggerReceiveMutation, variables: LoyaltyFlowTriggerReceiveMutationVariables},
+  "#graphql\n  mutation LoyaltySyncCustomerMetafields($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      metafields {\n        key\n        compareDigest\n      }\n      userErrors {\n        field\n        message\n        code\n        elementIndex\n      }\n    }\n  }\n": {return: LoyaltySyncCustomerMetafieldsMutation, variables: LoyaltySyncCustomerMetafieldsMutationVariables},
+  "#graphql\n  mutation LoyaltyDeleteCustomerMetafields($metafields: [MetafieldIdentifierInput!]!) {\n    metafieldsDelete(metafields: $metafields) {\n      deletedMetafields {\n        key\n      }\n      userErrors {\n        field\n        message\n      }\n    }\n  }\n": {return: LoyaltyDeleteCustomerMetafieldsMutation, variables: LoyaltyDeleteCustomerMetafieldsMutationVariables},
+  "#graphql\n  mutation LoyaltyAddCustomerTags($id: ID!, $tags: [String!]!) {\n    tagsAdd(id: $id, tags: $tags) {\n      userErrors {\n        field\n        message\n      }\n    }\n  }\n": {return: LoyaltyAddCustomerTagsMutation, variables: LoyaltyAddCustomerTagsMutationVariables},
+  "#graphql\n  mutation LoyaltyRemoveCustomerTags($id: ID!, $tags: [String!]!) {\n    tagsRemove(id: $id, tags: $tags) {\n      userErrors {\n        field\n        message\n      }\n    }\n  }\n": {return: LoyaltyRemoveCustomerTagsMutation, variables: LoyaltyRemoveCustomerTagsMutationVariables},
 }
 declare module '@shopify/admin-api-client' {
   type InputMaybe<T> = AdminTypes.InputMaybe<T>;

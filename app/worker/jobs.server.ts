@@ -2,6 +2,7 @@ import type { PrismaClient } from "@prisma/client";
 import { runImportBatch } from "../admin/imports.server";
 import { runReevaluation } from "../admin/tiers.server";
 import { redactShops } from "../loyalty/compliance.server";
+import { syncCustomers } from "../loyalty/customer-sync.server";
 import { announceExpiringPoints, sendFlowEvents } from "../loyalty/flow-triggers.server";
 import { expireBalances, releasePendingPoints, reevaluateTiers } from "../loyalty/jobs.server";
 import { expireRewardCodes, reconcileRedemptions } from "../loyalty/redemptions.server";
@@ -69,6 +70,12 @@ export const JOBS = {
   "send-flow-events": {
     cron: "* * * * *",
     run: ({ prisma, adminFor, now }) => sendFlowEvents(prisma, adminFor, now()),
+  },
+  /** Members' balance, tier and expiry date written to their Shopify customers. */
+  "sync-customers": {
+    cron: "* * * * *",
+    expireInSeconds: 5 * 60,
+    run: ({ prisma, adminFor }) => syncCustomers(prisma, adminFor),
   },
   /** "Points expiring soon" for balances that expire within the program's notice period. */
   "announce-expiring-points": {

@@ -973,6 +973,21 @@ export const rootValue: View = {
     customer.updatedAt = nowIso(context.state);
     return { node: customerView(context.state, customer), userErrors: [] };
   },
+  // Each identifier answers with itself when a metafield was deleted, null when there was none.
+  metafieldsDelete: (args: Args, context: ExecContext) => {
+    const { state } = context;
+    const inputs = args["metafields"] as { ownerId: string; namespace: string; key: string }[];
+    const deletedMetafields = inputs.map((input) => {
+      if (!parseGid(input.ownerId)) throw invalidGlobalId(input.ownerId);
+      if (ownerTypeOf(state, input.ownerId) === "CUSTOMER") {
+        requireScope(context, "metafieldsDelete", "write_customers");
+      }
+      const slot = metafieldKey(input.ownerId, resolveNamespace(state, input.namespace), input.key);
+      if (!state.metafields.delete(slot)) return null;
+      return { ownerId: input.ownerId, namespace: input.namespace, key: input.key };
+    });
+    return { deletedMetafields, userErrors: [] };
+  },
   metafieldsSet: (args: Args, context: ExecContext) =>
     metafieldsSet(context, args["metafields"] as MetafieldsSetInput[]),
   flowTriggerReceive: (args: Args, context: ExecContext) => {

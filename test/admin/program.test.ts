@@ -71,9 +71,27 @@ describe("program settings page", () => {
       maxPointsPerOrder: 100_000,
       flowTriggers: false,
       expiryNoticeDays: 14,
+      customerSync: false,
+      tierTags: false,
     });
     expect(data.currency).toBe("USD");
     expect(data.storefrontSyncError).toBeNull();
+  });
+
+  it("marks every member for customer sync when it is switched on, once", async () => {
+    await seedMember("8801", 10);
+    await seedMember("8802", 20);
+    await prisma.member.updateMany({ data: { syncDirty: false } });
+    expect(
+      await post<Result>(action, "/app/program", { ...valid, customerSync: "true" }),
+    ).toMatchObject({
+      ok: true,
+    });
+    expect(await prisma.member.count({ where: { shop: TEST_SHOP, syncDirty: true } })).toBe(2);
+    // Saved again while on: nothing to mark.
+    await prisma.member.updateMany({ data: { syncDirty: false } });
+    await post(action, "/app/program", { ...valid, customerSync: "true" });
+    expect(await prisma.member.count({ where: { shop: TEST_SHOP, syncDirty: true } })).toBe(0);
   });
 
   it("saves valid settings and publishes the storefront metafield", async () => {
