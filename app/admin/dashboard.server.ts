@@ -40,7 +40,14 @@ export async function shopTimeZone(shop: string, admin: () => Promise<AdminGraph
       { ...DEFAULT_RETRY_POLICY, attempts: 2, budgetMs: 3_000, attemptTimeoutMs: 2_000 },
     );
     const timeZone = knownTimeZone(found.ianaTimezone);
-    await prisma.program.update({ where: { shop }, data: { timeZone } });
+    await prisma.$transaction([
+      prisma.program.update({ where: { shop }, data: { timeZone } }),
+      // Expiry dates on Shopify customers are days on the shop's calendar (customer sync).
+      prisma.member.updateMany({
+        where: { shop, expiresAt: { not: null } },
+        data: { syncDirty: true },
+      }),
+    ]);
     return timeZone;
   } catch (error) {
     log.warn("shop time zone unknown; dashboard days and campaign times stay in UTC", {

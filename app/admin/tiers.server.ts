@@ -130,6 +130,17 @@ export async function saveTiers(
       where: { shop },
       data: { tierBasis: ladder.tierBasis, tierPeriod: ladder.tierPeriod },
     });
+    // Their tier's name is on their Shopify customer (customer sync): written again.
+    const renamed = ladder.tiers.flatMap((t) =>
+      t.id && byId.get(t.id)!.name !== t.name ? [t.id] : [],
+    );
+    const touched = [...removed.map((t) => t.id), ...renamed];
+    if (touched.length) {
+      await tx.member.updateMany({
+        where: { shop, tierId: { in: touched } },
+        data: { syncDirty: true },
+      });
+    }
     // Members of a removed tier fall to none (onDelete: SetNull) until re-evaluated below.
     await tx.tier.deleteMany({ where: { shop, id: { in: removed.map((t) => t.id) } } });
     // Names are unique per shop: park renamed tiers first so swapping two names cannot collide.

@@ -42,50 +42,76 @@ type Synced = Member & { tier: { name: string } | null };
 export interface SyncResult {
   synced: number;
   failed: number;
-  /** Shops whose run stopped early: Shopify throttled or could not be reached. */
+  /** Shops whose run stopped early: throttled, unreachable, or refusing the app. */
   deferred: string[];
 }
 
+/** The least a shop gets of a run, however many shops share it. */
+const MIN_SLICE_MS = 2_000;
+
+/**
+ * Each shop gets a slice of the run, so a shop that just switched sync on with a million members
+ * does not hold the others back; the shop that starts the run rotates from one run to the next.
+ * A shop whose calls fail (throttled, unreachable, or refused: a frozen store, missing access)
+ * keeps its marks for the next run and never stops the other shops.
+ */
 export async function syncCustomers(
   prisma: PrismaClient,
   adminFor: (shop: string) => Promise<AdminGraphqlClient | null>,
   budgetMs = RUN_BUDGET_MS,
+  now = new Date(),
 ): Promise<SyncResult> {
   const result: SyncResult = { synced: 0, failed: 0, deferred: [] };
   const started = Date.now();
   const programs = await prisma.program.findMany({
     where: { OR: [{ customerSync: true }, { tierTags: true }] },
+    orderBy: { shop: "asc" },
   });
-  for (const program of programs) {
-    const admin = await adminFor(program.shop);
-    if (!admin) continue;
-    // Members that failed for good in this run are not tried again in it.
-    const skip = new Set<string>();
-    while (Date.now() - started < budgetMs) {
-      const members = await prisma.member.findMany({
-        where: { shop: program.shop, syncDirty: true, id: { notIn: [...skip] } },
-        orderBy: { id: "asc" },
-        take: MEMBERS_PER_CALL,
-        include: { tier: { select: { name: true } } },
-      });
-      if (!members.length) break;
-      try {
-        const done = await syncBatch(prisma, admin, program, members);
-        result.synced += done.synced;
-        result.failed += done.failed.length;
-        // Members whose write was refused as stale go round again, written plain from the
-        // ledger's values (their digests were dropped).
-        for (const id of done.failed) skip.add(id);
-      } catch (error) {
-        if (!(error instanceof AdminApiError) || error.kind === "permanent") throw error;
-        // Throttled beyond the call's budget, or Shopify unreachable: the marks stay.
-        log.warn("customer sync deferred", { shop: program.shop, ...errorFields(error) });
-        result.deferred.push(program.shop);
-        break;
-      }
+  const first = programs.length ? Math.floor(now.getTime() / 60_000) % programs.length : 0;
+  const rotated = [...programs.slice(first), ...programs.slice(0, first)];
+  for (const [index, program] of rotated.entries()) {
+    const left = budgetMs - (Date.now() - started);
+    if (left <= 0) break;
+    const slice = Math.max(MIN_SLICE_MS, left / (rotated.length - index));
+    try {
+      await syncShop(prisma, adminFor, program, Date.now() + slice, result);
+    } catch (error) {
+      log[error instanceof AdminApiError && error.kind !== "permanent" ? "warn" : "error"](
+        "customer sync deferred",
+        { shop: program.shop, ...errorFields(error) },
+      );
+      result.deferred.push(program.shop);
     }
   }
   return result;
+}
+
+async function syncShop(
+  prisma: PrismaClient,
+  adminFor: (shop: string) => Promise<AdminGraphqlClient | null>,
+  program: Program,
+  deadline: number,
+  result: SyncResult,
+) {
+  const admin = await adminFor(program.shop);
+  if (!admin) return;
+  // Members that failed for good in this run are not tried again in it.
+  const skip = new Set<string>();
+  while (Date.now() < deadline) {
+    const members = await prisma.member.findMany({
+      where: { shop: program.shop, syncDirty: true, id: { notIn: [...skip] } },
+      orderBy: { id: "asc" },
+      take: MEMBERS_PER_CALL,
+      include: { tier: { select: { name: true } } },
+    });
+    if (!members.length) return;
+    const done = await syncBatch(prisma, admin, program, members);
+    result.synced += done.synced;
+    result.failed += done.failed.length;
+    // Members whose write was refused as stale go round again, written plain from the
+    // ledger's values (their digests were dropped).
+    for (const id of done.failed) skip.add(id);
+  }
 }
 
 async function syncBatch(
@@ -117,7 +143,8 @@ async function syncBatch(
       for (const key of Object.keys(CUSTOMER_METAFIELDS) as CustomerMetafieldKey[]) {
         const value = values[key];
         if (value === null) {
-          if (known[key]) deletes.push({ member, key });
+          // Deleting a metafield that is not there is a no-op, so no digest is needed.
+          deletes.push({ member, key });
           continue;
         }
         sets.push({
@@ -154,9 +181,12 @@ async function syncBatch(
         await settle(prisma, members, digests, failed, stale, new Map());
         return { synced: 0, failed: [...failed.keys()] };
       }
+      // Shopify answers in the order of the input; a digest is kept only where the key agrees
+      // (a missing one means the next write is plain).
       (metafieldsSet?.metafields ?? []).forEach((written, index) => {
         const set = sets[index];
-        if (set) digests.get(set.member.id)![set.key] = written.compareDigest;
+        if (set && written.key === set.key)
+          digests.get(set.member.id)![set.key] = written.compareDigest;
       });
     }
     if (deletes.length) {
@@ -175,27 +205,34 @@ async function syncBatch(
   for (const member of members) {
     const want = program.tierTags ? tierTag(member.tier?.name ?? null) : null;
     const had = member.syncedTierTag;
-    if (want !== had) {
-      if (had) {
-        await adminQuery<LoyaltyRemoveCustomerTagsMutation>(admin, REMOVE_CUSTOMER_TAGS, {
-          id: gid(member),
-          tags: [had],
-        });
-      }
-      if (want) {
-        const { tagsAdd } = await adminQuery<LoyaltyAddCustomerTagsMutation>(
-          admin,
-          ADD_CUSTOMER_TAGS,
-          { id: gid(member), tags: [want] },
-        );
-        const problem = tagsAdd?.userErrors[0]?.message;
-        if (problem) {
-          failed.set(member.id, problem);
-          continue;
+    try {
+      if (want !== had) {
+        // The new tag first: a member is never left without one because the add failed.
+        if (want) {
+          const { tagsAdd } = await adminQuery<LoyaltyAddCustomerTagsMutation>(
+            admin,
+            ADD_CUSTOMER_TAGS,
+            { id: gid(member), tags: [want] },
+          );
+          const problem = tagsAdd?.userErrors[0]?.message;
+          if (problem) {
+            failed.set(member.id, problem);
+            continue;
+          }
+        }
+        if (had) {
+          await adminQuery<LoyaltyRemoveCustomerTagsMutation>(admin, REMOVE_CUSTOMER_TAGS, {
+            id: gid(member),
+            tags: [had],
+          });
         }
       }
+      tags.set(member.id, want);
+    } catch (error) {
+      // Refused for this customer alone: set aside; throttled or unreachable: the whole shop waits.
+      if (!(error instanceof AdminApiError) || error.kind !== "permanent") throw error;
+      failed.set(member.id, error.message);
     }
-    tags.set(member.id, want);
   }
   const synced = await settle(prisma, members, digests, failed, stale, tags);
   return { synced, failed: [...failed.keys()] };

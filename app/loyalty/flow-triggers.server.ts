@@ -26,7 +26,7 @@ import { shopConfig } from "./shop-config.server";
 
 interface StoredData {
   fields: Record<string, string | number>;
-  /** loyalty-points-earned: the balance before, to find rewards newly within reach. */
+  /** loyalty-reward-available: the balance before, to find the reward newly within reach. */
   balanceBefore?: number;
 }
 
@@ -106,13 +106,25 @@ export async function announceExpiringPoints(prisma: PrismaClient, now: Date) {
         take: BATCH,
         select: { id: true, customerId: true, balance: true, expiresAt: true },
       });
+      const keyOf = (member: (typeof members)[number]) =>
+        `expiring:${member.id}:${member.expiresAt!.toISOString()}`;
+      // Announced already (this job runs hourly): looked up rather than left to the unique
+      // index, whose refusals would cost a failed insert per member per hour.
+      const announced = new Set(
+        (
+          await prisma.flowEvent.findMany({
+            where: { shop: program.shop, dedupeKey: { in: members.map(keyOf) } },
+            select: { dedupeKey: true },
+          })
+        ).map((e) => e.dedupeKey),
+      );
       for (const member of members) {
-        const expiresAt = member.expiresAt!;
+        if (announced.has(keyOf(member))) continue;
         const created = await queueOnce(prisma, program, {
           trigger: "loyalty-points-expiring",
           customerId: member.customerId,
-          dedupeKey: `expiring:${member.id}:${expiresAt.toISOString()}`,
-          fields: expiringFields(member.balance, expiresAt, now, timeZone),
+          dedupeKey: keyOf(member),
+          fields: expiringFields(member.balance, member.expiresAt!, now, timeZone),
         });
         if (created) queued += 1;
       }
@@ -129,7 +141,12 @@ const SEND_BATCH = 200;
 /** Sent events are kept this long (the notice period is at most 60 days). */
 const KEEP_DONE_DAYS = 90;
 
-type SendResult = { sent: number; failed: number; retrying: number };
+/** `skipped`: a "reward available" candidate with no reward newly within reach. */
+type SendResult = { sent: number; failed: number; retrying: number; skipped: number };
+/** One run sends for this long at most (the schedule is every minute). */
+const SEND_BUDGET_MS = 45_000;
+/** Events a shop may send in one run, so one busy shop does not hold the others back. */
+const PER_SHOP = 100;
 
 /**
  * Sends waiting events, oldest first. flowTriggerReceive's userErrors (an unknown handle: the
@@ -141,7 +158,9 @@ export async function sendFlowEvents(
   adminFor: (shop: string) => Promise<AdminGraphqlClient | null>,
   now: Date,
 ) {
-  const result: SendResult = { sent: 0, failed: 0, retrying: 0 };
+  const result: SendResult = { sent: 0, failed: 0, retrying: 0, skipped: 0 };
+  const deadline = Date.now() + SEND_BUDGET_MS;
+  const perShop = new Map<string, number>();
   const admins = new Map<string, AdminGraphqlClient | null>();
   const seen = new Set<string>();
   // A second round sends what the first queued ("reward available" follows "points earned");
@@ -153,6 +172,10 @@ export async function sendFlowEvents(
       take: SEND_BATCH,
     });
     for (const event of events) {
+      if (Date.now() > deadline) break;
+      const sent = perShop.get(event.shop) ?? 0;
+      if (sent >= PER_SHOP) continue;
+      perShop.set(event.shop, sent + 1);
       seen.add(event.id);
       await sendOne(prisma, event, admins, adminFor, now, result);
     }
@@ -180,8 +203,15 @@ async function sendOne(
     result.failed += 1;
     return;
   }
-  if (event.trigger === "loyalty-points-earned" && data.balanceBefore !== undefined) {
-    await queueRewardAvailable(prisma, event, data);
+  let fields = data.fields;
+  if (event.trigger === "loyalty-reward-available" && data.balanceBefore !== undefined) {
+    const reward = await rewardNewlyAvailable(prisma, event, data);
+    if (!reward) {
+      await finish(prisma, event.id, now, null);
+      result.skipped += 1;
+      return;
+    }
+    fields = { ...fields, reward_name: reward.name, reward_points_cost: reward.pointsCost };
   }
   if (!admin) {
     await retryLater(prisma, event, now, "The shop has no offline session (app uninstalled?)");
@@ -194,7 +224,7 @@ async function sendOne(
       FLOW_TRIGGER_RECEIVE,
       {
         handle: event.trigger,
-        payload: flowTriggerPayload(event.trigger, event.customerId, data.fields),
+        payload: flowTriggerPayload(event.trigger, event.customerId, fields),
       },
       { ...DEFAULT_RETRY_POLICY, attempts: 2, budgetMs: 10_000 },
     );
@@ -219,8 +249,9 @@ async function sendOne(
   }
 }
 
+// updateMany: a customers/redact may have deleted the row while it was being sent.
 function finish(prisma: PrismaClient, id: string, now: Date, error: string | null) {
-  return prisma.flowEvent.update({ where: { id }, data: { doneAt: now, error } });
+  return prisma.flowEvent.updateMany({ where: { id }, data: { doneAt: now, error } });
 }
 
 async function retryLater(
@@ -232,30 +263,32 @@ async function retryLater(
   const attempts = event.attempts + 1;
   const givenUp = attempts >= MAX_ATTEMPTS;
   if (givenUp) log.error("flow trigger given up", { shop: event.shop, trigger: event.trigger });
-  await prisma.flowEvent.update({
+  await prisma.flowEvent.updateMany({
     where: { id: event.id },
     data: { attempts, error, ...(givenUp ? { doneAt: now } : {}) },
   });
 }
 
-/** "Reward available" for an earning that brought a reward within reach (once per earning). */
-async function queueRewardAvailable(
+/**
+ * The reward a rise of the balance brought within reach: the most valuable enabled reward the
+ * member's tier may redeem that costs more than the balance before and no more than after.
+ */
+async function rewardNewlyAvailable(
   prisma: PrismaClient,
-  event: { shop: string; customerId: string; dedupeKey: string },
+  event: { shop: string; customerId: string },
   data: StoredData,
 ) {
-  const { program, rewards } = await shopConfig(event.shop, prisma);
-  const after = Number(data.fields.points_balance);
-  const reward = newlyAffordable(rewards, data.balanceBefore!, after);
-  if (!reward) return;
-  await queueOnce(prisma, program, {
-    trigger: "loyalty-reward-available",
-    customerId: event.customerId,
-    dedupeKey: `available:${event.dedupeKey}`,
-    fields: {
-      reward_name: reward.name,
-      reward_points_cost: reward.pointsCost,
-      points_balance: after,
-    },
+  const { rewards, tiers } = await shopConfig(event.shop, prisma);
+  const member = await prisma.member.findUnique({
+    where: { shop_customerId: { shop: event.shop, customerId: event.customerId } },
+    select: { tierId: true },
   });
+  const threshold = (id: string | null | undefined) =>
+    tiers.find((t) => t.id === id)?.threshold ?? null;
+  const own = threshold(member?.tierId);
+  const open = rewards.filter((r) => {
+    const required = threshold(r.tierId);
+    return !r.tierId || (required !== null && own !== null && own >= required);
+  });
+  return newlyAffordable(open, data.balanceBefore!, Number(data.fields.points_balance));
 }

@@ -6,6 +6,11 @@ import type { Db } from "./program.server";
 
 /** Entry kinds that count as the member earning (lifetime total, activity for expiry). */
 const EARNING_KINDS = new Set<EntryKind>(["EARN", "SIGNUP_BONUS"]);
+/**
+ * Entry kinds whose spendable points can bring a reward within reach ("reward available" for
+ * Flow): earnings, pending points released, a merchant's adjustment.
+ */
+const BALANCE_RISES = new Set<EntryKind>(["EARN", "SIGNUP_BONUS", "RELEASE", "MANUAL"]);
 /** Entry kinds that keep a balance alive: the shopper did something. */
 const ACTIVITY_KINDS = new Set<EntryKind>(["EARN", "SIGNUP_BONUS", "REDEEM", "MANUAL", "IMPORT"]);
 
@@ -121,7 +126,16 @@ export async function postEntry(
         points_balance: updated.balance,
         reason: input.description ?? entryText(input.text!),
       },
-      balanceBefore: member.balance,
+    });
+  }
+  if (input.points > 0 && BALANCE_RISES.has(input.kind)) {
+    // Which reward (if any) came within reach is decided when it is sent, from the rewards then.
+    await queueFlowEvent(db, program, {
+      trigger: "loyalty-reward-available",
+      customerId: member.customerId,
+      dedupeKey: `available:${input.idempotencyKey}`,
+      fields: { reward_name: "", reward_points_cost: 0, points_balance: updated.balance },
+      balanceBefore: updated.balance - input.points,
     });
   }
   return updated;

@@ -69,13 +69,14 @@ export const JOBS = {
   /** Loyalty events waiting for Shopify Flow are sent (app/loyalty/flow-triggers.server.ts). */
   "send-flow-events": {
     cron: "* * * * *",
+    expireInSeconds: 5 * 60,
     run: ({ prisma, adminFor, now }) => sendFlowEvents(prisma, adminFor, now()),
   },
   /** Members' balance, tier and expiry date written to their Shopify customers. */
   "sync-customers": {
     cron: "* * * * *",
     expireInSeconds: 5 * 60,
-    run: ({ prisma, adminFor }) => syncCustomers(prisma, adminFor),
+    run: ({ prisma, adminFor, now }) => syncCustomers(prisma, adminFor, undefined, now()),
   },
   /** "Points expiring soon" for balances that expire within the program's notice period. */
   "announce-expiring-points": {

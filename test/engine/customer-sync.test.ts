@@ -6,6 +6,7 @@ import fs from "node:fs";
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { CUSTOMER_METAFIELDS, MEMBERS_PER_CALL } from "../../app/domain/customer-sync";
+import { saveTiers } from "../../app/admin/tiers.server";
 import { syncCustomers } from "../../app/loyalty/customer-sync.server";
 import { adminSandbox } from "../support/admin-sandbox";
 import { deliver, memberOf, resetShop } from "../support/engine";
@@ -147,6 +148,49 @@ describe("customer sync", () => {
       syncDirty: false,
       syncError: "Owner does not exist.",
     });
+  });
+
+  it("writes a tier's new name, and a shop that refuses the app never stops another's sync", async () => {
+    await prisma.program.create({ data: { shop: TEST_SHOP, customerSync: true, tierTags: true } });
+    const gold = await prisma.tier.create({
+      data: { shop: TEST_SHOP, name: "Gold", threshold: 10 },
+    });
+    await paid(7701, "45.00");
+    await sync();
+    // Renamed through the Tiers page's save, which marks the tier's members.
+    const saved = await saveTiers(
+      TEST_SHOP,
+      {
+        tierBasis: "POINTS_EARNED",
+        tierPeriod: "LIFETIME",
+        tiers: [
+          {
+            id: gold.id,
+            name: "Gold Club",
+            threshold: 10,
+            multiplierPercent: 100,
+            perks: "",
+            position: 0,
+          },
+        ],
+      },
+      "staff@example.com",
+    );
+    expect(saved.ok).toBe(true);
+    // Another shop, listed first, whose every call Shopify refuses (a frozen store).
+    await prisma.program.create({ data: { shop: "aaa-frozen.myshopify.com", customerSync: true } });
+    await prisma.member.create({
+      data: { shop: "aaa-frozen.myshopify.com", customerId: "1", syncDirty: true },
+    });
+    const frozen = async (shop: string) =>
+      shop === TEST_SHOP
+        ? offlineAdmin(shop)
+        : { graphql: async () => new Response("Unavailable Shop", { status: 402 }) };
+    const result = await syncCustomers(prisma, frozen, 45_000, new Date(0));
+    expect(result.deferred).toEqual(["aaa-frozen.myshopify.com"]);
+    expect(metafieldsOf(7701).tier?.value).toBe("Gold Club");
+    expect(tagsOf(7701)).toEqual(["loyalty-gold-club"]);
+    await resetShop("aaa-frozen.myshopify.com");
   });
 
   it("leaves the marks for the next run when Shopify throttles", async () => {

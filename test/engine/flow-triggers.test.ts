@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { FLOW_TRIGGERS } from "../../app/domain/flow-triggers";
 import { announceExpiringPoints, sendFlowEvents } from "../../app/loyalty/flow-triggers.server";
+import { releasePendingPoints } from "../../app/loyalty/jobs.server";
 import { redeemReward } from "../../app/loyalty/redemptions.server";
 import { unauthenticated } from "../../app/shopify.server";
 import { flowTriggers } from "../../sandbox/flow";
@@ -62,7 +63,7 @@ describe("loyalty events for Shopify Flow", () => {
     const order = orderPayload({ customerId: 6002, subtotal: "45.99" });
     await deliver({ topic: "orders/paid", payload: order });
 
-    expect(await send()).toEqual({ sent: 3, failed: 0, retrying: 0 });
+    expect(await send()).toEqual({ sent: 3, failed: 0, retrying: 0, skipped: 0 });
     expect(received()).toEqual(
       expect.arrayContaining([
         [
@@ -89,8 +90,37 @@ describe("loyalty events for Shopify Flow", () => {
     expect(received()).toHaveLength(3);
     // Sent once: the next run has nothing to send, and a redelivered webhook adds nothing.
     await deliver({ topic: "orders/paid", payload: order });
-    expect(await send()).toEqual({ sent: 0, failed: 0, retrying: 0 });
+    expect(await send()).toEqual({ sent: 0, failed: 0, retrying: 0, skipped: 0 });
     expect(received()).toHaveLength(3);
+  });
+
+  it("announce a reward only to members whose tier may redeem it, and when pending points become spendable", async () => {
+    await flowOn({ pendingDays: 14 });
+    const gold = await prisma.tier.create({
+      data: { shop: TEST_SHOP, name: "Gold", threshold: 1000 },
+    });
+    await seedReward({ name: "Gold gift", pointsCost: 45, tierId: gold.id });
+    await seedReward({ name: "$3 off", pointsCost: 40 });
+    const paidAt = new Date(Date.now() - DAY);
+    await deliver({
+      topic: "orders/paid",
+      payload: orderPayload({
+        customerId: 6009,
+        subtotal: "45.00",
+        processedAt: paidAt.toISOString(),
+      }),
+    });
+    // Pending at first: nothing spendable yet, so no reward is within reach.
+    await send();
+    expect(received().filter(([handle]) => handle === "loyalty-reward-available")).toEqual([]);
+    await releasePendingPoints(prisma, new Date(Date.now() + 14 * DAY));
+    await send();
+    expect(received().filter(([handle]) => handle === "loyalty-reward-available")).toEqual([
+      [
+        "loyalty-reward-available",
+        { customer_id: 6009, reward_name: "$3 off", reward_points_cost: 40, points_balance: 45 },
+      ],
+    ]);
   });
 
   it("report a redeemed reward with its code", async () => {
@@ -157,15 +187,18 @@ describe("loyalty events for Shopify Flow", () => {
     await deliver({ topic: "orders/paid", payload: orderPayload({ customerId: 6007 }) });
     // The trigger extension is not deployed: Flow refuses the handle, for good.
     sandbox.api.state.flowTriggerHandles = ["loyalty-tier-changed"];
-    expect(await send()).toEqual({ sent: 0, failed: 1, retrying: 0 });
-    expect(await prisma.flowEvent.findFirstOrThrow()).toMatchObject({
+    // (No reward is within reach: that candidate is settled without a call.)
+    expect(await send()).toEqual({ sent: 0, failed: 1, retrying: 0, skipped: 1 });
+    expect(
+      await prisma.flowEvent.findFirstOrThrow({ where: { trigger: "loyalty-points-earned" } }),
+    ).toMatchObject({
       error: "Invalid handle 'loyalty-points-earned'.",
       doneAt: expect.any(Date),
     });
 
     await deliver({ topic: "orders/paid", payload: orderPayload({ customerId: 6008 }) });
     const offline = () => sendFlowEvents(prisma, async () => null, new Date());
-    expect(await offline()).toEqual({ sent: 0, failed: 0, retrying: 1 });
+    expect(await offline()).toEqual({ sent: 0, failed: 0, retrying: 1, skipped: 1 });
     const waiting = await prisma.flowEvent.findFirstOrThrow({ where: { doneAt: null } });
     expect(waiting.attempts).toBe(1);
     for (let i = 0; i < 7; i++) await offline();
@@ -175,7 +208,7 @@ describe("loyalty events for Shopify Flow", () => {
     });
     // Done events are cleared after 90 days.
     await sendFlowEvents(prisma, offlineAdmin, new Date(Date.now() + 89 * DAY));
-    expect(await prisma.flowEvent.count()).toBe(2);
+    expect(await prisma.flowEvent.count()).toBe(4);
     await sendFlowEvents(prisma, offlineAdmin, new Date(Date.now() + 91 * DAY));
     expect(await prisma.flowEvent.count()).toBe(0);
   });
