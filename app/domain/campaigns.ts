@@ -31,6 +31,17 @@ export interface Campaign {
 
 export type CampaignStatus = "SCHEDULED" | "ACTIVE" | "ENDED" | "OFF";
 
+/** How the admin shows a status (a Polaris Badge's words and tone). */
+export const CAMPAIGN_STATUS_BADGES: Record<
+  CampaignStatus,
+  { label: string; tone?: "success" | "info" }
+> = {
+  ACTIVE: { label: "Running", tone: "success" },
+  SCHEDULED: { label: "Scheduled", tone: "info" },
+  OFF: { label: "Off" },
+  ENDED: { label: "Ended" },
+};
+
 export function campaignStatus(campaign: Campaign, now: Date): CampaignStatus {
   if (now >= campaign.endsAt) return "ENDED";
   if (!campaign.enabled) return "OFF";

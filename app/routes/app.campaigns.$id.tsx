@@ -10,7 +10,6 @@ import {
   ChoiceList,
   FormLayout,
   InlineGrid,
-  Modal,
   Page,
   Select,
   Text,
@@ -26,10 +25,11 @@ import {
   updateCampaign,
 } from "../admin/campaigns.server";
 import { AdminSaveBar } from "../components/AdminSaveBar";
+import { ConfirmDeleteModal, toggleAndDeleteActions } from "../components/resource-actions";
 import { toFormData, useFormState } from "../components/form-state";
 import { doneUrl, useDoneToast, useToast } from "../components/toast";
 import { CAMPAIGN_KINDS, parseCampaignForm } from "../domain/campaign-form";
-import { campaignStatus } from "../domain/campaigns";
+import { CAMPAIGN_STATUS_BADGES, campaignStatus } from "../domain/campaigns";
 import type { FieldErrors } from "../domain/forms";
 import { formValues } from "../domain/forms";
 import { localDateTime } from "../domain/time-zones";
@@ -127,13 +127,6 @@ interface FormValues extends Record<string, unknown> {
   enabled: boolean;
 }
 
-const STATUS_BADGE = {
-  ACTIVE: { label: "Running", tone: "success" },
-  SCHEDULED: { label: "Scheduled", tone: "info" },
-  OFF: { label: "Off", tone: undefined },
-  ENDED: { label: "Ended", tone: undefined },
-} as const;
-
 export default function CampaignPage() {
   const { campaign, defaults, tiers, currency, timeZone } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -162,9 +155,10 @@ export default function CampaignPage() {
     if (actionData?.ok) toast(actionData.message);
   }, [actionData, toast]);
 
+  const post = (data: Record<string, string>) => submit(data, { method: "post" });
   const save = () => submit(toFormData(values, { intent: "save", timeZone }), { method: "post" });
   const isNew = campaign === null;
-  const status = campaign ? STATUS_BADGE[campaign.status] : null;
+  const status = campaign ? CAMPAIGN_STATUS_BADGES[campaign.status] : null;
 
   return (
     <Page
@@ -180,23 +174,15 @@ export default function CampaignPage() {
       }}
       secondaryActions={
         campaign
-          ? [
-              {
-                content: campaign.enabled ? "Switch off" : "Switch on",
-                disabled: busy,
-                onAction: () =>
-                  submit(
-                    { intent: "toggle", enabled: String(!campaign.enabled) },
-                    { method: "post" },
-                  ),
-              },
-              {
-                content: "Delete campaign",
-                destructive: true,
-                disabled: busy,
-                onAction: () => setConfirmDelete(true),
-              },
-            ]
+          ? toggleAndDeleteActions({
+              enabled: campaign.enabled,
+              enableLabel: "Switch on",
+              disableLabel: "Switch off",
+              deleteLabel: "Delete campaign",
+              busy,
+              submit: post,
+              confirmDelete: () => setConfirmDelete(true),
+            })
           : []
       }
     >
@@ -319,28 +305,17 @@ export default function CampaignPage() {
           </BlockStack>
         </Card>
       </BlockStack>
-      <Modal
+      <ConfirmDeleteModal
         open={confirmDelete}
-        onClose={() => setConfirmDelete(false)}
         title={`Delete ${campaign?.name ?? "campaign"}?`}
-        primaryAction={{
-          content: "Delete campaign",
-          destructive: true,
-          loading: busy,
-          onAction: () => {
-            submit({ intent: "delete" }, { method: "post" });
-            setConfirmDelete(false);
-          },
-        }}
-        secondaryActions={[{ content: "Cancel", onAction: () => setConfirmDelete(false) }]}
+        deleteLabel="Delete campaign"
+        busy={busy}
+        onClose={() => setConfirmDelete(false)}
+        submit={post}
       >
-        <Modal.Section>
-          <Text as="p">
-            Orders already paid keep the points the campaign gave them, and their explanation still
-            names it. This cannot be undone.
-          </Text>
-        </Modal.Section>
-      </Modal>
+        Orders already paid keep the points the campaign gave them, and their explanation still
+        names it. This cannot be undone.
+      </ConfirmDeleteModal>
     </Page>
   );
 }

@@ -3,7 +3,7 @@ import { useLoaderData, useNavigate } from "@remix-run/react";
 import { Badge, Button, Card, EmptyState, IndexTable, Page, Text } from "@shopify/polaris";
 import { listCampaigns } from "../admin/campaigns.server";
 import { useDoneToast } from "../components/toast";
-import type { CampaignStatus } from "../domain/campaigns";
+import { CAMPAIGN_STATUS_BADGES } from "../domain/campaigns";
 import { authenticate } from "../shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -12,13 +12,6 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const meta: MetaFunction = () => [{ title: "Campaigns · Loyalty" }];
-
-const STATUS: Record<CampaignStatus, { label: string; tone?: "success" | "info" }> = {
-  ACTIVE: { label: "Running", tone: "success" },
-  SCHEDULED: { label: "Scheduled", tone: "info" },
-  OFF: { label: "Off" },
-  ENDED: { label: "Ended" },
-};
 
 export default function CampaignsPage() {
   const { campaigns, timeZone } = useLoaderData<typeof loader>();
@@ -88,7 +81,9 @@ export default function CampaignsPage() {
                   </Text>
                 </IndexTable.Cell>
                 <IndexTable.Cell>
-                  <Badge tone={STATUS[campaign.status].tone}>{STATUS[campaign.status].label}</Badge>
+                  <Badge tone={CAMPAIGN_STATUS_BADGES[campaign.status].tone}>
+                    {CAMPAIGN_STATUS_BADGES[campaign.status].label}
+                  </Badge>
                 </IndexTable.Cell>
               </IndexTable.Row>
             ))}

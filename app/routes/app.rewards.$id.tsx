@@ -9,7 +9,6 @@ import {
   Checkbox,
   FormLayout,
   Layout,
-  Modal,
   Page,
   Select,
   Text,
@@ -26,6 +25,7 @@ import {
   updateReward,
 } from "../admin/rewards.server";
 import { AdminSaveBar } from "../components/AdminSaveBar";
+import { ConfirmDeleteModal, toggleAndDeleteActions } from "../components/resource-actions";
 import { toFormData, useFormState } from "../components/form-state";
 import { doneUrl, useDoneToast, useToast } from "../components/toast";
 import type { FieldErrors } from "../domain/forms";
@@ -128,6 +128,7 @@ export default function RewardPage() {
   }, [actionData, toast]);
 
   const save = () => submit(toFormData(values, { intent: "save" }), { method: "post" });
+  const post = (data: Record<string, string>) => submit(data, { method: "post" });
   const isNew = reward === null;
 
   return (
@@ -150,23 +151,15 @@ export default function RewardPage() {
       }}
       secondaryActions={
         reward
-          ? [
-              {
-                content: reward.enabled ? "Disable reward" : "Enable reward",
-                disabled: busy,
-                onAction: () =>
-                  submit(
-                    { intent: "toggle", enabled: String(!reward.enabled) },
-                    { method: "post" },
-                  ),
-              },
-              {
-                content: "Delete reward",
-                destructive: true,
-                disabled: busy,
-                onAction: () => setConfirmDelete(true),
-              },
-            ]
+          ? toggleAndDeleteActions({
+              enabled: reward.enabled,
+              enableLabel: "Enable reward",
+              disableLabel: "Disable reward",
+              deleteLabel: "Delete reward",
+              busy,
+              submit: post,
+              confirmDelete: () => setConfirmDelete(true),
+            })
           : []
       }
     >
@@ -320,29 +313,18 @@ export default function RewardPage() {
           </BlockStack>
         </Layout.Section>
       </Layout>
-      <Modal
+      <ConfirmDeleteModal
         open={confirmDelete}
-        onClose={() => setConfirmDelete(false)}
         title={`Delete ${reward?.name ?? "reward"}?`}
-        primaryAction={{
-          content: "Delete reward",
-          destructive: true,
-          loading: busy,
-          onAction: () => {
-            submit({ intent: "delete" }, { method: "post" });
-            setConfirmDelete(false);
-          },
-        }}
-        secondaryActions={[{ content: "Cancel", onAction: () => setConfirmDelete(false) }]}
+        deleteLabel="Delete reward"
+        busy={busy}
+        onClose={() => setConfirmDelete(false)}
+        submit={post}
       >
-        <Modal.Section>
-          <Text as="p">
-            {redemptions > 0
-              ? `This reward has been redeemed ${redemptions} times and cannot be deleted; disable it instead.`
-              : "Members will no longer see this reward. This cannot be undone."}
-          </Text>
-        </Modal.Section>
-      </Modal>
+        {redemptions > 0
+          ? `This reward has been redeemed ${redemptions} times and cannot be deleted; disable it instead.`
+          : "Members will no longer see this reward. This cannot be undone."}
+      </ConfirmDeleteModal>
     </Page>
   );
 }
