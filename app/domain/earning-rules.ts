@@ -7,8 +7,7 @@ import { BASE_MULTIPLIER_PERCENT, pointsForSpend } from "./earning";
  * its contributions in its rule snapshot, so "explain this order" names each one and a later
  * refund or cancellation takes back exactly what was given, whatever the rules say by then.
  *
- * New ways to earn (birthday, referral, merchant-defined actions; issue #12) are new
- * variants here, each with its own contribution.
+ * New ways to earn (a birthday, say) are new variants here, each with its own contribution.
  */
 export type EarningRule =
   /** The program's earn rate on an order's spend. */
@@ -31,6 +30,11 @@ export type EarningRule =
    * action says how many, up to the most one order may earn.
    */
   | { kind: "BONUS_ACTION"; maxPoints: number }
+  /**
+   * Points for the referrer when a friend they invited pays their first order with the welcome
+   * code (`offer`: the name of the reward whose terms the code has; app/domain/referrals.ts).
+   */
+  | { kind: "REFERRAL"; points: number; offer: string }
   /** A running campaign adds a fixed bonus to each order whose spend reaches its minimum. */
   | {
       kind: "CAMPAIGN_BONUS";
@@ -50,6 +54,7 @@ export const EARNING_RULE_KINDS = [
   "CAMPAIGN_MULTIPLIER",
   "CAMPAIGN_BONUS",
   "BONUS_ACTION",
+  "REFERRAL",
 ] as const;
 export type EarningRuleKind = (typeof EARNING_RULE_KINDS)[number];
 // A variant added to the union without its kind in the list fails to compile here, and the
@@ -66,7 +71,9 @@ export type EarningEvent =
   | { type: "ORDER_PAID"; basisMinor: number; currency: string }
   | { type: "SIGNUP" }
   /** A merchant's automation awards `points` for an action (Shopify Flow). */
-  | { type: "BONUS_ACTION"; points: number };
+  | { type: "BONUS_ACTION"; points: number }
+  /** A referred friend's first order was paid. */
+  | { type: "REFERRAL" };
 
 /**
  * What one rule gave for one event. Every contribution to an order follows its spend except a
@@ -172,6 +179,9 @@ export function contributionsFor(
         contributions.push({ rule: "SIGNUP_BONUS", points: rule.points });
       }
     }
+  } else if (event.type === "REFERRAL") {
+    const rule = rules.find((r) => r.kind === "REFERRAL");
+    if (rule && rule.points > 0) contributions.push({ rule: "REFERRAL", points: rule.points });
   } else {
     // Nothing rather than a capped amount: an automation asking for more than the merchant allows
     // one order to earn is misconfigured, and is told so (app/loyalty/bonus-actions.server.ts).

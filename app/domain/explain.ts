@@ -120,6 +120,7 @@ const CONTRIBUTION_WORDS: Record<Contribution["rule"], (c: Contribution) => stri
     `from the campaign “${c.campaign ?? "campaign"}” (× ${(c.multiplierPercent ?? 100) / 100})`,
   CAMPAIGN_BONUS: (c) => `bonus from the campaign “${c.campaign ?? "campaign"}”`,
   BONUS_ACTION: () => "for an action reported through Shopify Flow",
+  REFERRAL: () => "for a referred friend's first order",
 };
 
 /** "45 points from the earn rate, 23 points from the Gold tier (× 1.5). " — when there are two or more. */

@@ -107,21 +107,29 @@ export function generateRewardCode(
   return `${prefix}-${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}`;
 }
 
-/** The Admin API input for a reward's discount, restricted to one customer and one use. */
+/**
+ * The Admin API input for a reward's discount: one use, restricted to one customer. A referred
+ * friend's welcome code may have no customer yet (a shopper who is not signed in): anyone may
+ * use it, once.
+ */
 export function discountInput(input: {
   terms: RewardTerms;
   code: string;
-  customerGid: string;
+  customerGid: string | null;
   startsAt: Date;
   endsAt: Date;
+  /** What the discount is, in its title in Shopify admin. */
+  label?: string;
 }) {
   const { terms } = input;
   const common = {
-    title: `${terms.name} (loyalty reward ${input.code})`,
+    title: `${terms.name} (${input.label ?? "loyalty reward"} ${input.code})`,
     code: input.code,
     startsAt: input.startsAt.toISOString(),
     endsAt: input.endsAt.toISOString(),
-    context: { customers: { add: [input.customerGid] } },
+    context: input.customerGid
+      ? { customers: { add: [input.customerGid] } }
+      : { all: "ALL" as const },
     usageLimit: 1,
     appliesOncePerCustomer: true,
     combinesWith: {

@@ -41,7 +41,11 @@ export type EntryText =
   | { key: "codeUsedAfterReturn"; code: string }
   // Balances carried over from another program; the admin's description names the file.
   | { key: "import" }
-  | { key: "importUndone" };
+  | { key: "importUndone" }
+  // A friend's first order; the friend is not named (the referrer need not know their email).
+  | { key: "referral" }
+  | { key: "referralReleased" }
+  | { key: "referralReversed" };
 
 type Params<K extends EntryText["key"]> = Omit<Extract<EntryText, { key: K }>, "key">;
 type EntryTexts = { [K in EntryText["key"]]: (p: Params<K>) => string };
@@ -65,6 +69,10 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
       `Points taken again: code ${p.code} was used after its points were returned`,
     import: () => "Points transferred from our previous rewards program",
     importUndone: () => "Transferred points corrected",
+    referral: () => "Referral: a friend placed their first order",
+    referralReleased: () => "Referral points are now available",
+    referralReversed: () =>
+      "Referral points taken back: the friend's order was cancelled or refunded",
   },
   fr: {
     order: (p) => `Commande ${p.order}`,
@@ -82,6 +90,10 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
       `Points repris : le code ${p.code} a été utilisé après le retour des points`,
     import: () => "Points transférés de notre ancien programme de fidélité",
     importUndone: () => "Correction des points transférés",
+    referral: () => "Parrainage : un ami a passé sa première commande",
+    referralReleased: () => "Les points de parrainage sont disponibles",
+    referralReversed: () =>
+      "Points de parrainage repris : la commande de l’ami a été annulée ou remboursée",
   },
   de: {
     order: (p) => `Bestellung ${p.order}`,
@@ -100,6 +112,10 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
       `Punkte erneut abgezogen: Code ${p.code} wurde nach der Rückgabe der Punkte verwendet`,
     import: () => "Punkte aus unserem bisherigen Prämienprogramm übernommen",
     importUndone: () => "Korrektur übernommener Punkte",
+    referral: () => "Empfehlung: Eine Freundin oder ein Freund hat zum ersten Mal bestellt",
+    referralReleased: () => "Empfehlungspunkte sind jetzt verfügbar",
+    referralReversed: () =>
+      "Empfehlungspunkte zurückgenommen: Die Bestellung wurde storniert oder erstattet",
   },
   es: {
     order: (p) => `Pedido ${p.order}`,
@@ -118,6 +134,10 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
       `Puntos descontados de nuevo: el código ${p.code} se usó después de devolver los puntos`,
     import: () => "Puntos transferidos de nuestro programa de recompensas anterior",
     importUndone: () => "Corrección de puntos transferidos",
+    referral: () => "Recomendación: un amigo hizo su primer pedido",
+    referralReleased: () => "Los puntos por recomendación ya están disponibles",
+    referralReversed: () =>
+      "Puntos por recomendación retirados: el pedido del amigo se canceló o reembolsó",
   },
   ja: {
     order: (p) => `注文 ${p.order}`,
@@ -134,6 +154,9 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
     codeUsedAfterReturn: (p) => `ポイント再差し引き：返還後にコード ${p.code} が使用されました`,
     import: () => "以前のリワードプログラムから移行したポイント",
     importUndone: () => "移行ポイントの修正",
+    referral: () => "紹介：お友達が初めて注文しました",
+    referralReleased: () => "紹介ポイントが利用可能になりました",
+    referralReversed: () => "紹介ポイントの取り消し：お友達の注文がキャンセルまたは返金されました",
   },
 };
 
@@ -159,6 +182,9 @@ const ENTRY_PARAMS: Record<EntryText["key"], readonly ("order" | "reward" | "cod
     codeUsedAfterReturn: ["code"],
     import: [],
     importUndone: [],
+    referral: [],
+    referralReleased: [],
+    referralReversed: [],
   };
 
 /** Reads an entry's stored text back; null for entries written before texts were stored. */
@@ -231,6 +257,8 @@ interface WayTexts {
   campaignMultiplier: (p: { multiplier: string; until: string }) => string;
   campaignBonus: (p: { points: string; until: string }) => string;
   campaignBonusMinimum: (p: { points: string; amount: string; until: string }) => string;
+  referralTitle: string;
+  referralDescription: (p: { points: string; offer: string }) => string;
   processing: string;
 }
 
@@ -244,6 +272,9 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignBonus: (p) => `${p.points} extra on every order until ${p.until}`,
     campaignBonusMinimum: (p) =>
       `${p.points} extra on orders of ${p.amount} or more until ${p.until}`,
+    referralTitle: "Refer a friend",
+    referralDescription: (p) =>
+      `${p.points} when a friend you refer places their first order. They get: ${p.offer}`,
     processing: "Your reward is being prepared. This can take a minute.",
   },
   fr: {
@@ -255,6 +286,9 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignBonus: (p) => `${p.points} en plus sur chaque commande jusqu’au ${p.until}`,
     campaignBonusMinimum: (p) =>
       `${p.points} en plus sur les commandes d’au moins ${p.amount} jusqu’au ${p.until}`,
+    referralTitle: "Parrainez un ami",
+    referralDescription: (p) =>
+      `${p.points} quand un ami parrainé passe sa première commande. Il reçoit : ${p.offer}`,
     processing: "Votre récompense est en cours de préparation. Cela peut prendre une minute.",
   },
   de: {
@@ -265,6 +299,9 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignMultiplier: (p) => `${p.multiplier}-fache Punkte auf Bestellungen bis ${p.until}`,
     campaignBonus: (p) => `${p.points} extra auf jede Bestellung bis ${p.until}`,
     campaignBonusMinimum: (p) => `${p.points} extra auf Bestellungen ab ${p.amount} bis ${p.until}`,
+    referralTitle: "Freunde empfehlen",
+    referralDescription: (p) =>
+      `${p.points}, wenn eine empfohlene Person zum ersten Mal bestellt. Sie erhält: ${p.offer}`,
     processing: "Deine Prämie wird vorbereitet. Das kann eine Minute dauern.",
   },
   es: {
@@ -276,6 +313,9 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignBonus: (p) => `${p.points} extra en cada pedido hasta el ${p.until}`,
     campaignBonusMinimum: (p) =>
       `${p.points} extra en pedidos de ${p.amount} o más hasta el ${p.until}`,
+    referralTitle: "Recomienda a un amigo",
+    referralDescription: (p) =>
+      `${p.points} cuando un amigo que recomiendes haga su primer pedido. Recibe: ${p.offer}`,
     processing: "Tu recompensa se está preparando. Esto puede tardar un minuto.",
   },
   ja: {
@@ -286,12 +326,15 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignMultiplier: (p) => `${p.until}まで、ご注文のポイントが${p.multiplier}倍`,
     campaignBonus: (p) => `${p.until}まで、ご注文ごとに${p.points}を追加`,
     campaignBonusMinimum: (p) => `${p.until}まで、${p.amount}以上のご注文で${p.points}を追加`,
+    referralTitle: "お友達を紹介",
+    referralDescription: (p) =>
+      `紹介したお友達が初めて注文すると${p.points}。お友達には：${p.offer}`,
     processing: "特典を準備しています。1分ほどかかる場合があります。",
   },
 };
 
 export interface WayToEarn {
-  id: "order" | "signup" | "campaign";
+  id: "order" | "signup" | "campaign" | "referral";
   title: string;
   points: number;
   description: string;
@@ -383,6 +426,17 @@ export function waysToEarn(
         });
         break;
       }
+      case "REFERRAL":
+        ways.push({
+          id: "referral",
+          title: texts.referralTitle,
+          points: rule.points,
+          description: texts.referralDescription({
+            points: formatPoints(rule.points, name, locale),
+            offer: rule.offer,
+          }),
+        });
+        break;
       default: {
         const undecided: never = rule;
         throw new Error(`No way to earn for ${JSON.stringify(undecided)}`);

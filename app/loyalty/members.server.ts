@@ -110,6 +110,7 @@ export interface MemberWithMetric {
   pendingPoints: number;
   tierId: string | null;
   expiresAt: Date | null;
+  referralCode: string | null;
   /** `tierMetric` of the member. */
   metric: number;
 }
@@ -128,7 +129,7 @@ export async function memberWithTierMetric(
   const [row] = await db.$queryRaw<(Omit<MemberWithMetric, "metric"> & { metric: unknown })[]>(
     Prisma.sql`
     SELECT m."id", m."shop", m."customerId", m."balance", m."pendingPoints", m."tierId",
-      m."expiresAt", ${metricSql(program, now, Prisma.sql`m."id"`)} AS "metric"
+      m."expiresAt", m."referralCode", ${metricSql(program, now, Prisma.sql`m."id"`)} AS "metric"
     FROM "Member" m
     WHERE m."shop" = ${shop} AND m."customerId" = ${customerId}`,
   );

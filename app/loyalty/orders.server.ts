@@ -13,6 +13,7 @@ import { postEntry } from "./ledger.server";
 import { evaluateTier, memberFor } from "./members.server";
 import type { PaidOrder, Refund } from "./payloads";
 import { markRewardCodesUsed } from "./redemptions.server";
+import { addressDigest, creditReferral, reverseReferral } from "./referrals.server";
 import type { Db, ProgramRules } from "./program.server";
 import { earnRule, earningRules, programFor } from "./program.server";
 import { shopConfig, type ShopConfig } from "./shop-config.server";
@@ -79,6 +80,7 @@ export async function onOrderPaid(
     basisMinor: order.basisMinor,
     discountCodes: order.discountCodes,
     giftCardLineIds: order.giftCardLineIds,
+    addressDigest: addressDigest(shop, order.shippingAddressKey),
     paidAt: order.occurredAt,
   };
 
@@ -145,8 +147,12 @@ export async function onOrderPaid(
     },
     update: { earnedPoints: points, rule: snapshot, ...facts, ...state },
   });
-  if (held) return "held";
-  await awardOrder(db, rules, record, member, snapshot, now);
+  if (held) {
+    await creditReferral(db, rules, order, record, now);
+    return "held";
+  }
+  const awarded = await awardOrder(db, rules, record, member, snapshot, now);
+  await creditReferral(db, rules, order, awarded, now);
   return "applied";
 }
 
@@ -423,17 +429,19 @@ async function applyRefund(
     where: { id: refund.id },
     data: { appliedAt: now, clawedBack: points },
   });
+  const at = refund.createdAtShopify;
+  await reverseReferral(db, rules, result.record, { at, cancelled: false }, now);
   return result;
 }
 
-function applyCancellation(
+async function applyCancellation(
   db: Db,
   rules: ProgramRules,
   record: OrderRecord,
   member: Member,
   now: Date,
 ) {
-  return takeBackFromOrder(
+  const result = await takeBackFromOrder(
     db,
     rules,
     record,
@@ -450,6 +458,9 @@ function applyCancellation(
     },
     now,
   );
+  const at = record.cancelledAt ?? now;
+  await reverseReferral(db, rules, result.record, { at, cancelled: true }, now);
+  return result;
 }
 
 export type ReviewResult =

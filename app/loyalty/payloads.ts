@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { EarningBasis, OrderLine, RefundLine } from "../domain/earning";
 import { orderEarningBasis } from "../domain/earning";
 import { isKnownCurrency, toMinorUnits } from "../domain/money";
+import { addressKey } from "../domain/referrals";
 
 /**
  * Webhook payloads (REST shape) validated with zod and turned into the plain values the engine
@@ -87,6 +88,17 @@ export const orderPayload = withGidFallback({
   total_price_set: moneySet,
   line_items: z.array(lineItem).default([]),
   refunds: z.array(refundBody).default([]),
+  email: z.string().nullish(),
+  // Only what says "the same place": referral guards compare it (app/domain/referrals.ts).
+  shipping_address: z
+    .object({
+      address1: z.string().nullish(),
+      address2: z.string().nullish(),
+      zip: z.string().nullish(),
+      country_code: z.string().nullish(),
+    })
+    .passthrough()
+    .nullish(),
   discount_codes: z
     .array(
       z.object({ code: z.string(), amount: z.string().optional(), type: z.string().optional() }),
@@ -149,6 +161,10 @@ export interface PaidOrder {
   basisMinor: number;
   totalMinor: number;
   taxesIncluded: boolean;
+  /** The order's contact email (the customer's may differ or be missing). */
+  email: string | null;
+  /** addressKey of the shipping address: null without one (a digital order, a pickup). */
+  shippingAddressKey: string | null;
   discountCodes: string[];
   giftCardLineIds: string[];
   /** Refunds Shopify made before it rendered this body; each is taken back once, by id. */
@@ -250,6 +266,8 @@ export function toPaidOrder(order: z.infer<typeof orderPayload>, receivedAt: Dat
     basisMinor: basis.basisMinor,
     totalMinor: minor(order.total_price_set, currency),
     taxesIncluded: order.taxes_included,
+    email: order.email || null,
+    shippingAddressKey: addressKey(order.shipping_address),
     discountCodes: order.discount_codes.map((d) => d.code),
     giftCardLineIds: [...giftCardLineIds],
     listedRefunds,

@@ -53,6 +53,8 @@ export function earningRules(
   program: Program,
   tier: Pick<Tier, "name" | "multiplierPercent"> | null,
   campaigns: readonly EarningRule[] = [],
+  /** The friend's welcome offer, when the program's referral settings have a usable one. */
+  referralOffer: string | null = null,
 ): EarningRule[] {
   return [
     { kind: "ORDER_SPEND", ...earnRule(program) },
@@ -68,6 +70,9 @@ export function earningRules(
     { kind: "SIGNUP_BONUS", points: program.signupBonus },
     { kind: "BONUS_ACTION", maxPoints: program.maxPointsPerOrder },
     ...campaigns,
+    ...(program.referrals && referralOffer
+      ? [{ kind: "REFERRAL" as const, points: program.referralPoints, offer: referralOffer }]
+      : []),
   ];
 }
 

@@ -32,6 +32,7 @@ import type {
   LoyaltyFindDiscountByCodeQuery,
   LoyaltyFindDiscountByCodeQueryVariables,
 } from "../types/admin.generated";
+import type { DiscountBuyerSelection, DiscountContextInput } from "../types/admin.types";
 import type { CreateOutcome, Decision, LookupOutcome } from "../domain/redemption-state";
 import { decide, statesLeadingTo } from "../domain/redemption-state";
 import { appEnv } from "../env.server";
@@ -215,23 +216,36 @@ const LOOKUP_POLICY: RetryPolicy = {
   attemptTimeoutMs: 2_500,
 };
 
-function settleWindowMs() {
+export function settleWindowMs() {
   return appEnv().REDEMPTION_SETTLE_SECONDS * 1_000;
+}
+
+/** The schema's buyer-selection enum exists only as a type here; its value is the string. */
+function contextInput(
+  context: ReturnType<typeof discountInput>["input"]["context"],
+): DiscountContextInput {
+  return "all" in context && context.all
+    ? { all: context.all as DiscountBuyerSelection }
+    : { customers: context.customers! };
 }
 
 /** Creates the discount in Shopify and says what came of it (never throws for Shopify's sake). */
 export async function createDiscountCode(
   admin: AdminGraphqlClient,
-  redemption: Pick<Redemption, "code" | "customerId" | "startsAt" | "endsAt" | "rewardSnapshot">,
+  redemption: Pick<Redemption, "code" | "startsAt" | "endsAt" | "rewardSnapshot"> & {
+    customerId: string | null;
+  },
   retry: RetryPolicy = CREATE_POLICY,
+  label?: string,
 ): Promise<CreateOutcome> {
   const terms = parseRewardTerms(redemption.rewardSnapshot);
   const discount = discountInput({
     terms,
     code: redemption.code,
-    customerGid: customerGid(redemption.customerId),
+    customerGid: redemption.customerId ? customerGid(redemption.customerId) : null,
     startsAt: redemption.startsAt,
     endsAt: redemption.endsAt,
+    label,
   });
   let result: MutationResult;
   let outcome: AdminOutcome;
@@ -240,7 +254,9 @@ export async function createDiscountCode(
       const call = await adminCall<LoyaltyCreateShippingDiscountMutation>(
         admin,
         CREATE_SHIPPING_DISCOUNT,
-        { discount: discount.input } satisfies LoyaltyCreateShippingDiscountMutationVariables,
+        {
+          discount: { ...discount.input, context: contextInput(discount.input.context) },
+        } satisfies LoyaltyCreateShippingDiscountMutationVariables,
         retry,
       );
       result = payload(call.data.discountCodeFreeShippingCreate, "discountCodeFreeShippingCreate");
@@ -249,7 +265,9 @@ export async function createDiscountCode(
       const call = await adminCall<LoyaltyCreateAmountDiscountMutation>(
         admin,
         CREATE_AMOUNT_DISCOUNT,
-        { discount: discount.input } satisfies LoyaltyCreateAmountDiscountMutationVariables,
+        {
+          discount: { ...discount.input, context: contextInput(discount.input.context) },
+        } satisfies LoyaltyCreateAmountDiscountMutationVariables,
         retry,
       );
       result = payload(call.data.discountCodeBasicCreate, "discountCodeBasicCreate");

@@ -4,6 +4,7 @@ import type { Campaign } from "../domain/campaigns";
 import { toCampaign } from "./campaigns.server";
 import type { Db, ProgramRules } from "./program.server";
 import { programFor, tiersFor } from "./program.server";
+import { welcomeReward as welcomeRewardOf } from "./referrals.server";
 
 /**
  * What every widget load needs and only the merchant changes: the program, its tiers, its
@@ -28,6 +29,8 @@ export interface ShopConfig extends ProgramRules {
    * (Shopify retries for 48 hours), still finds it here. Older payments ask the database.
    */
   campaignsSince: Date;
+  /** The reward whose terms referred friends' welcome codes have; null while referrals are off. */
+  welcomeReward: Reward | null;
 }
 
 /** How far back the copy keeps ended campaigns (see campaignsSince). */
@@ -69,7 +72,16 @@ export async function shopConfig(shop: string, db: Db = prisma): Promise<ShopCon
     db.reward.findMany({ where: { shop, enabled: true }, orderBy: { pointsCost: "asc" } }),
     db.campaign.findMany({ where: { shop, enabled: true, endsAt: { gt: campaignsSince } } }),
   ]);
-  const config = { program, tiers, rewards, campaigns: campaigns.map(toCampaign), campaignsSince };
+  // After the program: whether referrals are on decides whether it is read at all.
+  const welcomeReward = await welcomeRewardOf(db, program);
+  const config = {
+    program,
+    tiers,
+    rewards,
+    campaigns: campaigns.map(toCampaign),
+    campaignsSince,
+    welcomeReward,
+  };
   cache.delete(shop);
   if (version !== null) cache.set(shop, { version, config });
   if (cache.size > MAX_SHOPS) cache.delete(cache.keys().next().value!);

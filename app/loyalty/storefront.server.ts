@@ -15,6 +15,7 @@ import {
 } from "../domain/storefront-text";
 import { nextTier } from "../domain/tiers";
 import { memberWithTierMetric, nextRelease } from "./members.server";
+import { referralCard } from "./referrals.server";
 import { earningRules, tierBasis } from "./program.server";
 import type { RedeemResult } from "./redemptions.server";
 import { shopConfig } from "./shop-config.server";
@@ -45,7 +46,7 @@ export async function programSummary(
   locale: StorefrontLocale = "en",
   now = new Date(),
 ) {
-  const { program, rewards, campaigns } = await shopConfig(shop);
+  const { program, rewards, campaigns, welcomeReward } = await shopConfig(shop);
   // A shopper not signed in sees the campaigns open to every member.
   return {
     loggedIn: false as const,
@@ -53,7 +54,12 @@ export async function programSummary(
     pointsName: pointsNameFor(program, locale),
     program: {
       waysToEarn: waysToEarn(
-        earningRules(program, null, campaignRules(campaigns, now, null, program.currency)),
+        earningRules(
+          program,
+          null,
+          campaignRules(campaigns, now, null, program.currency),
+          welcomeReward?.name,
+        ),
         program,
         locale,
       ),
@@ -72,7 +78,7 @@ export async function memberView(
   // signed-in shopper opens. Two rounds: on PostgreSQL each statement waits a round trip, and
   // those of a round run side by side on the pool. First what needs only the customer, then the
   // member with their tier metric, which needs the program.
-  const [{ program, tiers, rewards, campaigns }, history, held] = await Promise.all([
+  const [{ program, tiers, rewards, campaigns, welcomeReward }, history, held] = await Promise.all([
     shopConfig(shop),
     prisma.$queryRaw<HistoryRow[]>`
       SELECT e."occurredAt", e."points", e."pendingPoints", CAST(e."kind" AS TEXT) AS "kind",
@@ -93,7 +99,12 @@ export async function memberView(
     ),
   ]);
   const member = await memberWithTierMetric(prisma, program, shop, customerId, now);
-  const release = member ? await nextRelease(prisma, member, now) : null;
+  const [release, referral] = member
+    ? await Promise.all([
+        nextRelease(prisma, member, now),
+        welcomeReward ? referralCard(prisma, program, member, welcomeReward) : null,
+      ])
+    : [null, null];
   const metric = member?.metric ?? 0;
   const memberTier = tiers.find((t) => t.id === member?.tierId);
   // A tier granted by an import can sit above what the metric earns; only tiers above it are next.
@@ -162,6 +173,15 @@ export async function memberView(
     })),
     expiresAt: member?.expiresAt?.toISOString() ?? null,
     codes,
+    // The member's referral link is the storefront's app proxy URL + `path`: only the browser
+    // knows the domain and language root the shopper is on.
+    referral: referral && {
+      path: `/refer/${referral.code}`,
+      points: referral.points,
+      offer: referral.offer,
+      pending: referral.pending,
+      rewarded: referral.rewarded,
+    },
     // The member's tier multiplier is shown with the tier, not as a way to earn; the campaigns
     // are those open to the member's tier now.
     program: {
@@ -170,6 +190,7 @@ export async function memberView(
           program,
           null,
           campaignRules(campaigns, now, member?.tierId ?? null, program.currency),
+          welcomeReward?.name,
         ),
         program,
         locale,

@@ -6,6 +6,7 @@ import { syncCustomers } from "../loyalty/customer-sync.server";
 import { announceExpiringPoints, sendFlowEvents } from "../loyalty/flow-triggers.server";
 import { expireBalances, releasePendingPoints, reevaluateTiers } from "../loyalty/jobs.server";
 import { expireRewardCodes, reconcileRedemptions } from "../loyalty/redemptions.server";
+import { releaseReferralPoints, settleWelcomeCodes } from "../loyalty/referrals.server";
 import { foldRollups } from "../loyalty/rollups.server";
 import type { AdminGraphqlClient } from "../shopify/admin-api.server";
 
@@ -41,6 +42,11 @@ export const JOBS = {
     cron: "*/5 * * * *",
     run: ({ prisma, now }) => releasePendingPoints(prisma, now()),
   },
+  /** Referral points whose pending period is over become spendable. */
+  "release-referral-points": {
+    cron: "*/5 * * * *",
+    run: ({ prisma, now }) => releaseReferralPoints(prisma, now()),
+  },
   /** Balances idle for the program's expiry period expire. */
   "expire-balances": {
     cron: "7 * * * *",
@@ -60,6 +66,11 @@ export const JOBS = {
   "reconcile-redemptions": {
     cron: "*/5 * * * *",
     run: ({ prisma, adminFor, now }) => reconcileRedemptions(prisma, adminFor, now()),
+  },
+  /** Friends' welcome codes whose creation nobody saw end are settled by looking them up. */
+  "settle-welcome-codes": {
+    cron: "*/5 * * * *",
+    run: ({ prisma, adminFor, now }) => settleWelcomeCodes(prisma, adminFor, now()),
   },
   /** The sums that triggers keep (points, activity gaps, member counts) take in their changes. */
   "fold-ledger-rollups": {

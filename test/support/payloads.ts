@@ -87,6 +87,8 @@ export interface OrderOptions {
   tip?: string;
   duties?: string;
   discountCodes?: string[];
+  /** Where the order ships (Shopify's shipping_address; null without one). */
+  shippingAddress?: { address1: string; address2?: string; zip: string; country_code: string };
   /** Refunds Shopify made before it rendered the body. */
   refunds?: ListedRefundOptions[];
   processedAt?: string;
@@ -142,6 +144,18 @@ export function orderPayload(options: OrderOptions = {}) {
     admin_graphql_api_id: `gid://shopify/Order/${id}`,
     name: `#${1000 + Number(BigInt(id) % 1000n)}`,
     email: options.email ?? "shopper@example.com",
+    shipping_address: options.shippingAddress
+      ? {
+          first_name: "Sam",
+          last_name: "Shopper",
+          address2: null,
+          city: "Springfield",
+          province: null,
+          country: "United States",
+          phone: null,
+          ...options.shippingAddress,
+        }
+      : null,
     currency,
     presentment_currency: options.presentment?.currency ?? currency,
     financial_status: listed.length ? "partially_refunded" : "paid",
