@@ -30,6 +30,7 @@ export const MODEL_ORDER = [
   "DataRequest",
   "Reward",
   "Redemption",
+  "Referral",
   "Campaign",
   "FlowEvent",
   "ImportBatch",

@@ -172,10 +172,12 @@ function mentionsId(text: string, id: string) {
 }
 
 /**
- * customers/redact: the member, their ledger, tier history, redemptions and codes, data
- * exports, Flow events, imported rows and stored webhook bodies (failed, or still queued) go. Their orders stay only as anonymous
- * figures (no customer id or name) so the shop's revenue analytics do not change, and every
- * other member's balance still equals their ledger.
+ * customers/redact: the member, their ledger, tier history, redemptions and codes, referrals
+ * (those they made, and the one that invited them), data exports, Flow events, imported rows and
+ * stored webhook bodies (failed, or still queued) go. Their orders stay only as anonymous figures
+ * (no customer id, name or address digest) so the shop's revenue analytics do not change, and
+ * every other member's balance still equals their ledger (a referrer keeps the points a
+ * referral of theirs earned: the entry names no friend).
  */
 export async function redactCustomer(
   db: Db,
@@ -188,7 +190,14 @@ export async function redactCustomer(
   await db.member.deleteMany({ where: { shop, customerId } });
   await db.orderRecord.updateMany({
     where: { shop, customerId },
-    data: { customerId: null, name: null },
+    data: { customerId: null, name: null, addressDigest: null },
+  });
+  // As a friend: the invitation with their email (their own referrals cascade from the member).
+  await db.referral.deleteMany({
+    where: {
+      shop,
+      OR: [{ customerId }, ...(email ? [{ email: email.trim().toLowerCase() }] : [])],
+    },
   });
   await db.dataRequest.deleteMany({ where: { shop, customerId } });
   // Loyalty events for Shopify Flow, sent or waiting.

@@ -48,6 +48,22 @@ describe("compliance", () => {
   });
 
   it("customers/redact removes the member and their ledger, keeping only anonymous order figures", async () => {
+    const referrer = await memberOf(1002);
+    const invitation = {
+      shop: TEST_SHOP,
+      referrerId: referrer!.id,
+      rewardSnapshot: {},
+      startsAt: new Date(),
+      endsAt: new Date(),
+    };
+    // The invitation that brought 1001 in, by customer id, and one found by their email only.
+    await prisma.referral.createMany({
+      data: [
+        { ...invitation, email: "other@example.com", customerId: "1001", code: "FRIEND-A" },
+        { ...invitation, email: "shopper@example.com", code: "FRIEND-B" },
+        { ...invitation, email: "someone@example.com", code: "FRIEND-C" },
+      ],
+    });
     const status = await deliver({
       topic: "customers/redact",
       payload: {
@@ -63,6 +79,7 @@ describe("compliance", () => {
       1,
     );
     expect((await memberOf(1002))?.balance).toBe(40);
+    expect((await prisma.referral.findMany()).map((r) => r.code)).toEqual(["FRIEND-C"]);
   });
 
   it("customers/data_request stores the member's data for the merchant", async () => {
