@@ -55,7 +55,12 @@ interface Ctx {
   t: DOMStringMap;
   lang?: string;
 }
-type Win = { lwLoaded?: boolean; Shopify?: { currency?: { rate?: string } } };
+type Win = {
+  lwLoaded?: boolean;
+  lwPanel?: HTMLScriptElement;
+  Shopify?: { currency?: { rate?: string } };
+};
+type Root = HTMLElement & { lwM?: Member };
 
 const w = window as unknown as Win;
 const d = document;
@@ -225,10 +230,18 @@ const render = (c: Ctx, m: Member) => {
     set(li, "b", day(x.date, c));
     set(li, "c", num(x.points, c, { signDisplay: "exceptZero" }));
   });
+  // For loyalty-panel.js, whenever it arrives: it reads lwM on load and listens after that.
+  (c.r as Root).lwM = m;
+  c.r.dispatchEvent(new Event("lw:render", { bubbles: true }));
 };
 
 const load = (c: Ctx) => {
   const st = $("[data-lw-status]", c.r)!;
+  // What only the open panel needs (copying, referrals) loads with its first opening.
+  if (!w.lwPanel && c.ds.panel) {
+    w.lwPanel = d.head.appendChild(d.createElement("script"));
+    w.lwPanel.src = c.ds.panel;
+  }
   if (c.ds.lwReady) return;
   st.textContent = c.t.loading || "";
   st.hidden = false;
@@ -287,18 +300,6 @@ const redeem = async (b: HTMLElement) => {
     li.append(p);
     say(c, p.textContent);
   }
-};
-
-const copy = (b: HTMLElement) => {
-  const c = ctx(b);
-  const input = $<HTMLInputElement>("input", b.parentElement!)!;
-  const ok = () => say(c, (b.textContent = c.t.copied || ""));
-  // Without the Clipboard API (old browser) or its permission the code is left selected, so the
-  // shopper can still copy it by hand. Storefronts are always HTTPS, a secure context.
-  const pick = () => input.select();
-  const cb = navigator.clipboard;
-  if (cb) cb.writeText(input.value).then(ok, pick);
-  else pick();
 };
 
 const open = (b: HTMLElement | null) => {
@@ -372,14 +373,14 @@ if (!w.lwLoaded) {
     const t = e.target;
     // The panel's inner box fills the dialog, so a click on the dialog itself hit the backdrop.
     if (t.matches?.(DIALOG)) return (t as HTMLDialogElement).close();
-    // Every control names its action in data-lw: open, close, redeem, copy or retry.
+    // Every control names its action in data-lw: open, close, redeem, retry (copy, share: panel).
     const b = t.closest?.<HTMLElement>("[data-lw]");
     const a = b?.dataset.lw;
     if (a == "open") open(b!);
     else if (a == "close") b!.closest("dialog")!.close();
     else if (a == "redeem") redeem(b!);
-    else if (a == "copy") copy(b!);
-    else if (a) {
+    // copy and share belong to loyalty-panel.js.
+    else if (a == "retry") {
       // The retry button is about to be replaced; park focus where it can stay.
       $(CLOSE, ctx(b!).r)?.focus();
       load(ctx(b!));
