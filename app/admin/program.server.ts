@@ -5,7 +5,9 @@ import type { ProgramSettings } from "../domain/program-settings";
 import { storefrontProgramValue } from "../domain/program-settings";
 import { parsePointsNames } from "../domain/storefront-text";
 import { balanceExpiresAt } from "../domain/schedule";
+import { rewardTermErrors } from "../domain/rewards";
 import { programFor } from "../loyalty/program.server";
+import { rewardTerms } from "../loyalty/redemptions.server";
 import type { AdminGraphqlClient, RetryPolicy } from "../shopify/admin-api.server";
 import { AdminApiError, adminQuery, DEFAULT_RETRY_POLICY } from "../shopify/admin-api.server";
 import { CURRENT_APP_INSTALLATION, SET_METAFIELDS } from "../shopify/operations";
@@ -45,6 +47,11 @@ export function settingsOf(program: Program): ProgramSettings {
     expiryNoticeDays: program.expiryNoticeDays,
     customerSync: program.customerSync,
     tierTags: program.tierTags,
+    referrals: program.referrals,
+    referralPoints: program.referralPoints,
+    referralRewardId: program.referralRewardId,
+    referralPendingDays: program.referralPendingDays,
+    referralsPerMonth: program.referralsPerMonth,
   };
 }
 
@@ -98,6 +105,19 @@ export async function saveProgram(options: {
   const { shop, settings } = options;
   const now = options.now ?? new Date();
   const current = await loadProgram(shop);
+
+  // The friends' offer must be one of this shop's rewards, with terms a code can have.
+  if (settings.referralRewardId) {
+    const reward = await prisma.reward.findFirst({
+      where: { id: settings.referralRewardId, shop },
+    });
+    const problem = !reward
+      ? "Choose one of your rewards"
+      : Object.keys(rewardTermErrors(rewardTerms(reward), current.currency)).length
+        ? "This reward's settings are incomplete: fix it on its page first"
+        : null;
+    if (problem) return { ok: false, errors: { referralRewardId: problem } };
+  }
 
   const expiryChanged = current.expiryMonths !== settings.expiryMonths;
   if (expiryChanged) {

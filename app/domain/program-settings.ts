@@ -34,6 +34,13 @@ export interface ProgramSettings {
   customerSync: boolean;
   /** The member's tier as a customer tag (`loyalty-gold`). */
   tierTags: boolean;
+  /** Refer a friend (app/domain/referrals.ts). */
+  referrals: boolean;
+  referralPoints: number;
+  /** The reward whose terms friends' welcome codes have; required while referrals are on. */
+  referralRewardId: string | null;
+  referralPendingDays: number;
+  referralsPerMonth: number;
 }
 
 export const ROUNDING_OPTIONS: { value: Rounding; label: string }[] = [
@@ -152,6 +159,21 @@ function programSchema(currency: string) {
         .pipe(intField(1, 60, "Enter a number of days from 1 to 60")),
       customerSync: checkboxField(),
       tierTags: checkboxField(),
+      referrals: checkboxField(),
+      // Forms from before referrals existed do not post these: the defaults then.
+      referralPoints: z
+        .string()
+        .default("500")
+        .pipe(intField(1, MAX_SIGNUP_BONUS, "Enter a whole number of points, at least 1")),
+      referralRewardId: z.string().trim().default(""),
+      referralPendingDays: z
+        .string()
+        .default("14")
+        .pipe(intField(0, 365, "Enter a number of days from 0 to 365")),
+      referralsPerMonth: z
+        .string()
+        .default("10")
+        .pipe(intField(1, 1_000, "Enter a number from 1 to 1,000")),
     })
     .transform((value, ctx): Omit<ProgramSettings, "pointsNames"> => {
       let expiryMonths: number | null = null;
@@ -169,8 +191,21 @@ function programSchema(currency: string) {
         }
         expiryMonths = months.data;
       }
+      if (value.referrals && !value.referralRewardId) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["referralRewardId"],
+          message: "Choose the reward your friends get",
+        });
+        return z.NEVER;
+      }
       const { expiryPolicy: _policy, ...rest } = value;
-      return { ...rest, rounding: value.rounding, expiryMonths };
+      return {
+        ...rest,
+        rounding: value.rounding,
+        expiryMonths,
+        referralRewardId: value.referralRewardId || null,
+      };
     });
 }
 

@@ -35,13 +35,20 @@ import {
   pointsNameField,
   ROUNDING_OPTIONS,
 } from "../domain/program-settings";
+import prisma from "../db.server";
 import { appAdmin, authenticate } from "../shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const program = await loadProgram(session.shop);
+  const rewards = await prisma.reward.findMany({
+    where: { shop: session.shop },
+    select: { id: true, name: true, enabled: true },
+    orderBy: { pointsCost: "asc" },
+  });
   return {
     settings: settingsOf(program),
+    rewards,
     currency: program.currency,
     storefrontSyncError: program.storefrontSyncError,
     storefrontSyncedAt: program.storefrontSyncedAt?.toISOString() ?? null,
@@ -100,12 +107,17 @@ interface FormValues extends Record<string, unknown> {
   expiryNoticeDays: string;
   customerSync: boolean;
   tierTags: boolean;
+  referrals: boolean;
+  referralPoints: string;
+  referralRewardId: string;
+  referralPendingDays: string;
+  referralsPerMonth: string;
   /** pointsName_{locale}_{one|other}, one pair per storefront language. */
   [languageName: `pointsName_${string}`]: string;
 }
 
 export default function ProgramSettingsPage() {
-  const { settings, currency, storefrontSyncError } = useLoaderData<typeof loader>();
+  const { settings, currency, storefrontSyncError, rewards } = useLoaderData<typeof loader>();
   const fetcher = useFetcher<typeof action>();
   const toast = useToast();
   const form = useFormState<FormValues>({
@@ -128,6 +140,11 @@ export default function ProgramSettingsPage() {
     expiryNoticeDays: String(settings.expiryNoticeDays),
     customerSync: settings.customerSync,
     tierTags: settings.tierTags,
+    referrals: settings.referrals,
+    referralPoints: String(settings.referralPoints),
+    referralRewardId: settings.referralRewardId ?? "",
+    referralPendingDays: String(settings.referralPendingDays),
+    referralsPerMonth: String(settings.referralsPerMonth),
     ...Object.fromEntries(
       POINTS_NAME_LANGUAGES.flatMap(({ locale }) => {
         const own = settings.pointsNames[locale];
@@ -410,6 +427,72 @@ export default function ProgramSettingsPage() {
                 checked={values.allowNegativeBalance}
                 onChange={set("allowNegativeBalance")}
               />
+            </FormLayout>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
+          id="referrals"
+          title="Refer a friend"
+          description="Members share a link; a friend gets a single-use welcome code, and the member earns points when the friend's first order is paid."
+        >
+          <Card>
+            <FormLayout>
+              <Checkbox
+                label="Members can refer friends"
+                helpText="Signed-in members see their link in the storefront widget. The Referrals page lists every invitation."
+                checked={values.referrals}
+                onChange={set("referrals")}
+              />
+              <Select
+                label="What friends get"
+                helpText="A single-use code with this reward's terms (its points cost is ignored). A reward switched off for members still works here."
+                options={[
+                  { label: "Choose a reward", value: "" },
+                  ...rewards.map((r) => ({
+                    label: r.enabled ? r.name : `${r.name} (off for members)`,
+                    value: r.id,
+                  })),
+                ]}
+                disabled={!values.referrals}
+                value={values.referralRewardId}
+                onChange={set("referralRewardId")}
+                error={errors.referralRewardId}
+              />
+              <FormLayout.Group>
+                <TextField
+                  label="Points for the member"
+                  type="number"
+                  min={1}
+                  autoComplete="off"
+                  disabled={!values.referrals}
+                  value={values.referralPoints}
+                  onChange={set("referralPoints")}
+                  error={errors.referralPoints}
+                />
+                <TextField
+                  label="Days the points stay pending"
+                  helpText="A cancellation or full refund of the friend's order in this time takes them back."
+                  type="number"
+                  min={0}
+                  max={365}
+                  autoComplete="off"
+                  disabled={!values.referrals}
+                  value={values.referralPendingDays}
+                  onChange={set("referralPendingDays")}
+                  error={errors.referralPendingDays}
+                />
+                <TextField
+                  label="Referral rewards per member per 30 days"
+                  type="number"
+                  min={1}
+                  max={1000}
+                  autoComplete="off"
+                  disabled={!values.referrals}
+                  value={values.referralsPerMonth}
+                  onChange={set("referralsPerMonth")}
+                  error={errors.referralsPerMonth}
+                />
+              </FormLayout.Group>
             </FormLayout>
           </Card>
         </Layout.AnnotatedSection>

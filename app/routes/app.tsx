@@ -26,6 +26,7 @@ export default function App() {
         <Link to="/app/rewards">Rewards</Link>
         <Link to="/app/tiers">Tiers</Link>
         <Link to="/app/campaigns">Campaigns</Link>
+        <Link to="/app/referrals">Referrals</Link>
         <Link to="/app/program">Program settings</Link>
         <Link to="/app/orders">Explain an order</Link>
         <Link to="/app/import">Import and export</Link>

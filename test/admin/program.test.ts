@@ -73,6 +73,11 @@ describe("program settings page", () => {
       expiryNoticeDays: 14,
       customerSync: false,
       tierTags: false,
+      referrals: false,
+      referralPoints: 500,
+      referralRewardId: null,
+      referralPendingDays: 14,
+      referralsPerMonth: 10,
     });
     expect(data.currency).toBe("USD");
     expect(data.storefrontSyncError).toBeNull();
