@@ -11,6 +11,7 @@ import {
   e2eSession,
   tabTo,
 } from "./harness";
+import { CRON_SECRET } from "../../sandbox/start";
 
 const SHOP = "demo-shop.myshopify.com";
 
@@ -293,5 +294,112 @@ describe("storefront widget through the app proxy", { timeout: 90_000 }, () => {
       `${pending.toLocaleString("de")} Punkte verfügbar ab ${releaseDay}`,
     );
     await context.close();
+  });
+
+  it("refers a friend: the member shares a link, the friend orders with the welcome code, the member's points arrive after the pending period", async () => {
+    const offer = await session.db.reward.create({
+      data: {
+        shop: SHOP,
+        name: "$10 off",
+        type: "FIXED_AMOUNT",
+        amount: "10.00",
+        pointsCost: 1,
+        enabled: false,
+      },
+    });
+    await session.db.program.update({
+      where: { shop: SHOP },
+      data: { referrals: true, referralRewardId: offer.id, referralPoints: 500 },
+    });
+    const { email } = await session.db.member.findFirstOrThrow({
+      where: { shop: SHOP, email: { notIn: ["ada@example.com"] }, firstName: { not: null } },
+      orderBy: { email: "desc" },
+    });
+    const before = await member(email!);
+
+    // The member copies their link from the panel.
+    const { context, page } = await signedInAs(email!);
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], {
+      origin: new URL(session.demo.storefrontUrl).origin,
+    });
+    await page.goto(session.demo.storefrontUrl);
+    await page.getByRole("button", { name: "Rewards" }).click();
+    const panel = page.getByRole("dialog", { name: "Rewards" });
+    const link = panel.getByRole("textbox", { name: "Your referral link" });
+    await poll(() => link.inputValue()).toMatch(/\/apps\/loyalty\/refer\/[2-9a-z]{10}$/);
+    const url = await link.inputValue();
+    expect(await panel.locator("[data-lw-f=refer]").textContent()).toBe(
+      "Give friends $10 off on their first order and get 500 points when they buy.",
+    );
+    await panel.getByRole("button", { name: "Copy link" }).click();
+    await poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+    await context.close();
+
+    // The friend opens it as a new shopper with an account, and gets a welcome code.
+    const friendContext = await newContext(session.browser);
+    const friend = await friendContext.newPage();
+    await friend.goto(`${session.demo.storefrontUrl}account/register`);
+    await friend.getByLabel("First name").fill("Finn");
+    await friend.getByLabel("Email").fill("finn@example.com");
+    await friend.getByRole("button", { name: "Create" }).click();
+    await friend.waitForURL(/\/account$/);
+    await friend.goto(url);
+    expect(await friend.getByRole("heading", { level: 1 }).textContent()).toBe(
+      `A gift from ${before.firstName}`,
+    );
+    await friend.getByLabel("Your email").fill("finn@example.com");
+    await friend.getByRole("button", { name: "Get my code" }).click();
+    const shown = friend.locator("[data-lw-welcome-code]");
+    await poll(() => shown.textContent()).toMatch(/^FRIEND-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    const code = (await shown.textContent())!;
+    expect(await seriousViolations(friend)).toEqual([]);
+
+    // …and orders with it at checkout.
+    await friend.getByRole("link", { name: "Shop with your code" }).click();
+    await friend.goto(`${session.demo.storefrontUrl}products/canvas-tote`);
+    await friend.getByRole("button", { name: "Add to cart" }).click();
+    await friend.getByRole("link", { name: "Check out" }).click();
+    await poll(() => friend.getByRole("status").first().innerText()).toContain(
+      `Discount ${code} applied`,
+    );
+    await friend.getByRole("button", { name: "Pay now" }).click();
+    await friend.waitForURL(/thank-you/);
+    await friendContext.close();
+
+    // The member's points wait out the pending period…
+    await poll(() => session.db.referral.findFirst({ where: { shop: SHOP, code } })).toMatchObject({
+      status: "PENDING",
+      points: 500,
+    });
+    expect(await member(email!)).toMatchObject({
+      balance: before.balance,
+      pendingPoints: before.pendingPoints + 500,
+    });
+    // …which is over once its day has come (moved here rather than waited for) and the worker runs.
+    await session.db.referral.updateMany({
+      where: { shop: SHOP, code },
+      data: { availableAt: new Date(Date.now() - 1_000) },
+    });
+    const run = await fetch(`${session.demo.appUrl}/jobs/run`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${CRON_SECRET}` },
+    });
+    expect(run.status).toBe(202);
+    await poll(() => member(email!).then((m) => m.balance)).toBe(before.balance + 500);
+
+    const again = await signedInAs(email!);
+    await again.page.goto(session.demo.storefrontUrl);
+    await again.page.getByRole("button", { name: "Rewards" }).click();
+    const after = again.page.getByRole("dialog", { name: "Rewards" });
+    await poll(() => after.locator("[data-lw-f=points]").textContent()).toBe(
+      points(before.balance + 500),
+    );
+    expect(await after.locator("[data-lw-f=referred]").textContent()).toBe(
+      "Friends who ordered: 1",
+    );
+    expect(await after.locator("[data-lw-list=history] li").first().textContent()).toContain(
+      "Referral points are now available",
+    );
+    await again.context.close();
   });
 });
