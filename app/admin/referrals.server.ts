@@ -1,15 +1,8 @@
 import type { Prisma, ReferralStatus } from "@prisma/client";
 import prisma from "../db.server";
-import { VOID_REASON_TEXT, type ReferralVoidReason } from "../domain/referrals";
+import { REFERRAL_STATUSES, VOID_REASON_TEXT, type ReferralVoidReason } from "../domain/referrals";
 
-export const REFERRAL_STATUSES = ["OFFERED", "PENDING", "REWARDED", "VOID"] as const;
 const PAGE_SIZE = 50;
-
-export function parseReferralStatus(value: string | null): ReferralStatus | null {
-  return (REFERRAL_STATUSES as readonly string[]).includes(value ?? "")
-    ? (value as ReferralStatus)
-    : null;
-}
 
 /** The Referrals page: newest invitations first, optionally of one status, 50 a page. */
 export async function listReferrals(shop: string, status: ReferralStatus | null, page: number) {

@@ -150,6 +150,16 @@ export function referralReversedBy(input: {
   return input.cancelled || input.spendLeftMinor <= 0;
 }
 
+export const REFERRAL_STATUSES = ["OFFERED", "PENDING", "REWARDED", "VOID"] as const;
+export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
+
+/** The Referrals page's status filter from its URL; anything else lists every status. */
+export function parseReferralStatus(value: string | null): ReferralStatus | null {
+  return (REFERRAL_STATUSES as readonly string[]).includes(value ?? "")
+    ? (value as ReferralStatus)
+    : null;
+}
+
 /** What the admin's referral list says about each outcome. */
 export const VOID_REASON_TEXT: Record<ReferralVoidReason, string> = {
   SELF_REFERRAL: "Self-referral (same customer, email or shipping address)",

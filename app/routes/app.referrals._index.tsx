@@ -11,8 +11,9 @@ import {
   Text,
   type BadgeProps,
 } from "@shopify/polaris";
-import type { ReferralStatus } from "@prisma/client";
-import { listReferrals, parseReferralStatus, REFERRAL_STATUSES } from "../admin/referrals.server";
+import { listReferrals } from "../admin/referrals.server";
+import type { ReferralStatus } from "../domain/referrals";
+import { parseReferralStatus, REFERRAL_STATUSES } from "../domain/referrals";
 import { PaginationFooter } from "../components/PaginationFooter";
 import { authenticate } from "../shopify.server";
 
