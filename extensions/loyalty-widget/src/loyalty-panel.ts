@@ -11,9 +11,15 @@ interface Referral {
   pending?: number;
   rewarded?: number;
 }
+interface Birthday {
+  points: number;
+  /** The day the shopper gave; null until they do. */
+  date: { month: number; day: number } | null;
+}
 interface Member {
   pointsName?: Names;
   referral?: Referral | null;
+  birthday?: Birthday | null;
 }
 type Root = HTMLElement & { lwM?: Member };
 
@@ -32,7 +38,77 @@ const say = (r: HTMLElement, text = "") => {
   setTimeout(() => (live.textContent = text), 50);
 };
 
+// "500 points", in the merchant's name for them (or the locale file's) and the page's language.
+const pts = (r: Root, n: number) => {
+  const names: Names = r.lwM?.pointsName || r.dataset;
+  const lang = r.dataset.locale;
+  return (
+    n.toLocaleString(lang) + " " + (names[new Intl.PluralRules(lang).select(n)] || names.other)
+  );
+};
+// A birthday has no year; 2024 has every day, 29 February included.
+const bdate = (r: Root, month: number, day: number, o: Intl.DateTimeFormatOptions) =>
+  new Date(2024, month - 1, day).toLocaleDateString(r.dataset.locale, o);
+const opts = (sel: HTMLSelectElement, labels: string[], chosen?: number) => {
+  if (!sel.length) labels.forEach((l, i) => sel.add(new Option(l, i + 1 + "")));
+  if (chosen) sel.value = chosen + "";
+};
+
+const birthday = (r: Root) => {
+  const box = $("[data-lw-bday]", r);
+  const x = r.lwM?.birthday;
+  if (!box) return;
+  box.hidden = !x;
+  if (!x) return;
+  const t = texts(r);
+  const at = x.date;
+  const points = pts(r, x.points);
+  $("[data-lw-f=bday]", box)!.textContent = at
+    ? fmt(t.bday_set, {
+        points,
+        date: bdate(r, at.month, at.day, { month: "long", day: "numeric" }),
+      })
+    : fmt(t.bday, { points });
+  const [m, dd] = box.querySelectorAll("select");
+  opts(
+    m!,
+    Array.from({ length: 12 }, (_, i) => bdate(r, i + 1, 1, { month: "long" })),
+    at?.month,
+  );
+  opts(
+    dd!,
+    Array.from({ length: 31 }, (_, i) => (i + 1).toLocaleString(r.dataset.locale)),
+    at?.day,
+  );
+};
+
+const saveBirthday = (b: HTMLElement, r: Root) => {
+  const [month, day] = [...b.parentElement!.querySelectorAll("select")].map((s) => +s.value);
+  if (b.ariaDisabled) return;
+  b.ariaDisabled = "true";
+  fetch(r.dataset.proxy + "/birthday?locale=" + r.dataset.locale, {
+    method: "POST",
+    headers: { Accept: "application/json", "Content-Type": "application/json" },
+    body: JSON.stringify({ month, day }),
+  })
+    .then((res) => res.json().then((j) => (res.ok ? j : Promise.reject(j.error))))
+    .then(
+      () => {
+        r.lwM!.birthday!.date = { month: month!, day: day! };
+        birthday(r);
+        say(r, $("[data-lw-bday] [data-lw-f=bday]", r)!.textContent!);
+      },
+      (e) => {
+        // Shown as well as spoken: "Choose a month and a day of it." for 30 February.
+        const line = $("[data-lw-bday] [data-lw-f=bday]", r)!;
+        say(r, (line.textContent = (e && e.message) || texts(r).error || ""));
+      },
+    )
+    .finally(() => (b.ariaDisabled = null));
+};
+
 const show = (r: Root) => {
+  birthday(r);
   const box = $("[data-lw-refer]", r);
   const x = r.lwM?.referral;
   if (!box) return;
@@ -40,10 +116,7 @@ const show = (r: Root) => {
   if (!x) return;
   const t = texts(r);
   const lang = r.dataset.locale;
-  const names: Names = r.lwM!.pointsName || r.dataset;
-  const n = x.points;
-  const points =
-    n.toLocaleString(lang) + " " + (names[new Intl.PluralRules(lang).select(n)] || names.other);
+  const points = pts(r, x.points);
   // The link is on the domain and language root the shopper is on, as the panel's own requests.
   $<HTMLInputElement>("input", box)!.value = location.origin + r.dataset.proxy + x.path;
   $("[data-lw-f=refer]", box)!.textContent = fmt(t.refer, { points, offer: x.offer });
@@ -72,6 +145,7 @@ d.addEventListener("click", (e) => {
   const r = b?.closest<HTMLElement>("[data-lw-root]");
   if (!r) return;
   if (b!.dataset.lw == "copy") copy(b!, r);
+  if (b!.dataset.lw == "bday") saveBirthday(b!, r);
   if (b!.dataset.lw == "share")
     // A dismissed share sheet rejects; nothing to tell the shopper.
     navigator.share({ url: $<HTMLInputElement>("[data-lw-refer] input", r)!.value }).catch(Boolean);
