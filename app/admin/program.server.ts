@@ -52,6 +52,7 @@ export function settingsOf(program: Program): ProgramSettings {
     referralRewardId: program.referralRewardId,
     referralPendingDays: program.referralPendingDays,
     referralsPerMonth: program.referralsPerMonth,
+    birthdayPoints: program.birthdayPoints,
   };
 }
 

@@ -7,7 +7,7 @@ import { BASE_MULTIPLIER_PERCENT, pointsForSpend } from "./earning";
  * its contributions in its rule snapshot, so "explain this order" names each one and a later
  * refund or cancellation takes back exactly what was given, whatever the rules say by then.
  *
- * New ways to earn (a birthday, say) are new variants here, each with its own contribution.
+ * A new way to earn is a new variant here, with its own contribution.
  */
 export type EarningRule =
   /** The program's earn rate on an order's spend. */
@@ -35,6 +35,8 @@ export type EarningRule =
    * code (`offer`: the name of the reward whose terms the code has; app/domain/referrals.ts).
    */
   | { kind: "REFERRAL"; points: number; offer: string }
+  /** Points on the member's birthday, once a year (app/domain/birthdays.ts). */
+  | { kind: "BIRTHDAY"; points: number }
   /** A running campaign adds a fixed bonus to each order whose spend reaches its minimum. */
   | {
       kind: "CAMPAIGN_BONUS";
@@ -55,6 +57,7 @@ export const EARNING_RULE_KINDS = [
   "CAMPAIGN_BONUS",
   "BONUS_ACTION",
   "REFERRAL",
+  "BIRTHDAY",
 ] as const;
 export type EarningRuleKind = (typeof EARNING_RULE_KINDS)[number];
 // A variant added to the union without its kind in the list fails to compile here, and the
@@ -73,7 +76,9 @@ export type EarningEvent =
   /** A merchant's automation awards `points` for an action (Shopify Flow). */
   | { type: "BONUS_ACTION"; points: number }
   /** A referred friend's first order was paid. */
-  | { type: "REFERRAL" };
+  | { type: "REFERRAL" }
+  /** The member's birthday came. */
+  | { type: "BIRTHDAY" };
 
 /**
  * What one rule gave for one event. Every contribution to an order follows its spend except a
@@ -179,6 +184,9 @@ export function contributionsFor(
         contributions.push({ rule: "SIGNUP_BONUS", points: rule.points });
       }
     }
+  } else if (event.type === "BIRTHDAY") {
+    const rule = rules.find((r) => r.kind === "BIRTHDAY");
+    if (rule && rule.points > 0) contributions.push({ rule: "BIRTHDAY", points: rule.points });
   } else if (event.type === "REFERRAL") {
     const rule = rules.find((r) => r.kind === "REFERRAL");
     if (rule && rule.points > 0) contributions.push({ rule: "REFERRAL", points: rule.points });

@@ -41,6 +41,8 @@ export interface ProgramSettings {
   referralRewardId: string | null;
   referralPendingDays: number;
   referralsPerMonth: number;
+  /** Points on a member's birthday; 0 = off. */
+  birthdayPoints: number;
 }
 
 export const ROUNDING_OPTIONS: { value: Rounding; label: string }[] = [
@@ -174,6 +176,10 @@ function programSchema(currency: string) {
         .string()
         .default("10")
         .pipe(intField(1, 1_000, "Enter a number from 1 to 1,000")),
+      birthdayPoints: z
+        .string()
+        .default("0")
+        .pipe(intField(0, MAX_SIGNUP_BONUS, "Enter 0 for none, or a whole number of points")),
     })
     .transform((value, ctx): Omit<ProgramSettings, "pointsNames"> => {
       let expiryMonths: number | null = null;

@@ -45,7 +45,8 @@ export type EntryText =
   // A friend's first order; the friend is not named (the referrer need not know their email).
   | { key: "referral" }
   | { key: "referralReleased" }
-  | { key: "referralReversed" };
+  | { key: "referralReversed" }
+  | { key: "birthday" };
 
 type Params<K extends EntryText["key"]> = Omit<Extract<EntryText, { key: K }>, "key">;
 type EntryTexts = { [K in EntryText["key"]]: (p: Params<K>) => string };
@@ -73,6 +74,7 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
     referralReleased: () => "Referral points are now available",
     referralReversed: () =>
       "Referral points taken back: the friend's order was cancelled or refunded",
+    birthday: () => "Happy birthday!",
   },
   fr: {
     order: (p) => `Commande ${p.order}`,
@@ -94,6 +96,7 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
     referralReleased: () => "Les points de parrainage sont disponibles",
     referralReversed: () =>
       "Points de parrainage repris : la commande de l’ami a été annulée ou remboursée",
+    birthday: () => "Joyeux anniversaire !",
   },
   de: {
     order: (p) => `Bestellung ${p.order}`,
@@ -116,6 +119,7 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
     referralReleased: () => "Empfehlungspunkte sind jetzt verfügbar",
     referralReversed: () =>
       "Empfehlungspunkte zurückgenommen: Die Bestellung wurde storniert oder erstattet",
+    birthday: () => "Alles Gute zum Geburtstag!",
   },
   es: {
     order: (p) => `Pedido ${p.order}`,
@@ -138,6 +142,7 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
     referralReleased: () => "Los puntos por recomendación ya están disponibles",
     referralReversed: () =>
       "Puntos por recomendación retirados: el pedido del amigo se canceló o reembolsó",
+    birthday: () => "¡Feliz cumpleaños!",
   },
   ja: {
     order: (p) => `注文 ${p.order}`,
@@ -157,6 +162,7 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
     referral: () => "紹介：お友達が初めて注文しました",
     referralReleased: () => "紹介ポイントが利用可能になりました",
     referralReversed: () => "紹介ポイントの取り消し：お友達の注文がキャンセルまたは返金されました",
+    birthday: () => "お誕生日おめでとうございます！",
   },
 };
 
@@ -185,6 +191,7 @@ const ENTRY_PARAMS: Record<EntryText["key"], readonly ("order" | "reward" | "cod
     referral: [],
     referralReleased: [],
     referralReversed: [],
+    birthday: [],
   };
 
 /** Reads an entry's stored text back; null for entries written before texts were stored. */
@@ -257,6 +264,8 @@ interface WayTexts {
   campaignMultiplier: (p: { multiplier: string; until: string }) => string;
   campaignBonus: (p: { points: string; until: string }) => string;
   campaignBonusMinimum: (p: { points: string; amount: string; until: string }) => string;
+  birthdayTitle: string;
+  birthdayDescription: (p: { points: string }) => string;
   referralTitle: string;
   referralDescription: (p: { points: string; offer: string }) => string;
   processing: string;
@@ -272,6 +281,8 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignBonus: (p) => `${p.points} extra on every order until ${p.until}`,
     campaignBonusMinimum: (p) =>
       `${p.points} extra on orders of ${p.amount} or more until ${p.until}`,
+    birthdayTitle: "Celebrate your birthday",
+    birthdayDescription: (p) => `${p.points} on your birthday`,
     referralTitle: "Refer a friend",
     referralDescription: (p) =>
       `${p.points} when a friend you refer places their first order. They get: ${p.offer}`,
@@ -286,6 +297,8 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignBonus: (p) => `${p.points} en plus sur chaque commande jusqu’au ${p.until}`,
     campaignBonusMinimum: (p) =>
       `${p.points} en plus sur les commandes d’au moins ${p.amount} jusqu’au ${p.until}`,
+    birthdayTitle: "Fêtez votre anniversaire",
+    birthdayDescription: (p) => `${p.points} le jour de votre anniversaire`,
     referralTitle: "Parrainez un ami",
     referralDescription: (p) =>
       `${p.points} quand un ami parrainé passe sa première commande. Il reçoit : ${p.offer}`,
@@ -299,6 +312,8 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignMultiplier: (p) => `${p.multiplier}-fache Punkte auf Bestellungen bis ${p.until}`,
     campaignBonus: (p) => `${p.points} extra auf jede Bestellung bis ${p.until}`,
     campaignBonusMinimum: (p) => `${p.points} extra auf Bestellungen ab ${p.amount} bis ${p.until}`,
+    birthdayTitle: "Geburtstag feiern",
+    birthdayDescription: (p) => `${p.points} an deinem Geburtstag`,
     referralTitle: "Freunde empfehlen",
     referralDescription: (p) =>
       `${p.points}, wenn eine empfohlene Person zum ersten Mal bestellt. Sie erhält: ${p.offer}`,
@@ -313,6 +328,8 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignBonus: (p) => `${p.points} extra en cada pedido hasta el ${p.until}`,
     campaignBonusMinimum: (p) =>
       `${p.points} extra en pedidos de ${p.amount} o más hasta el ${p.until}`,
+    birthdayTitle: "Celebra tu cumpleaños",
+    birthdayDescription: (p) => `${p.points} el día de tu cumpleaños`,
     referralTitle: "Recomienda a un amigo",
     referralDescription: (p) =>
       `${p.points} cuando un amigo que recomiendes haga su primer pedido. Recibe: ${p.offer}`,
@@ -326,6 +343,8 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignMultiplier: (p) => `${p.until}まで、ご注文のポイントが${p.multiplier}倍`,
     campaignBonus: (p) => `${p.until}まで、ご注文ごとに${p.points}を追加`,
     campaignBonusMinimum: (p) => `${p.until}まで、${p.amount}以上のご注文で${p.points}を追加`,
+    birthdayTitle: "お誕生日",
+    birthdayDescription: (p) => `お誕生日に${p.points}`,
     referralTitle: "お友達を紹介",
     referralDescription: (p) =>
       `紹介したお友達が初めて注文すると${p.points}。お友達には：${p.offer}`,
@@ -334,7 +353,7 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
 };
 
 export interface WayToEarn {
-  id: "order" | "signup" | "campaign" | "referral";
+  id: "order" | "signup" | "campaign" | "referral" | "birthday";
   title: string;
   points: number;
   description: string;
@@ -426,6 +445,16 @@ export function waysToEarn(
         });
         break;
       }
+      case "BIRTHDAY":
+        ways.push({
+          id: "birthday",
+          title: texts.birthdayTitle,
+          points: rule.points,
+          description: texts.birthdayDescription({
+            points: formatPoints(rule.points, name, locale),
+          }),
+        });
+        break;
       case "REFERRAL":
         ways.push({
           id: "referral",
@@ -465,7 +494,9 @@ export type ShopperErrorCode =
   | "INVALID_REQUEST"
   | "STORE_NOT_CONNECTED"
   | "TRY_AGAIN"
-  | "NOT_FOUND";
+  | "NOT_FOUND"
+  | "INVALID_BIRTHDAY"
+  | "BIRTHDAY_OFF";
 
 const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>> = {
   en: {
@@ -483,6 +514,8 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
     STORE_NOT_CONNECTED: "Rewards are unavailable right now. Please try again later.",
     TRY_AGAIN: "We're busy right now. Please try again in a moment.",
     NOT_FOUND: "This reward was not found.",
+    INVALID_BIRTHDAY: "Choose a month and a day of it.",
+    BIRTHDAY_OFF: "Birthday points are not available right now.",
   },
   fr: {
     PROGRAM_PAUSED: "Le programme de fidélité est en pause. Vos points sont conservés.",
@@ -500,6 +533,8 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
     STORE_NOT_CONNECTED: "Les récompenses sont indisponibles pour le moment. Réessayez plus tard.",
     TRY_AGAIN: "Nous sommes très sollicités. Réessayez dans un instant.",
     NOT_FOUND: "Cette récompense est introuvable.",
+    INVALID_BIRTHDAY: "Choisissez un mois et un jour de ce mois.",
+    BIRTHDAY_OFF: "Les points d’anniversaire ne sont pas disponibles pour le moment.",
   },
   de: {
     PROGRAM_PAUSED: "Das Prämienprogramm ist pausiert. Deine Punkte bleiben erhalten.",
@@ -517,6 +552,8 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
     STORE_NOT_CONNECTED: "Prämien sind gerade nicht verfügbar. Bitte versuche es später erneut.",
     TRY_AGAIN: "Gerade ist viel los. Bitte versuche es gleich noch einmal.",
     NOT_FOUND: "Diese Prämie wurde nicht gefunden.",
+    INVALID_BIRTHDAY: "Wähle einen Monat und einen Tag dieses Monats.",
+    BIRTHDAY_OFF: "Geburtstagspunkte sind gerade nicht verfügbar.",
   },
   es: {
     PROGRAM_PAUSED: "El programa de recompensas está en pausa. Tus puntos están a salvo.",
@@ -533,6 +570,8 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
     STORE_NOT_CONNECTED: "Las recompensas no están disponibles ahora. Inténtalo más tarde.",
     TRY_AGAIN: "Hay mucha actividad ahora mismo. Inténtalo de nuevo en un momento.",
     NOT_FOUND: "No se encontró esta recompensa.",
+    INVALID_BIRTHDAY: "Elige un mes y un día de ese mes.",
+    BIRTHDAY_OFF: "Los puntos de cumpleaños no están disponibles ahora.",
   },
   ja: {
     PROGRAM_PAUSED: "リワードプログラムは現在一時停止中です。ポイントはそのまま保持されます。",
@@ -549,6 +588,8 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
     STORE_NOT_CONNECTED: "現在特典をご利用いただけません。しばらくしてからお試しください。",
     TRY_AGAIN: "ただいま混み合っています。少し待ってからもう一度お試しください。",
     NOT_FOUND: "この特典は見つかりませんでした。",
+    INVALID_BIRTHDAY: "月と日を選択してください。",
+    BIRTHDAY_OFF: "現在、誕生日ポイントはご利用いただけません。",
   },
 };
 

@@ -282,6 +282,13 @@ export async function exportCustomerData(
     include: { entries: { orderBy: { occurredAt: "asc" } }, tier: true, tierChanges: true },
   });
   const orders = await db.orderRecord.findMany({ where: { shop, customerId } });
+  // The invitation that brought them in (their email as a referred friend); those they sent are
+  // counted, not listed: the friends' emails are the friends' data, not this customer's.
+  const invited = await db.referral.findMany({
+    where: { shop, customerId },
+    select: { createdAt: true, code: true, status: true },
+  });
+  const sent = member ? await db.referral.count({ where: { referrerId: member.id } }) : 0;
   const redemptions = await db.redemption.findMany({
     where: { shop, customerId },
     include: { reward: { select: { name: true } } },
@@ -302,6 +309,8 @@ export async function exportCustomerData(
           tier: member.tier?.name ?? null,
           joinedAt: member.joinedAt.toISOString(),
           expiresAt: member.expiresAt?.toISOString() ?? null,
+          birthday: member.birthMonth ? { month: member.birthMonth, day: member.birthDay } : null,
+          referralCode: member.referralCode,
           ledger: member.entries.map((e) => ({
             date: e.occurredAt.toISOString(),
             kind: e.kind,
@@ -317,6 +326,14 @@ export async function exportCustomerData(
           })),
         }
       : null,
+    referrals: {
+      invitedBy: invited.map((r) => ({
+        date: r.createdAt.toISOString(),
+        welcomeCode: r.code,
+        status: r.status,
+      })),
+      friendsInvited: sent,
+    },
     orders: orders.map((o) => ({
       orderId: o.orderId,
       name: o.name,

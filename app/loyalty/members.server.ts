@@ -111,6 +111,8 @@ export interface MemberWithMetric {
   tierId: string | null;
   expiresAt: Date | null;
   referralCode: string | null;
+  birthMonth: number | null;
+  birthDay: number | null;
   /** `tierMetric` of the member. */
   metric: number;
 }
@@ -129,7 +131,8 @@ export async function memberWithTierMetric(
   const [row] = await db.$queryRaw<(Omit<MemberWithMetric, "metric"> & { metric: unknown })[]>(
     Prisma.sql`
     SELECT m."id", m."shop", m."customerId", m."balance", m."pendingPoints", m."tierId",
-      m."expiresAt", m."referralCode", ${metricSql(program, now, Prisma.sql`m."id"`)} AS "metric"
+      m."expiresAt", m."referralCode",
+      m."birthMonth", m."birthDay", ${metricSql(program, now, Prisma.sql`m."id"`)} AS "metric"
     FROM "Member" m
     WHERE m."shop" = ${shop} AND m."customerId" = ${customerId}`,
   );

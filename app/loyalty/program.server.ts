@@ -70,6 +70,9 @@ export function earningRules(
     { kind: "SIGNUP_BONUS", points: program.signupBonus },
     { kind: "BONUS_ACTION", maxPoints: program.maxPointsPerOrder },
     ...campaigns,
+    ...(program.birthdayPoints > 0
+      ? [{ kind: "BIRTHDAY" as const, points: program.birthdayPoints }]
+      : []),
     ...(program.referrals && referralOffer
       ? [{ kind: "REFERRAL" as const, points: program.referralPoints, offer: referralOffer }]
       : []),

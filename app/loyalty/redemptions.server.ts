@@ -65,7 +65,13 @@ import { log } from "../log.server";
 // The refusals a redemption can meet; STATUS must give each its HTTP status.
 export type RedemptionErrorCode = Exclude<
   ShopperErrorCode,
-  "NOT_LOGGED_IN" | "INVALID_REQUEST" | "STORE_NOT_CONNECTED" | "TRY_AGAIN" | "NOT_FOUND"
+  | "NOT_LOGGED_IN"
+  | "INVALID_REQUEST"
+  | "STORE_NOT_CONNECTED"
+  | "TRY_AGAIN"
+  | "NOT_FOUND"
+  | "INVALID_BIRTHDAY"
+  | "BIRTHDAY_OFF"
 >;
 
 const STATUS: Record<RedemptionErrorCode, number> = {

@@ -173,6 +173,17 @@ export async function memberView(
     })),
     expiresAt: member?.expiresAt?.toISOString() ?? null,
     codes,
+    // While the program gives birthday points: the day the shopper gave (null: not yet).
+    birthday:
+      program.birthdayPoints > 0
+        ? {
+            points: program.birthdayPoints,
+            date:
+              member?.birthMonth && member.birthDay
+                ? { month: member.birthMonth, day: member.birthDay }
+                : null,
+          }
+        : null,
     // The member's referral link is the storefront's app proxy URL + `path`: only the browser
     // knows the domain and language root the shopper is on.
     referral: referral && {

@@ -112,6 +112,7 @@ interface FormValues extends Record<string, unknown> {
   referralRewardId: string;
   referralPendingDays: string;
   referralsPerMonth: string;
+  birthdayPoints: string;
   /** pointsName_{locale}_{one|other}, one pair per storefront language. */
   [languageName: `pointsName_${string}`]: string;
 }
@@ -145,6 +146,7 @@ export default function ProgramSettingsPage() {
     referralRewardId: settings.referralRewardId ?? "",
     referralPendingDays: String(settings.referralPendingDays),
     referralsPerMonth: String(settings.referralsPerMonth),
+    birthdayPoints: String(settings.birthdayPoints),
     ...Object.fromEntries(
       POINTS_NAME_LANGUAGES.flatMap(({ locale }) => {
         const own = settings.pointsNames[locale];
@@ -301,6 +303,16 @@ export default function ProgramSettingsPage() {
                 onChange={set("signupBonus")}
                 error={errors.signupBonus}
                 helpText="Given once when a customer account is created. 0 = no bonus."
+              />
+              <TextField
+                label="Birthday points"
+                type="number"
+                min={0}
+                autoComplete="off"
+                value={values.birthdayPoints}
+                onChange={set("birthdayPoints")}
+                error={errors.birthdayPoints}
+                helpText="Given on the birthday a member enters in the storefront widget, once a year, in your shop's time zone; not within 30 days of a change of date. 0 = off."
               />
             </FormLayout>
           </Card>

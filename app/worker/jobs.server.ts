@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { runImportBatch } from "../admin/imports.server";
 import { runReevaluation } from "../admin/tiers.server";
+import { awardBirthdays } from "../loyalty/birthdays.server";
 import { redactShops } from "../loyalty/compliance.server";
 import { syncCustomers } from "../loyalty/customer-sync.server";
 import { announceExpiringPoints, sendFlowEvents } from "../loyalty/flow-triggers.server";
@@ -46,6 +47,11 @@ export const JOBS = {
   "release-referral-points": {
     cron: "*/5 * * * *",
     run: ({ prisma, now }) => releaseReferralPoints(prisma, now()),
+  },
+  /** Birthday points for members whose birthday it is in their shop's time zone. */
+  "award-birthdays": {
+    cron: "23 * * * *",
+    run: ({ prisma, now }) => awardBirthdays(prisma, now()),
   },
   /** Balances idle for the program's expiry period expire. */
   "expire-balances": {

@@ -78,6 +78,7 @@ describe("program settings page", () => {
       referralRewardId: null,
       referralPendingDays: 14,
       referralsPerMonth: 10,
+      birthdayPoints: 0,
     });
     expect(data.currency).toBe("USD");
     expect(data.storefrontSyncError).toBeNull();
