@@ -139,7 +139,7 @@ const copy = (b: HTMLElement, r: HTMLElement) => {
   else pick();
 };
 
-d.addEventListener("lw:render", (e) => show(e.target as Root));
+(window as { lwShow?: typeof show }).lwShow = show;
 d.addEventListener("click", (e) => {
   const b = (e.target as HTMLElement).closest?.<HTMLElement>("[data-lw]");
   const r = b?.closest<HTMLElement>("[data-lw-root]");
@@ -150,7 +150,7 @@ d.addEventListener("click", (e) => {
     // A dismissed share sheet rejects; nothing to tell the shopper.
     navigator.share({ url: $<HTMLInputElement>("[data-lw-refer] input", r)!.value }).catch(Boolean);
 });
-// Panels loyalty.js rendered before this script arrived.
+// Panels loyalty.js rendered before this script arrived; it calls lwShow for later renders.
 d.querySelectorAll<Root>("[data-lw-root]").forEach(show);
 
 export {};

@@ -58,6 +58,8 @@ interface Ctx {
 type Win = {
   lwLoaded?: boolean;
   lwPanel?: HTMLScriptElement;
+  /** Set by loyalty-panel.js: renders what only the open panel shows. */
+  lwShow?: (r: HTMLElement) => void;
   Shopify?: { currency?: { rate?: string } };
 };
 type Root = HTMLElement & { lwM?: Member };
@@ -230,18 +232,21 @@ const render = (c: Ctx, m: Member) => {
     set(li, "b", day(x.date, c));
     set(li, "c", num(x.points, c, { signDisplay: "exceptZero" }));
   });
-  // For loyalty-panel.js, whenever it arrives: it reads lwM on load and listens after that.
+  // For loyalty-panel.js, whenever it arrives: it reads lwM on load, and is called after that.
   (c.r as Root).lwM = m;
-  c.r.dispatchEvent(new Event("lw:render", { bubbles: true }));
+  w.lwShow?.(c.r);
 };
 
 const load = (c: Ctx) => {
   const st = $("[data-lw-status]", c.r)!;
   // What only the open panel needs (copying, referrals) loads with its first opening.
-  if (!w.lwPanel && c.ds.panel) {
-    w.lwPanel = d.head.appendChild(d.createElement("script"));
-    w.lwPanel.src = c.ds.panel;
-  }
+  // A script that failed (offline, blocked) is asked for again at the next opening.
+  w.lwPanel ||= d.head.appendChild(
+    Object.assign(d.createElement("script"), {
+      src: c.ds.panel,
+      onerror: () => delete w.lwPanel,
+    }),
+  );
   if (c.ds.lwReady) return;
   st.textContent = c.t.loading || "";
   st.hidden = false;
