@@ -39,7 +39,10 @@ export async function listReferrals(shop: string, status: ReferralStatus | null,
           r.referrer.email ||
           `Customer ${r.referrer.customerId}`,
       },
-      friend: r.email,
+      // The friend's email when known; a customer erased on request (customers/redact) is not.
+      friend: r.customerId.startsWith("redacted:")
+        ? "Erased at the customer's request"
+        : (r.email ?? `Customer ${r.customerId}`),
       code: r.code,
       // A code Shopify has not confirmed is not one the friend can use: the list says so.
       codeStatus: r.codeStatus,

@@ -48,7 +48,30 @@ describe("program settings form", () => {
         expiryNoticeDays: 14,
         customerSync: false,
         tierTags: false,
+        // Forms from before referrals and birthdays: their defaults.
+        referrals: false,
+        referralPoints: 500,
+        referralRewardId: null,
+        referralPendingDays: 14,
+        referralsPerMonth: 10,
+        birthdayPoints: 0,
       },
+    });
+  });
+
+  it("asks for the friends' reward while referrals are on", () => {
+    const on = parseProgramSettings({ ...base, referrals: "on" }, "USD");
+    expect(on).toEqual({
+      ok: false,
+      errors: { referralRewardId: "Choose the reward your friends get" },
+    });
+    const chosen = parseProgramSettings(
+      { ...base, referrals: "on", referralRewardId: "rw_1", birthdayPoints: "-1" },
+      "USD",
+    );
+    expect(chosen).toMatchObject({
+      ok: false,
+      errors: { birthdayPoints: "Enter 0 for none, or a whole number of points" },
     });
   });
 

@@ -8,18 +8,22 @@ import type { StorefrontLocale } from "./storefront-text";
  */
 
 export type LandingState =
-  | { kind: "form"; email?: string; error?: LandingError }
+  /** Not signed in: the code is for an account, so the friend signs in or creates one first. */
+  | { kind: "signin" }
+  | { kind: "form"; error?: LandingError }
   | { kind: "code"; code: string; applyPath: string; endsAt: Date }
   | { kind: "preparing" }
   | { kind: "invalid" }
   | { kind: "unavailable" };
 
-export type LandingError = "INVALID_EMAIL" | "FAILED" | WelcomeRefusal;
+export type LandingError = "FAILED" | WelcomeRefusal;
 
 interface LandingTexts {
   title: (p: { name: string | null }) => string;
   intro: (p: { offer: string; shop: string }) => string;
-  email: string;
+  signin: string;
+  signIn: string;
+  register: string;
   submit: string;
   yourCode: string;
   useBy: (p: { date: string }) => string;
@@ -34,7 +38,9 @@ const TEXTS: Record<StorefrontLocale, LandingTexts> = {
   en: {
     title: (p) => (p.name ? `A gift from ${p.name}` : "A gift from a friend"),
     intro: (p) => `You're invited to ${p.shop}: ${p.offer} on your first order.`,
-    email: "Your email",
+    signin: "Sign in or create an account to get your code: it will be yours alone.",
+    signIn: "Sign in",
+    register: "Create an account",
     submit: "Get my code",
     yourCode: "Your code",
     useBy: (p) => `Use it at checkout by ${p.date}.`,
@@ -43,7 +49,6 @@ const TEXTS: Record<StorefrontLocale, LandingTexts> = {
     invalid: "This invitation link is not valid.",
     unavailable: "Invitations cannot be used right now. Try again later.",
     errors: {
-      INVALID_EMAIL: "Enter a valid email address.",
       SELF_REFERRAL: "This invitation is for your friends: share the link with them.",
       NOT_NEW_CUSTOMER: "This offer is for new customers.",
       TOO_MANY: "This invitation has been used a lot today. Try again tomorrow.",
@@ -53,7 +58,9 @@ const TEXTS: Record<StorefrontLocale, LandingTexts> = {
   fr: {
     title: (p) => (p.name ? `Un cadeau de ${p.name}` : "Un cadeau d’un ami"),
     intro: (p) => `Vous êtes invité chez ${p.shop} : ${p.offer} sur votre première commande.`,
-    email: "Votre e-mail",
+    signin: "Connectez-vous ou créez un compte pour obtenir votre code : il sera à vous seul.",
+    signIn: "Se connecter",
+    register: "Créer un compte",
     submit: "Obtenir mon code",
     yourCode: "Votre code",
     useBy: (p) => `À utiliser au paiement avant le ${p.date}.`,
@@ -62,7 +69,6 @@ const TEXTS: Record<StorefrontLocale, LandingTexts> = {
     invalid: "Ce lien d’invitation n’est pas valide.",
     unavailable: "Les invitations sont indisponibles pour le moment. Réessayez plus tard.",
     errors: {
-      INVALID_EMAIL: "Saisissez une adresse e-mail valide.",
       SELF_REFERRAL: "Cette invitation est pour vos amis : partagez-leur le lien.",
       NOT_NEW_CUSTOMER: "Cette offre est réservée aux nouveaux clients.",
       TOO_MANY: "Cette invitation a beaucoup servi aujourd’hui. Réessayez demain.",
@@ -72,7 +78,10 @@ const TEXTS: Record<StorefrontLocale, LandingTexts> = {
   de: {
     title: (p) => (p.name ? `Ein Geschenk von ${p.name}` : "Ein Geschenk von Freunden"),
     intro: (p) => `Du bist zu ${p.shop} eingeladen: ${p.offer} auf deine erste Bestellung.`,
-    email: "Deine E-Mail-Adresse",
+    signin:
+      "Melde dich an oder erstelle ein Konto, um deinen Code zu erhalten: Er gilt nur für dich.",
+    signIn: "Anmelden",
+    register: "Konto erstellen",
     submit: "Code anfordern",
     yourCode: "Dein Code",
     useBy: (p) => `Gib ihn bis ${p.date} an der Kasse ein.`,
@@ -81,7 +90,6 @@ const TEXTS: Record<StorefrontLocale, LandingTexts> = {
     invalid: "Dieser Einladungslink ist ungültig.",
     unavailable: "Einladungen sind gerade nicht verfügbar. Versuche es später erneut.",
     errors: {
-      INVALID_EMAIL: "Gib eine gültige E-Mail-Adresse ein.",
       SELF_REFERRAL: "Diese Einladung ist für deine Freunde: Teile den Link mit ihnen.",
       NOT_NEW_CUSTOMER: "Dieses Angebot gilt nur für Neukunden.",
       TOO_MANY: "Diese Einladung wurde heute oft genutzt. Versuche es morgen erneut.",
@@ -91,7 +99,9 @@ const TEXTS: Record<StorefrontLocale, LandingTexts> = {
   es: {
     title: (p) => (p.name ? `Un regalo de ${p.name}` : "Un regalo de un amigo"),
     intro: (p) => `Te han invitado a ${p.shop}: ${p.offer} en tu primer pedido.`,
-    email: "Tu correo electrónico",
+    signin: "Inicia sesión o crea una cuenta para obtener tu código: será solo tuyo.",
+    signIn: "Iniciar sesión",
+    register: "Crear una cuenta",
     submit: "Obtener mi código",
     yourCode: "Tu código",
     useBy: (p) => `Úsalo al pagar antes del ${p.date}.`,
@@ -100,7 +110,6 @@ const TEXTS: Record<StorefrontLocale, LandingTexts> = {
     invalid: "Este enlace de invitación no es válido.",
     unavailable: "Las invitaciones no están disponibles ahora. Inténtalo más tarde.",
     errors: {
-      INVALID_EMAIL: "Introduce un correo electrónico válido.",
       SELF_REFERRAL: "Esta invitación es para tus amigos: compárteles el enlace.",
       NOT_NEW_CUSTOMER: "Esta oferta es para clientes nuevos.",
       TOO_MANY: "Esta invitación se ha usado mucho hoy. Inténtalo mañana.",
@@ -110,7 +119,10 @@ const TEXTS: Record<StorefrontLocale, LandingTexts> = {
   ja: {
     title: (p) => (p.name ? `${p.name}さんからのギフト` : "お友達からのギフト"),
     intro: (p) => `${p.shop}へのご招待：初回のご注文で${p.offer}。`,
-    email: "メールアドレス",
+    signin:
+      "コードを受け取るには、ログインまたはアカウントを作成してください。コードはあなた専用です。",
+    signIn: "ログイン",
+    register: "アカウントを作成",
     submit: "コードを受け取る",
     yourCode: "あなたのコード",
     useBy: (p) => `${p.date}までにチェックアウトでご利用ください。`,
@@ -119,7 +131,6 @@ const TEXTS: Record<StorefrontLocale, LandingTexts> = {
     invalid: "この招待リンクは無効です。",
     unavailable: "現在、招待をご利用いただけません。後でもう一度お試しください。",
     errors: {
-      INVALID_EMAIL: "有効なメールアドレスを入力してください。",
       SELF_REFERRAL: "この招待はお友達向けです。リンクをお友達に共有してください。",
       NOT_NEW_CUSTOMER: "この特典は新規のお客様向けです。",
       TOO_MANY: "この招待は本日多く利用されています。明日もう一度お試しください。",
@@ -176,16 +187,19 @@ export function landingPage(input: {
       ].join("\n");
       break;
     }
+    case "signin":
+      // Liquid's routes: the theme's own account pages, whichever kind of accounts the shop uses.
+      body = [
+        `<p>${e(t.signin)}</p>`,
+        `<p><a class="button" href="{{ routes.account_register_url }}">${e(t.register)}</a>`,
+        `<a href="{{ routes.account_login_url }}">${e(t.signIn)}</a></p>`,
+      ].join("\n");
+      break;
     case "form": {
       const error = state.error ? t.errors[state.error] : null;
       body = [
-        `<form method="post" action="${e(input.action)}" novalidate>`,
-        `<label for="lw-refer-email">${e(t.email)}</label>`,
-        `<input id="lw-refer-email" name="email" type="email" autocomplete="email" required` +
-          ` value="${e(state.email ?? "")}"` +
-          (error ? ` aria-invalid="true" aria-describedby="lw-refer-error"` : "") +
-          `>`,
-        error ? `<p id="lw-refer-error" class="error" role="alert">${e(error)}</p>` : "",
+        error ? `<p class="error" role="alert">${e(error)}</p>` : "",
+        `<form method="post" action="${e(input.action)}">`,
         `<button type="submit" class="button">${e(t.submit)}</button>`,
         `</form>`,
       ]

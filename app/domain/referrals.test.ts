@@ -6,7 +6,7 @@ import {
   referralReversedBy,
   referralVerdict,
   welcomeBlocker,
-  welcomeCodeIn,
+  welcomeCodesIn,
 } from "./referrals";
 
 const referrer = { customerId: "1", email: "Rita@Example.com" };
@@ -19,9 +19,12 @@ describe("referral codes", () => {
     expect(isReferralLinkCode("abcdefghi1")).toBe(false); // 1 is not in the alphabet
   });
 
-  it("finds a welcome code among an order's codes, whatever its case", () => {
-    expect(welcomeCodeIn(["SPRING", " friend-abcd-efgh-jkmn"])).toBe("FRIEND-ABCD-EFGH-JKMN");
-    expect(welcomeCodeIn(["FRIENDS10"])).toBeNull();
+  it("finds the welcome codes among an order's codes, whatever their case", () => {
+    expect(welcomeCodesIn(["SPRING", "FRIEND-10", " friend-abcd-efgh-jkmn"])).toEqual([
+      "FRIEND-10",
+      "FRIEND-ABCD-EFGH-JKMN",
+    ]);
+    expect(welcomeCodesIn(["FRIENDS10"])).toEqual([]);
   });
 });
 
@@ -36,13 +39,14 @@ describe("addressKey", () => {
 });
 
 describe("welcomeBlocker", () => {
-  const friend = { customerId: null, email: "fran@example.com" };
+  const friend = { customerId: "2", email: "fran@example.com" };
   const input = { referrer, friend, friendHasOrdered: false, offersToday: 0 };
   it("lets a new friend in and keeps the referrer, old customers and floods out", () => {
     expect(welcomeBlocker(input)).toBeNull();
     expect(
-      welcomeBlocker({ ...input, friend: { customerId: null, email: "rita@example.com" } }),
+      welcomeBlocker({ ...input, friend: { customerId: "2", email: "RITA@example.com" } }),
     ).toBe("SELF_REFERRAL");
+    expect(welcomeBlocker({ ...input, friend: { customerId: "2", email: null } })).toBeNull();
     expect(welcomeBlocker({ ...input, friend: { ...friend, customerId: "1" } })).toBe(
       "SELF_REFERRAL",
     );
@@ -57,6 +61,7 @@ describe("referralVerdict", () => {
     customerId: "2",
     email: "fran@example.com",
     shipsToReferrer: false,
+    spendMinor: 5000,
     reversed: false,
   };
   const input = { referrer, order, friendSeenBefore: false, creditedThisMonth: 0, perMonth: 10 };
@@ -73,6 +78,8 @@ describe("referralVerdict", () => {
     );
     expect(referralVerdict({ ...input, friendSeenBefore: true })).toBe("NOT_NEW_CUSTOMER");
     expect(referralVerdict({ ...input, creditedThisMonth: 10 })).toBe("CAPPED");
+    expect(referralVerdict({ ...input, order: { ...order, spendMinor: 0 } })).toBe("NO_SPEND");
+    expect(referralVerdict({ ...input, order: { ...order, spendMinor: 0 } })).toBe("NO_SPEND");
     expect(referralVerdict({ ...input, order: { ...order, reversed: true } })).toBe(
       "ORDER_REVERSED",
     );
@@ -87,10 +94,18 @@ describe("referralReversedBy", () => {
   const availableAt = new Date("2026-12-15T00:00:00Z");
   const before = new Date("2026-12-10T00:00:00Z");
   it("takes the points back only while pending and only when nothing of the order is left", () => {
-    const base = { at: before, availableAt, cancelled: false, spendLeftMinor: 0 };
+    const base = {
+      at: before,
+      availableAt,
+      cancelled: false,
+      basisMinor: 5000,
+      refundedMinor: 5000,
+    };
     expect(referralReversedBy(base)).toBe(true);
-    expect(referralReversedBy({ ...base, spendLeftMinor: 1 })).toBe(false);
-    expect(referralReversedBy({ ...base, spendLeftMinor: 500, cancelled: true })).toBe(true);
+    expect(referralReversedBy({ ...base, refundedMinor: 4999 })).toBe(false);
+    expect(referralReversedBy({ ...base, refundedMinor: 0, cancelled: true })).toBe(true);
     expect(referralReversedBy({ ...base, at: availableAt })).toBe(false);
+    // An order with no spend is only reversed by a cancellation, not by a shipping refund.
+    expect(referralReversedBy({ ...base, basisMinor: 0, refundedMinor: 0 })).toBe(false);
   });
 });

@@ -1,8 +1,11 @@
+import { randomSymbols, type RandomBytes } from "./rewards";
+
 /**
  * Refer a friend: the rules, without the database. A member shares a link; a friend who opens it
  * gets a single-use welcome code (the terms of a reward the merchant picks); when the friend's
  * first order is paid with that code the referrer earns points, pending for a while, and loses
- * them if the order is cancelled or fully refunded in that time. docs/engagement.md.
+ * them if the order is cancelled or fully refunded in that time. A friend signs in (or creates an
+ * account) to get the code, which is then theirs alone. docs/engagement.md.
  */
 
 /** Welcome codes start with this, so an order without one costs no referral lookup. */
@@ -18,17 +21,8 @@ export const REFERRAL_CAP_WINDOW_DAYS = 30;
 const LINK_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz";
 
 /** The code in a member's referral link: 10 symbols (~50 bits), lower case as URLs are. */
-export function referralLinkCode(
-  random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b),
-): string {
-  const limit = 256 - (256 % LINK_ALPHABET.length);
-  let code = "";
-  while (code.length < 10) {
-    for (const byte of random(new Uint8Array(16))) {
-      if (byte < limit && code.length < 10) code += LINK_ALPHABET[byte % LINK_ALPHABET.length];
-    }
-  }
-  return code;
+export function referralLinkCode(random?: RandomBytes): string {
+  return randomSymbols(LINK_ALPHABET, 10, random);
 }
 
 /** A link code as it may arrive in a URL; anything else is not one of ours. */
@@ -36,24 +30,20 @@ export function isReferralLinkCode(value: string): boolean {
   return /^[2-9a-hjkmnp-z]{10}$/.test(value);
 }
 
-/** The welcome code an order used, if any: checkout upper-cases codes, merchants may not. */
-export function welcomeCodeIn(codes: readonly string[]): string | null {
-  for (const code of codes) {
-    const upper = code.trim().toUpperCase();
-    if (upper.startsWith(`${WELCOME_CODE_PREFIX}-`)) return upper;
-  }
-  return null;
+/**
+ * The codes of an order that may be welcome codes: checkout upper-cases codes, merchants may not,
+ * and a merchant's own FRIEND-10 may sit beside one.
+ */
+export function welcomeCodesIn(codes: readonly string[]): string[] {
+  return codes
+    .map((code) => code.trim().toUpperCase())
+    .filter((code) => code.startsWith(`${WELCOME_CODE_PREFIX}-`));
 }
 
 /** Emails compare case-insensitively and without surrounding spaces. */
 export function normalEmail(value: string | null | undefined): string | null {
   const email = (value ?? "").trim().toLowerCase();
   return email || null;
-}
-
-/** Enough of a check for a form: one @, something either side, a dot in the domain, no spaces. */
-export function isEmail(value: string): boolean {
-  return value.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
 }
 
 export interface Address {
@@ -82,29 +72,34 @@ export function addressKey(address: Address | null | undefined): string | null {
 
 export type WelcomeRefusal = "SELF_REFERRAL" | "NOT_NEW_CUSTOMER" | "TOO_MANY";
 
-/** Whether a friend may have a welcome code from this referrer's link, on the landing page. */
+/**
+ * Whether a signed-in friend may have a welcome code from this referrer's link, on the landing
+ * page. Only the friend's own facts are told back to them: nobody can ask about another shopper.
+ */
 export function welcomeBlocker(input: {
   referrer: { customerId: string; email: string | null };
-  friend: { customerId: string | null; email: string };
-  /** The friend (by customer id or email) has a paid order in this shop already. */
+  friend: { customerId: string; email: string | null };
+  /** The friend has a paid order in this shop already. */
   friendHasOrdered: boolean;
   /** Welcome codes the link handed out in the last day. */
   offersToday: number;
 }): WelcomeRefusal | null {
   const { referrer, friend } = input;
-  if (friend.customerId !== null && friend.customerId === referrer.customerId)
-    return "SELF_REFERRAL";
-  if (normalEmail(referrer.email) === normalEmail(friend.email)) return "SELF_REFERRAL";
+  if (friend.customerId === referrer.customerId) return "SELF_REFERRAL";
+  const email = normalEmail(friend.email);
+  if (email !== null && email === normalEmail(referrer.email)) return "SELF_REFERRAL";
   if (input.friendHasOrdered) return "NOT_NEW_CUSTOMER";
   if (input.offersToday >= WELCOME_CODES_PER_DAY) return "TOO_MANY";
   return null;
 }
 
-export type ReferralVoidReason = "SELF_REFERRAL" | "NOT_NEW_CUSTOMER" | "CAPPED" | "ORDER_REVERSED";
+export type ReferralVoidReason =
+  "SELF_REFERRAL" | "NOT_NEW_CUSTOMER" | "NO_SPEND" | "CAPPED" | "ORDER_REVERSED";
 
 /**
  * What a paid order with a welcome code comes to: null when the referrer earns, else why not.
- * Checked again at the order because the landing page only knew what the friend typed.
+ * Checked again at the order: the code may be used by someone other than the friend who got it
+ * (a code shared on), and the order brings facts the landing page could not know.
  */
 export function referralVerdict(input: {
   referrer: { customerId: string; email: string | null };
@@ -113,6 +108,8 @@ export function referralVerdict(input: {
     email: string | null;
     /** The order ships where one of the referrer's own orders shipped. */
     shipsToReferrer: boolean;
+    /** The order's earning basis (spend after discounts), in minor units. */
+    spendMinor: number;
     /** The order was cancelled, or refunded down to nothing, before its payment arrived. */
     reversed: boolean;
   };
@@ -128,26 +125,35 @@ export function referralVerdict(input: {
   if (email !== null && email === normalEmail(referrer.email)) return "SELF_REFERRAL";
   if (order.shipsToReferrer) return "SELF_REFERRAL";
   if (input.friendSeenBefore) return "NOT_NEW_CUSTOMER";
+  if (order.spendMinor <= 0) return "NO_SPEND";
   if (input.creditedThisMonth >= input.perMonth) return "CAPPED";
   if (order.reversed) return "ORDER_REVERSED";
   return null;
 }
 
+/** Nothing of the order is left: cancelled, or its whole spend refunded. */
+export function orderReversed(order: {
+  cancelled: boolean;
+  basisMinor: number;
+  refundedMinor: number;
+}): boolean {
+  return order.cancelled || (order.basisMinor > 0 && order.refundedMinor >= order.basisMinor);
+}
+
 /**
  * Whether a change to the friend's order takes the referrer's points back: only while they are
- * pending, and only when nothing of the order is left (cancelled, or refunded in full). A
- * partial refund leaves a first order, so the referral stands.
+ * pending, and only when nothing of the order is left. A partial refund leaves a first order, so
+ * the referral stands.
  */
-export function referralReversedBy(input: {
-  /** When the cancellation or refund happened (Shopify's time). */
-  at: Date;
-  availableAt: Date;
-  cancelled: boolean;
-  /** The order's earning basis left after its refunds, in minor units. */
-  spendLeftMinor: number;
-}): boolean {
+export function referralReversedBy(
+  input: {
+    /** When the cancellation or refund happened (Shopify's time). */
+    at: Date;
+    availableAt: Date;
+  } & Parameters<typeof orderReversed>[0],
+): boolean {
   if (input.at.getTime() >= input.availableAt.getTime()) return false;
-  return input.cancelled || input.spendLeftMinor <= 0;
+  return orderReversed(input);
 }
 
 export const REFERRAL_STATUSES = ["OFFERED", "PENDING", "REWARDED", "VOID"] as const;
@@ -164,6 +170,7 @@ export function parseReferralStatus(value: string | null): ReferralStatus | null
 export const VOID_REASON_TEXT: Record<ReferralVoidReason, string> = {
   SELF_REFERRAL: "Self-referral (same customer, email or shipping address)",
   NOT_NEW_CUSTOMER: "Not a new customer",
+  NO_SPEND: "Nothing paid: discounts covered the whole order",
   CAPPED: "Referrer reached the monthly limit",
   ORDER_REVERSED: "Order cancelled or refunded in the pending period",
 };

@@ -89,21 +89,31 @@ export function rewardTermErrors(
 // No 0/O, 1/I/L: codes get read aloud and typed from phones.
 const CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
+export type RandomBytes = (bytes: Uint8Array) => Uint8Array;
+const cryptoRandom: RandomBytes = (b) => crypto.getRandomValues(b);
+
 /**
- * An unguessable code: 12 symbols from a 31-letter alphabet (~59 bits) drawn from the platform's
- * cryptographic random source, with rejection sampling so every symbol is equally likely.
+ * `length` symbols of `alphabet` drawn from the platform's cryptographic random source, with
+ * rejection sampling so every symbol is equally likely.
  */
-export function generateRewardCode(
-  prefix = "LOYAL",
-  random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b),
+export function randomSymbols(
+  alphabet: string,
+  length: number,
+  random: RandomBytes = cryptoRandom,
 ): string {
-  const limit = 256 - (256 % CODE_ALPHABET.length);
+  const limit = 256 - (256 % alphabet.length);
   let code = "";
-  while (code.length < 12) {
+  while (code.length < length) {
     for (const byte of random(new Uint8Array(16))) {
-      if (byte < limit && code.length < 12) code += CODE_ALPHABET[byte % CODE_ALPHABET.length];
+      if (byte < limit && code.length < length) code += alphabet[byte % alphabet.length];
     }
   }
+  return code;
+}
+
+/** An unguessable code: 12 symbols from a 31-letter alphabet (~59 bits). */
+export function generateRewardCode(prefix = "LOYAL", random: RandomBytes = cryptoRandom): string {
+  const code = randomSymbols(CODE_ALPHABET, 12, random);
   return `${prefix}-${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}`;
 }
 

@@ -66,7 +66,7 @@ describe("reading a stored rule snapshot", () => {
   it("leaves out each contribution it cannot read, and keeps the rest and the rule", () => {
     const later = {
       ...storedRule,
-      contributions: [{ rule: "REFERRAL", points: 100 }, ...storedRule.contributions!, "junk"],
+      contributions: [{ rule: "A_LATER_KIND", points: 100 }, ...storedRule.contributions!, "junk"],
     };
     expect(ruleSnapshot(later)).toEqual(storedRule);
     const { contributions: _c, ...rest } = storedRule;

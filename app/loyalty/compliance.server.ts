@@ -173,7 +173,7 @@ function mentionsId(text: string, id: string) {
 
 /**
  * customers/redact: the member, their ledger, tier history, redemptions and codes, referrals
- * (those they made, and the one that invited them), data exports, Flow events, imported rows and
+ * (those they made; the one that invited them, or what identifies them in it), data exports, Flow events, imported rows and
  * stored webhook bodies (failed, or still queued) go. Their orders stay only as anonymous figures
  * (no customer id, name or address digest) so the shop's revenue analytics do not change, and
  * every other member's balance still equals their ledger (a referrer keeps the points a
@@ -192,13 +192,16 @@ export async function redactCustomer(
     where: { shop, customerId },
     data: { customerId: null, name: null, addressDigest: null },
   });
-  // As a friend: the invitation with their email (their own referrals cascade from the member).
-  await db.referral.deleteMany({
-    where: {
-      shop,
-      OR: [{ customerId }, ...(email ? [{ email: email.trim().toLowerCase() }] : [])],
-    },
-  });
+  // As a friend: an invitation not used yet goes; one that completed is kept without them, so
+  // the referrer's points (perhaps still pending) and monthly count stay as they were.
+  await db.referral.deleteMany({ where: { shop, customerId, status: "OFFERED" } });
+  const used = await db.referral.findMany({ where: { shop, customerId }, select: { id: true } });
+  for (const { id } of used) {
+    await db.referral.update({
+      where: { id },
+      data: { customerId: `redacted:${id}`, email: null, orderName: null },
+    });
+  }
   await db.dataRequest.deleteMany({ where: { shop, customerId } });
   // Loyalty events for Shopify Flow, sent or waiting.
   await db.flowEvent.deleteMany({ where: { shop, customerId } });

@@ -254,27 +254,40 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export async function nextRelease(
   db: Db,
-  member: Pick<Member, "shop" | "customerId" | "pendingPoints">,
+  member: Pick<Member, "id" | "shop" | "customerId" | "pendingPoints">,
   now: Date,
 ) {
   if (member.pendingPoints <= 0) return null;
-  const due = await db.orderRecord.findMany({
-    where: {
-      shop: member.shop,
-      customerId: member.customerId,
-      pendingRemaining: { gt: 0 },
-      availableAt: { not: null },
-    },
-    orderBy: { availableAt: "asc" },
-    select: { availableAt: true, pendingRemaining: true },
-    take: 50,
-  });
-  const first = due[0]?.availableAt;
+  // Pending points come from the member's orders and from referrals of theirs (a friend's order).
+  const [orders, referrals] = await Promise.all([
+    db.orderRecord.findMany({
+      where: {
+        shop: member.shop,
+        customerId: member.customerId,
+        pendingRemaining: { gt: 0 },
+        availableAt: { not: null },
+      },
+      orderBy: { availableAt: "asc" },
+      select: { availableAt: true, pendingRemaining: true },
+      take: 50,
+    }),
+    db.referral.findMany({
+      where: { referrerId: member.id, status: "PENDING", availableAt: { not: null } },
+      orderBy: { availableAt: "asc" },
+      select: { availableAt: true, points: true },
+      take: 50,
+    }),
+  ]);
+  const due = [
+    ...orders.map((o) => ({ at: o.availableAt!, points: o.pendingRemaining })),
+    ...referrals.map((r) => ({ at: r.availableAt!, points: r.points })),
+  ].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const first = due[0]?.at;
   if (!first) return null;
-  // Overdue orders are all released by the job's next run, so they count together as "now".
+  // Overdue points are all released by the jobs' next runs, so they count together as "now".
   const at = first > now ? first : now;
   const points = due
-    .filter((order) => order.availableAt!.getTime() < at.getTime() + DAY_MS)
-    .reduce((sum, order) => sum + order.pendingRemaining, 0);
+    .filter((d) => d.at.getTime() < at.getTime() + DAY_MS)
+    .reduce((sum, d) => sum + d.points, 0);
   return { at, points: Math.min(points, member.pendingPoints) };
 }

@@ -147,12 +147,22 @@ export async function onOrderPaid(
     },
     update: { earnedPoints: points, rule: snapshot, ...facts, ...state },
   });
-  if (held) {
-    await creditReferral(db, rules, order, record, now);
-    return "held";
-  }
+  // A held order completes its referral, if any, when approved (reviewHeldOrder).
+  if (held) return "held";
   const awarded = await awardOrder(db, rules, record, member, snapshot, now);
-  await creditReferral(db, rules, order, awarded, now);
+  const buyer = order.customer;
+  await creditReferral(
+    db,
+    rules,
+    {
+      discountCodes: order.discountCodes,
+      customerId: buyer.customerId,
+      email: buyer.email ?? order.email,
+      paidAt: order.occurredAt,
+    },
+    awarded,
+    now,
+  );
   return "applied";
 }
 
@@ -501,6 +511,19 @@ export async function reviewHeldOrder(
   });
   if (count === 0) return { ok: false, error: "NOT_HELD" };
   if (decision === "reject") return { ok: true, status: "SKIPPED" };
-  await awardOrder(db, await programRules(db, shop), record, member!, snapshot!, now);
+  const rules = await programRules(db, shop);
+  const awarded = await awardOrder(db, rules, record, member!, snapshot!, now);
+  await creditReferral(
+    db,
+    rules,
+    {
+      discountCodes: stringListSchema.catch([]).parse(record.discountCodes),
+      customerId: record.customerId,
+      email: member!.email,
+      paidAt: record.paidAt ?? now,
+    },
+    awarded,
+    now,
+  );
   return { ok: true, status: "EARNED" };
 }

@@ -3,15 +3,15 @@ import type { Member, OrderRecord, PrismaClient, Program, Referral, Reward } fro
 import { contributionsFor, totalPoints } from "../domain/earning-rules";
 import type { WelcomeRefusal } from "../domain/referrals";
 import {
-  isEmail,
   normalEmail,
+  orderReversed,
   REFERRAL_CAP_WINDOW_DAYS,
   referralLinkCode,
   referralReversedBy,
   referralVerdict,
   WELCOME_CODE_PREFIX,
   welcomeBlocker,
-  welcomeCodeIn,
+  welcomeCodesIn,
 } from "../domain/referrals";
 import { decide } from "../domain/redemption-state";
 import { generateRewardCode, rewardTermErrors } from "../domain/rewards";
@@ -23,7 +23,6 @@ import { log } from "../log.server";
 import type { AdminGraphqlClient, RetryPolicy } from "../shopify/admin-api.server";
 import { postEntry } from "./ledger.server";
 import { evaluateTier } from "./members.server";
-import type { PaidOrder } from "./payloads";
 import type { Db, ProgramRules } from "./program.server";
 import { earningRules, programFor } from "./program.server";
 import { createDiscountCode, lookUpCode, rewardTerms, settleWindowMs } from "./redemptions.server";
@@ -127,52 +126,25 @@ export async function invitation(db: Db, shop: string, linkCode: string) {
 }
 
 export type WelcomeResult =
-  | { ok: true; referral: Referral }
-  | { ok: false; reason: "NOT_FOUND" | "INVALID_EMAIL" | "FAILED" | WelcomeRefusal };
+  { ok: true; referral: Referral } | { ok: false; reason: "NOT_FOUND" | "FAILED" | WelcomeRefusal };
 
 /**
- * Whether this customer or email has a paid order in the shop. Emails are kept as Shopify sends
- * them: the address as typed and lower-cased covers them (as the members search does).
- */
-async function hasOrdered(
-  db: Db,
-  shop: string,
-  customerId: string | null,
-  email: { typed: string; normal: string },
-) {
-  const byEmail = await db.member.findFirst({
-    where: { shop, email: { in: [...new Set([email.typed, email.normal])] } },
-    select: { customerId: true },
-  });
-  const ids = [customerId, byEmail?.customerId].filter((id): id is string => Boolean(id));
-  if (!ids.length) return false;
-  const paid = await db.orderRecord.findFirst({
-    where: { shop, customerId: { in: ids }, paidAt: { not: null } },
-    select: { id: true },
-  });
-  return paid !== null;
-}
-
-/**
- * The landing page's form: a welcome code for `email` from the link `linkCode`. One offer per
- * email and shop: asking again (a reload, a second link) answers with the first; a code Shopify
- * refused is made again.
+ * The landing page's button: a welcome code for the signed-in `customerId` from the link
+ * `linkCode`. One offer per customer and shop: asking again (a reload, a second link) answers
+ * with the first, unless Shopify refused it or it expired unused, when a new one is made.
  */
 export async function offerWelcome(options: {
   prisma: PrismaClient;
   admin: AdminGraphqlClient;
   shop: string;
   linkCode: string;
-  email: string;
-  /** The signed-in shopper (the app proxy's logged_in_customer_id), if any. */
-  customerId: string | null;
+  /** The signed-in shopper (the app proxy's logged_in_customer_id). */
+  customerId: string;
   now?: Date;
   retry?: RetryPolicy;
 }): Promise<WelcomeResult> {
   const { prisma, admin, shop, linkCode, customerId } = options;
   const now = options.now ?? new Date();
-  const email = normalEmail(options.email);
-  if (!email || !isEmail(email)) return { ok: false, reason: "INVALID_EMAIL" };
 
   let reserved: WelcomeResult;
   try {
@@ -180,21 +152,34 @@ export async function offerWelcome(options: {
       const found = await invitation(tx, shop, linkCode);
       if (!found) return { ok: false, reason: "NOT_FOUND" };
       const { referrer, reward } = found;
-      const existing = await tx.referral.findUnique({ where: { shop_email: { shop, email } } });
-      if (existing && existing.codeStatus !== "FAILED") return { ok: true, referral: existing };
+      const existing = await tx.referral.findUnique({
+        where: { shop_customerId: { shop, customerId } },
+      });
+      const usable =
+        existing &&
+        existing.codeStatus !== "FAILED" &&
+        !(existing.status === "OFFERED" && existing.endsAt <= now);
+      if (usable) return { ok: true, referral: existing };
+      const friend = await tx.member.findUnique({
+        where: { shop_customerId: { shop, customerId } },
+        select: { email: true },
+      });
+      const paid = await tx.orderRecord.findFirst({
+        where: { shop, customerId, paidAt: { not: null } },
+        select: { id: true },
+      });
       const blocker = welcomeBlocker({
         referrer,
-        friend: { customerId, email },
-        friendHasOrdered: await hasOrdered(tx, shop, customerId, {
-          typed: options.email.trim(),
-          normal: email,
-        }),
+        friend: { customerId, email: friend?.email ?? null },
+        friendHasOrdered: paid !== null,
         offersToday: await tx.referral.count({
           where: { referrerId: referrer.id, createdAt: { gte: new Date(now.getTime() - DAY_MS) } },
         }),
       });
       if (blocker) return { ok: false, reason: blocker };
-      const code = {
+      const offer = {
+        referrerId: referrer.id,
+        email: normalEmail(friend?.email),
         code: generateRewardCode(WELCOME_CODE_PREFIX),
         codeStatus: "PENDING" as const,
         codeError: null,
@@ -202,17 +187,27 @@ export async function offerWelcome(options: {
         rewardSnapshot: rewardTerms(reward),
         startsAt: now,
         endsAt: new Date(now.getTime() + reward.codeLifetimeDays * DAY_MS),
-        customerId,
       };
-      const referral = existing
-        ? await tx.referral.update({ where: { id: existing.id }, data: code })
-        : await tx.referral.create({ data: { shop, referrerId: referrer.id, email, ...code } });
+      if (!existing) {
+        const referral = await tx.referral.create({ data: { shop, customerId, ...offer } });
+        return { ok: true, referral };
+      }
+      // A new code in place of a refused or expired one. Conditional on the code read: of two
+      // requests at once, one makes it and the other answers with it (still PENDING: settled
+      // by the first, or the worker), so no code is made that no row knows.
+      await tx.referral.updateMany({
+        where: { id: existing.id, code: existing.code, status: "OFFERED" },
+        data: offer,
+      });
+      const referral = await tx.referral.findUniqueOrThrow({ where: { id: existing.id } });
       return { ok: true, referral };
     });
   } catch (error) {
-    // The same email submitted twice at once: the first one's offer is the answer.
+    // The same shopper asking twice at once: the first one's offer is the answer.
     if (!isUniqueViolation(error)) throw error;
-    const first = await prisma.referral.findUnique({ where: { shop_email: { shop, email } } });
+    const first = await prisma.referral.findUnique({
+      where: { shop_customerId: { shop, customerId } },
+    });
     if (!first) throw error;
     return { ok: true, referral: first };
   }
@@ -303,31 +298,48 @@ export async function settleWelcomeCodes(
   return settled;
 }
 
+/** What an order says about its buyer and its codes, for the referral it may complete. */
+export interface ReferralOrder {
+  discountCodes: readonly string[];
+  customerId: string | null;
+  /** The customer's email, else the order's contact email. */
+  email: string | null;
+  paidAt: Date;
+}
+
 /**
- * orders/paid with a welcome code, in the order's transaction, after the friend's own points: the
- * referral is credited to the referrer (pending for the program's referral period) or closed with
- * the reason it earns nothing. The record is the order's as awardOrder left it (refunds and a
- * cancellation that overtook the payment applied).
+ * A paid order with a welcome code, in the order's transaction, once its points are credited
+ * (orders/paid, or the approval of a held order): the referral is credited to the referrer
+ * (pending for the program's referral period) or closed with the reason it earns nothing. The
+ * record is the order's as awardOrder left it (refunds and a cancellation that overtook the
+ * payment applied).
  */
 export async function creditReferral(
   db: Db,
   rules: ProgramRules,
-  order: PaidOrder,
+  order: ReferralOrder,
   record: OrderRecord,
   now: Date,
 ) {
-  const code = welcomeCodeIn(order.discountCodes);
+  const codes = welcomeCodesIn(order.discountCodes);
   const { program } = rules;
-  if (!code || !program.referrals) return null;
+  if (!codes.length || !program.referrals) return null;
   const shop = program.shop;
+  const offered = await db.referral.findFirst({
+    where: { shop, code: { in: codes }, status: "OFFERED" },
+    select: { id: true, referrerId: true },
+  });
+  if (!offered) return null;
+  // The referrer first: two friends' orders at once must not both fit under the monthly cap.
+  await lockMember(db, offered.referrerId);
   const referral = await db.referral.findUnique({
-    where: { shop_code: { shop, code } },
+    where: { id: offered.id },
     include: { referrer: true },
   });
   if (!referral || referral.status !== "OFFERED") return null;
   const { referrer } = referral;
-  const friendId = order.customer?.customerId ?? null;
-  const paidAt = order.occurredAt;
+  const friendId = order.customerId;
+  const paidAt = order.paidAt;
 
   const shipsToReferrer =
     record.addressDigest !== null &&
@@ -363,22 +375,20 @@ export async function creditReferral(
     referrer,
     order: {
       customerId: friendId,
-      email: order.customer?.email ?? order.email,
+      email: order.email,
       shipsToReferrer,
-      reversed:
-        record.cancelledAt !== null ||
-        (record.refundedMinor > 0 && record.basisMinor - record.refundedMinor <= 0),
+      spendMinor: record.basisMinor,
+      reversed: orderReversed({
+        cancelled: record.cancelledAt !== null,
+        basisMinor: record.basisMinor,
+        refundedMinor: record.refundedMinor,
+      }),
     },
     friendSeenBefore: earlierOrder || creditedBefore,
     creditedThisMonth,
     perMonth: program.referralsPerMonth,
   });
-  const facts = {
-    orderId: record.orderId,
-    orderName: record.name,
-    orderedAt: paidAt,
-    customerId: friendId ?? referral.customerId,
-  };
+  const facts = { orderId: record.orderId, orderName: record.name, orderedAt: paidAt };
   if (reason) {
     await db.referral.updateMany({
       where: { id: referral.id, status: "OFFERED" },
@@ -395,18 +405,12 @@ export async function creditReferral(
   const points = totalPoints(contributions);
   const available = availableAt(paidAt, program.referralPendingDays);
   const pending = isPending(available, now);
+  const status = pending ? ("PENDING" as const) : ("REWARDED" as const);
   const { count } = await db.referral.updateMany({
     where: { id: referral.id, status: "OFFERED" },
-    data: {
-      ...facts,
-      status: pending ? "PENDING" : "REWARDED",
-      points,
-      availableAt: available,
-      rewardedAt: pending ? null : now,
-    },
+    data: { ...facts, status, points, availableAt: available, rewardedAt: pending ? null : now },
   });
-  if (count === 0 || points === 0) return { status: pending ? "PENDING" : "REWARDED" };
-  await lockMember(db, referrer.id);
+  if (count === 0 || points === 0) return { status };
   let member = await db.member.findUniqueOrThrow({ where: { id: referrer.id } });
   member = await postEntry(
     db,
@@ -419,7 +423,8 @@ export async function creditReferral(
       source: "REFERRAL",
       sourceId: referral.id,
       idempotencyKey: `referral:${referral.id}:earn`,
-      rule: { referral: referral.id, order: record.name ?? record.orderId, contributions },
+      // The referral, not the friend's order: the referrer's history names no friend.
+      rule: { referral: referral.id, contributions },
       text: { key: "referral" },
       occurredAt: paidAt,
       availableAt: pending ? available : null,
@@ -427,7 +432,7 @@ export async function creditReferral(
     now,
   );
   await evaluateTier(db, rules, member, now, "referral");
-  return { status: pending ? ("PENDING" as const) : ("REWARDED" as const) };
+  return { status };
 }
 
 /**
@@ -442,7 +447,7 @@ export async function reverseReferral(
   change: { at: Date; cancelled: boolean },
   now: Date,
 ) {
-  if (!welcomeCodeIn(stringListSchema.catch([]).parse(record.discountCodes))) return false;
+  if (!welcomeCodesIn(stringListSchema.catch([]).parse(record.discountCodes)).length) return false;
   const referral = await db.referral.findUnique({
     where: { shop_orderId: { shop: record.shop, orderId: record.orderId } },
   });
@@ -451,7 +456,8 @@ export async function reverseReferral(
     at: change.at,
     availableAt: referral.availableAt,
     cancelled: change.cancelled || record.cancelledAt !== null,
-    spendLeftMinor: record.basisMinor - record.refundedMinor,
+    basisMinor: record.basisMinor,
+    refundedMinor: record.refundedMinor,
   });
   if (!reversed) return false;
   // Conditional on PENDING: the release job may be making the same points spendable right now.

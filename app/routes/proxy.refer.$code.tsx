@@ -9,9 +9,10 @@ import { shopperLocale } from "../loyalty/storefront.server";
 import { authenticate } from "../shopify.server";
 
 /**
- * GET/POST /apps/loyalty/refer/<code> on the storefront: a member's referral link. The friend
- * enters an email and gets a welcome code (app/loyalty/referrals.server.ts). Answered as
- * application/liquid, so Shopify shows it inside the shop's theme.
+ * GET/POST /apps/loyalty/refer/<code> on the storefront: a member's referral link. A signed-in
+ * friend gets a welcome code of their own (app/loyalty/referrals.server.ts); anyone else is asked
+ * to sign in or create an account first. Answered as application/liquid, so Shopify shows it
+ * inside the shop's theme.
  */
 
 function page(status: number, body: string) {
@@ -21,15 +22,13 @@ function page(status: number, body: string) {
   });
 }
 
-async function render(request: Request, linkCode: string, state: (offer: boolean) => LandingState) {
-  const url = new URL(request.url);
-  const shop = url.searchParams.get("shop")!;
-  const locale = shopperLocale(request);
+async function render(request: Request, linkCode: string, state: LandingState) {
+  const shop = new URL(request.url).searchParams.get("shop")!;
   const found = isReferralLinkCode(linkCode) ? await invitation(prisma, shop, linkCode) : null;
-  const shown = found ? state(true) : ({ kind: "invalid" } as const);
+  const shown: LandingState = found ? state : { kind: "invalid" };
   const html = landingPage({
     state: shown,
-    locale,
+    locale: shopperLocale(request),
     referrerName: found?.referrer.firstName ?? null,
     offer: found?.reward.name ?? "",
     // Relative to the storefront page (…/apps/loyalty/refer/<code>): the form posts back to it,
@@ -39,45 +38,43 @@ async function render(request: Request, linkCode: string, state: (offer: boolean
   return page(shown.kind === "invalid" ? 404 : 200, html);
 }
 
+/** Shopify's word on who is signed in; nothing the shopper sends can change it. */
+function signedIn(request: Request): string | null {
+  const id = new URL(request.url).searchParams.get("logged_in_customer_id") ?? "";
+  return /^\d+$/.test(id) ? id : null;
+}
+
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   await authenticate.public.appProxy(request);
-  const url = new URL(request.url);
-  const customerId = url.searchParams.get("logged_in_customer_id") || null;
-  // A signed-in friend sees the form with their own email to confirm; nothing is made on a GET.
-  const email = customerId
-    ? await prisma.member.findUnique({
-        where: {
-          shop_customerId: { shop: url.searchParams.get("shop")!, customerId },
-        },
-        select: { email: true },
-      })
-    : null;
-  return render(request, params.code ?? "", () => ({
-    kind: "form",
-    email: email?.email ?? undefined,
-  }));
+  // Nothing is made on a GET: the signed-in friend asks with the page's button.
+  return render(
+    request,
+    params.code ?? "",
+    signedIn(request) ? { kind: "form" } : { kind: "signin" },
+  );
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const body = await readBoundedBody(request, PROXY_BODY_LIMIT);
   if (body instanceof Response) return body;
   const { admin } = await authenticate.public.appProxy(request);
-  const url = new URL(request.url);
-  const shop = url.searchParams.get("shop")!;
-  const customerId = url.searchParams.get("logged_in_customer_id") || null;
+  const shop = new URL(request.url).searchParams.get("shop")!;
   const linkCode = params.code ?? "";
-  const email = new URLSearchParams(body.text).get("email")?.trim() ?? "";
-  if (!isReferralLinkCode(linkCode)) return render(request, linkCode, () => ({ kind: "invalid" }));
-  if (!admin) return render(request, linkCode, () => ({ kind: "unavailable" }));
+  const customerId = signedIn(request);
+  if (!isReferralLinkCode(linkCode)) return render(request, linkCode, { kind: "invalid" });
+  if (!customerId) return render(request, linkCode, { kind: "signin" });
+  if (!admin) return render(request, linkCode, { kind: "unavailable" });
 
-  const result = await offerWelcome({ prisma, admin, shop, linkCode, email, customerId });
+  const result = await offerWelcome({ prisma, admin, shop, linkCode, customerId });
   if (!result.ok) {
     const { reason } = result;
-    if (reason === "NOT_FOUND") return render(request, linkCode, () => ({ kind: "invalid" }));
-    return render(request, linkCode, () => ({ kind: "form", email, error: reason }));
+    if (reason === "NOT_FOUND") return render(request, linkCode, { kind: "invalid" });
+    return render(request, linkCode, { kind: "form", error: reason });
   }
   const { referral } = result;
-  return render(request, linkCode, () =>
+  return render(
+    request,
+    linkCode,
     referral.codeStatus === "ISSUED"
       ? {
           kind: "code",

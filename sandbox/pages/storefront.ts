@@ -300,7 +300,6 @@ export class Storefront {
   ): Promise<string> {
     if (!this.options.theme.apps) return "";
     const program = this.programMetafield();
-    const prefix = ctx.root === "/" ? "" : ctx.root;
     return this.engine(ctx.lang).renderFile(name, {
       block: {
         id: BLOCK_IDS[name],
@@ -318,12 +317,18 @@ export class Storefront {
       },
       cart: { currency: { iso_code: this.shop.currency }, item_count: this.itemCount(ctx.cart) },
       request: { locale: { iso_code: ctx.lang }, design_mode: false, page_type: pageType },
-      routes: {
-        root_url: ctx.root,
-        account_login_url: `${prefix}/account/login`,
-        account_register_url: `${prefix}/account/register`,
-      },
+      routes: this.routes(ctx),
     });
+  }
+
+  /** Liquid's `routes` object, under the page's language root. */
+  private routes(ctx: PageContext) {
+    const prefix = ctx.root === "/" ? "" : ctx.root;
+    return {
+      root_url: ctx.root,
+      account_login_url: `${prefix}/account/login`,
+      account_register_url: `${prefix}/account/register`,
+    };
   }
 
   private itemCount(cart: Cart) {
@@ -420,7 +425,7 @@ export class Storefront {
       customer: this.liquidCustomer(ctx.customer),
       shop: { name: this.shop.api.state.shop.name, permanent_domain: this.shop.domain },
       request: { locale: { iso_code: ctx.lang }, design_mode: false, page_type: "page" },
-      routes: { root_url: ctx.root },
+      routes: this.routes(ctx),
     });
     const response = await this.layout(ctx, {
       title: "Rewards",

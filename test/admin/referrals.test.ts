@@ -95,6 +95,7 @@ describe("referrals page", () => {
         data: {
           shop: TEST_SHOP,
           referrerId: rita.id,
+          customerId: `c-${email}`,
           email,
           code: `FRIEND-${email}`,
           codeStatus: "ISSUED",
@@ -114,6 +115,7 @@ describe("referrals page", () => {
       data: {
         shop: OTHER_SHOP,
         referrerId: other.id,
+        customerId: "7003",
         email: "x@example.com",
         code: "FRIEND-X",
         rewardSnapshot: {},

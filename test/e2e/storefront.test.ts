@@ -335,19 +335,21 @@ describe("storefront widget through the app proxy", { timeout: 90_000 }, () => {
     await poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(url);
     await context.close();
 
-    // The friend opens it as a new shopper with an account, and gets a welcome code.
+    // The friend opens it as a guest and is asked to create an account first…
     const friendContext = await newContext(session.browser);
     const friend = await friendContext.newPage();
-    await friend.goto(`${session.demo.storefrontUrl}account/register`);
-    await friend.getByLabel("First name").fill("Finn");
-    await friend.getByLabel("Email").fill("finn@example.com");
-    await friend.getByRole("button", { name: "Create" }).click();
-    await friend.waitForURL(/\/account$/);
     await friend.goto(url);
     expect(await friend.getByRole("heading", { level: 1 }).textContent()).toBe(
       `A gift from ${before.firstName}`,
     );
-    await friend.getByLabel("Your email").fill("finn@example.com");
+    await friend.getByRole("link", { name: "Create an account" }).click();
+    await friend.waitForURL(/\/account\/register$/);
+    await friend.getByLabel("First name").fill("Finn");
+    await friend.getByLabel("Email").fill("finn@example.com");
+    await friend.getByRole("button", { name: "Create" }).click();
+    await friend.waitForURL(/\/account$/);
+    // …and, signed in, gets a code of their own.
+    await friend.goto(url);
     await friend.getByRole("button", { name: "Get my code" }).click();
     const shown = friend.locator("[data-lw-welcome-code]");
     await poll(() => shown.textContent()).toMatch(/^FRIEND-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
@@ -401,5 +403,33 @@ describe("storefront widget through the app proxy", { timeout: 90_000 }, () => {
       "Referral points are now available",
     );
     await again.context.close();
+  });
+
+  it("takes a member's birthday in the panel, in the storefront's language", async () => {
+    await session.db.program.update({ where: { shop: SHOP }, data: { birthdayPoints: 200 } });
+    const { context, page } = await signedInAs("ada@example.com");
+    await page.goto(`${session.demo.storefrontUrl}fr`);
+    await page.locator("[data-lw=open]").click();
+    const panel = page.getByRole("dialog");
+    const section = panel.locator("[data-lw-bday]");
+    await poll(() => section.isVisible()).toBe(true);
+    expect(await section.locator("[data-lw-f=bday]").textContent()).toBe(
+      "Indiquez votre date d’anniversaire et recevez 200 points le jour venu.",
+    );
+    // 30 February is refused by the app, and said so.
+    await section.getByLabel("Mois").selectOption({ label: "février" });
+    await section.getByLabel("Jour").selectOption("30");
+    await section.getByRole("button", { name: "Enregistrer" }).click();
+    await poll(() => section.locator("[data-lw-f=bday]").textContent()).toBe(
+      "Choisissez un mois et un jour de ce mois.",
+    );
+    await section.getByLabel("Jour").selectOption("17");
+    await section.getByRole("button", { name: "Enregistrer" }).click();
+    await poll(() => section.locator("[data-lw-f=bday]").textContent()).toBe(
+      "Nous ajouterons 200 points le 17 février.",
+    );
+    expect(await member("ada@example.com")).toMatchObject({ birthMonth: 2, birthDay: 17 });
+    expect(await seriousViolations(page)).toEqual([]);
+    await context.close();
   });
 });

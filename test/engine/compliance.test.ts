@@ -56,12 +56,21 @@ describe("compliance", () => {
       startsAt: new Date(),
       endsAt: new Date(),
     };
-    // The invitation that brought 1001 in, by customer id, and one found by their email only.
+    // 1001 was invited by 1002 and ordered: 1002's points are still pending. Someone else's
+    // invitation, not used yet, stays as it is.
     await prisma.referral.createMany({
       data: [
-        { ...invitation, email: "other@example.com", customerId: "1001", code: "FRIEND-A" },
-        { ...invitation, email: "shopper@example.com", code: "FRIEND-B" },
-        { ...invitation, email: "someone@example.com", code: "FRIEND-C" },
+        {
+          ...invitation,
+          email: "shopper@example.com",
+          customerId: "1001",
+          code: "FRIEND-A",
+          status: "PENDING",
+          points: 500,
+          orderName: "#1001",
+          availableAt: new Date(Date.now() + 86_400_000),
+        },
+        { ...invitation, customerId: "1003", email: "someone@example.com", code: "FRIEND-C" },
       ],
     });
     const status = await deliver({
@@ -79,7 +88,13 @@ describe("compliance", () => {
       1,
     );
     expect((await memberOf(1002))?.balance).toBe(40);
-    expect((await prisma.referral.findMany()).map((r) => r.code)).toEqual(["FRIEND-C"]);
+    const left = await prisma.referral.findMany({ orderBy: { code: "asc" } });
+    // Nothing of 1001 is left in it, but the referral still completes for 1002.
+    expect(left.map((r) => [r.code, r.status, r.email, r.orderName])).toEqual([
+      ["FRIEND-A", "PENDING", null, null],
+      ["FRIEND-C", "OFFERED", "someone@example.com", null],
+    ]);
+    expect(left[0]!.customerId).not.toContain("1001");
   });
 
   it("customers/data_request stores the member's data for the merchant", async () => {

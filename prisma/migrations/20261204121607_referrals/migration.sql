@@ -12,8 +12,8 @@ CREATE TABLE "Referral" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "referrerId" TEXT NOT NULL,
-    "email" TEXT NOT NULL,
-    "customerId" TEXT,
+    "customerId" TEXT NOT NULL,
+    "email" TEXT,
     "code" TEXT NOT NULL,
     "codeStatus" TEXT NOT NULL DEFAULT 'PENDING',
     "discountId" TEXT,
@@ -49,19 +49,19 @@ CREATE INDEX "Referral_shop_status_createdAt_idx" ON "Referral"("shop", "status"
 CREATE INDEX "Referral_referrerId_createdAt_idx" ON "Referral"("referrerId", "createdAt");
 
 -- CreateIndex
-CREATE INDEX "Referral_shop_customerId_idx" ON "Referral"("shop", "customerId");
+CREATE INDEX "Referral_shop_createdAt_idx" ON "Referral"("shop", "createdAt");
 
 -- CreateIndex
 CREATE INDEX "Referral_status_availableAt_idx" ON "Referral"("status", "availableAt");
 
 -- CreateIndex
-CREATE INDEX "Referral_codeStatus_createdAt_idx" ON "Referral"("codeStatus", "createdAt");
+CREATE INDEX "Referral_codeStatus_startsAt_idx" ON "Referral"("codeStatus", "startsAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Referral_shop_code_key" ON "Referral"("shop", "code");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "Referral_shop_email_key" ON "Referral"("shop", "email");
+CREATE UNIQUE INDEX "Referral_shop_customerId_key" ON "Referral"("shop", "customerId");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Referral_shop_orderId_key" ON "Referral"("shop", "orderId");
