@@ -18,6 +18,8 @@ interface Birthday {
 }
 interface Member {
   pointsName?: Names;
+  /** The NPS survey, while the program asks it of this member. */
+  survey?: { points: number } | null;
   referral?: Referral | null;
   birthday?: Birthday | null;
 }
@@ -82,33 +84,75 @@ const birthday = (r: Root) => {
   );
 };
 
-const saveBirthday = (b: HTMLElement, r: Root) => {
-  const [month, day] = [...b.parentElement!.querySelectorAll("select")].map((s) => +s.value);
+/**
+ * POSTs a panel form's JSON to the app and, either way, says what came of it on the section's
+ * line (`sel`) as well as to screen readers: `done` gives the success text.
+ */
+const send = (
+  b: HTMLElement,
+  r: Root,
+  path: string,
+  body: object,
+  sel: string,
+  done: () => string,
+) => {
   if (b.ariaDisabled) return;
   b.ariaDisabled = "true";
-  fetch(r.dataset.proxy + "/birthday?locale=" + r.dataset.locale, {
+  const line = () => $(sel + " [data-lw-f]", r)!;
+  const tell = (text = "") => say(r, (line().textContent = text));
+  fetch(r.dataset.proxy + path + "?locale=" + r.dataset.locale, {
     method: "POST",
     headers: { Accept: "application/json", "Content-Type": "application/json" },
-    body: JSON.stringify({ month, day }),
+    body: JSON.stringify(body),
   })
     .then((res) => res.json().then((j) => (res.ok ? j : Promise.reject(j.error))))
     .then(
-      () => {
-        r.lwM!.birthday!.date = { month: month!, day: day! };
-        birthday(r);
-        say(r, $("[data-lw-bday] [data-lw-f=bday]", r)!.textContent!);
-      },
-      (e) => {
-        // Shown as well as spoken: "Choose a month and a day of it." for 30 February.
-        const line = $("[data-lw-bday] [data-lw-f=bday]", r)!;
-        say(r, (line.textContent = (e && e.message) || texts(r).error || ""));
-      },
+      () => tell(done()),
+      // The app's own words ("Choose a month and a day of it." for 30 February), else the generic.
+      (e) => tell((e && e.message) || texts(r).error),
     )
     .finally(() => (b.ariaDisabled = null));
 };
 
+const saveBirthday = (b: HTMLElement, r: Root) => {
+  const [month, day] = [...b.parentElement!.querySelectorAll("select")].map((s) => +s.value);
+  send(b, r, "/birthday", { month, day }, "[data-lw-bday]", () => {
+    r.lwM!.birthday!.date = { month: month!, day: day! };
+    birthday(r);
+    return line(r, "[data-lw-bday]");
+  });
+};
+
+const survey = (r: Root) => {
+  const box = $("[data-lw-nps]", r);
+  const x = r.lwM?.survey;
+  if (!box) return;
+  box.hidden = !x;
+  if (x)
+    $("[data-lw-f=nps]", box)!.textContent = x.points
+      ? fmt(texts(r).nps, { points: pts(r, x.points) })
+      : "";
+};
+
+const answer = (b: HTMLElement, r: Root) => {
+  const box = $("[data-lw-nps]", r)!;
+  const picked = $<HTMLInputElement>("input:checked", box);
+  if (!picked) return say(r, ($("[data-lw-f=nps]", box)!.textContent = texts(r).nps_pick || ""));
+  const comment = $<HTMLTextAreaElement>("textarea", box)!.value;
+  send(b, r, "/survey", { score: +picked.value, comment }, "[data-lw-nps]", () => {
+    // Answered: only the thanks stays; the survey comes back after the program's interval.
+    r.lwM!.survey = null;
+    box.querySelectorAll<HTMLElement>("fieldset,.lw-ends,.lw-code").forEach((el) => el.remove());
+    return texts(r).nps_thanks || "";
+  });
+};
+
+/** The current text of a section's line. */
+const line = (r: Root, sel: string) => $(sel + " [data-lw-f]", r)!.textContent!;
+
 const show = (r: Root) => {
   birthday(r);
+  survey(r);
   const box = $("[data-lw-refer]", r);
   const x = r.lwM?.referral;
   if (!box) return;
@@ -146,6 +190,7 @@ d.addEventListener("click", (e) => {
   if (!r) return;
   if (b!.dataset.lw == "copy") copy(b!, r);
   if (b!.dataset.lw == "bday") saveBirthday(b!, r);
+  if (b!.dataset.lw == "nps") answer(b!, r);
   if (b!.dataset.lw == "share")
     // A dismissed share sheet rejects; nothing to tell the shopper.
     navigator.share({ url: $<HTMLInputElement>("[data-lw-refer] input", r)!.value }).catch(Boolean);
