@@ -122,6 +122,26 @@ export async function orderSums(shop: string, slots: readonly Slot[]): Promise<O
   }));
 }
 
+/** NPS survey answers per slot and score (11 scores at most per slot). */
+export async function npsSums(
+  shop: string,
+  slots: readonly Slot[],
+): Promise<{ slot: number; score: number; responses: number }[]> {
+  if (slots.length === 0) return [];
+  const rows = await prisma.$queryRaw<{ slot: unknown; score: unknown; responses: unknown }[]>(
+    Prisma.sql`WITH ${slotsTable(slots)}
+    SELECT slot.i AS slot, n."score" AS score, COUNT(*) AS responses
+    FROM slot JOIN "NpsResponse" n
+      ON n."shop" = ${shop} AND n."createdAt" >= slot.s AND n."createdAt" < slot.e
+    GROUP BY slot.i, n."score"`,
+  );
+  return rows.map((row) => ({
+    slot: count(row.slot),
+    score: count(row.score),
+    responses: count(row.responses),
+  }));
+}
+
 /**
  * The entry kinds that make a member active. The LedgerEntry trigger that keeps MemberActivity
  * (prisma/migrations/*_dashboard_rollups) lists the same kinds; a test holds them together.

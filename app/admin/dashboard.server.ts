@@ -8,7 +8,8 @@ import {
   redemptionRatePermille,
 } from "../domain/dashboard";
 import type { LedgerSum } from "./dashboard-sums.server";
-import { activeMembers, ledgerSums, orderSums } from "./dashboard-sums.server";
+import { activeMembers, ledgerSums, npsSums, orderSums } from "./dashboard-sums.server";
+import { npsSummary } from "../domain/nps";
 import { formatMoney } from "../domain/money";
 import { knownTimeZone } from "../domain/time-zones";
 import { errorFields, log } from "../log.server";
@@ -95,6 +96,21 @@ export async function dashboard(shop: string, range: DateRange, apiKey: string) 
       select: { name: true, type: true, amount: true, pointsCost: true, enabled: true },
     }),
     prisma.reward.count({ where: { shop } }),
+  ]);
+  const [npsByBucket, comments] = await Promise.all([
+    npsSums(shop, buckets),
+    prisma.npsResponse.findMany({
+      where: { shop, createdAt: inRange, comment: { not: null } },
+      orderBy: { createdAt: "desc" },
+      take: 5,
+      select: {
+        id: true,
+        score: true,
+        comment: true,
+        createdAt: true,
+        member: { select: { id: true, firstName: true, lastName: true, email: true } },
+      },
+    }),
   ]);
 
   // pointsFlow is linear in the amount for a given kind and direction, so it applies to sums.
@@ -197,6 +213,31 @@ export async function dashboard(shop: string, range: DateRange, apiKey: string) 
       rewardOrders: rewardOrders.size,
       rewardRevenue: money(rewardRevenue),
     },
+    // The survey's score over the period, per chart period (only those with answers), and its
+    // latest comments; null while the shop has never asked it.
+    nps:
+      program.npsSurvey || npsByBucket.length
+        ? {
+            summary: npsSummary(npsByBucket),
+            trend: buckets
+              .map((b, i) => ({
+                label: b.label,
+                ...npsSummary(npsByBucket.filter((row) => row.slot === i)),
+              }))
+              .filter((b) => b.responses > 0),
+            comments: comments.map((c) => ({
+              id: c.id,
+              score: c.score,
+              comment: c.comment!,
+              date: c.createdAt.toISOString(),
+              memberId: c.member.id,
+              member:
+                [c.member.firstName, c.member.lastName].filter(Boolean).join(" ") ||
+                c.member.email ||
+                "A member",
+            })),
+          }
+        : null,
     charts: {
       labels: buckets.map((b) => b.label),
       issued: perBucket("issued"),

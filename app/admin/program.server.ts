@@ -53,6 +53,9 @@ export function settingsOf(program: Program): ProgramSettings {
     referralPendingDays: program.referralPendingDays,
     referralsPerMonth: program.referralsPerMonth,
     birthdayPoints: program.birthdayPoints,
+    npsSurvey: program.npsSurvey,
+    npsPoints: program.npsPoints,
+    npsIntervalDays: program.npsIntervalDays,
   };
 }
 

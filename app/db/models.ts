@@ -31,6 +31,7 @@ export const MODEL_ORDER = [
   "Reward",
   "Redemption",
   "Referral",
+  "NpsResponse",
   "Campaign",
   "FlowEvent",
   "ImportBatch",

@@ -37,6 +37,8 @@ export type EarningRule =
   | { kind: "REFERRAL"; points: number; offer: string }
   /** Points on the member's birthday, once a year (app/domain/birthdays.ts). */
   | { kind: "BIRTHDAY"; points: number }
+  /** Points for answering the widget's NPS survey, at most once per interval (app/domain/nps.ts). */
+  | { kind: "SURVEY"; points: number }
   /** A running campaign adds a fixed bonus to each order whose spend reaches its minimum. */
   | {
       kind: "CAMPAIGN_BONUS";
@@ -58,6 +60,7 @@ export const EARNING_RULE_KINDS = [
   "BONUS_ACTION",
   "REFERRAL",
   "BIRTHDAY",
+  "SURVEY",
 ] as const;
 export type EarningRuleKind = (typeof EARNING_RULE_KINDS)[number];
 // A variant added to the union without its kind in the list fails to compile here, and the
@@ -78,7 +81,9 @@ export type EarningEvent =
   /** A referred friend's first order was paid. */
   | { type: "REFERRAL" }
   /** The member's birthday came. */
-  | { type: "BIRTHDAY" };
+  | { type: "BIRTHDAY" }
+  /** The member answered the NPS survey. */
+  | { type: "SURVEY" };
 
 /**
  * What one rule gave for one event. Every contribution to an order follows its spend except a
@@ -184,9 +189,11 @@ export function contributionsFor(
         contributions.push({ rule: "SIGNUP_BONUS", points: rule.points });
       }
     }
-  } else if (event.type === "BIRTHDAY") {
-    const rule = rules.find((r) => r.kind === "BIRTHDAY");
-    if (rule && rule.points > 0) contributions.push({ rule: "BIRTHDAY", points: rule.points });
+  } else if (event.type === "BIRTHDAY" || event.type === "SURVEY") {
+    // Fixed points, as their rule says.
+    const rule = rules.find((r) => r.kind === event.type);
+    if (rule && "points" in rule && rule.points > 0)
+      contributions.push({ rule: event.type, points: rule.points });
   } else if (event.type === "REFERRAL") {
     const rule = rules.find((r) => r.kind === "REFERRAL");
     if (rule && rule.points > 0) contributions.push({ rule: "REFERRAL", points: rule.points });

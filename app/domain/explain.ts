@@ -122,6 +122,7 @@ const CONTRIBUTION_WORDS: Record<Contribution["rule"], (c: Contribution) => stri
   BONUS_ACTION: () => "for an action reported through Shopify Flow",
   REFERRAL: () => "for a referred friend's first order",
   BIRTHDAY: () => "birthday bonus",
+  SURVEY: () => "for answering the survey",
 };
 
 /** "45 points from the earn rate, 23 points from the Gold tier (× 1.5). " — when there are two or more. */

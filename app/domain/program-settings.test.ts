@@ -55,6 +55,9 @@ describe("program settings form", () => {
         referralPendingDays: 14,
         referralsPerMonth: 10,
         birthdayPoints: 0,
+        npsSurvey: false,
+        npsPoints: 0,
+        npsIntervalDays: 90,
       },
     });
   });

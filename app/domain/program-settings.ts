@@ -43,6 +43,10 @@ export interface ProgramSettings {
   referralsPerMonth: number;
   /** Points on a member's birthday; 0 = off. */
   birthdayPoints: number;
+  /** The NPS survey in the widget (app/domain/nps.ts). */
+  npsSurvey: boolean;
+  npsPoints: number;
+  npsIntervalDays: number;
 }
 
 export const ROUNDING_OPTIONS: { value: Rounding; label: string }[] = [
@@ -180,6 +184,15 @@ function programSchema(currency: string) {
         .string()
         .default("0")
         .pipe(intField(0, MAX_SIGNUP_BONUS, "Enter 0 for none, or a whole number of points")),
+      npsSurvey: checkboxField(),
+      npsPoints: z
+        .string()
+        .default("0")
+        .pipe(intField(0, MAX_SIGNUP_BONUS, "Enter 0 for none, or a whole number of points")),
+      npsIntervalDays: z
+        .string()
+        .default("90")
+        .pipe(intField(7, 365, "Enter a number of days from 7 to 365")),
     })
     .transform((value, ctx): Omit<ProgramSettings, "pointsNames"> => {
       let expiryMonths: number | null = null;

@@ -46,7 +46,8 @@ export type EntryText =
   | { key: "referral" }
   | { key: "referralReleased" }
   | { key: "referralReversed" }
-  | { key: "birthday" };
+  | { key: "birthday" }
+  | { key: "survey" };
 
 type Params<K extends EntryText["key"]> = Omit<Extract<EntryText, { key: K }>, "key">;
 type EntryTexts = { [K in EntryText["key"]]: (p: Params<K>) => string };
@@ -75,6 +76,7 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
     referralReversed: () =>
       "Referral points taken back: the friend's order was cancelled or refunded",
     birthday: () => "Happy birthday!",
+    survey: () => "Thanks for your feedback",
   },
   fr: {
     order: (p) => `Commande ${p.order}`,
@@ -97,6 +99,7 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
     referralReversed: () =>
       "Points de parrainage repris : la commande de l’ami a été annulée ou remboursée",
     birthday: () => "Joyeux anniversaire !",
+    survey: () => "Merci pour votre avis",
   },
   de: {
     order: (p) => `Bestellung ${p.order}`,
@@ -120,6 +123,7 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
     referralReversed: () =>
       "Empfehlungspunkte zurückgenommen: Die Bestellung wurde storniert oder erstattet",
     birthday: () => "Alles Gute zum Geburtstag!",
+    survey: () => "Danke für dein Feedback",
   },
   es: {
     order: (p) => `Pedido ${p.order}`,
@@ -143,6 +147,7 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
     referralReversed: () =>
       "Puntos por recomendación retirados: el pedido del amigo se canceló o reembolsó",
     birthday: () => "¡Feliz cumpleaños!",
+    survey: () => "Gracias por tu opinión",
   },
   ja: {
     order: (p) => `注文 ${p.order}`,
@@ -163,6 +168,7 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
     referralReleased: () => "紹介ポイントが利用可能になりました",
     referralReversed: () => "紹介ポイントの取り消し：お友達の注文がキャンセルまたは返金されました",
     birthday: () => "お誕生日おめでとうございます！",
+    survey: () => "ご意見ありがとうございます",
   },
 };
 
@@ -192,6 +198,7 @@ const ENTRY_PARAMS: Record<EntryText["key"], readonly ("order" | "reward" | "cod
     referralReleased: [],
     referralReversed: [],
     birthday: [],
+    survey: [],
   };
 
 /** Reads an entry's stored text back; null for entries written before texts were stored. */
@@ -264,6 +271,8 @@ interface WayTexts {
   campaignMultiplier: (p: { multiplier: string; until: string }) => string;
   campaignBonus: (p: { points: string; until: string }) => string;
   campaignBonusMinimum: (p: { points: string; amount: string; until: string }) => string;
+  surveyTitle: string;
+  surveyDescription: (p: { points: string }) => string;
   birthdayTitle: string;
   birthdayDescription: (p: { points: string }) => string;
   referralTitle: string;
@@ -281,6 +290,8 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignBonus: (p) => `${p.points} extra on every order until ${p.until}`,
     campaignBonusMinimum: (p) =>
       `${p.points} extra on orders of ${p.amount} or more until ${p.until}`,
+    surveyTitle: "Tell us what you think",
+    surveyDescription: (p) => `${p.points} for answering our short survey`,
     birthdayTitle: "Celebrate your birthday",
     birthdayDescription: (p) => `${p.points} on your birthday`,
     referralTitle: "Refer a friend",
@@ -297,6 +308,8 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignBonus: (p) => `${p.points} en plus sur chaque commande jusqu’au ${p.until}`,
     campaignBonusMinimum: (p) =>
       `${p.points} en plus sur les commandes d’au moins ${p.amount} jusqu’au ${p.until}`,
+    surveyTitle: "Donnez-nous votre avis",
+    surveyDescription: (p) => `${p.points} pour notre court questionnaire`,
     birthdayTitle: "Fêtez votre anniversaire",
     birthdayDescription: (p) => `${p.points} le jour de votre anniversaire`,
     referralTitle: "Parrainez un ami",
@@ -312,6 +325,8 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignMultiplier: (p) => `${p.multiplier}-fache Punkte auf Bestellungen bis ${p.until}`,
     campaignBonus: (p) => `${p.points} extra auf jede Bestellung bis ${p.until}`,
     campaignBonusMinimum: (p) => `${p.points} extra auf Bestellungen ab ${p.amount} bis ${p.until}`,
+    surveyTitle: "Sag uns deine Meinung",
+    surveyDescription: (p) => `${p.points} für unsere kurze Umfrage`,
     birthdayTitle: "Geburtstag feiern",
     birthdayDescription: (p) => `${p.points} an deinem Geburtstag`,
     referralTitle: "Freunde empfehlen",
@@ -328,6 +343,8 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignBonus: (p) => `${p.points} extra en cada pedido hasta el ${p.until}`,
     campaignBonusMinimum: (p) =>
       `${p.points} extra en pedidos de ${p.amount} o más hasta el ${p.until}`,
+    surveyTitle: "Danos tu opinión",
+    surveyDescription: (p) => `${p.points} por responder nuestra breve encuesta`,
     birthdayTitle: "Celebra tu cumpleaños",
     birthdayDescription: (p) => `${p.points} el día de tu cumpleaños`,
     referralTitle: "Recomienda a un amigo",
@@ -343,6 +360,8 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignMultiplier: (p) => `${p.until}まで、ご注文のポイントが${p.multiplier}倍`,
     campaignBonus: (p) => `${p.until}まで、ご注文ごとに${p.points}を追加`,
     campaignBonusMinimum: (p) => `${p.until}まで、${p.amount}以上のご注文で${p.points}を追加`,
+    surveyTitle: "ご意見をお聞かせください",
+    surveyDescription: (p) => `簡単なアンケートへの回答で${p.points}`,
     birthdayTitle: "お誕生日",
     birthdayDescription: (p) => `お誕生日に${p.points}`,
     referralTitle: "お友達を紹介",
@@ -353,7 +372,7 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
 };
 
 export interface WayToEarn {
-  id: "order" | "signup" | "campaign" | "referral" | "birthday";
+  id: "order" | "signup" | "campaign" | "referral" | "birthday" | "survey";
   title: string;
   points: number;
   description: string;
@@ -445,6 +464,16 @@ export function waysToEarn(
         });
         break;
       }
+      case "SURVEY":
+        ways.push({
+          id: "survey",
+          title: texts.surveyTitle,
+          points: rule.points,
+          description: texts.surveyDescription({
+            points: formatPoints(rule.points, name, locale),
+          }),
+        });
+        break;
       case "BIRTHDAY":
         ways.push({
           id: "birthday",
@@ -496,7 +525,10 @@ export type ShopperErrorCode =
   | "TRY_AGAIN"
   | "NOT_FOUND"
   | "INVALID_BIRTHDAY"
-  | "BIRTHDAY_OFF";
+  | "BIRTHDAY_OFF"
+  | "INVALID_ANSWER"
+  | "SURVEY_OFF"
+  | "ALREADY_ANSWERED";
 
 const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>> = {
   en: {
@@ -516,6 +548,9 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
     NOT_FOUND: "This reward was not found.",
     INVALID_BIRTHDAY: "Choose a month and a day of it.",
     BIRTHDAY_OFF: "Birthday points are not available right now.",
+    INVALID_ANSWER: "Choose a score from 0 to 10; a comment may have up to 1,000 characters.",
+    SURVEY_OFF: "The survey is not available right now.",
+    ALREADY_ANSWERED: "Thanks, you have already answered. We will ask again later.",
   },
   fr: {
     PROGRAM_PAUSED: "Le programme de fidélité est en pause. Vos points sont conservés.",
@@ -535,6 +570,10 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
     NOT_FOUND: "Cette récompense est introuvable.",
     INVALID_BIRTHDAY: "Choisissez un mois et un jour de ce mois.",
     BIRTHDAY_OFF: "Les points d’anniversaire ne sont pas disponibles pour le moment.",
+    INVALID_ANSWER:
+      "Choisissez une note de 0 à 10 ; le commentaire peut compter jusqu’à 1 000 caractères.",
+    SURVEY_OFF: "Le questionnaire n’est pas disponible pour le moment.",
+    ALREADY_ANSWERED: "Merci, vous avez déjà répondu. Nous vous le redemanderons plus tard.",
   },
   de: {
     PROGRAM_PAUSED: "Das Prämienprogramm ist pausiert. Deine Punkte bleiben erhalten.",
@@ -554,6 +593,10 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
     NOT_FOUND: "Diese Prämie wurde nicht gefunden.",
     INVALID_BIRTHDAY: "Wähle einen Monat und einen Tag dieses Monats.",
     BIRTHDAY_OFF: "Geburtstagspunkte sind gerade nicht verfügbar.",
+    INVALID_ANSWER:
+      "Wähle eine Bewertung von 0 bis 10; ein Kommentar darf bis zu 1.000 Zeichen lang sein.",
+    SURVEY_OFF: "Die Umfrage ist gerade nicht verfügbar.",
+    ALREADY_ANSWERED: "Danke, du hast schon geantwortet. Wir fragen später wieder.",
   },
   es: {
     PROGRAM_PAUSED: "El programa de recompensas está en pausa. Tus puntos están a salvo.",
@@ -572,6 +615,10 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
     NOT_FOUND: "No se encontró esta recompensa.",
     INVALID_BIRTHDAY: "Elige un mes y un día de ese mes.",
     BIRTHDAY_OFF: "Los puntos de cumpleaños no están disponibles ahora.",
+    INVALID_ANSWER:
+      "Elige una puntuación de 0 a 10; el comentario puede tener hasta 1000 caracteres.",
+    SURVEY_OFF: "La encuesta no está disponible ahora.",
+    ALREADY_ANSWERED: "Gracias, ya has respondido. Te lo volveremos a preguntar más adelante.",
   },
   ja: {
     PROGRAM_PAUSED: "リワードプログラムは現在一時停止中です。ポイントはそのまま保持されます。",
@@ -590,6 +637,9 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
     NOT_FOUND: "この特典は見つかりませんでした。",
     INVALID_BIRTHDAY: "月と日を選択してください。",
     BIRTHDAY_OFF: "現在、誕生日ポイントはご利用いただけません。",
+    INVALID_ANSWER: "0〜10で評価を選択してください。コメントは1,000文字までです。",
+    SURVEY_OFF: "現在、アンケートはご利用いただけません。",
+    ALREADY_ANSWERED: "ご回答済みです。ありがとうございます。後日あらためてお伺いします。",
   },
 };
 

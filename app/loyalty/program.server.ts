@@ -70,6 +70,9 @@ export function earningRules(
     { kind: "SIGNUP_BONUS", points: program.signupBonus },
     { kind: "BONUS_ACTION", maxPoints: program.maxPointsPerOrder },
     ...campaigns,
+    ...(program.npsSurvey && program.npsPoints > 0
+      ? [{ kind: "SURVEY" as const, points: program.npsPoints }]
+      : []),
     ...(program.birthdayPoints > 0
       ? [{ kind: "BIRTHDAY" as const, points: program.birthdayPoints }]
       : []),

@@ -72,6 +72,9 @@ export type RedemptionErrorCode = Exclude<
   | "NOT_FOUND"
   | "INVALID_BIRTHDAY"
   | "BIRTHDAY_OFF"
+  | "INVALID_ANSWER"
+  | "SURVEY_OFF"
+  | "ALREADY_ANSWERED"
 >;
 
 const STATUS: Record<RedemptionErrorCode, number> = {

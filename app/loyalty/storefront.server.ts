@@ -16,6 +16,7 @@ import {
 import { nextTier } from "../domain/tiers";
 import { memberWithTierMetric, nextRelease } from "./members.server";
 import { referralCard } from "./referrals.server";
+import { surveyDue } from "./surveys.server";
 import { earningRules, tierBasis } from "./program.server";
 import type { RedeemResult } from "./redemptions.server";
 import { shopConfig } from "./shop-config.server";
@@ -99,12 +100,13 @@ export async function memberView(
     ),
   ]);
   const member = await memberWithTierMetric(prisma, program, shop, customerId, now);
-  const [release, referral] = member
+  const [release, referral, surveyOpen] = member
     ? await Promise.all([
         nextRelease(prisma, member, now),
         welcomeReward ? referralCard(prisma, program, member, welcomeReward) : null,
+        program.npsSurvey ? surveyDue(prisma, member.id, program.npsIntervalDays, now) : false,
       ])
-    : [null, null];
+    : [null, null, program.npsSurvey];
   const metric = member?.metric ?? 0;
   const memberTier = tiers.find((t) => t.id === member?.tierId);
   // A tier granted by an import can sit above what the metric earns; only tiers above it are next.
@@ -173,6 +175,8 @@ export async function memberView(
     })),
     expiresAt: member?.expiresAt?.toISOString() ?? null,
     codes,
+    // The NPS survey, while the program asks it and the member has not answered lately.
+    survey: surveyOpen ? { points: program.npsPoints } : null,
     // While the program gives birthday points: the day the shopper gave (null: not yet).
     birthday:
       program.birthdayPoints > 0

@@ -235,6 +235,67 @@ function RangeForm({
   );
 }
 
+type NpsData = NonNullable<Awaited<ReturnType<typeof dashboard>>["nps"]>;
+
+/** The survey's Net Promoter Score for the period, its trend per chart period, latest comments. */
+function NpsCard({ nps }: { nps: NpsData }) {
+  const { summary } = nps;
+  const signed = (n: number | null) => (n === null ? "—" : n > 0 ? `+${n}` : String(n));
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          Net Promoter Score
+        </Text>
+        <InlineStack gap="400" blockAlign="end">
+          <Text as="p" variant="heading2xl">
+            {signed(summary.score)}
+          </Text>
+          <Text as="p" tone="subdued">
+            {summary.responses
+              ? `${formatNumber(summary.responses)} answers: ${formatNumber(summary.promoters)} promoters (9–10), ${formatNumber(summary.passives)} passives (7–8), ${formatNumber(summary.detractors)} detractors (0–6)`
+              : "No answers in this period."}
+          </Text>
+        </InlineStack>
+        {nps.trend.length > 1 ? (
+          <DataTable
+            columnContentTypes={["text", "numeric", "numeric"]}
+            headings={["Period", "Answers", "NPS"]}
+            rows={nps.trend.map((t) => [t.label, formatNumber(t.responses), signed(t.score)])}
+          />
+        ) : null}
+        {nps.comments.length ? (
+          <BlockStack gap="200">
+            <Text as="h3" variant="headingSm">
+              Latest comments
+            </Text>
+            {nps.comments.map((c) => (
+              <Box
+                key={c.id}
+                padding="200"
+                borderWidth="025"
+                borderColor="border"
+                borderRadius="200"
+              >
+                <BlockStack gap="100">
+                  <Text as="p">{c.comment}</Text>
+                  <Text as="p" tone="subdued" variant="bodySm">
+                    {`${c.score}/10 · `}
+                    <Button variant="plain" url={`/app/members/${c.memberId}`}>
+                      {c.member}
+                    </Button>
+                    {` · ${new Date(c.date).toLocaleDateString("en", { dateStyle: "medium" })}`}
+                  </Text>
+                </BlockStack>
+              </Box>
+            ))}
+          </BlockStack>
+        ) : null}
+      </BlockStack>
+    </Card>
+  );
+}
+
 export default function Dashboard() {
   const data = useLoaderData<typeof loader>();
   const navigation = useNavigation();
@@ -399,6 +460,7 @@ export default function Dashboard() {
                 />
               </Card>
             </Collapsible>
+            {data.nps ? <NpsCard nps={data.nps} /> : null}
             {data.checklist === null ? <ShowSetupButton /> : null}
           </BlockStack>
         </Layout.Section>

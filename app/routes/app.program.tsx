@@ -113,6 +113,9 @@ interface FormValues extends Record<string, unknown> {
   referralPendingDays: string;
   referralsPerMonth: string;
   birthdayPoints: string;
+  npsSurvey: boolean;
+  npsPoints: string;
+  npsIntervalDays: string;
   /** pointsName_{locale}_{one|other}, one pair per storefront language. */
   [languageName: `pointsName_${string}`]: string;
 }
@@ -147,6 +150,9 @@ export default function ProgramSettingsPage() {
     referralPendingDays: String(settings.referralPendingDays),
     referralsPerMonth: String(settings.referralsPerMonth),
     birthdayPoints: String(settings.birthdayPoints),
+    npsSurvey: settings.npsSurvey,
+    npsPoints: String(settings.npsPoints),
+    npsIntervalDays: String(settings.npsIntervalDays),
     ...Object.fromEntries(
       POINTS_NAME_LANGUAGES.flatMap(({ locale }) => {
         const own = settings.pointsNames[locale];
@@ -503,6 +509,46 @@ export default function ProgramSettingsPage() {
                   value={values.referralsPerMonth}
                   onChange={set("referralsPerMonth")}
                   error={errors.referralsPerMonth}
+                />
+              </FormLayout.Group>
+            </FormLayout>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
+          id="nps"
+          title="Customer survey (NPS)"
+          description="“How likely are you to recommend us?” 0–10 and a comment, asked in the storefront widget. The dashboard shows your Net Promoter Score and its trend."
+        >
+          <Card>
+            <FormLayout>
+              <Checkbox
+                label="Ask members the survey in the widget"
+                helpText="Signed-in members see it in the rewards panel until they answer, then again after the interval."
+                checked={values.npsSurvey}
+                onChange={set("npsSurvey")}
+              />
+              <FormLayout.Group>
+                <TextField
+                  label="Points for an answer"
+                  helpText="0 = no points. Given at most once per interval."
+                  type="number"
+                  min={0}
+                  autoComplete="off"
+                  disabled={!values.npsSurvey}
+                  value={values.npsPoints}
+                  onChange={set("npsPoints")}
+                  error={errors.npsPoints}
+                />
+                <TextField
+                  label="Days before asking again"
+                  type="number"
+                  min={7}
+                  max={365}
+                  autoComplete="off"
+                  disabled={!values.npsSurvey}
+                  value={values.npsIntervalDays}
+                  onChange={set("npsIntervalDays")}
+                  error={errors.npsIntervalDays}
                 />
               </FormLayout.Group>
             </FormLayout>

@@ -79,6 +79,9 @@ describe("program settings page", () => {
       referralPendingDays: 14,
       referralsPerMonth: 10,
       birthdayPoints: 0,
+      npsSurvey: false,
+      npsPoints: 0,
+      npsIntervalDays: 90,
     });
     expect(data.currency).toBe("USD");
     expect(data.storefrontSyncError).toBeNull();

@@ -432,4 +432,39 @@ describe("storefront widget through the app proxy", { timeout: 90_000 }, () => {
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
   });
+
+  it("asks the NPS survey in the panel and thanks the member with points", async () => {
+    await session.db.program.update({
+      where: { shop: SHOP },
+      data: { npsSurvey: true, npsPoints: 50 },
+    });
+    const before = await member("ada@example.com");
+    const { context, page } = await signedInAs("ada@example.com");
+    await page.goto(session.demo.storefrontUrl);
+    await page.getByRole("button", { name: "Rewards" }).click();
+    const panel = page.getByRole("dialog", { name: "Rewards" });
+    const survey = panel.locator("[data-lw-nps]");
+    await poll(() => survey.isVisible()).toBe(true);
+    expect(await survey.locator("[data-lw-f=nps]").textContent()).toBe("Answer and get 50 points.");
+    // Sending without a score is refused in the panel, before any request.
+    await survey.getByRole("button", { name: "Send" }).click();
+    await poll(() => survey.locator("[data-lw-f=nps]").textContent()).toBe(
+      "Choose a score from 0 to 10.",
+    );
+    const group = survey.getByRole("group", { name: /How likely are you to recommend us/ });
+    await group.getByRole("radio", { name: "9" }).check({ force: true });
+    await survey.getByLabel("Anything you'd like to tell us? (optional)").fill("Quick delivery");
+    expect(await seriousViolations(page)).toEqual([]);
+    await survey.getByRole("button", { name: "Send" }).click();
+    await poll(() => survey.locator("[data-lw-f=nps]").textContent()).toBe(
+      "Thank you for your answer!",
+    );
+    expect(await survey.getByRole("radio").count()).toBe(0);
+    const answer = await session.db.npsResponse.findFirstOrThrow({
+      where: { shop: SHOP, memberId: before.id },
+    });
+    expect(answer).toMatchObject({ score: 9, comment: "Quick delivery" });
+    expect((await member("ada@example.com")).balance).toBe(before.balance + 50);
+    await context.close();
+  });
 });
