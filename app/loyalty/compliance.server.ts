@@ -292,6 +292,13 @@ export async function exportCustomerData(
     select: { createdAt: true, code: true, status: true },
   });
   const sent = member ? await db.referral.count({ where: { referrerId: member.id } }) : 0;
+  const answers = member
+    ? await db.npsResponse.findMany({
+        where: { memberId: member.id },
+        orderBy: { createdAt: "asc" },
+        select: { createdAt: true, score: true, comment: true },
+      })
+    : [];
   const redemptions = await db.redemption.findMany({
     where: { shop, customerId },
     include: { reward: { select: { name: true } } },
@@ -337,6 +344,11 @@ export async function exportCustomerData(
       })),
       friendsInvited: sent,
     },
+    surveyAnswers: answers.map((a) => ({
+      date: a.createdAt.toISOString(),
+      score: a.score,
+      comment: a.comment,
+    })),
     orders: orders.map((o) => ({
       orderId: o.orderId,
       name: o.name,
