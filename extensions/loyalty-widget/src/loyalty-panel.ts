@@ -16,8 +16,17 @@ interface Birthday {
   /** The day the shopper gave; null until they do. */
   date: { month: number; day: number } | null;
 }
+interface Follow {
+  network: string;
+  label: string;
+  url: string;
+  points: number;
+  /** The member already earned this network's points. */
+  done: boolean;
+}
 interface Member {
   pointsName?: Names;
+  follows?: Follow[];
   /** The NPS survey, while the program asks it of this member. */
   survey?: { points: number } | null;
   referral?: Referral | null;
@@ -147,12 +156,54 @@ const answer = (b: HTMLElement, r: Root) => {
   });
 };
 
+const FOLLOW = "[data-lw-follow]";
+
+const follows = (r: Root) => {
+  const box = $(FOLLOW, r);
+  const x = r.lwM?.follows || [];
+  if (!box) return;
+  box.hidden = !x.length;
+  const ul = $("ul", box)!;
+  ul.textContent = "";
+  for (const f of x) {
+    const li = d.createElement("li");
+    const a = d.createElement("a");
+    const p = d.createElement("strong");
+    li.className = "lw-row";
+    // The app only stores https addresses on the network's own domain.
+    a.href = f.url;
+    a.target = "_blank";
+    a.rel = "noopener";
+    a.className = "lw-link";
+    a.dataset.lw = "follow";
+    a.dataset.net = f.network;
+    a.textContent = fmt(texts(r).follow, { network: f.label });
+    p.className = "lw-pts";
+    p.textContent = f.done ? "✓" : "+" + pts(r, f.points);
+    li.append(a, p);
+    ul.append(li);
+  }
+};
+
+// The link opens the network as links do; the app is told at the same time, and gives the
+// points once per network.
+const follow = (b: HTMLElement, r: Root) => {
+  const f = r.lwM?.follows?.find((x) => x.network == b.dataset.net);
+  if (!f || f.done) return;
+  send(b, r, "/follow", { network: f.network }, FOLLOW, () => {
+    f.done = true;
+    follows(r);
+    return fmt(texts(r).followed, { network: f.label });
+  });
+};
+
 /** The current text of a section's line. */
 const line = (r: Root, sel: string) => $(sel + " [data-lw-f]", r)!.textContent!;
 
 const show = (r: Root) => {
   birthday(r);
   survey(r);
+  follows(r);
   const box = $("[data-lw-refer]", r);
   const x = r.lwM?.referral;
   if (!box) return;
@@ -191,6 +242,7 @@ d.addEventListener("click", (e) => {
   if (b!.dataset.lw == "copy") copy(b!, r);
   if (b!.dataset.lw == "bday") saveBirthday(b!, r);
   if (b!.dataset.lw == "nps") answer(b!, r);
+  if (b!.dataset.lw == "follow") follow(b!, r);
   if (b!.dataset.lw == "share")
     // A dismissed share sheet rejects; nothing to tell the shopper.
     navigator.share({ url: $<HTMLInputElement>("[data-lw-refer] input", r)!.value }).catch(Boolean);
