@@ -6,6 +6,7 @@ import { storefrontProgramValue } from "../domain/program-settings";
 import { parsePointsNames } from "../domain/storefront-text";
 import { balanceExpiresAt } from "../domain/schedule";
 import { rewardTermErrors } from "../domain/rewards";
+import { parseSocialFollows } from "../domain/social";
 import { programFor } from "../loyalty/program.server";
 import { rewardTerms } from "../loyalty/redemptions.server";
 import type { AdminGraphqlClient, RetryPolicy } from "../shopify/admin-api.server";
@@ -56,6 +57,7 @@ export function settingsOf(program: Program): ProgramSettings {
     npsSurvey: program.npsSurvey,
     npsPoints: program.npsPoints,
     npsIntervalDays: program.npsIntervalDays,
+    socialFollows: parseSocialFollows(program.socialFollows),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { EarnRule } from "./earning";
 import { BASE_MULTIPLIER_PERCENT, pointsForSpend } from "./earning";
+import type { SocialNetwork } from "./social";
 
 /**
  * Every way a member earns points, one variant per rule. An event (an order paid, a signup) goes
@@ -39,6 +40,8 @@ export type EarningRule =
   | { kind: "BIRTHDAY"; points: number }
   /** Points for answering the widget's NPS survey, at most once per interval (app/domain/nps.ts). */
   | { kind: "SURVEY"; points: number }
+  /** Points for opening the shop's page on a network from the widget, once (app/domain/social.ts). */
+  | { kind: "SOCIAL_FOLLOW"; network: SocialNetwork; label: string; points: number }
   /** A running campaign adds a fixed bonus to each order whose spend reaches its minimum. */
   | {
       kind: "CAMPAIGN_BONUS";
@@ -61,6 +64,7 @@ export const EARNING_RULE_KINDS = [
   "REFERRAL",
   "BIRTHDAY",
   "SURVEY",
+  "SOCIAL_FOLLOW",
 ] as const;
 export type EarningRuleKind = (typeof EARNING_RULE_KINDS)[number];
 // A variant added to the union without its kind in the list fails to compile here, and the
@@ -83,7 +87,9 @@ export type EarningEvent =
   /** The member's birthday came. */
   | { type: "BIRTHDAY" }
   /** The member answered the NPS survey. */
-  | { type: "SURVEY" };
+  | { type: "SURVEY" }
+  /** The member opened the shop's page on a network. */
+  | { type: "SOCIAL_FOLLOW"; network: SocialNetwork };
 
 /**
  * What one rule gave for one event. Every contribution to an order follows its spend except a
@@ -103,6 +109,8 @@ export type Contribution = {
   campaign?: string;
   /** CAMPAIGN_BONUS: the spend (minor units) the order had to reach, and must keep. */
   minimumMinor?: number;
+  /** SOCIAL_FOLLOW: the network. */
+  network?: string;
 };
 
 /**
@@ -194,6 +202,13 @@ export function contributionsFor(
     const rule = rules.find((r) => r.kind === event.type);
     if (rule && "points" in rule && rule.points > 0)
       contributions.push({ rule: event.type, points: rule.points });
+  } else if (event.type === "SOCIAL_FOLLOW") {
+    const rule = rules.find(
+      (r): r is Extract<EarningRule, { kind: "SOCIAL_FOLLOW" }> =>
+        r.kind === "SOCIAL_FOLLOW" && r.network === event.network,
+    );
+    if (rule && rule.points > 0)
+      contributions.push({ rule: "SOCIAL_FOLLOW", points: rule.points, network: event.network });
   } else if (event.type === "REFERRAL") {
     const rule = rules.find((r) => r.kind === "REFERRAL");
     if (rule && rule.points > 0) contributions.push({ rule: "REFERRAL", points: rule.points });

@@ -123,6 +123,7 @@ const CONTRIBUTION_WORDS: Record<Contribution["rule"], (c: Contribution) => stri
   REFERRAL: () => "for a referred friend's first order",
   BIRTHDAY: () => "birthday bonus",
   SURVEY: () => "for answering the survey",
+  SOCIAL_FOLLOW: (c) => `for opening the shop's ${c.network ?? "social"} page (not verified)`,
 };
 
 /** "45 points from the earn rate, 23 points from the Gold tier (× 1.5). " — when there are two or more. */

@@ -58,6 +58,7 @@ describe("program settings form", () => {
         npsSurvey: false,
         npsPoints: 0,
         npsIntervalDays: 90,
+        socialFollows: [],
       },
     });
   });
@@ -372,5 +373,43 @@ describe("storefront metafield value", () => {
         currency: "EUR",
       }),
     ).toBe("5 stars per €10.00 spent");
+  });
+});
+
+describe("social follows in the program form", () => {
+  it("keeps each network with an address, checked to be the network's own https page", () => {
+    const parsed = parseProgramSettings(
+      {
+        ...base,
+        follow_instagram_url: " https://www.instagram.com/ourshop ",
+        follow_instagram_points: "50",
+        follow_tiktok_url: "",
+        follow_tiktok_points: "oops",
+      },
+      "USD",
+    );
+    expect(parsed.ok && parsed.data.socialFollows).toEqual([
+      { network: "instagram", url: "https://www.instagram.com/ourshop", points: 50 },
+    ]);
+    const bad = parseProgramSettings(
+      {
+        ...base,
+        follow_instagram_url: "http://instagram.com/ourshop",
+        follow_instagram_points: "50",
+        follow_x_url: "https://evil.example/x.com",
+        follow_x_points: "50",
+        follow_youtube_url: "https://youtube.com/@ourshop",
+        follow_youtube_points: "0",
+      },
+      "USD",
+    );
+    expect(bad).toEqual({
+      ok: false,
+      errors: {
+        follow_instagram_url: "Enter an https:// address on instagram.com",
+        follow_x_url: "Enter an https:// address on x.com",
+        follow_youtube_points: "Enter a whole number of points, at least 1",
+      },
+    });
   });
 });

@@ -5,6 +5,8 @@ import { checkboxField, intField, parseForm, textField } from "./forms";
 import { formatAmount, isDecimalString, toMinorUnits } from "./money";
 import type { PointsNames, StorefrontLocale } from "./storefront-text";
 import { pointsNameFor, STOREFRONT_LOCALES } from "./storefront-text";
+import type { SocialFollow, SocialNetwork } from "./social";
+import { SOCIAL_NETWORKS, socialUrlError } from "./social";
 
 /** The program fields a merchant edits on the Program page. */
 export interface ProgramSettings {
@@ -47,6 +49,16 @@ export interface ProgramSettings {
   npsSurvey: boolean;
   npsPoints: number;
   npsIntervalDays: number;
+  /** Networks whose page earns points when opened from the widget (app/domain/social.ts). */
+  socialFollows: SocialFollow[];
+}
+
+/** Form fields of one network's follow: follow_instagram_url, follow_instagram_points. */
+export function followField<N extends SocialNetwork, F extends "url" | "points">(
+  network: N,
+  field: F,
+): `follow_${N}_${F}` {
+  return `follow_${network}_${field}`;
 }
 
 export const ROUNDING_OPTIONS: { value: Rounding; label: string }[] = [
@@ -194,7 +206,7 @@ function programSchema(currency: string) {
         .default("90")
         .pipe(intField(7, 365, "Enter a number of days from 7 to 365")),
     })
-    .transform((value, ctx): Omit<ProgramSettings, "pointsNames"> => {
+    .transform((value, ctx): Omit<ProgramSettings, "pointsNames" | "socialFollows"> => {
       let expiryMonths: number | null = null;
       if (value.expiryPolicy === "INACTIVITY") {
         const months = intField(1, 120, "Enter a number of months from 1 to 120").safeParse(
@@ -228,20 +240,46 @@ function programSchema(currency: string) {
     });
 }
 
+/** Each network with an address: its page and points. A blank address leaves the network out. */
+function parseFollows(input: Record<string, string>): FormResult<SocialFollow[]> {
+  const follows: SocialFollow[] = [];
+  const errors: Record<string, string> = {};
+  for (const { id } of SOCIAL_NETWORKS) {
+    const url = (input[followField(id, "url")] ?? "").trim();
+    if (!url) continue;
+    const urlError = socialUrlError(id, url);
+    if (urlError) errors[followField(id, "url")] = urlError;
+    const points = intField(
+      1,
+      MAX_SIGNUP_BONUS,
+      "Enter a whole number of points, at least 1",
+    ).safeParse(input[followField(id, "points")] ?? "");
+    if (!points.success)
+      errors[followField(id, "points")] = "Enter a whole number of points, at least 1";
+    if (!urlError && points.success) follows.push({ network: id, url, points: points.data });
+  }
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, data: follows };
+}
+
 export function parseProgramSettings(
   input: Record<string, string>,
   currency: string,
 ): FormResult<ProgramSettings> {
   const main = parseForm(programSchema(currency), input);
   const names = parseForm(namesSchema(), input);
-  // Both parsed whatever the other says, so every field error shows at once.
-  if (!main.ok || !names.ok) {
+  const follows = parseFollows(input);
+  // Parsed whatever the others say, so every field error shows at once.
+  if (!main.ok || !names.ok || !follows.ok) {
     return {
       ok: false,
-      errors: { ...(main.ok ? {} : main.errors), ...(names.ok ? {} : names.errors) },
+      errors: {
+        ...(main.ok ? {} : main.errors),
+        ...(names.ok ? {} : names.errors),
+        ...(follows.ok ? {} : follows.errors),
+      },
     };
   }
-  return { ok: true, data: { ...main.data, pointsNames: names.data } };
+  return { ok: true, data: { ...main.data, pointsNames: names.data, socialFollows: follows.data } };
 }
 
 /**

@@ -47,7 +47,8 @@ export type EntryText =
   | { key: "referralReleased" }
   | { key: "referralReversed" }
   | { key: "birthday" }
-  | { key: "survey" };
+  | { key: "survey" }
+  | { key: "follow"; network: string };
 
 type Params<K extends EntryText["key"]> = Omit<Extract<EntryText, { key: K }>, "key">;
 type EntryTexts = { [K in EntryText["key"]]: (p: Params<K>) => string };
@@ -77,6 +78,7 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
       "Referral points taken back: the friend's order was cancelled or refunded",
     birthday: () => "Happy birthday!",
     survey: () => "Thanks for your feedback",
+    follow: (p) => `Followed us on ${p.network}`,
   },
   fr: {
     order: (p) => `Commande ${p.order}`,
@@ -100,6 +102,7 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
       "Points de parrainage repris : la commande de l’ami a été annulée ou remboursée",
     birthday: () => "Joyeux anniversaire !",
     survey: () => "Merci pour votre avis",
+    follow: (p) => `Abonnement à notre page ${p.network}`,
   },
   de: {
     order: (p) => `Bestellung ${p.order}`,
@@ -124,6 +127,7 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
       "Empfehlungspunkte zurückgenommen: Die Bestellung wurde storniert oder erstattet",
     birthday: () => "Alles Gute zum Geburtstag!",
     survey: () => "Danke für dein Feedback",
+    follow: (p) => `Uns auf ${p.network} gefolgt`,
   },
   es: {
     order: (p) => `Pedido ${p.order}`,
@@ -148,6 +152,7 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
       "Puntos por recomendación retirados: el pedido del amigo se canceló o reembolsó",
     birthday: () => "¡Feliz cumpleaños!",
     survey: () => "Gracias por tu opinión",
+    follow: (p) => `Nos sigues en ${p.network}`,
   },
   ja: {
     order: (p) => `注文 ${p.order}`,
@@ -169,6 +174,7 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
     referralReversed: () => "紹介ポイントの取り消し：お友達の注文がキャンセルまたは返金されました",
     birthday: () => "お誕生日おめでとうございます！",
     survey: () => "ご意見ありがとうございます",
+    follow: (p) => `${p.network}のフォロー`,
   },
 };
 
@@ -178,28 +184,31 @@ export function entryText(text: EntryText, locale: StorefrontLocale = "en"): str
 }
 
 // The parameters each text reads: a stored text missing one would print "undefined".
-const ENTRY_PARAMS: Record<EntryText["key"], readonly ("order" | "reward" | "code" | "months")[]> =
-  {
-    order: ["order"],
-    release: ["order"],
-    refund: ["order"],
-    cancel: ["order"],
-    expire: ["months"],
-    signup: [],
-    redeem: ["reward"],
-    reissue: ["reward"],
-    codeFailed: [],
-    codeCancelled: ["code"],
-    codeExpired: ["code"],
-    codeUsedAfterReturn: ["code"],
-    import: [],
-    importUndone: [],
-    referral: [],
-    referralReleased: [],
-    referralReversed: [],
-    birthday: [],
-    survey: [],
-  };
+const ENTRY_PARAMS: Record<
+  EntryText["key"],
+  readonly ("order" | "reward" | "code" | "months" | "network")[]
+> = {
+  order: ["order"],
+  release: ["order"],
+  refund: ["order"],
+  cancel: ["order"],
+  expire: ["months"],
+  signup: [],
+  redeem: ["reward"],
+  reissue: ["reward"],
+  codeFailed: [],
+  codeCancelled: ["code"],
+  codeExpired: ["code"],
+  codeUsedAfterReturn: ["code"],
+  import: [],
+  importUndone: [],
+  referral: [],
+  referralReleased: [],
+  referralReversed: [],
+  birthday: [],
+  survey: [],
+  follow: ["network"],
+};
 
 /** Reads an entry's stored text back; null for entries written before texts were stored. */
 export function parseEntryText(value: unknown): EntryText | null {
@@ -271,6 +280,8 @@ interface WayTexts {
   campaignMultiplier: (p: { multiplier: string; until: string }) => string;
   campaignBonus: (p: { points: string; until: string }) => string;
   campaignBonusMinimum: (p: { points: string; amount: string; until: string }) => string;
+  followTitle: (p: { network: string }) => string;
+  followDescription: (p: { points: string }) => string;
   surveyTitle: string;
   surveyDescription: (p: { points: string }) => string;
   birthdayTitle: string;
@@ -290,6 +301,9 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignBonus: (p) => `${p.points} extra on every order until ${p.until}`,
     campaignBonusMinimum: (p) =>
       `${p.points} extra on orders of ${p.amount} or more until ${p.until}`,
+    followTitle: (p) => `Follow us on ${p.network}`,
+    followDescription: (p) =>
+      `${p.points}, once, when you open our page from here (we cannot check follows)`,
     surveyTitle: "Tell us what you think",
     surveyDescription: (p) => `${p.points} for answering our short survey`,
     birthdayTitle: "Celebrate your birthday",
@@ -308,6 +322,9 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignBonus: (p) => `${p.points} en plus sur chaque commande jusqu’au ${p.until}`,
     campaignBonusMinimum: (p) =>
       `${p.points} en plus sur les commandes d’au moins ${p.amount} jusqu’au ${p.until}`,
+    followTitle: (p) => `Suivez-nous sur ${p.network}`,
+    followDescription: (p) =>
+      `${p.points}, une fois, en ouvrant notre page d’ici (nous ne pouvons pas vérifier l’abonnement)`,
     surveyTitle: "Donnez-nous votre avis",
     surveyDescription: (p) => `${p.points} pour notre court questionnaire`,
     birthdayTitle: "Fêtez votre anniversaire",
@@ -325,6 +342,9 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignMultiplier: (p) => `${p.multiplier}-fache Punkte auf Bestellungen bis ${p.until}`,
     campaignBonus: (p) => `${p.points} extra auf jede Bestellung bis ${p.until}`,
     campaignBonusMinimum: (p) => `${p.points} extra auf Bestellungen ab ${p.amount} bis ${p.until}`,
+    followTitle: (p) => `Folge uns auf ${p.network}`,
+    followDescription: (p) =>
+      `${p.points}, einmalig, wenn du unsere Seite von hier öffnest (wir können das Folgen nicht prüfen)`,
     surveyTitle: "Sag uns deine Meinung",
     surveyDescription: (p) => `${p.points} für unsere kurze Umfrage`,
     birthdayTitle: "Geburtstag feiern",
@@ -343,6 +363,9 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignBonus: (p) => `${p.points} extra en cada pedido hasta el ${p.until}`,
     campaignBonusMinimum: (p) =>
       `${p.points} extra en pedidos de ${p.amount} o más hasta el ${p.until}`,
+    followTitle: (p) => `Síguenos en ${p.network}`,
+    followDescription: (p) =>
+      `${p.points}, una vez, al abrir nuestra página desde aquí (no podemos comprobar que nos sigues)`,
     surveyTitle: "Danos tu opinión",
     surveyDescription: (p) => `${p.points} por responder nuestra breve encuesta`,
     birthdayTitle: "Celebra tu cumpleaños",
@@ -360,6 +383,8 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignMultiplier: (p) => `${p.until}まで、ご注文のポイントが${p.multiplier}倍`,
     campaignBonus: (p) => `${p.until}まで、ご注文ごとに${p.points}を追加`,
     campaignBonusMinimum: (p) => `${p.until}まで、${p.amount}以上のご注文で${p.points}を追加`,
+    followTitle: (p) => `${p.network}でフォロー`,
+    followDescription: (p) => `ここからページを開くと1回${p.points}（フォローの確認はできません）`,
     surveyTitle: "ご意見をお聞かせください",
     surveyDescription: (p) => `簡単なアンケートへの回答で${p.points}`,
     birthdayTitle: "お誕生日",
@@ -372,7 +397,7 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
 };
 
 export interface WayToEarn {
-  id: "order" | "signup" | "campaign" | "referral" | "birthday" | "survey";
+  id: "order" | "signup" | "campaign" | "referral" | "birthday" | "survey" | "follow";
   title: string;
   points: number;
   description: string;
@@ -464,6 +489,16 @@ export function waysToEarn(
         });
         break;
       }
+      case "SOCIAL_FOLLOW":
+        ways.push({
+          id: "follow",
+          title: texts.followTitle({ network: rule.label }),
+          points: rule.points,
+          description: texts.followDescription({
+            points: formatPoints(rule.points, name, locale),
+          }),
+        });
+        break;
       case "SURVEY":
         ways.push({
           id: "survey",

@@ -1,6 +1,7 @@
 import type { Prisma, Program, Tier } from "@prisma/client";
 import type { EarnRule, Rounding } from "../domain/earning";
 import type { EarningRule } from "../domain/earning-rules";
+import { parseSocialFollows, socialNetwork } from "../domain/social";
 import type { TierBasis, TierDefinition, TierPeriod } from "../domain/tiers";
 
 export type Db = Prisma.TransactionClient;
@@ -70,6 +71,12 @@ export function earningRules(
     { kind: "SIGNUP_BONUS", points: program.signupBonus },
     { kind: "BONUS_ACTION", maxPoints: program.maxPointsPerOrder },
     ...campaigns,
+    ...parseSocialFollows(program.socialFollows).map((f) => ({
+      kind: "SOCIAL_FOLLOW" as const,
+      network: f.network,
+      label: socialNetwork(f.network)!.label,
+      points: f.points,
+    })),
     ...(program.npsSurvey && program.npsPoints > 0
       ? [{ kind: "SURVEY" as const, points: program.npsPoints }]
       : []),

@@ -16,6 +16,7 @@ import {
 import { nextTier } from "../domain/tiers";
 import { memberWithTierMetric, nextRelease } from "./members.server";
 import { referralCard } from "./referrals.server";
+import { followsOf } from "./social.server";
 import { surveyDue } from "./surveys.server";
 import { earningRules, tierBasis } from "./program.server";
 import type { RedeemResult } from "./redemptions.server";
@@ -100,13 +101,14 @@ export async function memberView(
     ),
   ]);
   const member = await memberWithTierMetric(prisma, program, shop, customerId, now);
-  const [release, referral, surveyOpen] = member
+  const [release, referral, surveyOpen, follows] = member
     ? await Promise.all([
         nextRelease(prisma, member, now),
         welcomeReward ? referralCard(prisma, program, member, welcomeReward) : null,
         program.npsSurvey ? surveyDue(prisma, member.id, program.npsIntervalDays, now) : false,
+        followsOf(prisma, program, member.id),
       ])
-    : [null, null, program.npsSurvey];
+    : [null, null, program.npsSurvey, await followsOf(prisma, program, null)];
   const metric = member?.metric ?? 0;
   const memberTier = tiers.find((t) => t.id === member?.tierId);
   // A tier granted by an import can sit above what the metric earns; only tiers above it are next.
@@ -175,6 +177,8 @@ export async function memberView(
     })),
     expiresAt: member?.expiresAt?.toISOString() ?? null,
     codes,
+    // The shop's pages on social networks, and which of them already earned this member points.
+    follows,
     // The NPS survey, while the program asks it and the member has not answered lately.
     survey: surveyOpen ? { points: program.npsPoints } : null,
     // While the program gives birthday points: the day the shopper gave (null: not yet).

@@ -29,7 +29,9 @@ import { formatCount } from "../components/format";
 import { useToast } from "../components/toast";
 import type { FieldErrors } from "../domain/forms";
 import { formValues } from "../domain/forms";
+import { SOCIAL_NETWORKS } from "../domain/social";
 import {
+  followField,
   parseProgramSettings,
   POINTS_NAME_LANGUAGES,
   pointsNameField,
@@ -116,6 +118,8 @@ interface FormValues extends Record<string, unknown> {
   npsSurvey: boolean;
   npsPoints: string;
   npsIntervalDays: string;
+  /** follow_{network}_{url|points}, one pair per network. */
+  [followField: `follow_${string}`]: string;
   /** pointsName_{locale}_{one|other}, one pair per storefront language. */
   [languageName: `pointsName_${string}`]: string;
 }
@@ -153,6 +157,15 @@ export default function ProgramSettingsPage() {
     npsSurvey: settings.npsSurvey,
     npsPoints: String(settings.npsPoints),
     npsIntervalDays: String(settings.npsIntervalDays),
+    ...Object.fromEntries(
+      SOCIAL_NETWORKS.flatMap(({ id }) => {
+        const follow = settings.socialFollows.find((f) => f.network === id);
+        return [
+          [followField(id, "url"), follow?.url ?? ""],
+          [followField(id, "points"), follow ? String(follow.points) : "50"],
+        ];
+      }),
+    ),
     ...Object.fromEntries(
       POINTS_NAME_LANGUAGES.flatMap(({ locale }) => {
         const own = settings.pointsNames[locale];
@@ -551,6 +564,40 @@ export default function ProgramSettingsPage() {
                   error={errors.npsIntervalDays}
                 />
               </FormLayout.Group>
+            </FormLayout>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
+          id="social"
+          title="Social follows"
+          description="Points for opening your page on a network from the storefront widget, once per network. Shopify and the networks cannot tell the app whether the shopper then follows you: the points are for the click, and the widget says so."
+        >
+          <Card>
+            <FormLayout>
+              {SOCIAL_NETWORKS.map(({ id, label }) => (
+                <FormLayout.Group key={id} condensed>
+                  <TextField
+                    label={`${label} page`}
+                    placeholder={`https://${id === "x" ? "x" : id}.com/yourshop`}
+                    type="url"
+                    autoComplete="off"
+                    value={values[followField(id, "url")]}
+                    onChange={set(followField(id, "url"))}
+                    error={errors[followField(id, "url")]}
+                    helpText="Leave empty to leave this network out."
+                  />
+                  <TextField
+                    label={`Points for ${label}`}
+                    type="number"
+                    min={1}
+                    autoComplete="off"
+                    disabled={!values[followField(id, "url")]}
+                    value={values[followField(id, "points")]}
+                    onChange={set(followField(id, "points"))}
+                    error={errors[followField(id, "points")]}
+                  />
+                </FormLayout.Group>
+              ))}
             </FormLayout>
           </Card>
         </Layout.AnnotatedSection>

@@ -82,6 +82,7 @@ describe("program settings page", () => {
       npsSurvey: false,
       npsPoints: 0,
       npsIntervalDays: 90,
+      socialFollows: [],
     });
     expect(data.currency).toBe("USD");
     expect(data.storefrontSyncError).toBeNull();

@@ -467,4 +467,38 @@ describe("storefront widget through the app proxy", { timeout: 90_000 }, () => {
     expect((await member("ada@example.com")).balance).toBe(before.balance + 50);
     await context.close();
   });
+
+  it("gives points once for opening the shop's social page, saying it cannot check follows", async () => {
+    await session.db.program.update({
+      where: { shop: SHOP },
+      data: {
+        socialFollows: [
+          { network: "instagram", url: "https://www.instagram.com/demo", points: 40 },
+        ],
+      },
+    });
+    const before = await member("ada@example.com");
+    const { context, page } = await signedInAs("ada@example.com");
+    // The page is not reachable from here; what matters is that it opens, in a new tab.
+    await context.route("https://www.instagram.com/**", (route) =>
+      route.fulfill({ status: 200, contentType: "text/html", body: "<title>Instagram</title>" }),
+    );
+    await page.goto(session.demo.storefrontUrl);
+    await page.getByRole("button", { name: "Rewards" }).click();
+    const panel = page.getByRole("dialog", { name: "Rewards" });
+    const section = panel.locator("[data-lw-follow]");
+    await poll(() => section.isVisible()).toBe(true);
+    expect(await section.textContent()).toContain("We can't check that you follow us");
+    const link = section.getByRole("link", { name: "Follow us on Instagram" });
+    expect(await link.getAttribute("href")).toBe("https://www.instagram.com/demo");
+    const opened = context.waitForEvent("page");
+    await link.click();
+    await (await opened).close();
+    await poll(() => section.locator("[data-lw-f=follow]").textContent()).toBe(
+      "Thanks for following us on Instagram!",
+    );
+    expect(await section.locator(".lw-pts").textContent()).toBe("✓");
+    expect((await member("ada@example.com")).balance).toBe(before.balance + 40);
+    await context.close();
+  });
 });

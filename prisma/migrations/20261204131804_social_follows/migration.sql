@@ -1,0 +1,6 @@
+-- Social follows (issue #12): the networks a program gives points for following
+-- (app/loyalty/social.server.ts).
+
+-- AlterTable
+ALTER TABLE "Program" ADD COLUMN "socialFollows" JSONB;
+
