@@ -103,7 +103,7 @@ export async function memberView(
   const member = await memberWithTierMetric(prisma, program, shop, customerId, now);
   const [release, referral, surveyOpen, follows] = member
     ? await Promise.all([
-        nextRelease(prisma, member, now),
+        nextRelease(prisma, member, now, program.referrals),
         welcomeReward ? referralCard(prisma, program, member, welcomeReward) : null,
         program.npsSurvey ? surveyDue(prisma, member.id, program.npsIntervalDays, now) : false,
         followsOf(prisma, program, member.id),
