@@ -7,7 +7,7 @@ import { isUniqueViolation } from "../db/errors";
 import { lockMember } from "../db/locks.server";
 import { log } from "../log.server";
 import { postEntry } from "./ledger.server";
-import { evaluateTier, memberFor } from "./members.server";
+import { evaluateTier, memberFor, retryingNewMember } from "./members.server";
 import { earningRules } from "./program.server";
 import { shopConfig } from "./shop-config.server";
 
@@ -33,11 +33,8 @@ export async function setBirthday(
   const { program } = await shopConfig(shop);
   if (!program.enabled || program.birthdayPoints <= 0) return { ok: false, error: "OFF" };
   // A customer whose account webhook has not arrived yet is a member from now on.
-  const member = await memberFor(
-    prisma,
-    shop,
-    { customerId, email: null, firstName: null, lastName: null },
-    now,
+  const member = await retryingNewMember(() =>
+    memberFor(prisma, shop, { customerId, email: null, firstName: null, lastName: null }, now),
   );
   if (member.birthMonth !== birthday.month || member.birthDay !== birthday.day) {
     await prisma.member.update({

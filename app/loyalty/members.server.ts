@@ -4,6 +4,7 @@ import { sqlTime } from "../db.server";
 import type { TierDefinition } from "../domain/tiers";
 import { nextTier, periodStart, qualifyingTier } from "../domain/tiers";
 import type { CustomerRef } from "./payloads";
+import { isUniqueViolation } from "../db/errors";
 import { queueFlowEvent } from "./flow-triggers.server";
 import type { Db, ProgramRules } from "./program.server";
 import { tierBasis, tierPeriod, tiersFor } from "./program.server";
@@ -34,6 +35,19 @@ export async function memberFor(
 }
 
 /** Kinds whose points count towards tier qualification (earning and its reversals). */
+/**
+ * Runs `work` again after a unique violation: two first requests of a customer at once (a double
+ * click in the widget) both create the member, and the second finds it on the retry.
+ */
+export async function retryingNewMember<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return work();
+  }
+}
+
 export const QUALIFYING_KINDS: EntryKind[] = [
   "EARN",
   "SIGNUP_BONUS",

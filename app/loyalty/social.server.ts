@@ -2,10 +2,9 @@ import type { PrismaClient } from "@prisma/client";
 import { contributionsFor, totalPoints } from "../domain/earning-rules";
 import type { SocialNetwork } from "../domain/social";
 import { followKey, parseSocialFollows, socialNetwork } from "../domain/social";
-import { isUniqueViolation } from "../db/errors";
 import { lockMember } from "../db/locks.server";
 import { postEntry } from "./ledger.server";
-import { evaluateTier, memberFor } from "./members.server";
+import { evaluateTier, memberFor, retryingNewMember } from "./members.server";
 import type { Db } from "./program.server";
 import { earningRules } from "./program.server";
 import { shopConfig } from "./shop-config.server";
@@ -26,13 +25,7 @@ export async function followNetwork(
   network: string,
   now = new Date(),
 ): Promise<FollowResult> {
-  try {
-    return await followOnce(prisma, shop, customerId, network, now);
-  } catch (error) {
-    // A first click twice at once made the member twice: it exists now, and its lock orders them.
-    if (!isUniqueViolation(error)) throw error;
-    return followOnce(prisma, shop, customerId, network, now);
-  }
+  return retryingNewMember(() => followOnce(prisma, shop, customerId, network, now));
 }
 
 function followOnce(

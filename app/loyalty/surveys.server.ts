@@ -1,12 +1,11 @@
 import type { Member, PrismaClient } from "@prisma/client";
 import type { SurveyAnswer } from "../domain/nps";
 import { contributionsFor, totalPoints } from "../domain/earning-rules";
-import { isUniqueViolation } from "../db/errors";
 import { lockMember } from "../db/locks.server";
 import type { Db } from "./program.server";
 import { earningRules } from "./program.server";
 import { postEntry } from "./ledger.server";
-import { evaluateTier, memberFor } from "./members.server";
+import { evaluateTier, memberFor, retryingNewMember } from "./members.server";
 import { shopConfig } from "./shop-config.server";
 
 /**
@@ -36,14 +35,7 @@ export async function answerSurvey(
   answer: SurveyAnswer,
   now = new Date(),
 ): Promise<AnswerResult> {
-  try {
-    return await answerOnce(prisma, shop, customerId, answer, now);
-  } catch (error) {
-    // A first answer twice at once made the member twice: the member exists now, and the lock
-    // taken on it makes the second answer meet the first.
-    if (!isUniqueViolation(error)) throw error;
-    return answerOnce(prisma, shop, customerId, answer, now);
-  }
+  return retryingNewMember(() => answerOnce(prisma, shop, customerId, answer, now));
 }
 
 function answerOnce(
