@@ -15,6 +15,8 @@ interface Birthday {
   points: number;
   /** The day the shopper gave; null until they do. */
   date: { month: number; day: number } | null;
+  /** When the next bonus will be paid (ISO date, the shop's calendar). */
+  next: string | null;
 }
 interface Follow {
   network: string;
@@ -60,9 +62,10 @@ const pts = (r: Root, n: number) => {
 // A birthday has no year; 2024 has every day, 29 February included.
 const bdate = (r: Root, month: number, day: number, o: Intl.DateTimeFormatOptions) =>
   new Date(2024, month - 1, day).toLocaleDateString(r.dataset.locale, o);
+// A first empty choice: nothing is saved as 1 January by a shopper who only pressed Save.
 const opts = (sel: HTMLSelectElement, labels: string[], chosen?: number) => {
-  if (!sel.length) labels.forEach((l, i) => sel.add(new Option(l, i + 1 + "")));
-  if (chosen) sel.value = chosen + "";
+  if (!sel.length) ["–", ...labels].forEach((l, i) => sel.add(new Option(l, i ? i + "" : "")));
+  sel.value = (chosen || "") + "";
 };
 
 const birthday = (r: Root) => {
@@ -74,10 +77,13 @@ const birthday = (r: Root) => {
   const t = texts(r);
   const at = x.date;
   const points = pts(r, x.points);
-  $("[data-lw-f=bday]", box)!.textContent = at
+  // The day the app will pay, year included: never a promise the 30-day wait rules out.
+  $("[data-lw-f=bday]", box)!.textContent = x.next
     ? fmt(t.bday_set, {
         points,
-        date: bdate(r, at.month, at.day, { month: "long", day: "numeric" }),
+        date: new Date(x.next + "T12:00").toLocaleDateString(r.dataset.locale, {
+          dateStyle: "long",
+        }),
       })
     : fmt(t.bday, { points });
   const [m, dd] = box.querySelectorAll("select");
@@ -103,12 +109,17 @@ const send = (
   path: string,
   body: object,
   sel: string,
-  done: () => string,
+  done: (answer: { birthday?: Birthday }) => string,
 ) => {
   if (b.ariaDisabled) return;
   b.ariaDisabled = "true";
-  const line = () => $(sel + " [data-lw-f]", r)!;
-  const tell = (text = "") => say(r, (line().textContent = text));
+  // Focus goes to the line that tells the outcome: the control pressed may be gone.
+  const tell = (text = "") => {
+    const el = line(r, sel);
+    el.tabIndex = -1;
+    el.focus();
+    say(r, (el.textContent = text));
+  };
   fetch(r.dataset.proxy + path + "?locale=" + r.dataset.locale, {
     method: "POST",
     headers: { Accept: "application/json", "Content-Type": "application/json" },
@@ -116,19 +127,28 @@ const send = (
   })
     .then((res) => res.json().then((j) => (res.ok ? j : Promise.reject(j.error))))
     .then(
-      () => tell(done()),
-      // The app's own words ("Choose a month and a day of it." for 30 February), else the generic.
-      (e) => tell((e && e.message) || texts(r).error),
+      (j) => {
+        // The new balance, wherever the page shows it (the panel, balance blocks).
+        if (j.points)
+          d.querySelectorAll("[data-lw-f=points]").forEach(
+            (el) => (el.textContent = pts(r, j.balance)),
+          );
+        tell(done(j));
+      },
+      // The app's own words ("Choose a month and a day of it." for 30 February); a network or
+      // HTML error's message means nothing to a shopper.
+      (e) => tell((!(e instanceof Error) && e?.message) || texts(r).error),
     )
     .finally(() => (b.ariaDisabled = null));
 };
 
 const saveBirthday = (b: HTMLElement, r: Root) => {
   const [month, day] = [...b.parentElement!.querySelectorAll("select")].map((s) => +s.value);
-  send(b, r, "/birthday", { month, day }, "[data-lw-bday]", () => {
-    r.lwM!.birthday!.date = { month: month!, day: day! };
+  send(b, r, "/birthday", { month, day }, "[data-lw-bday]", (j) => {
+    // The app's answer says when the next bonus will be paid.
+    r.lwM!.birthday = j.birthday;
     birthday(r);
-    return line(r, "[data-lw-bday]");
+    return line(r, "[data-lw-bday]").textContent!;
   });
 };
 
@@ -198,7 +218,8 @@ const follow = (b: HTMLElement, r: Root) => {
 };
 
 /** The current text of a section's line. */
-const line = (r: Root, sel: string) => $(sel + " [data-lw-f]", r)!.textContent!;
+/** The line of a panel section that tells what came of its form. */
+const line = (r: Root, sel: string) => $(sel + " [data-lw-f]", r)!;
 
 const show = (r: Root) => {
   birthday(r);
