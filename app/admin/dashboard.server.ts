@@ -75,6 +75,8 @@ export async function dashboard(shop: string, range: DateRange, apiKey: string) 
     used,
     rewards,
     rewardCount,
+    npsByBucket,
+    comments,
   ] = await Promise.all([
     prisma.member.aggregate({
       where: { shop },
@@ -96,8 +98,6 @@ export async function dashboard(shop: string, range: DateRange, apiKey: string) 
       select: { name: true, type: true, amount: true, pointsCost: true, enabled: true },
     }),
     prisma.reward.count({ where: { shop } }),
-  ]);
-  const [npsByBucket, comments] = await Promise.all([
     npsSums(shop, buckets),
     prisma.npsResponse.findMany({
       where: { shop, createdAt: inRange, comment: { not: null } },
@@ -229,7 +229,11 @@ export async function dashboard(shop: string, range: DateRange, apiKey: string) 
               id: c.id,
               score: c.score,
               comment: c.comment!,
-              date: c.createdAt.toISOString(),
+              // In the shop's time zone, formatted once: the browser's zone may differ.
+              date: c.createdAt.toLocaleDateString("en", {
+                dateStyle: "medium",
+                timeZone: range.timeZone,
+              }),
               memberId: c.member.id,
               member:
                 [c.member.firstName, c.member.lastName].filter(Boolean).join(" ") ||

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { birthdayKey, birthdaysOn, isBirthday } from "./birthdays";
+import { birthdayKey, birthdaysOn, isBirthday, nextBirthdayBonus } from "./birthdays";
 
 describe("isBirthday", () => {
   it("accepts the days of the calendar, 29 February included, and nothing else", () => {
@@ -29,5 +29,40 @@ describe("birthdaysOn", () => {
 describe("birthdayKey", () => {
   it("keys one bonus per member and year", () => {
     expect(birthdayKey("m1", 2026)).toBe("birthday:m1:2026");
+  });
+});
+
+describe("nextBirthdayBonus", () => {
+  const may17 = { month: 5, day: 17 };
+  const today = { year: 2026, month: 4, day: 1 };
+  it("is this year's birthday when it is 30 days or more after the date was given", () => {
+    const setOn = { year: 2026, month: 1, day: 10 };
+    expect(nextBirthdayBonus({ birthday: may17, setOn, today, paidThisYear: false })).toEqual({
+      year: 2026,
+      ...may17,
+    });
+    // Paid already this year: next year's.
+    expect(nextBirthdayBonus({ birthday: may17, setOn, today, paidThisYear: true }).year).toBe(
+      2027,
+    );
+  });
+
+  it("waits a year when the date was given within 30 days of the birthday", () => {
+    const setOn = { year: 2026, month: 5, day: 1 };
+    expect(
+      nextBirthdayBonus({ birthday: may17, setOn, today: setOn, paidThisYear: false }),
+    ).toEqual({ year: 2027, ...may17 });
+  });
+
+  it("names 28 February for a 29 February birthday in a year without it", () => {
+    const setOn = { year: 2026, month: 1, day: 1 };
+    expect(
+      nextBirthdayBonus({
+        birthday: { month: 2, day: 29 },
+        setOn,
+        today: setOn,
+        paidThisYear: false,
+      }),
+    ).toEqual({ year: 2026, month: 2, day: 28 });
   });
 });

@@ -39,6 +39,41 @@ export function birthdaysOn(localDate: { year: number; month: number; day: numbe
   return [today];
 }
 
+export interface CalendarDay {
+  year: number;
+  month: number;
+  day: number;
+}
+
+const dayNumber = (d: CalendarDay) => Date.UTC(d.year, d.month - 1, d.day) / (24 * 60 * 60 * 1000);
+
+/** The day a birthday falls on in `year`: 29 February is the 28th in other years. */
+export function birthdayIn(birthday: Birthday, year: number): CalendarDay {
+  const days = birthdaysOn({ year, month: 2, day: 28 });
+  const leapless = birthday.month === 2 && birthday.day === 29 && days.length > 1;
+  return { year, month: birthday.month, day: leapless ? 28 : birthday.day };
+}
+
+/**
+ * The day the next birthday bonus will be paid, in the shop's calendar: this year's birthday if
+ * it is still to come (or today) and unpaid, else a later one, the first at least 30 days after
+ * the date was given or changed (`setOn`, the shop's calendar day of the change).
+ */
+export function nextBirthdayBonus(input: {
+  birthday: Birthday;
+  setOn: CalendarDay;
+  today: CalendarDay;
+  paidThisYear: boolean;
+}): CalendarDay {
+  const earliest = dayNumber(input.setOn) + BIRTHDAY_CHANGE_WAIT_DAYS;
+  for (let year = input.today.year; ; year++) {
+    const day = birthdayIn(input.birthday, year);
+    if (year === input.today.year && input.paidThisYear) continue;
+    if (dayNumber(day) < dayNumber(input.today) || dayNumber(day) < earliest) continue;
+    return day;
+  }
+}
+
 /** The key of a member's bonus for one year: one per member per year, whatever the job does. */
 export function birthdayKey(memberId: string, year: number): string {
   return `birthday:${memberId}:${year}`;

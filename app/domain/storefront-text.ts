@@ -563,7 +563,8 @@ export type ShopperErrorCode =
   | "BIRTHDAY_OFF"
   | "INVALID_ANSWER"
   | "SURVEY_OFF"
-  | "ALREADY_ANSWERED";
+  | "ALREADY_ANSWERED"
+  | "UNKNOWN_NETWORK";
 
 const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>> = {
   en: {
@@ -586,6 +587,7 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
     INVALID_ANSWER: "Choose a score from 0 to 10; a comment may have up to 1,000 characters.",
     SURVEY_OFF: "The survey is not available right now.",
     ALREADY_ANSWERED: "Thanks, you have already answered. We will ask again later.",
+    UNKNOWN_NETWORK: "This page is not part of the rewards program any more.",
   },
   fr: {
     PROGRAM_PAUSED: "Le programme de fidélité est en pause. Vos points sont conservés.",
@@ -609,6 +611,7 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
       "Choisissez une note de 0 à 10 ; le commentaire peut compter jusqu’à 1 000 caractères.",
     SURVEY_OFF: "Le questionnaire n’est pas disponible pour le moment.",
     ALREADY_ANSWERED: "Merci, vous avez déjà répondu. Nous vous le redemanderons plus tard.",
+    UNKNOWN_NETWORK: "Cette page ne fait plus partie du programme de fidélité.",
   },
   de: {
     PROGRAM_PAUSED: "Das Prämienprogramm ist pausiert. Deine Punkte bleiben erhalten.",
@@ -632,6 +635,7 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
       "Wähle eine Bewertung von 0 bis 10; ein Kommentar darf bis zu 1.000 Zeichen lang sein.",
     SURVEY_OFF: "Die Umfrage ist gerade nicht verfügbar.",
     ALREADY_ANSWERED: "Danke, du hast schon geantwortet. Wir fragen später wieder.",
+    UNKNOWN_NETWORK: "Diese Seite gehört nicht mehr zum Prämienprogramm.",
   },
   es: {
     PROGRAM_PAUSED: "El programa de recompensas está en pausa. Tus puntos están a salvo.",
@@ -654,6 +658,7 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
       "Elige una puntuación de 0 a 10; el comentario puede tener hasta 1000 caracteres.",
     SURVEY_OFF: "La encuesta no está disponible ahora.",
     ALREADY_ANSWERED: "Gracias, ya has respondido. Te lo volveremos a preguntar más adelante.",
+    UNKNOWN_NETWORK: "Esta página ya no forma parte del programa de recompensas.",
   },
   ja: {
     PROGRAM_PAUSED: "リワードプログラムは現在一時停止中です。ポイントはそのまま保持されます。",
@@ -675,6 +680,7 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
     INVALID_ANSWER: "0〜10で評価を選択してください。コメントは1,000文字までです。",
     SURVEY_OFF: "現在、アンケートはご利用いただけません。",
     ALREADY_ANSWERED: "ご回答済みです。ありがとうございます。後日あらためてお伺いします。",
+    UNKNOWN_NETWORK: "このページは現在リワードプログラムの対象外です。",
   },
 };
 

@@ -127,6 +127,7 @@ export interface MemberWithMetric {
   referralCode: string | null;
   birthMonth: number | null;
   birthDay: number | null;
+  birthdaySetAt: Date | null;
   /** `tierMetric` of the member. */
   metric: number;
 }
@@ -146,7 +147,7 @@ export async function memberWithTierMetric(
     Prisma.sql`
     SELECT m."id", m."shop", m."customerId", m."balance", m."pendingPoints", m."tierId",
       m."expiresAt", m."referralCode",
-      m."birthMonth", m."birthDay", ${metricSql(program, now, Prisma.sql`m."id"`)} AS "metric"
+      m."birthMonth", m."birthDay", m."birthdaySetAt", ${metricSql(program, now, Prisma.sql`m."id"`)} AS "metric"
     FROM "Member" m
     WHERE m."shop" = ${shop} AND m."customerId" = ${customerId}`,
   );

@@ -75,6 +75,7 @@ export type RedemptionErrorCode = Exclude<
   | "INVALID_ANSWER"
   | "SURVEY_OFF"
   | "ALREADY_ANSWERED"
+  | "UNKNOWN_NETWORK"
 >;
 
 const STATUS: Record<RedemptionErrorCode, number> = {

@@ -16,6 +16,7 @@ import {
 import { nextTier } from "../domain/tiers";
 import { memberWithTierMetric, nextRelease } from "./members.server";
 import { referralCard } from "./referrals.server";
+import { birthdayCard } from "./birthdays.server";
 import { followsOf } from "./social.server";
 import { surveyDue } from "./surveys.server";
 import { earningRules, tierBasis } from "./program.server";
@@ -101,14 +102,28 @@ export async function memberView(
     ),
   ]);
   const member = await memberWithTierMetric(prisma, program, shop, customerId, now);
-  const [release, referral, surveyOpen, follows] = member
+  // What only the open panel shows, while the program runs: a paused program's widget asks nothing.
+  const on = program.enabled;
+  const [release, referral, surveyOpen, follows, birthday] = member
     ? await Promise.all([
         nextRelease(prisma, member, now, program.referrals),
-        welcomeReward ? referralCard(prisma, program, member, welcomeReward) : null,
-        program.npsSurvey ? surveyDue(prisma, member.id, program.npsIntervalDays, now) : false,
-        followsOf(prisma, program, member.id),
+        on && welcomeReward ? referralCard(prisma, program, member, welcomeReward) : null,
+        on && program.npsSurvey
+          ? surveyDue(prisma, member.id, program.npsIntervalDays, now)
+          : false,
+        on ? followsOf(prisma, program, member.id) : [],
+        on && program.birthdayPoints > 0 ? birthdayCard(prisma, program, member, now) : null,
       ])
-    : [null, null, program.npsSurvey, await followsOf(prisma, program, null)];
+    : // A signed-in customer the app has not met yet: no code, answers or birthday to show.
+      [
+        null,
+        null,
+        on && program.npsSurvey,
+        on ? await followsOf(prisma, program, null) : [],
+        on && program.birthdayPoints > 0
+          ? { points: program.birthdayPoints, date: null, next: null }
+          : null,
+      ];
   const metric = member?.metric ?? 0;
   const memberTier = tiers.find((t) => t.id === member?.tierId);
   // A tier granted by an import can sit above what the metric earns; only tiers above it are next.
@@ -181,17 +196,9 @@ export async function memberView(
     follows,
     // The NPS survey, while the program asks it and the member has not answered lately.
     survey: surveyOpen ? { points: program.npsPoints } : null,
-    // While the program gives birthday points: the day the shopper gave (null: not yet).
-    birthday:
-      program.birthdayPoints > 0
-        ? {
-            points: program.birthdayPoints,
-            date:
-              member?.birthMonth && member.birthDay
-                ? { month: member.birthMonth, day: member.birthDay }
-                : null,
-          }
-        : null,
+    // While the program gives birthday points: the day given (null: not yet) and when its next
+    // bonus will be paid.
+    birthday,
     // The member's referral link is the storefront's app proxy URL + `path`: only the browser
     // knows the domain and language root the shopper is on.
     referral: referral && {

@@ -60,7 +60,13 @@ function answerOnce(
     if (!(await surveyDue(tx, member.id, program.npsIntervalDays, now)))
       return { ok: false, error: "ALREADY_ANSWERED" };
     const response = await tx.npsResponse.create({
-      data: { shop, memberId: member.id, score: answer.score, comment: answer.comment },
+      data: {
+        shop,
+        memberId: member.id,
+        score: answer.score,
+        comment: answer.comment,
+        createdAt: now,
+      },
     });
     const contributions = contributionsFor(earningRules(program, null), { type: "SURVEY" });
     const points = totalPoints(contributions);

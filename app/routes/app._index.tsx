@@ -284,7 +284,7 @@ function NpsCard({ nps }: { nps: NpsData }) {
                     <Button variant="plain" url={`/app/members/${c.memberId}`}>
                       {c.member}
                     </Button>
-                    {` · ${new Date(c.date).toLocaleDateString("en", { dateStyle: "medium" })}`}
+                    {` · ${c.date}`}
                   </Text>
                 </BlockStack>
               </Box>

@@ -13,6 +13,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const parsed = followBody.safeParse(post.body);
   if (!parsed.success) return shopperErrorResponse(400, "INVALID_REQUEST", post.locale);
   const result = await followNetwork(prisma, post.shop, post.customerId, parsed.data.network);
-  if (!result.ok) return shopperErrorResponse(404, "NOT_FOUND", post.locale);
+  if (!result.ok) return shopperErrorResponse(404, "UNKNOWN_NETWORK", post.locale);
   return shopperJson({ points: result.points, balance: result.balance });
 };

@@ -48,9 +48,9 @@ beforeEach(async () => {
 
 describe("giving a birthday in the widget", () => {
   it("stores the day for the signed-in shopper, who becomes a member if needed", async () => {
-    expect(await give("9101", { month: 2, day: 29 })).toEqual({
+    expect(await give("9101", { month: 2, day: 29 })).toMatchObject({
       status: 200,
-      body: { birthday: { month: 2, day: 29 } },
+      body: { birthday: { points: 200, date: { month: 2, day: 29 }, next: expect.any(String) } },
     });
     const member = await memberOf(9101);
     expect(member).toMatchObject({ birthMonth: 2, birthDay: 29 });
@@ -59,8 +59,11 @@ describe("giving a birthday in the widget", () => {
     await give("9101", { month: 2, day: 29 });
     expect((await memberOf(9101))!.birthdaySetAt).toEqual(setAt);
 
+    // Given today: the first bonus is the first 29 February (28th) at least 30 days away.
     const view = await memberView(TEST_SHOP, "9101");
-    expect(view.birthday).toEqual({ points: 200, date: { month: 2, day: 29 } });
+    expect(view.birthday).toMatchObject({ points: 200, date: { month: 2, day: 29 } });
+    expect(new Date(view.birthday!.next!).getTime()).toBeGreaterThan(Date.now() + 29 * DAY);
+    expect(view.birthday!.next).toMatch(/^\d{4}-02-2[89]$/);
   });
 
   it("refuses a day that does not exist, a guest, a form post, and a program without birthday points", async () => {
@@ -118,8 +121,8 @@ describe("the birthday job", () => {
     expect((await memberView(TEST_SHOP, "9201", "es")).history[0]?.description).toBe(
       "¡Feliz cumpleaños!",
     );
-    // The next year, again.
-    expect(await awardBirthdays(prisma, new Date("2027-05-16T15:30:00Z"))).toBe(1);
+    // The next year, again: 9201 on the day, 9202 (the 16th) a day late, as a missed run would.
+    expect(await awardBirthdays(prisma, new Date("2027-05-16T15:30:00Z"))).toBe(2);
     await expectLedgerConsistent();
   });
 
@@ -137,6 +140,13 @@ describe("the birthday job", () => {
     expect(await awardBirthdays(prisma, new Date("2027-02-27T15:30:00Z"))).toBe(1); // 28 Feb in Tokyo
     expect(await awardBirthdays(prisma, new Date("2028-02-27T15:30:00Z"))).toBe(0); // a leap year: wait
     expect(await awardBirthdays(prisma, new Date("2028-02-28T15:30:00Z"))).toBe(1);
+  });
+
+  it("pays a birthday missed yesterday (a worker that was down), once", async () => {
+    await born("9206", 5, 17);
+    const nextDay = new Date(tokyoMay17.getTime() + 20 * 60 * 60 * 1000); // 18 May, 20:30 in Tokyo
+    expect(await awardBirthdays(prisma, nextDay)).toBe(1);
+    expect(await awardBirthdays(prisma, tokyoMay17)).toBe(0);
   });
 
   it("gives nothing while the program is off", async () => {

@@ -149,6 +149,10 @@ describe("customers/data_request", () => {
         tierId: silver.id,
         joinedAt: joined,
         expiresAt: expires,
+        birthMonth: 5,
+        birthDay: 17,
+        birthdaySetAt: joined,
+        referralCode: "abcdefghjk",
       },
     });
     // Inserted newest first, so only sorting by when it happened puts them in order (on SQLite
@@ -187,6 +191,30 @@ describe("customers/data_request", () => {
     await redemption(shopper.id, FORGET, prize.id, "B-NEWER", new Date("2026-04-02T00:00:00.000Z"));
     await redemption(shopper.id, FORGET, prize.id, "A-OLDER", new Date("2026-04-01T00:00:00.000Z"));
     await redemption(other.id, KEEP, prize.id, "C-KEEP", new Date("2026-03-15T00:00:00.000Z"));
+    // Invited by the other shopper; and a survey answer. The friends a shopper invited are
+    // counted, not named (their emails are theirs).
+    const invitedAt = new Date("2026-01-01T00:00:00.000Z");
+    await prisma.referral.create({
+      data: {
+        shop: TEST_SHOP,
+        referrerId: other.id,
+        customerId: FORGET,
+        code: "FRIEND-ANN",
+        rewardSnapshot: {},
+        startsAt: invitedAt,
+        endsAt: invitedAt,
+        createdAt: invitedAt,
+      },
+    });
+    await prisma.npsResponse.create({
+      data: {
+        shop: TEST_SHOP,
+        memberId: shopper.id,
+        score: 9,
+        comment: "Nice",
+        createdAt: new Date("2026-06-01T00:00:00.000Z"),
+      },
+    });
 
     const now = new Date("2026-12-01T00:00:00.000Z");
     const request = await exportCustomerData(prisma, TEST_SHOP, {
@@ -210,6 +238,8 @@ describe("customers/data_request", () => {
         tier: "Silver",
         joinedAt: joined.toISOString(),
         expiresAt: expires.toISOString(),
+        birthday: { month: 5, day: 17 },
+        referralCode: "abcdefghjk",
         ledger: [
           {
             date: "2026-02-01T00:00:00.000Z",
@@ -230,6 +260,13 @@ describe("customers/data_request", () => {
         ],
         tierChanges: [{ date: "2026-02-01T00:00:01.000Z", from: null, to: "Silver" }],
       },
+      referrals: {
+        invitedBy: [
+          { date: "2026-01-01T00:00:00.000Z", welcomeCode: "FRIEND-ANN", status: "OFFERED" },
+        ],
+        friendsInvited: 0,
+      },
+      surveyAnswers: [{ date: "2026-06-01T00:00:00.000Z", score: 9, comment: "Nice" }],
       orders: [],
       redemptions: ["A-OLDER", "B-NEWER"].map((code, i) => ({
         date: `2026-04-0${i + 1}T00:00:00.000Z`,

@@ -71,6 +71,15 @@ describe("social follows", () => {
     );
   });
 
+  it("shows nothing and credits nothing while the program is paused", async () => {
+    await prisma.program.update({ where: { shop: TEST_SHOP }, data: { enabled: false } });
+    expect((await memberView(TEST_SHOP, "9504")).follows).toEqual([]);
+    expect(await follow("9504", { network: "instagram" })).toMatchObject({
+      status: 404,
+      body: { error: { code: "UNKNOWN_NETWORK" } },
+    });
+  });
+
   it("refuses a network the program does not list, a guest and a malformed body", async () => {
     expect((await follow("9503", { network: "facebook" })).status).toBe(404);
     expect((await follow(null, { network: "instagram" })).status).toBe(401);
