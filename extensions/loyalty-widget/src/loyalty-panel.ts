@@ -97,6 +97,15 @@ const birthday = (r: Root) => {
     Array.from({ length: 31 }, (_, i) => (i + 1).toLocaleString(r.dataset.locale)),
     at?.day,
   );
+  days(m!);
+};
+
+// Days the chosen month does not have cannot be picked (29 February can: 2024 has it).
+const days = (m: HTMLSelectElement) => {
+  const dd = $<HTMLSelectElement>("[name=day]", m.closest("[data-lw-bday]")!)!;
+  const max = new Date(2024, +m.value || 1, 0).getDate();
+  for (const o of dd.options) o.disabled = +o.value > max;
+  if (+dd.value > max) dd.value = "";
 };
 
 /**
@@ -256,6 +265,10 @@ const copy = (b: HTMLElement, r: HTMLElement) => {
 };
 
 (window as { lwShow?: typeof show }).lwShow = show;
+d.addEventListener("change", (e) => {
+  const m = e.target as HTMLSelectElement;
+  if (m.name == "month" && m.closest("[data-lw-bday]")) days(m);
+});
 d.addEventListener("click", (e) => {
   const b = (e.target as HTMLElement).closest?.<HTMLElement>("[data-lw]");
   const r = b?.closest<HTMLElement>("[data-lw-root]");
