@@ -278,7 +278,10 @@ function NpsCard({ nps }: { nps: NpsData }) {
                 borderRadius="200"
               >
                 <BlockStack gap="100">
-                  <Text as="p">{c.comment}</Text>
+                  {/* A comment's own line breaks are kept. */}
+                  <div style={{ whiteSpace: "pre-line" }}>
+                    <Text as="p">{c.comment}</Text>
+                  </div>
                   <Text as="p" tone="subdued" variant="bodySm">
                     {`${c.score}/10 · `}
                     <Button variant="plain" url={`/app/members/${c.memberId}`}>
