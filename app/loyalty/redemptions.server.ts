@@ -62,20 +62,18 @@ import { log } from "../log.server";
  * has a 6 s budget, the lookup 3 s.
  */
 
-// The refusals a redemption can meet; STATUS must give each its HTTP status.
-export type RedemptionErrorCode = Exclude<
+// The refusals a redemption can meet, named rather than everything else excluded: the widget's
+// other requests add codes of their own. STATUS must give each its HTTP status.
+export type RedemptionErrorCode = Extract<
   ShopperErrorCode,
-  | "NOT_LOGGED_IN"
-  | "INVALID_REQUEST"
-  | "STORE_NOT_CONNECTED"
-  | "TRY_AGAIN"
-  | "NOT_FOUND"
-  | "INVALID_BIRTHDAY"
-  | "BIRTHDAY_OFF"
-  | "INVALID_ANSWER"
-  | "SURVEY_OFF"
-  | "ALREADY_ANSWERED"
-  | "UNKNOWN_NETWORK"
+  | "PROGRAM_PAUSED"
+  | "NOT_A_MEMBER"
+  | "REWARD_NOT_FOUND"
+  | "REWARD_DISABLED"
+  | "TIER_REQUIRED"
+  | "INSUFFICIENT_POINTS"
+  | "RATE_LIMITED"
+  | "CODE_NOT_CREATED"
 >;
 
 const STATUS: Record<RedemptionErrorCode, number> = {
