@@ -72,7 +72,8 @@ function probe(database: Database, phase: string, members: number): Promise<stri
           SHOPIFY_API_KEY: "bench-key",
           SHOPIFY_API_SECRET: "bench-secret",
           SHOPIFY_APP_URL: "https://bench.example.com",
-          SCOPES: "read_orders,read_customers,write_customers,write_discounts,write_app_proxy",
+          SCOPES:
+            "read_orders,read_customers,write_customers,write_discounts,write_app_proxy,read_products",
           LOG_LEVEL: "warn",
         },
         stdio: ["ignore", "pipe", "inherit"],

@@ -99,7 +99,8 @@ function spawnApp(script: string, env: Record<string, string>): ChildProcess {
       SHOPIFY_API_KEY: API_KEY,
       SHOPIFY_API_SECRET: SECRET,
       SHOPIFY_APP_URL: "https://bench.example.com",
-      SCOPES: "read_orders,read_customers,write_customers,write_discounts,write_app_proxy",
+      SCOPES:
+        "read_orders,read_customers,write_customers,write_discounts,write_app_proxy,read_products",
       LOG_LEVEL: "warn",
       WEBHOOK_PROCESSING: "queue",
       ...env,

@@ -51,6 +51,30 @@ export const CATALOG: Product[] = [
   ]),
 ];
 
+/** The shop's collections, as the Admin API lists them (campaigns on collections read them). */
+export const COLLECTIONS = [
+  collection(1, "outdoor", "Outdoor", ["trail-mug", "waxed-jacket", "wool-socks"]),
+  collection(2, "accessories", "Accessories", ["canvas-tote", "merino-beanie", "leather-wallet"]),
+];
+
+function collection(n: number, handle: string, title: string, products: string[]) {
+  return { id: 9_900_000_000_000 + n, handle, title, products };
+}
+
+/** The catalogue seeded into the Admin API simulation. */
+export function adminCatalog() {
+  const productGid = (p: Product) => gid("Product", p.id);
+  return {
+    products: CATALOG.map((p) => ({ id: productGid(p), title: p.title, handle: p.handle })),
+    collections: COLLECTIONS.map((c) => ({
+      id: gid("Collection", c.id),
+      title: c.title,
+      handle: c.handle,
+      productIds: c.products.map((handle) => productGid(CATALOG.find((p) => p.handle === handle)!)),
+    })),
+  };
+}
+
 function product(
   n: number,
   handle: string,

@@ -32,7 +32,7 @@ import { AdminPages } from "./pages/admin";
 import { Storefront, type ThemeSettings } from "./pages/storefront";
 import { ADMIN_CSS, THEME_CSS } from "./pages/styles";
 import { debouncedSaver, loadSnapshot, saveSnapshot } from "./persist";
-import { Shop } from "./shop";
+import { Shop, adminCatalog } from "./shop";
 import { createAdminApi, installShopifyFetch, type AdminApi } from "./shopify";
 import { FlowRunner, flowTriggers } from "./flow";
 import { WebhookSender } from "./webhooks";
@@ -204,6 +204,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       scopes: app.scopes,
       // Flow refuses handles the app has not deployed a trigger extension for.
       flowTriggerHandles: flowTriggers().map((t) => t.handle),
+      ...adminCatalog(),
     });
     let save: () => void = () => {};
     const saver = debouncedSaver(() => save());

@@ -8,6 +8,7 @@ import type { FieldErrors } from "../domain/forms";
 import { localDateTime } from "../domain/time-zones";
 import { toCampaign } from "../loyalty/campaigns.server";
 import { appAdmin } from "../shopify.server";
+import { jobQueue } from "../worker/queue.server";
 import { shopTimeZone } from "./dashboard.server";
 import { loadProgram } from "./program.server";
 import { notFound } from "./staff.server";
@@ -70,10 +71,28 @@ function columns(data: CampaignFormData) {
     bonusPoints: data.bonusPoints,
     minimumSpend: data.minimumSpend,
     tierIds: [...data.tierIds],
+    products: [...data.products],
+    collections: [...data.collections],
     startsAt: data.startsAt,
     endsAt: data.endsAt,
     enabled: data.enabled,
   };
+}
+
+/** New collections are read again from scratch; the same ones keep what was read of them. */
+function collectionColumns(data: CampaignFormData, before: Campaign | null) {
+  const ids = (list: readonly { id: string }[]) =>
+    list
+      .map((c) => c.id)
+      .sort()
+      .join(",");
+  if (before && ids(before.collections) === ids(data.collections)) return {};
+  return { collectionProductIds: [], collectionsReadAt: null, collectionsError: null };
+}
+
+/** Their products are read from Shopify by the worker, now rather than at its next round. */
+async function readCollections(data: CampaignFormData) {
+  if (data.collections.length) await jobQueue().send("read-campaign-collections");
 }
 
 type SaveResult = { ok: true; campaign: CampaignRow } | { ok: false; errors: FieldErrors };
@@ -81,7 +100,11 @@ type SaveResult = { ok: true; campaign: CampaignRow } | { ok: false; errors: Fie
 export async function createCampaign(shop: string, data: CampaignFormData): Promise<SaveResult> {
   const errors = await tierErrors(shop, data.tierIds);
   if (Object.keys(errors).length) return { ok: false, errors };
-  return { ok: true, campaign: await prisma.campaign.create({ data: { shop, ...columns(data) } }) };
+  const campaign = await prisma.campaign.create({
+    data: { shop, ...columns(data), ...collectionColumns(data, null) },
+  });
+  await readCollections(data);
+  return { ok: true, campaign };
 }
 
 /**
@@ -94,13 +117,15 @@ export async function updateCampaign(
   id: string,
   data: CampaignFormData,
 ): Promise<SaveResult> {
-  await findCampaign(shop, id);
+  const before = await findCampaign(shop, id);
   const errors = await tierErrors(shop, data.tierIds);
   if (Object.keys(errors).length) return { ok: false, errors };
-  return {
-    ok: true,
-    campaign: await prisma.campaign.update({ where: { id }, data: columns(data) }),
-  };
+  const campaign = await prisma.campaign.update({
+    where: { id },
+    data: { ...columns(data), ...collectionColumns(data, before) },
+  });
+  await readCollections(data);
+  return { ok: true, campaign };
 }
 
 export async function setCampaignEnabled(shop: string, id: string, enabled: boolean) {

@@ -26,6 +26,8 @@ describe("campaign form", () => {
         bonusPoints: null,
         minimumSpend: null,
         tierIds: [],
+        products: [],
+        collections: [],
         startsAt: new Date("2026-12-05T05:00:00Z"),
         endsAt: new Date("2026-12-07T05:00:00Z"),
         enabled: true,
@@ -97,8 +99,49 @@ describe("campaign form", () => {
     });
   });
 
+  it("takes the products and collections the resource picker chose, each once", () => {
+    const tote = { id: "gid://shopify/Product/8800000000001", title: "Canvas Tote" };
+    const outdoor = { id: "gid://shopify/Collection/77", title: "Outdoor" };
+    const result = parseCampaignForm(
+      form({
+        products: JSON.stringify([tote, { ...tote, title: "Canvas Tote (again)" }]),
+        collections: JSON.stringify([outdoor]),
+      }),
+      "USD",
+      "UTC",
+    );
+    expect(result).toMatchObject({ ok: true, data: { products: [tote], collections: [outdoor] } });
+  });
+
+  it("refuses a product list that is not the picker's, or too long", () => {
+    const collection = { id: "gid://shopify/Collection/1", title: "Sale" };
+    expect(
+      parseCampaignForm(form({ products: JSON.stringify([collection]) }), "USD", "UTC"),
+    ).toMatchObject({ ok: false, errors: { products: "Choose the products again" } });
+    expect(parseCampaignForm(form({ collections: "[{" }), "USD", "UTC")).toMatchObject({
+      ok: false,
+      errors: { collections: "Choose the collections again" },
+    });
+    const many = Array.from({ length: 101 }, (_, i) => ({
+      id: `gid://shopify/Product/${i + 1}`,
+      title: `Product ${i + 1}`,
+    }));
+    expect(parseCampaignForm(form({ products: JSON.stringify(many) }), "USD", "UTC")).toMatchObject(
+      {
+        ok: false,
+        errors: { products: "Choose up to 100 products, or a collection" },
+      },
+    );
+  });
+
   it("reads in lists as what it gives", () => {
-    const base = { bonusPoints: null, minimumSpend: null, multiplierPercent: null };
+    const base = {
+      bonusPoints: null,
+      minimumSpend: null,
+      multiplierPercent: null,
+      products: [],
+      collections: [],
+    };
     expect(describeCampaign({ ...base, kind: "MULTIPLIER", multiplierPercent: 150 }, "USD")).toBe(
       "1.5× points",
     );
@@ -108,5 +151,26 @@ describe("campaign form", () => {
     expect(describeCampaign({ ...base, kind: "BONUS", bonusPoints: 5 }, "USD")).toBe(
       "5 bonus points per order",
     );
+    const tote = { id: "gid://shopify/Product/1", title: "Tote" };
+    const mug = { id: "gid://shopify/Product/2", title: "Mug" };
+    const outdoor = { id: "gid://shopify/Collection/3", title: "Outdoor" };
+    expect(
+      describeCampaign(
+        {
+          ...base,
+          kind: "MULTIPLIER",
+          multiplierPercent: 200,
+          products: [tote, mug],
+          collections: [outdoor],
+        },
+        "USD",
+      ),
+    ).toBe("2× points on 2 products and 1 collection");
+    expect(
+      describeCampaign(
+        { ...base, kind: "BONUS", bonusPoints: 50, minimumSpend: "40", products: [tote] },
+        "USD",
+      ),
+    ).toBe("50 bonus points per order with $40.00 or more spent on 1 product");
   });
 });

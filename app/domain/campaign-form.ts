@@ -1,11 +1,50 @@
 import { z } from "zod";
-import type { Campaign, CampaignKind } from "./campaigns";
+import type { Campaign, CampaignKind, PickedResource } from "./campaigns";
 import type { FieldErrors, FormResult } from "./forms";
 import { checkboxField, issuesToFieldErrors } from "./forms";
 import { currencyDecimals, formatAmount, isDecimalString, toMinorUnits } from "./money";
 import { parseLocalDateTime } from "./time-zones";
 
-export type CampaignFormData = Omit<Campaign, "id">;
+export type CampaignFormData = Omit<Campaign, "id" | "collectionProductIds">;
+
+/** More would make the order's snapshot and the widget's data heavy; a collection is the tool. */
+export const MAX_CAMPAIGN_PRODUCTS = 100;
+export const MAX_CAMPAIGN_COLLECTIONS = 10;
+
+/** What the admin's resource picker posts: the chosen resources as JSON (gids and titles). */
+const picked = (type: "Product" | "Collection", max: number, noun: string) =>
+  z
+    .string()
+    .default("")
+    .transform((text, ctx): PickedResource[] => {
+      if (!text.trim()) return [];
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        value = null;
+      }
+      const list = z
+        .array(
+          z.object({
+            id: z.string().regex(new RegExp(`^gid://shopify/${type}/\\d+$`)),
+            title: z.string().trim().min(1).max(255),
+          }),
+        )
+        .safeParse(value);
+      if (!list.success) {
+        ctx.addIssue({ code: "custom", message: `Choose the ${noun} again` });
+        return z.NEVER;
+      }
+      if (list.data.length > max) {
+        ctx.addIssue({
+          code: "custom",
+          message: `Choose up to ${max} ${noun}${max > MAX_CAMPAIGN_COLLECTIONS ? ", or a collection" : ""}`,
+        });
+        return z.NEVER;
+      }
+      return list.data.filter((p, i) => list.data.findIndex((q) => q.id === p.id) === i);
+    });
 
 export const CAMPAIGN_KINDS: { value: CampaignKind; label: string }[] = [
   { value: "MULTIPLIER", label: "Multiply the points orders earn" },
@@ -29,6 +68,8 @@ const shape = () =>
     endsAt: z.string().default(""),
     // Several tiers post as one comma-separated field (the form's ChoiceList).
     tierIds: z.string().default(""),
+    products: picked("Product", MAX_CAMPAIGN_PRODUCTS, "products"),
+    collections: picked("Collection", MAX_CAMPAIGN_COLLECTIONS, "collections"),
     enabled: checkboxField(),
   });
 
@@ -103,6 +144,8 @@ export function parseCampaignForm(
       bonusPoints,
       minimumSpend,
       tierIds,
+      products: value.products,
+      collections: value.collections,
       startsAt: startsAt!,
       endsAt: endsAt!,
       enabled: value.enabled,
@@ -118,14 +161,31 @@ function minimumValue(amount: string, currency: string): number {
   }
 }
 
-/** "2× points", "100 bonus points per order of $50.00 or more": how a campaign reads in lists. */
+/**
+ * "2× points", "100 bonus points per order of $50.00 or more", "2× points on 3 products and
+ * 1 collection": how a campaign reads in lists.
+ */
 export function describeCampaign(
-  campaign: Pick<Campaign, "kind" | "multiplierPercent" | "bonusPoints" | "minimumSpend">,
+  campaign: Pick<
+    Campaign,
+    "kind" | "multiplierPercent" | "bonusPoints" | "minimumSpend" | "products" | "collections"
+  >,
   currency: string,
 ): string {
-  if (campaign.kind === "MULTIPLIER") return `${(campaign.multiplierPercent ?? 100) / 100}× points`;
+  const scope = [
+    count(campaign.products.length, "product"),
+    count(campaign.collections.length, "collection"),
+  ].filter(Boolean);
+  const on = scope.length ? ` on ${scope.join(" and ")}` : "";
+  if (campaign.kind === "MULTIPLIER") {
+    return `${(campaign.multiplierPercent ?? 100) / 100}× points${on}`;
+  }
   const points = `${(campaign.bonusPoints ?? 0).toLocaleString("en")} bonus points per order`;
-  return campaign.minimumSpend
-    ? `${points} of ${formatAmount(campaign.minimumSpend, currency)} or more`
-    : points;
+  if (!campaign.minimumSpend) return on ? `${points} with spend${on}` : points;
+  const minimum = formatAmount(campaign.minimumSpend, currency);
+  return on ? `${points} with ${minimum} or more spent${on}` : `${points} of ${minimum} or more`;
+}
+
+function count(n: number, noun: string): string {
+  return n ? `${n.toLocaleString("en")} ${noun}${n === 1 ? "" : "s"}` : "";
 }

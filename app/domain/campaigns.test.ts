@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Campaign } from "./campaigns";
-import { campaignRules, campaignStatus } from "./campaigns";
+import { campaignProducts, campaignRules, campaignStatus } from "./campaigns";
 
 const start = new Date("2026-12-05T00:00:00Z");
 const end = new Date("2026-12-07T00:00:00Z");
@@ -15,6 +15,9 @@ function campaign(overrides: Partial<Campaign> = {}): Campaign {
     bonusPoints: null,
     minimumSpend: null,
     tierIds: [],
+    products: [],
+    collections: [],
+    collectionProductIds: [],
     startsAt: start,
     endsAt: end,
     enabled: true,
@@ -72,6 +75,7 @@ describe("campaign rules", () => {
         campaign: "Double points weekend",
         points: 100,
         minimumMinor: 5000,
+        products: null,
         endsAt: end,
       },
     ]);
@@ -81,6 +85,29 @@ describe("campaign rules", () => {
     expect(campaignRules([bonus], during, null, "USD")).toMatchObject([{ minimumMinor: 1 }]);
     // Saved as 50.50 before the shop's first order showed its currency has no decimals.
     expect(campaignRules([{ ...bonus, minimumSpend: "50.50" }], during, null, "JPY")).toEqual([]);
+  });
+
+  it("count the chosen products and those read from the chosen collections", () => {
+    const tote = { id: "gid://shopify/Product/1", title: "Tote" };
+    const outdoor = { id: "gid://shopify/Collection/5", title: "Outdoor" };
+    const [rule] = campaignRules(
+      [
+        campaign({
+          products: [tote],
+          collections: [outdoor],
+          collectionProductIds: ["gid://shopify/Product/2"],
+        }),
+      ],
+      during,
+      null,
+      "USD",
+    );
+    expect(rule).toMatchObject({
+      products: new Set(["gid://shopify/Product/1", "gid://shopify/Product/2"]),
+    });
+    // A collection not read yet (or empty) limits the campaign to nothing, not to every line.
+    expect(campaignProducts(campaign({ collections: [outdoor] }))).toEqual(new Set());
+    expect(campaignProducts(campaign())).toBeNull();
   });
 
   it("leave out campaigns that would give nothing", () => {

@@ -5,8 +5,9 @@ import { toMinorUnits } from "./money";
 /**
  * Campaigns: "double points this weekend", "100 bonus points on orders over $50 until Sunday".
  * Each is a time window in which paid orders earn more, for every member or the members of some
- * tiers. What they add is a contribution of the order (app/domain/earning-rules.ts), so "explain
- * this order" names the campaign and a refund takes back what it gave.
+ * tiers, on the whole order or only on the lines of some products or collections. What they add
+ * is a contribution of the order (app/domain/earning-rules.ts), so "explain this order" names the
+ * campaign and a refund takes back what it gave.
  */
 
 export type CampaignKind = "MULTIPLIER" | "BONUS";
@@ -23,11 +24,25 @@ export interface Campaign {
   minimumSpend: string | null;
   /** Members of these tiers only; empty = every member. */
   tierIds: readonly string[];
+  /**
+   * Lines of these products only, together with the products of these collections, as the
+   * merchant picked them (gids, and titles to show); both empty = the whole order.
+   */
+  products: readonly PickedResource[];
+  collections: readonly PickedResource[];
+  /**
+   * The products of `collections` when the app last read them from Shopify (order payloads do
+   * not say which collections a line's product is in; app/loyalty/campaign-collections.server.ts).
+   */
+  collectionProductIds: readonly string[];
   startsAt: Date;
   /** Exclusive. */
   endsAt: Date;
   enabled: boolean;
 }
+
+/** A product or collection the merchant picked in the admin. */
+export type PickedResource = { id: string; title: string };
 
 export type CampaignStatus = "SCHEDULED" | "ACTIVE" | "ENDED" | "OFF";
 
@@ -68,6 +83,7 @@ export function campaignRules(
     )
     .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id.localeCompare(b.id))
     .flatMap((c): EarningRule[] => {
+      const products = campaignProducts(c);
       if (c.kind === "MULTIPLIER") {
         const multiplierPercent = c.multiplierPercent ?? BASE_MULTIPLIER_PERCENT;
         if (multiplierPercent <= BASE_MULTIPLIER_PERCENT) return [];
@@ -77,6 +93,7 @@ export function campaignRules(
             campaignId: c.id,
             campaign: c.name,
             multiplierPercent,
+            products,
             endsAt: c.endsAt,
           },
         ];
@@ -93,10 +110,19 @@ export function campaignRules(
           campaign: c.name,
           points,
           minimumMinor,
+          products,
           endsAt: c.endsAt,
         },
       ];
     });
+}
+
+/** The products whose lines a campaign counts, or null for every line of the order. */
+export function campaignProducts(
+  c: Pick<Campaign, "products" | "collections" | "collectionProductIds">,
+): ReadonlySet<string> | null {
+  if (c.products.length === 0 && c.collections.length === 0) return null;
+  return new Set([...c.products.map((p) => p.id), ...c.collectionProductIds]);
 }
 
 function minimumMinorOf(minimumSpend: string | null, currency: string): number | null {

@@ -27,6 +27,52 @@ describe("refund clawback", () => {
     expect(clawbackForRefund(order, -500)).toBe(0);
   });
 
+  describe("of a campaign on some products", () => {
+    // $100 order: 100 from the rate, plus 40 doubling its $40 of tote.
+    const doubled = { ...order, earnedPoints: 140 };
+    const tote = (refundMinor: number, refundedMinor = 0) => ({
+      points: 40,
+      eligibleMinor: 4000,
+      minimumMinor: null,
+      refundedMinor,
+      refundMinor,
+    });
+
+    it("takes back its share only for its own lines", () => {
+      // Refunding $20 of other lines: 20 of the rate's 100, nothing of the campaign.
+      expect(clawbackForRefund({ ...doubled, scoped: [tote(0)] }, 2000)).toBe(20);
+      // Refunding $20 of tote: 20 of the rate's, and half of the campaign's 40.
+      expect(clawbackForRefund({ ...doubled, scoped: [tote(2000)] }, 2000)).toBe(40);
+    });
+
+    it("gives up all it has left once its lines are refunded", () => {
+      const earning = { ...order, earnedPoints: 113 };
+      // 13 over three $10 refunds: 4, 4, then the 5 left.
+      const scoped = (refundedMinor: number) => ({
+        ...tote(1000, refundedMinor),
+        points: 13,
+        eligibleMinor: 3000,
+      });
+      expect(clawbackForRefund({ ...earning, scoped: [scoped(0)] }, 1000)).toBe(10 + 4);
+      expect(clawbackForRefund({ ...earning, scoped: [scoped(2000)] }, 1000)).toBe(10 + 5);
+    });
+
+    it("takes its bonus back whole when its lines' spend falls below the minimum", () => {
+      const withBonus = { ...order, earnedPoints: 150 };
+      const bonus = (refundMinor: number, refundedMinor = 0) => ({
+        points: 50,
+        eligibleMinor: 6000,
+        minimumMinor: 5000,
+        refundedMinor,
+        refundMinor,
+      });
+      expect(clawbackForRefund({ ...withBonus, scoped: [bonus(1000)] }, 1000)).toBe(10);
+      expect(clawbackForRefund({ ...withBonus, scoped: [bonus(1000, 1000)] }, 1000)).toBe(10 + 50);
+      // Other lines refunded: the products' spend still reaches the minimum.
+      expect(clawbackForRefund({ ...withBonus, scoped: [bonus(0)] }, 3000)).toBe(30);
+    });
+  });
+
   it("takes nothing from an order with nothing left or no basis", () => {
     // Rows written by older versions or by hand: the result must still never be negative.
     expect(clawbackForRefund({ ...order, clawedBackPoints: 120 }, 2500)).toBe(0);

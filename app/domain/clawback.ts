@@ -15,6 +15,21 @@ export interface OrderEarning {
   refundedMinor: number;
   /** A campaign's fixed bonus in `earnedPoints` (fixedBonusOf in app/domain/earning-rules.ts). */
   fixedBonus?: { points: number; minimumMinor: number } | null;
+  /** What campaigns on some products gave, each with the part of its lines this refund takes. */
+  scoped?: readonly ScopedRefund[];
+}
+
+/** A refund seen from a contribution of a campaign on some products (scopedContributionsOf). */
+export interface ScopedRefund {
+  points: number;
+  /** The spend of the campaign's lines when the order was paid, in minor units. */
+  eligibleMinor: number;
+  /** A bonus: the spend of its lines it needed, and must keep; null for a multiplier. */
+  minimumMinor: number | null;
+  /** The spend of its lines earlier refunds took back. */
+  refundedMinor: number;
+  /** The spend of its lines this refund takes back. */
+  refundMinor: number;
 }
 
 /**
@@ -32,12 +47,47 @@ export function clawbackForRefund(order: OrderEarning, refundMinor: number): num
   if (remaining <= 0 || refundMinor <= 0 || order.basisMinor <= 0) return 0;
   if (order.refundedMinor + refundMinor >= order.basisMinor) return remaining;
   const bonus = order.fixedBonus ?? { points: 0, minimumMinor: 1 };
-  const spendPoints = Math.max(0, order.earnedPoints - bonus.points);
-  const share = Number((BigInt(spendPoints) * BigInt(refundMinor)) / BigInt(order.basisMinor));
-  const keptBefore = order.basisMinor - order.refundedMinor >= bonus.minimumMinor;
-  const keptAfter = order.basisMinor - order.refundedMinor - refundMinor >= bonus.minimumMinor;
-  const bonusBack = bonus.points > 0 && keptBefore && !keptAfter ? bonus.points : 0;
-  return Math.min(share + bonusBack, remaining);
+  const scoped = order.scoped ?? [];
+  const spendPoints = Math.max(
+    0,
+    order.earnedPoints - bonus.points - scoped.reduce((sum, s) => sum + s.points, 0),
+  );
+  const share = floorShare(spendPoints, refundMinor, order.basisMinor);
+  const bonusBack = bonusTakenBack(bonus.points, bonus.minimumMinor, {
+    eligibleMinor: order.basisMinor,
+    refundedMinor: order.refundedMinor,
+    refundMinor,
+  });
+  const scopedBack = scoped.reduce((sum, s) => sum + scopedClawback(s), 0);
+  return Math.min(share + bonusBack + scopedBack, remaining);
+}
+
+/**
+ * A campaign on some products answers only for its lines: its multiplier by the share of their
+ * spend the refund takes (all it has left once they are all refunded), its bonus whole when their
+ * spend left falls below its minimum. Refunding the other lines takes nothing of it.
+ */
+function scopedClawback(s: ScopedRefund): number {
+  if (s.points <= 0 || s.refundMinor <= 0 || s.eligibleMinor <= 0) return 0;
+  if (s.minimumMinor !== null) return bonusTakenBack(s.points, s.minimumMinor, s);
+  if (s.refundedMinor + s.refundMinor >= s.eligibleMinor) {
+    return s.points - floorShare(s.points, s.refundedMinor, s.eligibleMinor);
+  }
+  return floorShare(s.points, s.refundMinor, s.eligibleMinor);
+}
+
+function bonusTakenBack(
+  points: number,
+  minimumMinor: number,
+  spend: { eligibleMinor: number; refundedMinor: number; refundMinor: number },
+): number {
+  const keptBefore = spend.eligibleMinor - spend.refundedMinor >= minimumMinor;
+  const keptAfter = spend.eligibleMinor - spend.refundedMinor - spend.refundMinor >= minimumMinor;
+  return points > 0 && keptBefore && !keptAfter ? points : 0;
+}
+
+function floorShare(points: number, part: number, whole: number): number {
+  return Number((BigInt(points) * BigInt(Math.min(part, whole))) / BigInt(whole));
 }
 
 /** A cancellation reverses whatever the order still holds. */

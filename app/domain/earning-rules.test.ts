@@ -3,7 +3,12 @@ import { describe, expect, it } from "vitest";
 import type { Rounding } from "./earning";
 import { pointsForSpend } from "./earning";
 import type { EarningRule } from "./earning-rules";
-import { contributionsFor, fixedBonusOf, totalPoints } from "./earning-rules";
+import {
+  contributionsFor,
+  fixedBonusOf,
+  scopedContributionsOf,
+  totalPoints,
+} from "./earning-rules";
 
 const rate = (earnPoints = 1, perAmount = "1", rounding: Rounding = "DOWN"): EarningRule => ({
   kind: "ORDER_SPEND",
@@ -125,6 +130,80 @@ describe("earning rules", () => {
       contributionsFor([rate(), bonus(50, 1, "E"), bonus(50, 1, "F")], paid(100))[1],
     ).toMatchObject({
       campaign: "E",
+    });
+  });
+
+  describe("on some products", () => {
+    const tote = "gid://shopify/Product/1";
+    const mug = "gid://shopify/Product/2";
+    // $40 tote, $25 mug, $10 custom line with no product.
+    const order = {
+      ...paid(7500),
+      lines: [
+        { lineId: "l1", productId: tote, basisMinor: 4000 },
+        { lineId: "l2", productId: mug, basisMinor: 2500 },
+        { lineId: "l3", productId: null, basisMinor: 1000 },
+      ],
+    };
+    const on = (rule: EarningRule, ...products: string[]) =>
+      ({ ...rule, products: new Set(products) }) as EarningRule;
+
+    it("multiplies only the spend of their lines, and names the lines", () => {
+      // 75 from the rate; the tote's $40 doubled adds 40 (× 1.5 tier: 60 → 120 adds 60).
+      expect(contributionsFor([rate(), on(double(), tote)], order)).toEqual([
+        { rule: "ORDER_SPEND", points: 75 },
+        {
+          rule: "CAMPAIGN_MULTIPLIER",
+          points: 40,
+          campaignId: "double",
+          campaign: "Double",
+          multiplierPercent: 200,
+          lineIds: ["l1"],
+          eligibleMinor: 4000,
+        },
+      ]);
+      expect(contributionsFor([rate(), gold, on(double(), tote)], order).at(-1)).toMatchObject({
+        points: 60,
+      });
+    });
+
+    it("measure a bonus's minimum on their lines alone", () => {
+      const rule = on(bonus(100, 5000), tote, mug);
+      expect(contributionsFor([rate(), rule], order).at(-1)).toMatchObject({
+        rule: "CAMPAIGN_BONUS",
+        points: 100,
+        minimumMinor: 5000,
+        lineIds: ["l1", "l2"],
+        eligibleMinor: 6500,
+      });
+      // $75 order, but only $40 of it on the products.
+      expect(contributionsFor([rate(), on(bonus(100, 5000), tote)], order)).toHaveLength(1);
+    });
+
+    it("are left out of an order without their products, or without lines", () => {
+      const hat = "gid://shopify/Product/9";
+      expect(contributionsFor([rate(), on(double(), hat), on(bonus(10), hat)], order)).toEqual([
+        { rule: "ORDER_SPEND", points: 75 },
+      ]);
+      expect(contributionsFor([rate(), on(double(), tote)], paid(7500))).toHaveLength(1);
+    });
+
+    it("compete with whole-order campaigns on the points they add", () => {
+      // Triple on the tote ($40: +80) beats 1.5× on the whole order ($75: +37).
+      const rules = [rate(), double(150, "Whole"), on(double(300, "Tote"), tote)];
+      expect(contributionsFor(rules, order).at(-1)).toMatchObject({ campaign: "Tote", points: 80 });
+      // 2× on the whole order (+75) beats triple on the mug ($25: +50).
+      const other = [rate(), double(200, "Whole"), on(double(300, "Mug"), mug)];
+      expect(contributionsFor(other, order).at(-1)).toMatchObject({
+        campaign: "Whole",
+        points: 75,
+      });
+    });
+
+    it("is not a whole-order bonus for the refund rules", () => {
+      const contributions = contributionsFor([rate(), on(bonus(100), tote)], order);
+      expect(fixedBonusOf(contributions)).toBeNull();
+      expect(scopedContributionsOf(contributions)).toEqual([contributions[1]]);
     });
   });
 

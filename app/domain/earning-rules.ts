@@ -23,6 +23,8 @@ export type EarningRule =
       campaignId: string;
       campaign: string;
       multiplierPercent: number;
+      /** Only the lines of these products (campaignProducts); null or absent: the whole order. */
+      products?: ReadonlySet<string> | null;
       endsAt: Date;
     }
   /**
@@ -48,8 +50,12 @@ export type EarningRule =
       campaignId: string;
       campaign: string;
       points: number;
-      /** Spend, in minor units, an order needs; at least 1 (an order with no spend earns nothing). */
+      /**
+       * Spend, in minor units, an order needs (on the campaign's products, when it has some); at
+       * least 1 (an order with no spend earns nothing).
+       */
       minimumMinor: number;
+      products?: ReadonlySet<string> | null;
       endsAt: Date;
     };
 
@@ -77,8 +83,17 @@ const everyKindListed: [EarningRule["kind"], EarningRuleKind] extends [
   : never = true;
 void everyKindListed;
 
+/** What one order line adds to the earning basis (orderEarningBasis), for campaigns on products. */
+export type EarningLine = { lineId: string; productId: string | null; basisMinor: number };
+
 export type EarningEvent =
-  | { type: "ORDER_PAID"; basisMinor: number; currency: string }
+  | {
+      type: "ORDER_PAID";
+      basisMinor: number;
+      currency: string;
+      /** The lines that make up basisMinor; without them no campaign on products applies. */
+      lines?: readonly EarningLine[];
+    }
   | { type: "SIGNUP" }
   /** A merchant's automation awards `points` for an action (Shopify Flow). */
   | { type: "BONUS_ACTION"; points: number }
@@ -109,6 +124,12 @@ export type Contribution = {
   campaign?: string;
   /** CAMPAIGN_BONUS: the spend (minor units) the order had to reach, and must keep. */
   minimumMinor?: number;
+  /**
+   * A campaign on some products: the order lines it counted and their spend (minor units). A
+   * refund takes it back by what it refunds of those lines alone (clawbackForRefund).
+   */
+  lineIds?: string[];
+  eligibleMinor?: number;
   /** SOCIAL_FOLLOW: the network. */
   network?: string;
 };
@@ -123,8 +144,10 @@ export type Contribution = {
  * rounding is still listed: it tells the merchant why Gold earned no more than the base rate on a
  * small order.
  *
- * Campaigns do not stack: of the running ones, the highest multiplier applies, and the largest
- * bonus whose minimum the order reaches (the first listed on a tie: campaignRules orders them).
+ * Campaigns do not stack: of the running ones, the multiplier that adds the most points applies
+ * (the highest on a tie), and the largest bonus whose minimum the order reaches — the first listed
+ * on a tie: campaignRules orders them. A campaign on some products counts the spend of their
+ * lines only, for its multiplier and for its minimum.
  */
 export function contributionsFor(
   rules: readonly EarningRule[],
@@ -149,48 +172,45 @@ export function contributionsFor(
         multiplierPercent: tier.multiplierPercent,
       });
     }
-    let multiplier: Extract<EarningRule, { kind: "CAMPAIGN_MULTIPLIER" }> | undefined;
-    let bonus: Extract<EarningRule, { kind: "CAMPAIGN_BONUS" }> | undefined;
+    let multiplier: Contribution | undefined;
+    let bonus: Contribution | undefined;
     for (const rule of rules) {
-      if (
-        rule.kind === "CAMPAIGN_MULTIPLIER" &&
-        rule.multiplierPercent > (multiplier?.multiplierPercent ?? BASE_MULTIPLIER_PERCENT)
-      ) {
-        multiplier = rule;
+      if (rule.kind !== "CAMPAIGN_MULTIPLIER" && rule.kind !== "CAMPAIGN_BONUS") continue;
+      const scope = campaignScope(rule.products ?? null, event);
+      // A campaign on products the order does not have is not part of the order at all.
+      if (scope.lineIds && scope.eligibleMinor <= 0) continue;
+      const about = {
+        campaignId: rule.campaignId,
+        campaign: rule.campaign,
+        ...(scope.lineIds && { lineIds: scope.lineIds, eligibleMinor: scope.eligibleMinor }),
+      };
+      if (rule.kind === "CAMPAIGN_MULTIPLIER") {
+        if (rule.multiplierPercent <= BASE_MULTIPLIER_PERCENT) continue;
+        const on = (percent: number) =>
+          pointsForSpend(scope.eligibleMinor, event.currency, rate, tierPercent, percent);
+        const points = on(rule.multiplierPercent) - on(BASE_MULTIPLIER_PERCENT);
+        if (
+          !multiplier ||
+          points > multiplier.points ||
+          (points === multiplier.points &&
+            rule.multiplierPercent > (multiplier.multiplierPercent ?? 0))
+        ) {
+          multiplier = {
+            rule: rule.kind,
+            points,
+            multiplierPercent: rule.multiplierPercent,
+            ...about,
+          };
+        }
+      } else {
+        const minimumMinor = Math.max(1, rule.minimumMinor);
+        if (scope.eligibleMinor >= minimumMinor && rule.points > (bonus?.points ?? 0)) {
+          bonus = { rule: rule.kind, points: rule.points, minimumMinor, ...about };
+        }
       }
-      if (
-        rule.kind === "CAMPAIGN_BONUS" &&
-        event.basisMinor >= Math.max(1, rule.minimumMinor) &&
-        rule.points > (bonus?.points ?? 0)
-      ) {
-        bonus = rule;
-      }
     }
-    if (multiplier) {
-      contributions.push({
-        rule: "CAMPAIGN_MULTIPLIER",
-        points:
-          pointsForSpend(
-            event.basisMinor,
-            event.currency,
-            rate,
-            tierPercent,
-            multiplier.multiplierPercent,
-          ) - withTier,
-        campaignId: multiplier.campaignId,
-        campaign: multiplier.campaign,
-        multiplierPercent: multiplier.multiplierPercent,
-      });
-    }
-    if (bonus) {
-      contributions.push({
-        rule: "CAMPAIGN_BONUS",
-        points: bonus.points,
-        campaignId: bonus.campaignId,
-        campaign: bonus.campaign,
-        minimumMinor: Math.max(1, bonus.minimumMinor),
-      });
-    }
+    if (multiplier) contributions.push(multiplier);
+    if (bonus) contributions.push(bonus);
   } else if (event.type === "SIGNUP") {
     for (const rule of rules) {
       if (rule.kind === "SIGNUP_BONUS" && rule.points > 0) {
@@ -234,7 +254,32 @@ export function totalPoints(contributions: readonly Contribution[]): number {
 export function fixedBonusOf(
   contributions: readonly Contribution[] | undefined,
 ): { points: number; minimumMinor: number } | null {
-  const bonus = contributions?.find((c) => c.rule === "CAMPAIGN_BONUS");
+  const bonus = contributions?.find((c) => c.rule === "CAMPAIGN_BONUS" && !c.lineIds);
   if (!bonus || bonus.points <= 0) return null;
   return { points: bonus.points, minimumMinor: Math.max(1, bonus.minimumMinor ?? 1) };
+}
+
+/**
+ * The spend a campaign counts: the whole basis, or the lines of its products (with their ids, so a
+ * refund can tell which of its lines it takes back).
+ */
+function campaignScope(
+  products: ReadonlySet<string> | null,
+  event: Extract<EarningEvent, { type: "ORDER_PAID" }>,
+): { eligibleMinor: number; lineIds?: string[] } {
+  if (!products) return { eligibleMinor: event.basisMinor };
+  const lines = (event.lines ?? []).filter(
+    (line) => line.productId !== null && products.has(line.productId) && line.basisMinor > 0,
+  );
+  return {
+    eligibleMinor: lines.reduce((sum, line) => sum + line.basisMinor, 0),
+    lineIds: lines.map((line) => line.lineId),
+  };
+}
+
+/** An order's contributions from campaigns on some products, which refunds take back line by line. */
+export function scopedContributionsOf(
+  contributions: readonly Contribution[] | undefined,
+): Contribution[] {
+  return (contributions ?? []).filter((c) => c.lineIds !== undefined && c.points > 0);
 }

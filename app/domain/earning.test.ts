@@ -46,6 +46,7 @@ describe("points for spend", () => {
 function line(overrides: Partial<OrderLine> = {}): OrderLine {
   return {
     id: "1",
+    productId: null,
     giftCard: false,
     quantity: 1,
     currentQuantity: null,
@@ -64,7 +65,12 @@ describe("earning basis", () => {
         lines: [line({ quantity: 2, unitPriceMinor: 2500, discountMinor: 500, taxMinor: 300 })],
         refundedLines: [],
       }),
-    ).toEqual({ basisMinor: 4500, giftCardsMinor: 0, taxMinor: 0 });
+    ).toEqual({
+      basisMinor: 4500,
+      giftCardsMinor: 0,
+      taxMinor: 0,
+      lines: [{ lineId: "1", productId: null, basisMinor: 4500 }],
+    });
   });
 
   it("takes line tax out when prices include it", () => {
@@ -86,7 +92,12 @@ describe("earning basis", () => {
       ],
       refundedLines: [],
     });
-    expect(basis).toEqual({ basisMinor: 3000, giftCardsMinor: 5000, taxMinor: 0 });
+    expect(basis).toEqual({
+      basisMinor: 3000,
+      giftCardsMinor: 5000,
+      taxMinor: 0,
+      lines: [{ lineId: "a", productId: null, basisMinor: 3000 }],
+    });
   });
 
   it("skips lines with no units, and a line whose units were all removed", () => {
@@ -99,7 +110,15 @@ describe("earning basis", () => {
       ],
       refundedLines: [],
     });
-    expect(basis).toEqual({ basisMinor: 500, giftCardsMinor: 0, taxMinor: 0 });
+    expect(basis).toEqual({
+      basisMinor: 500,
+      giftCardsMinor: 0,
+      taxMinor: 0,
+      lines: [
+        { lineId: "b", productId: null, basisMinor: 0 },
+        { lineId: "c", productId: null, basisMinor: 500 },
+      ],
+    });
   });
 
   it("counts refunded units (they are taken back by refund) but not units an edit removed", () => {
@@ -138,7 +157,12 @@ describe("earning basis", () => {
       refundedLines: [],
     });
     // 2 of 3 units: 2000 − 67 (66.67) − 201 (200.67) tax
-    expect(basis).toEqual({ basisMinor: 1732, giftCardsMinor: 0, taxMinor: 201 });
+    expect(basis).toEqual({
+      basisMinor: 1732,
+      giftCardsMinor: 0,
+      taxMinor: 201,
+      lines: [{ lineId: "1", productId: null, basisMinor: 1732 }],
+    });
   });
 
   it("takes back a refund's merchandise lines only, without included tax", () => {

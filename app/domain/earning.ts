@@ -1,4 +1,4 @@
-import type { Contribution } from "./earning-rules";
+import type { Contribution, EarningLine } from "./earning-rules";
 import { toMinorUnits } from "./money";
 
 export type Rounding = "DOWN" | "NEAREST" | "UP";
@@ -81,6 +81,8 @@ export function pointsForSpend(
  */
 export interface OrderLine {
   id: string;
+  /** The product's gid; null for a custom line (no product). */
+  productId: string | null;
   giftCard: boolean;
   quantity: number;
   /** Units left after edits and refunds (REST 2024-01+); null when the payload has none. */
@@ -109,6 +111,8 @@ export interface EarningBasis {
   giftCardsMinor: number;
   /** Tax taken out of tax-inclusive prices. */
   taxMinor: number;
+  /** What each merchandise line adds to basisMinor (campaigns on some products count these). */
+  lines: EarningLine[];
 }
 
 /** `amount × part / whole`, rounded to the nearest minor unit (halves up). */
@@ -136,7 +140,7 @@ export function orderEarningBasis(order: {
   for (const line of order.refundedLines) {
     refundedUnits.set(line.lineId, (refundedUnits.get(line.lineId) ?? 0) + line.quantity);
   }
-  const result: EarningBasis = { basisMinor: 0, giftCardsMinor: 0, taxMinor: 0 };
+  const result: EarningBasis = { basisMinor: 0, giftCardsMinor: 0, taxMinor: 0, lines: [] };
   for (const line of order.lines) {
     if (line.quantity <= 0) continue;
     const paidUnits =
@@ -151,7 +155,9 @@ export function orderEarningBasis(order: {
     }
     const tax = order.taxesIncluded ? share(line.taxMinor, paidUnits, line.quantity) : 0;
     result.taxMinor += tax;
-    result.basisMinor += Math.max(0, afterDiscounts - tax);
+    const basisMinor = Math.max(0, afterDiscounts - tax);
+    result.basisMinor += basisMinor;
+    result.lines.push({ lineId: line.id, productId: line.productId, basisMinor });
   }
   return result;
 }
@@ -164,10 +170,13 @@ export function refundEarningBasis(
   lines: RefundLine[],
   taxesIncluded: boolean,
   giftCardLineIds: ReadonlySet<string>,
+  /** Only these order lines (a campaign's); all by default. */
+  onlyLineIds?: ReadonlySet<string>,
 ): number {
   let basis = 0;
   for (const line of lines) {
     if (line.giftCard ?? giftCardLineIds.has(line.lineId)) continue;
+    if (onlyLineIds && !onlyLineIds.has(line.lineId)) continue;
     basis += Math.max(0, line.subtotalMinor - (taxesIncluded ? line.taxMinor : 0));
   }
   return basis;

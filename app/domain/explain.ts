@@ -117,14 +117,21 @@ const CONTRIBUTION_WORDS: Record<Contribution["rule"], (c: Contribution) => stri
     `from the ${c.tier ?? "member's"} tier (× ${(c.multiplierPercent ?? 100) / 100})`,
   SIGNUP_BONUS: () => "signup bonus",
   CAMPAIGN_MULTIPLIER: (c) =>
-    `from the campaign “${c.campaign ?? "campaign"}” (× ${(c.multiplierPercent ?? 100) / 100})`,
-  CAMPAIGN_BONUS: (c) => `bonus from the campaign “${c.campaign ?? "campaign"}”`,
+    `from the campaign “${c.campaign ?? "campaign"}” (× ${(c.multiplierPercent ?? 100) / 100})${onLines(c)}`,
+  CAMPAIGN_BONUS: (c) => `bonus from the campaign “${c.campaign ?? "campaign"}”${onLines(c)}`,
   BONUS_ACTION: () => "for an action reported through Shopify Flow",
   REFERRAL: () => "for a referred friend's first order",
   BIRTHDAY: () => "birthday bonus",
   SURVEY: () => "for answering the survey",
   SOCIAL_FOLLOW: (c) => `for opening the shop's ${c.network ?? "social"} page (not verified)`,
 };
+
+/** A campaign on some products names how many of the order's lines it counted. */
+function onLines(c: Contribution): string {
+  if (!c.lineIds) return "";
+  const n = c.lineIds.length;
+  return ` on ${n} line${n === 1 ? "" : "s"} of its products`;
+}
 
 /** "45 points from the earn rate, 23 points from the Gold tier (× 1.5). " — when there are two or more. */
 function contributionParts(contributions: Contribution[], name: { one: string; other: string }) {

@@ -17,6 +17,9 @@ const contributionSchema = z.object({
   campaignId: z.string().optional(),
   campaign: z.string().optional(),
   minimumMinor: z.number().int().optional(),
+  lineIds: z.array(z.string()).optional(),
+  eligibleMinor: z.number().int().optional(),
+  network: z.string().optional(),
 });
 
 export const ruleSnapshotSchema = z.object({

@@ -280,6 +280,8 @@ interface WayTexts {
   campaignMultiplier: (p: { multiplier: string; until: string }) => string;
   campaignBonus: (p: { points: string; until: string }) => string;
   campaignBonusMinimum: (p: { points: string; amount: string; until: string }) => string;
+  /** A campaign on some products or collections: its description, limited. */
+  selectedProducts: (description: string) => string;
   followTitle: (p: { network: string }) => string;
   followDescription: (p: { points: string }) => string;
   surveyTitle: string;
@@ -301,6 +303,7 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignBonus: (p) => `${p.points} extra on every order until ${p.until}`,
     campaignBonusMinimum: (p) =>
       `${p.points} extra on orders of ${p.amount} or more until ${p.until}`,
+    selectedProducts: (d) => `${d} (selected products only)`,
     followTitle: (p) => `Follow us on ${p.network}`,
     followDescription: (p) =>
       `${p.points}, once, when you open our page from here (we cannot check follows)`,
@@ -322,6 +325,7 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignBonus: (p) => `${p.points} en plus sur chaque commande jusqu’au ${p.until}`,
     campaignBonusMinimum: (p) =>
       `${p.points} en plus sur les commandes d’au moins ${p.amount} jusqu’au ${p.until}`,
+    selectedProducts: (d) => `${d} (produits sélectionnés uniquement)`,
     followTitle: (p) => `Suivez-nous sur ${p.network}`,
     followDescription: (p) =>
       `${p.points}, une fois, en ouvrant notre page d’ici (nous ne pouvons pas vérifier l’abonnement)`,
@@ -342,6 +346,7 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignMultiplier: (p) => `${p.multiplier}-fache Punkte auf Bestellungen bis ${p.until}`,
     campaignBonus: (p) => `${p.points} extra auf jede Bestellung bis ${p.until}`,
     campaignBonusMinimum: (p) => `${p.points} extra auf Bestellungen ab ${p.amount} bis ${p.until}`,
+    selectedProducts: (d) => `${d} (nur ausgewählte Produkte)`,
     followTitle: (p) => `Folge uns auf ${p.network}`,
     followDescription: (p) =>
       `${p.points}, einmalig, wenn du unsere Seite von hier öffnest (wir können das Folgen nicht prüfen)`,
@@ -363,6 +368,7 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignBonus: (p) => `${p.points} extra en cada pedido hasta el ${p.until}`,
     campaignBonusMinimum: (p) =>
       `${p.points} extra en pedidos de ${p.amount} o más hasta el ${p.until}`,
+    selectedProducts: (d) => `${d} (solo productos seleccionados)`,
     followTitle: (p) => `Síguenos en ${p.network}`,
     followDescription: (p) =>
       `${p.points}, una vez, al abrir nuestra página desde aquí (no podemos comprobar que nos sigues)`,
@@ -383,6 +389,7 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignMultiplier: (p) => `${p.until}まで、ご注文のポイントが${p.multiplier}倍`,
     campaignBonus: (p) => `${p.until}まで、ご注文ごとに${p.points}を追加`,
     campaignBonusMinimum: (p) => `${p.until}まで、${p.amount}以上のご注文で${p.points}を追加`,
+    selectedProducts: (d) => `${d}（対象商品のみ）`,
     followTitle: (p) => `${p.network}でフォロー`,
     followDescription: (p) => `ここからページを開くと1回${p.points}（フォローの確認はできません）`,
     surveyTitle: "ご意見をお聞かせください",
@@ -430,6 +437,8 @@ export function waysToEarn(
   const timeZone = knownTimeZone(shop.timeZone);
   const ways: WayToEarn[] = [];
   for (const rule of rules) {
+    const limited = (description: string) =>
+      "products" in rule && rule.products ? texts.selectedProducts(description) : description;
     switch (rule.kind) {
       case "ORDER_SPEND":
         ways.push({
@@ -463,10 +472,12 @@ export function waysToEarn(
           id: "campaign",
           title: rule.campaign,
           points: 0,
-          description: texts.campaignMultiplier({
-            multiplier: (rule.multiplierPercent / 100).toLocaleString(locale),
-            until: untilText(rule.endsAt, locale, timeZone),
-          }),
+          description: limited(
+            texts.campaignMultiplier({
+              multiplier: (rule.multiplierPercent / 100).toLocaleString(locale),
+              until: untilText(rule.endsAt, locale, timeZone),
+            }),
+          ),
           endsAt: rule.endsAt.toISOString(),
         });
         break;
@@ -477,7 +488,7 @@ export function waysToEarn(
           id: "campaign",
           title: rule.campaign,
           points: rule.points,
-          description:
+          description: limited(
             rule.minimumMinor > 1
               ? texts.campaignBonusMinimum({
                   points,
@@ -485,6 +496,7 @@ export function waysToEarn(
                   until,
                 })
               : texts.campaignBonus({ points, until }),
+          ),
           endsAt: rule.endsAt.toISOString(),
         });
         break;

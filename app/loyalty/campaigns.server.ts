@@ -8,6 +8,21 @@ import type { Db } from "./program.server";
 /** A tier list that cannot be read opens the campaign to no one, never to every member. */
 const UNREADABLE_TIERS = ["(unreadable tier list)"];
 const tierIdsSchema = z.array(z.string()).catch(UNREADABLE_TIERS);
+/**
+ * Likewise a product list that cannot be read limits the campaign to no product, never widens it
+ * to the whole order (a list standing for nothing, not an empty one, which means every line).
+ */
+const UNREADABLE_PRODUCTS = [{ id: "(unreadable product list)", title: "(unreadable)" }];
+const pickedSchema = z
+  .array(z.object({ id: z.string(), title: z.string() }))
+  .nullable()
+  .transform((list) => list ?? [])
+  .catch(UNREADABLE_PRODUCTS);
+const productIdsSchema = z
+  .array(z.string())
+  .nullable()
+  .transform((list) => list ?? [])
+  .catch([]);
 
 interface CampaignRow {
   id: string;
@@ -18,11 +33,17 @@ interface CampaignRow {
   minimumSpend: string | null;
   /** JSON: an array on PostgreSQL (and through Prisma's model API), its text in SQLite SQL. */
   tierIds: unknown;
+  products: unknown;
+  collections: unknown;
+  collectionProductIds: unknown;
   startsAt: Date | string;
   endsAt: Date | string;
   enabled: boolean | number | bigint;
 }
 
+/** SQLite's SQL hands JSON over as text; text that is not JSON reads as unreadable, never as null. */
+const json = (value: unknown) =>
+  typeof value === "string" ? (parseJsonOrNull(value) ?? undefined) : value;
 const toNumber = (value: number | bigint | null) => (value === null ? null : Number(value));
 
 export function toCampaign(row: CampaignRow): Campaign {
@@ -33,9 +54,10 @@ export function toCampaign(row: CampaignRow): Campaign {
     multiplierPercent: toNumber(row.multiplierPercent),
     bonusPoints: toNumber(row.bonusPoints),
     minimumSpend: row.minimumSpend,
-    tierIds: tierIdsSchema.parse(
-      typeof row.tierIds === "string" ? parseJsonOrNull(row.tierIds) : row.tierIds,
-    ),
+    tierIds: tierIdsSchema.parse(json(row.tierIds)),
+    products: pickedSchema.parse(json(row.products)),
+    collections: pickedSchema.parse(json(row.collections)),
+    collectionProductIds: productIdsSchema.parse(json(row.collectionProductIds)),
     startsAt: new Date(row.startsAt),
     endsAt: new Date(row.endsAt),
     enabled: Boolean(row.enabled),
@@ -51,7 +73,8 @@ export async function campaignsRunningAt(db: Db, shop: string, at: Date): Promis
   // Built with Prisma.sql, as sqlTime's fragment must be nested in the same Sql class.
   const rows = await db.$queryRaw<CampaignRow[]>(Prisma.sql`
     SELECT "id", "name", CAST("kind" AS TEXT) AS "kind", "multiplierPercent", "bonusPoints",
-      "minimumSpend", "tierIds", "startsAt", "endsAt", "enabled"
+      "minimumSpend", "tierIds", "products", "collections", "collectionProductIds", "startsAt",
+      "endsAt", "enabled"
     FROM "Campaign"
     WHERE "shop" = ${shop} AND "endsAt" > ${sqlTime(at)} AND "startsAt" <= ${sqlTime(at)}
       AND "enabled" = ${true}`);

@@ -1,9 +1,16 @@
 import type { Member, OrderRecord, Program, RefundRecord, SkipReason } from "@prisma/client";
+import type { ScopedRefund } from "../domain/clawback";
 import { clawbackForCancellation, clawbackForRefund, splitDebit } from "../domain/clawback";
 import type { RuleSnapshot } from "../domain/earning";
 import { BASE_MULTIPLIER_PERCENT, refundEarningBasis } from "../domain/earning";
 import { campaignRules } from "../domain/campaigns";
-import { contributionsFor, fixedBonusOf, totalPoints } from "../domain/earning-rules";
+import type { Contribution } from "../domain/earning-rules";
+import {
+  contributionsFor,
+  fixedBonusOf,
+  scopedContributionsOf,
+  totalPoints,
+} from "../domain/earning-rules";
 import { lockMember, lockOrderRecord } from "../db/locks.server";
 import { availableAt, isPending } from "../domain/schedule";
 import { refundLinesSchema, ruleSnapshot, stringListSchema } from "../domain/snapshots";
@@ -113,6 +120,7 @@ export async function onOrderPaid(
     type: "ORDER_PAID",
     basisMinor: order.basisMinor,
     currency: order.currency,
+    lines: order.basis.lines,
   });
   const points = totalPoints(contributions);
   const snapshot: RuleSnapshot = {
@@ -414,8 +422,13 @@ async function applyRefund(
       )
     : // Stored before refunds kept their lines: its totals, as they were read then.
       Math.max(0, refund.subtotalMinor - (taxesIncluded ? refund.taxMinor : 0));
+  const contributions = snapshotOf(record)?.contributions;
   const points = clawbackForRefund(
-    { ...record, fixedBonus: fixedBonusOf(snapshotOf(record)?.contributions) },
+    {
+      ...record,
+      fixedBonus: fixedBonusOf(contributions),
+      scoped: await scopedRefunds(db, record, refund, contributions),
+    },
     refundBasis,
   );
   const result = await takeBackFromOrder(
@@ -442,6 +455,40 @@ async function applyRefund(
   const at = refund.createdAtShopify;
   await reverseReferral(db, rules, result.record, { at, cancelled: false }, now);
   return result;
+}
+
+/**
+ * For a contribution of a campaign on some products: the spend of its lines this refund and the
+ * earlier ones took back. Orders without one (nearly all) read nothing more.
+ */
+async function scopedRefunds(
+  db: Db,
+  record: OrderRecord,
+  refund: RefundRecord,
+  contributions: Contribution[] | undefined,
+): Promise<ScopedRefund[]> {
+  const scoped = scopedContributionsOf(contributions);
+  if (!scoped.length) return [];
+  const taxesIncluded = snapshotOf(record)?.taxesIncluded ?? false;
+  const giftCards = new Set(stringListSchema.parse(record.giftCardLineIds));
+  const earlier = await db.refundRecord.findMany({
+    where: { shop: record.shop, orderId: record.orderId, appliedAt: { not: null } },
+    select: { id: true, lines: true },
+  });
+  return scoped.map((c) => {
+    const lineIds = new Set(c.lineIds);
+    const spend = (lines: unknown) =>
+      refundEarningBasis(refundLinesSchema.parse(lines), taxesIncluded, giftCards, lineIds);
+    return {
+      points: c.points,
+      eligibleMinor: c.eligibleMinor ?? 0,
+      minimumMinor: c.rule === "CAMPAIGN_BONUS" ? Math.max(1, c.minimumMinor ?? 1) : null,
+      refundedMinor: earlier
+        .filter((r) => r.id !== refund.id)
+        .reduce((sum, r) => sum + spend(r.lines), 0),
+      refundMinor: spend(refund.lines),
+    };
+  });
 }
 
 async function applyCancellation(

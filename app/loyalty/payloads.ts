@@ -51,6 +51,8 @@ const customer = withGidFallback(customerFields);
 
 const lineItem = withGidFallback({
   id: shopifyId,
+  // Null on a custom line; a product id beyond what a double holds is no product we can match.
+  product_id: shopifyId.nullish().catch(null),
   gift_card: z.boolean().default(false),
   quantity: z.number().int().nonnegative(),
   current_quantity: z.number().int().nonnegative().nullish(),
@@ -223,6 +225,8 @@ export function toPaidOrder(order: z.infer<typeof orderPayload>, receivedAt: Dat
   const currency = order.subtotal_price_set.shop_money.currency_code;
   const lines: OrderLine[] = order.line_items.map((line) => ({
     id: line.id,
+    // As the Admin API names products, which is what campaigns keep (the admin's resource picker).
+    productId: line.product_id ? `gid://shopify/Product/${line.product_id}` : null,
     giftCard: line.gift_card,
     quantity: line.quantity,
     currentQuantity: line.current_quantity ?? null,
@@ -255,6 +259,7 @@ export function toPaidOrder(order: z.infer<typeof orderPayload>, receivedAt: Dat
         basisMinor: Math.max(0, minor(order.subtotal_price_set, currency)),
         giftCardsMinor: 0,
         taxMinor: 0,
+        lines: [],
       };
   return {
     orderId: order.id,

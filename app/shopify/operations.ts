@@ -189,6 +189,26 @@ export const REMOVE_CUSTOMER_TAGS = `#graphql
   }
 `;
 
+/**
+ * A collection's products, for campaigns on collections (order payloads name a line's product,
+ * never its collections). Needs read_products.
+ */
+export const COLLECTION_PRODUCTS = `#graphql
+  query LoyaltyCollectionProducts($id: ID!, $after: String) {
+    collection(id: $id) {
+      products(first: 250, after: $after) {
+        nodes {
+          id
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+`;
+
 export const ADMIN_OPERATIONS = {
   CREATE_AMOUNT_DISCOUNT,
   CREATE_SHIPPING_DISCOUNT,
@@ -204,4 +224,5 @@ export const ADMIN_OPERATIONS = {
   DELETE_CUSTOMER_METAFIELDS,
   ADD_CUSTOMER_TAGS,
   REMOVE_CUSTOMER_TAGS,
+  COLLECTION_PRODUCTS,
 } as const;

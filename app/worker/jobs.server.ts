@@ -2,6 +2,7 @@ import type { PrismaClient } from "@prisma/client";
 import { runImportBatch } from "../admin/imports.server";
 import { runReevaluation } from "../admin/tiers.server";
 import { awardBirthdays } from "../loyalty/birthdays.server";
+import { readCampaignCollections } from "../loyalty/campaign-collections.server";
 import { redactShops } from "../loyalty/compliance.server";
 import { syncCustomers } from "../loyalty/customer-sync.server";
 import { announceExpiringPoints, sendFlowEvents } from "../loyalty/flow-triggers.server";
@@ -52,6 +53,14 @@ export const JOBS = {
   "award-birthdays": {
     cron: "23 * * * *",
     run: ({ prisma, now }) => awardBirthdays(prisma, now()),
+  },
+  /**
+   * The products of campaigns' collections, read from Shopify (orders do not name collections);
+   * also sent by the admin when a campaign's collections are saved.
+   */
+  "read-campaign-collections": {
+    cron: "*/15 * * * *",
+    run: ({ prisma, adminFor, now }) => readCampaignCollections(prisma, adminFor, now()),
   },
   /** Balances idle for the program's expiry period expire. */
   "expire-balances": {

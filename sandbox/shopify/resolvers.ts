@@ -30,11 +30,13 @@ import {
   nowIso,
   parseGid,
   type AdminApiState,
+  type CollectionRecord,
   type CustomerRecord,
   type DiscountRecord,
   type Fault,
   type MetafieldOwnerType,
   type MetafieldRecord,
+  type ProductRecord,
 } from "./state";
 
 export interface ExecContext {
@@ -746,6 +748,14 @@ function nodeView(state: AdminApiState, id: string, context?: ExecContext): View
     }
     case "Shop":
       return id === state.shop.id ? shopView(state) : null;
+    case "Product": {
+      const product = state.products.get(id);
+      return product ? productView(product) : null;
+    }
+    case "Collection": {
+      const collection = state.collections.get(id);
+      return collection ? collectionView(state, collection) : null;
+    }
     case "AppInstallation":
       return id === state.appInstallationId && context ? appInstallationView(context) : null;
     case "Metafield": {
@@ -819,6 +829,37 @@ function filterBySearch<T>(
   return items.filter((item) => terms.every((term) => matches(item, term) !== term.negate));
 }
 
+function productView(product: ProductRecord): View {
+  return {
+    id: product.id,
+    legacyResourceId: parseGid(product.id)?.id ?? "0",
+    title: product.title,
+    handle: product.handle,
+  };
+}
+
+function collectionView(state: AdminApiState, collection: CollectionRecord): View {
+  const products = collection.productIds.flatMap((id) => {
+    const product = state.products.get(id);
+    return product ? [product] : [];
+  });
+  return {
+    id: collection.id,
+    legacyResourceId: parseGid(collection.id)?.id ?? "0",
+    title: collection.title,
+    handle: collection.handle,
+    productsCount: { count: products.length, precision: "EXACT" },
+    // In the collection's order: cursors name positions, as Shopify's do for a sorted collection.
+    products: (args: Args) =>
+      connection(
+        products,
+        args as PageArgs,
+        (p) => p.id,
+        (p) => productView(p),
+      ),
+  };
+}
+
 function byNumericId<T extends { id: string }>(a: T, b: T): number {
   return Number(parseGid(a.id)?.id ?? 0) - Number(parseGid(b.id)?.id ?? 0);
 }
@@ -884,6 +925,16 @@ export const rootValue: View = {
       (c) => c.id,
       (c) => customerView(state, c),
     );
+  },
+  product: (args: Args, context: ExecContext) => {
+    const { gid: id } = requireGid(args["id"]);
+    const product = context.state.products.get(id);
+    return product ? productView(product) : null;
+  },
+  collection: (args: Args, context: ExecContext) => {
+    const { gid: id } = requireGid(args["id"]);
+    const collection = context.state.collections.get(id);
+    return collection ? collectionView(context.state, collection) : null;
   },
   codeDiscountNodeByCode: (args: Args, context: ExecContext) => {
     const discount = findDiscountByCode(context.state, String(args["code"]));

@@ -206,6 +206,21 @@ export interface CallLogEntry {
   at: number;
 }
 
+/** The catalogue the Admin API lists (the storefront's own lives in sandbox/shop.ts). */
+export interface ProductRecord {
+  id: string;
+  title: string;
+  handle: string;
+}
+
+export interface CollectionRecord {
+  id: string;
+  title: string;
+  handle: string;
+  /** Product gids, in the collection's order. */
+  productIds: string[];
+}
+
 export interface OrderRecord {
   id: string;
   customerId: string | null;
@@ -229,6 +244,8 @@ export interface AdminApiState {
   customers: Map<string, CustomerRecord>;
   discounts: Map<string, DiscountRecord>;
   metafields: Map<string, MetafieldRecord>;
+  products: Map<string, ProductRecord>;
+  collections: Map<string, CollectionRecord>;
   orders: OrderRecord[];
   flowTriggers: FlowTriggerCall[];
   /** Flow trigger handles the app declares; when set, other handles get a userError. */
@@ -258,6 +275,8 @@ export interface StateOptions {
   /** Tokens the shop already knows (e.g. the one a seeded session carries). */
   accessTokens?: Array<string | { token: string; scopes?: string[]; expiresAt?: number | null }>;
   customers?: Array<Partial<CustomerRecord> & { id?: string }>;
+  products?: ProductRecord[];
+  collections?: CollectionRecord[];
   throttle?: Partial<ThrottleState>;
   flowTriggerHandles?: string[];
 }
@@ -294,6 +313,7 @@ export const DEFAULT_SCOPES = [
   "write_customers",
   "write_discounts",
   "write_app_proxy",
+  "read_products",
 ];
 
 export function createState(options: StateOptions = {}): AdminApiState {
@@ -327,6 +347,10 @@ export function createState(options: StateOptions = {}): AdminApiState {
     customers: new Map(),
     discounts: new Map(),
     metafields: new Map(),
+    products: new Map((options.products ?? []).map((p) => [p.id, { ...p }])),
+    collections: new Map(
+      (options.collections ?? []).map((c) => [c.id, { ...c, productIds: [...c.productIds] }]),
+    ),
     orders: [],
     flowTriggers: [],
     flowTriggerHandles: options.flowTriggerHandles ?? null,

@@ -20,6 +20,9 @@ function campaign(data: {
   startsAt?: Date;
   endsAt?: Date;
   enabled?: boolean;
+  products?: { id: string; title: string }[];
+  collections?: { id: string; title: string }[];
+  collectionProductIds?: string[];
 }) {
   return prisma.campaign.create({
     data: {
@@ -33,6 +36,9 @@ function campaign(data: {
       startsAt: data.startsAt ?? at(-24),
       endsAt: data.endsAt ?? at(24),
       enabled: data.enabled ?? true,
+      products: data.products ?? [],
+      collections: data.collections ?? [],
+      collectionProductIds: data.collectionProductIds ?? [],
     },
   });
 }
@@ -140,6 +146,130 @@ describe("campaign multipliers", () => {
       { rule: "CAMPAIGN_MULTIPLIER", points: 120, campaign: "Triple" },
       { rule: "CAMPAIGN_BONUS", points: 50, campaign: "Small bonus", minimumMinor: 1 },
     ]);
+  });
+});
+
+describe("campaigns on some products or collections", () => {
+  const TOTE = 8_800_000_000_001;
+  const MUG = 8_800_000_000_003;
+  const SOCKS = 8_800_000_000_005;
+  const product = (id: number, title: string) => ({ id: `gid://shopify/Product/${id}`, title });
+
+  async function mixedOrder(customerId: number) {
+    // Two totes at $20, a $25 mug, $10 of socks.
+    const order = orderPayload({
+      customerId,
+      lines: [
+        { productId: TOTE, price: "20.00", quantity: 2 },
+        { productId: MUG, price: "25.00" },
+        { productId: SOCKS, price: "10.00" },
+      ],
+    });
+    expect(await deliver({ topic: "orders/paid", payload: order })).toBe(200);
+    const [tote, mug, socks] = order.line_items.map((line) => line.id);
+    return { order, tote: tote!, mug: mug!, socks: socks! };
+  }
+
+  it("earn on their lines only, and refunds of other lines take none of it back", async () => {
+    const weekend = await campaign({ products: [product(TOTE, "Canvas Tote")] });
+    const { order, tote, mug } = await mixedOrder(920);
+
+    // 75 from the rate; the totes' $40 doubled adds 40.
+    expect((await memberOf(920))?.balance).toBe(115);
+    expect((await earnRule(920)).contributions).toEqual([
+      { rule: "ORDER_SPEND", points: 75 },
+      {
+        rule: "CAMPAIGN_MULTIPLIER",
+        points: 40,
+        campaignId: weekend.id,
+        campaign: "Double points weekend",
+        multiplierPercent: 200,
+        lineIds: [String(tote)],
+        eligibleMinor: 4000,
+      },
+    ]);
+
+    const refund = (subtotal: string, line: number | bigint, quantity = 1) =>
+      deliver({
+        topic: "refunds/create",
+        payload: refundPayload(order.id, subtotal, { lineItemId: line, quantity }),
+      });
+    // The mug: its share of the rate's 75 points, and nothing of the campaign's.
+    await refund("25.00", mug);
+    expect((await memberOf(920))?.balance).toBe(90);
+    // One tote: its share of the rate (20) and half of the campaign's (20).
+    await refund("20.00", tote);
+    expect((await memberOf(920))?.balance).toBe(50);
+    // The other tote: the same, and nothing of the campaign is left.
+    await refund("20.00", tote);
+    expect((await memberOf(920))?.balance).toBe(10);
+    await expectLedgerConsistent();
+  });
+
+  it("measure a bonus's minimum on their lines, and take it back when they fall below", async () => {
+    await campaign({
+      kind: "BONUS",
+      bonusPoints: 100,
+      minimumSpend: "30.00",
+      products: [product(TOTE, "Canvas Tote")],
+    });
+    const { order, tote, mug } = await mixedOrder(921);
+    expect((await memberOf(921))?.balance).toBe(175);
+
+    // The mug leaves the totes' $40 above the minimum: the bonus stays.
+    await deliver({
+      topic: "refunds/create",
+      payload: refundPayload(order.id, "25.00", { lineItemId: mug }),
+    });
+    expect((await memberOf(921))?.balance).toBe(150);
+    // A tote leaves $20 of them: the bonus goes with the tote's share.
+    await deliver({
+      topic: "refunds/create",
+      payload: refundPayload(order.id, "20.00", { lineItemId: tote }),
+    });
+    expect((await memberOf(921))?.balance).toBe(30);
+
+    // An order of socks and a mug only: no bonus.
+    await mixedOrderWithout(922);
+    expect((await memberOf(922))?.balance).toBe(35);
+    await expectLedgerConsistent();
+  });
+
+  async function mixedOrderWithout(customerId: number) {
+    const order = orderPayload({
+      customerId,
+      lines: [
+        { productId: MUG, price: "25.00" },
+        { productId: SOCKS, price: "10.00" },
+      ],
+    });
+    expect(await deliver({ topic: "orders/paid", payload: order })).toBe(200);
+  }
+
+  it("count the products of their collections as last read from Shopify", async () => {
+    await campaign({
+      multiplierPercent: 300,
+      collections: [{ id: "gid://shopify/Collection/41", title: "Outdoor" }],
+      collectionProductIds: [product(MUG, "Trail Mug").id, product(SOCKS, "Socks").id],
+    });
+    await mixedOrder(923);
+    // 75 from the rate; the mug and socks ($35) tripled add 70.
+    expect((await memberOf(923))?.balance).toBe(145);
+
+    // Not read yet: no line counts, never every line.
+    await resetShop();
+    await campaign({ collections: [{ id: "gid://shopify/Collection/42", title: "New" }] });
+    await mixedOrder(924);
+    expect((await memberOf(924))?.balance).toBe(75);
+  });
+
+  it("say so in the widget's ways to earn", async () => {
+    await prisma.program.create({ data: { shop: TEST_SHOP } });
+    await campaign({ name: "Tote week", products: [product(TOTE, "Canvas Tote")] });
+    const summary = await programSummary(TEST_SHOP, "en");
+    expect(summary.program.waysToEarn.find((w) => w.title === "Tote week")?.description).toMatch(
+      /^2× points on orders until .+ \(selected products only\)$/,
+    );
   });
 });
 

@@ -60,8 +60,25 @@ describe("order bodies", () => {
       basisMinor: 1234,
       giftCardsMinor: 0,
       taxMinor: 0,
+      // No line to count for a campaign on some products.
+      lines: [],
     });
     expect(paid({ ...body, subtotal_price_set: money("-5.00", "USD") }).basisMinor).toBe(0);
+  });
+
+  it("names each line's product as the Admin API does, and none on a custom line", () => {
+    const body = orderPayload({
+      customerId: 5305,
+      lines: [{ productId: 8_800_000_000_001, price: "10.00" }, { price: "5.00" }],
+    });
+    expect(paid(body).basis.lines).toEqual([
+      {
+        lineId: String(body.line_items[0]!.id),
+        productId: "gid://shopify/Product/8800000000001",
+        basisMinor: 1000,
+      },
+      { lineId: String(body.line_items[1]!.id), productId: null, basisMinor: 500 },
+    ]);
   });
 
   it("refuses amounts in two currencies, naming both", () => {

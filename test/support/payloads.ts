@@ -47,6 +47,8 @@ export function money(
 
 export interface LineOptions {
   id?: Id;
+  /** The line's product (REST product_id); none by default, as on a custom line. */
+  productId?: Id;
   price: string;
   quantity?: number;
   /** Units left after edits and refunds; defaults to quantity minus listed refunds. */
@@ -185,6 +187,7 @@ export function orderPayload(options: OrderOptions = {}) {
       return {
         id: line.id,
         admin_graphql_api_id: `gid://shopify/LineItem/${line.id}`,
+        product_id: line.productId ?? null,
         gift_card: line.giftCard ?? false,
         quantity: line.quantity,
         current_quantity: line.currentQuantity ?? Math.max(0, line.quantity - refundedUnits),

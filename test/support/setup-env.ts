@@ -24,4 +24,5 @@ process.env.SHOPIFY_APP_URL = APP_URL;
 // Most tests check a webhook's effect right after its answer; test/engine/webhook-queue.test.ts
 // and the worker tests cover the queue production uses.
 process.env.WEBHOOK_PROCESSING ??= "inline";
-process.env.SCOPES = "read_orders,read_customers,write_customers,write_discounts,write_app_proxy";
+process.env.SCOPES =
+  "read_orders,read_customers,write_customers,write_discounts,write_app_proxy,read_products";
