@@ -208,6 +208,19 @@ export async function handleApi(request: Request, ctx: ApiContext): Promise<Resp
     (request.headers.get("content-type") ?? "").includes("application/x-www-form-urlencoded");
 
   if (request.method === "GET" && route === "/state") return jsonResponse(stateSummary(ctx));
+  // What the admin's resource picker lists (sandbox/browser/admin-host.ts).
+  if (request.method === "GET" && route === "/resources") {
+    const { state } = ctx.api;
+    return jsonResponse({
+      product: [...state.products.values()].map(({ id, title, handle }) => ({ id, title, handle })),
+      collection: [...state.collections.values()].map(({ id, title, handle, productIds }) => ({
+        id,
+        title,
+        handle,
+        productsCount: productIds.length,
+      })),
+    });
+  }
   if (route === "/faults" || route === "/faults/clear")
     return handleFaults(request, route, ctx.api.state);
   if (request.method !== "POST") return jsonResponse({ error: "Not found" }, { status: 404 });

@@ -51,10 +51,18 @@ export async function listCampaigns(shop: string, now: Date) {
   };
 }
 
-export async function findCampaign(shop: string, id: string): Promise<Campaign> {
+/** With how the worker's last read of its collections went, for the campaign page. */
+export async function findCampaign(
+  shop: string,
+  id: string,
+): Promise<Campaign & { collectionsReadAt: Date | null; collectionsError: string | null }> {
   const row = await prisma.campaign.findFirst({ where: { id, shop } });
   if (!row) notFound("Campaign not found");
-  return toCampaign(row);
+  return {
+    ...toCampaign(row),
+    collectionsReadAt: row.collectionsReadAt,
+    collectionsError: row.collectionsError,
+  };
 }
 
 async function tierErrors(shop: string, tierIds: readonly string[]): Promise<FieldErrors> {

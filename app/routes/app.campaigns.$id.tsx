@@ -5,16 +5,21 @@ import {
   Badge,
   Banner,
   BlockStack,
+  Button,
   Card,
   Checkbox,
   ChoiceList,
   FormLayout,
+  InlineError,
   InlineGrid,
+  InlineStack,
   Page,
   Select,
+  Tag,
   Text,
   TextField,
 } from "@shopify/polaris";
+import { useAppBridge } from "@shopify/app-bridge-react";
 import { useEffect, useState } from "react";
 import {
   campaignFormContext,
@@ -28,7 +33,13 @@ import { AdminSaveBar } from "../components/AdminSaveBar";
 import { ConfirmDeleteModal, toggleAndDeleteActions } from "../components/resource-actions";
 import { toFormData, useFormState } from "../components/form-state";
 import { doneUrl, useDoneToast, useToast } from "../components/toast";
-import { CAMPAIGN_KINDS, parseCampaignForm } from "../domain/campaign-form";
+import {
+  CAMPAIGN_KINDS,
+  MAX_CAMPAIGN_COLLECTIONS,
+  MAX_CAMPAIGN_PRODUCTS,
+  parseCampaignForm,
+} from "../domain/campaign-form";
+import type { PickedResource } from "../domain/campaigns";
 import { CAMPAIGN_STATUS_BADGES, campaignStatus } from "../domain/campaigns";
 import type { FieldErrors } from "../domain/forms";
 import { formValues } from "../domain/forms";
@@ -116,6 +127,9 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 };
 
 interface FormValues extends Record<string, unknown> {
+  /** JSON of the picked resources, as the form posts them (parseCampaignForm reads them). */
+  products: string;
+  collections: string;
   name: string;
   kind: string;
   multiplier: string;
@@ -144,6 +158,8 @@ export default function CampaignPage() {
     startsAt: campaign?.startsAt ?? defaults?.startsAt ?? "",
     endsAt: campaign?.endsAt ?? defaults?.endsAt ?? "",
     tierIds: campaign ? [...campaign.tierIds] : [],
+    products: JSON.stringify(campaign?.products ?? []),
+    collections: JSON.stringify(campaign?.collections ?? []),
     enabled: campaign?.enabled ?? true,
   });
   const { values, set } = form;
@@ -219,7 +235,7 @@ export default function CampaignPage() {
             {values.kind === "MULTIPLIER" ? (
               <TextField
                 label="Multiplier"
-                helpText="2 doubles the points an order earns, on top of the member's tier multiplier. Campaigns do not stack: the highest running multiplier applies."
+                helpText="2 doubles the points an order earns, on top of the member's tier multiplier. Campaigns do not stack: of those running, the multiplier that adds the most points to an order applies."
                 autoComplete="off"
                 inputMode="decimal"
                 prefix="×"
@@ -281,6 +297,39 @@ export default function CampaignPage() {
         </Card>
         <Card>
           <BlockStack gap="300">
+            <Text as="h2" variant="headingSm">
+              Products
+            </Text>
+            <ResourceChoice
+              type="product"
+              label="Products"
+              value={values.products}
+              onChange={set("products")}
+              error={errors.products}
+            />
+            <ResourceChoice
+              type="collection"
+              label="Collections"
+              value={values.collections}
+              onChange={set("collections")}
+              error={errors.collections}
+            />
+            <Text as="p" tone="subdued">
+              {picked(values.products).length || picked(values.collections).length
+                ? "Only the lines of these products earn it, and a bonus's minimum counts their spend alone."
+                : "Every product earns it. Choose products or collections to limit it to them."}
+            </Text>
+            {campaign && campaign.collections.length ? (
+              <CollectionsRead
+                readAt={campaign.collectionsReadAt}
+                error={campaign.collectionsError}
+                count={campaign.collectionProductIds.length}
+              />
+            ) : null}
+          </BlockStack>
+        </Card>
+        <Card>
+          <BlockStack gap="300">
             {tiers.length ? (
               <ChoiceList
                 title="Members"
@@ -317,5 +366,107 @@ export default function CampaignPage() {
         names it. This cannot be undone.
       </ConfirmDeleteModal>
     </Page>
+  );
+}
+
+/** Polaris Tags in a row, as a list a screen reader can count. */
+const CHOSEN_LIST = {
+  display: "flex",
+  flexWrap: "wrap",
+  gap: "var(--p-space-200)",
+  listStyle: "none",
+  margin: 0,
+  padding: 0,
+} as const;
+
+function picked(json: string): PickedResource[] {
+  try {
+    const list: unknown = JSON.parse(json);
+    return Array.isArray(list) ? (list as PickedResource[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The products or collections a campaign is limited to, chosen with Shopify admin's own resource
+ * picker (App Bridge), each removable.
+ */
+function ResourceChoice(props: {
+  type: "product" | "collection";
+  label: string;
+  value: string;
+  onChange: (json: string) => void;
+  error?: string;
+}) {
+  const shopify = useAppBridge();
+  const chosen = picked(props.value);
+  const max = props.type === "product" ? MAX_CAMPAIGN_PRODUCTS : MAX_CAMPAIGN_COLLECTIONS;
+  const choose = async () => {
+    const selection = await shopify.resourcePicker({
+      type: props.type,
+      action: "select",
+      multiple: max,
+      selectionIds: chosen.map((item) => ({ id: item.id })),
+      ...(props.type === "product" && { filter: { variants: false } }),
+    });
+    // Cancelled: nothing changes.
+    if (!selection) return;
+    props.onChange(JSON.stringify(selection.map(({ id, title }) => ({ id, title }))));
+  };
+  const noun = props.label.toLowerCase();
+  return (
+    <BlockStack gap="200">
+      <InlineStack gap="200" blockAlign="center">
+        <Button onClick={() => void choose()}>{`Choose ${noun}`}</Button>
+        {chosen.length ? (
+          <Text as="span" tone="subdued">{`${chosen.length} of up to ${max}`}</Text>
+        ) : null}
+      </InlineStack>
+      {chosen.length ? (
+        <ul aria-label={props.label} style={CHOSEN_LIST}>
+          {chosen.map((item) => (
+            <li key={item.id}>
+              <Tag
+                onRemove={() =>
+                  props.onChange(JSON.stringify(chosen.filter((other) => other.id !== item.id)))
+                }
+                accessibilityLabel={`Remove ${item.title}`}
+              >
+                {item.title}
+              </Tag>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {props.error ? <InlineError message={props.error} fieldID={`campaign-${noun}`} /> : null}
+    </BlockStack>
+  );
+}
+
+/** Whether the worker has read the collections' products yet, and how that went. */
+function CollectionsRead(props: { readAt: string | null; error: string | null; count: number }) {
+  if (props.error) {
+    return (
+      <Banner tone="warning" title="The collections' products could not be read">
+        <p>{props.error}</p>
+        {props.readAt ? (
+          <p>{`Until then the campaign counts the ${props.count.toLocaleString("en")} products read before.`}</p>
+        ) : null}
+      </Banner>
+    );
+  }
+  if (!props.readAt) {
+    return (
+      <Text as="p" tone="subdued">
+        The app is reading the collections' products from Shopify. Until it has, their products do
+        not earn the campaign.
+      </Text>
+    );
+  }
+  return (
+    <Text as="p" tone="subdued">
+      {`The collections hold ${props.count.toLocaleString("en")} products, read from Shopify at ${new Date(props.readAt).toLocaleString("en", { dateStyle: "medium", timeStyle: "short" })} and again every 15 minutes.`}
+    </Text>
   );
 }

@@ -14,6 +14,7 @@ type ButtonInfo = { label: string; primary: boolean; disabled: boolean; loading:
   const appOrigin = frame.dataset.appOrigin!;
   const appBase = frame.dataset.appBase!;
   const tokenUrl = frame.dataset.tokenUrl!;
+  const resourcesUrl = frame.dataset.resourcesUrl!;
   const $ = <E extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as E;
 
   const send = (message: Message) =>
@@ -145,6 +146,76 @@ type ButtonInfo = { label: string; primary: boolean; disabled: boolean; loading:
     $("save-bar-message").textContent = "Unsaved changes — save or discard them first";
   };
 
+  // ---------------------------------------------------------------- resource picker
+  // A modal dialog over the admin, as Shopify's picker: the shop's products or collections with
+  // the app's current choice ticked; Select answers with what is ticked, Cancel with nothing.
+  type Resource = { id: string; title: string; [key: string]: unknown };
+  const pickResources = async (data: Message): Promise<Resource[] | null> => {
+    const type = data.resourceType === "collection" ? "collection" : "product";
+    const all = ((await (await fetch(resourcesUrl)).json()) as Record<string, Resource[]>)[type]!;
+    const limit = data.multiple === true ? Infinity : Number(data.multiple) || 1;
+    const chosen = new Set((data.selectionIds as string[]) ?? []);
+    const dialog = document.createElement("dialog");
+    dialog.className = "picker";
+    const heading = document.createElement("h2");
+    heading.id = "picker-title";
+    heading.textContent = `${data.action === "select" ? "Select" : "Add"} ${type}s`;
+    dialog.setAttribute("aria-labelledby", heading.id);
+    const list = document.createElement("ul");
+    const note = document.createElement("p");
+    note.className = "muted";
+    note.setAttribute("role", "status");
+    const select = button({ label: "Select", primary: true, disabled: false, loading: false }, () =>
+      close([...chosen].flatMap((id) => all.filter((r) => r.id === id))),
+    );
+    const refresh = () => {
+      const over = chosen.size > limit;
+      note.textContent = over ? `Select up to ${limit}` : `${chosen.size} selected`;
+      if (over) select.setAttribute("aria-disabled", "true");
+      else select.removeAttribute("aria-disabled");
+    };
+    for (const resource of all) {
+      const item = document.createElement("li");
+      const label = document.createElement("label");
+      const box = document.createElement("input");
+      box.type = limit === 1 ? "radio" : "checkbox";
+      box.name = "picker";
+      box.checked = chosen.has(resource.id);
+      box.addEventListener("change", () => {
+        if (limit === 1) chosen.clear();
+        if (box.checked) chosen.add(resource.id);
+        else chosen.delete(resource.id);
+        refresh();
+      });
+      label.append(box, ` ${resource.title}`);
+      item.append(label);
+      list.append(item);
+    }
+    let close: (value: Resource[] | null) => void = () => {};
+    const done = new Promise<Resource[] | null>((resolve) => {
+      close = (value) => {
+        dialog.remove();
+        resolve(value);
+      };
+    });
+    const cancel = button(
+      { label: "Cancel", primary: false, disabled: false, loading: false },
+      () => close(null),
+    );
+    dialog.addEventListener("cancel", (event) => {
+      event.preventDefault();
+      close(null);
+    });
+    const actions = document.createElement("div");
+    actions.className = "actions";
+    actions.append(cancel, select);
+    dialog.append(heading, list, note, actions);
+    document.body.append(dialog);
+    refresh();
+    dialog.showModal();
+    return done;
+  };
+
   // ---------------------------------------------------------------- messages from the app
   addEventListener("message", async (event: MessageEvent<Message>) => {
     if (event.origin !== appOrigin || event.data?.source !== "sandbox-app-bridge") return;
@@ -156,6 +227,9 @@ type ButtonInfo = { label: string; primary: boolean; disabled: boolean; loading:
         send({ replyTo: data.id, token });
         break;
       }
+      case "resourcePicker":
+        send({ replyTo: data.id, selection: await pickResources(data) });
+        break;
       case "toast":
         showToast(data);
         break;

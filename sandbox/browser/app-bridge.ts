@@ -6,6 +6,7 @@
  *  - fetch: same-origin requests get `Authorization: Bearer <session token>`, and a response with
  *    `X-Shopify-Retry-Invalid-Session-Request: 1` is retried once with a new token;
  *  - the bounce page (`shopify-reload` parameter) reloads with a fresh `id_token`;
+ *  - `shopify.resourcePicker` for products and collections, drawn by the admin page;
  *  - `shopify.toast`, `shopify.loading`, `shopify.saveBar` and the `ui-nav-menu`, `ui-title-bar`,
  *    `ui-save-bar` and `ui-modal` elements, whose chrome the admin page draws outside the iframe
  *    (as Shopify admin does) and whose buttons it clicks back in here;
@@ -409,6 +410,28 @@ const AUTH_PARAMS = [
     environment: { embedded: true, mobile: false, pos: false },
     origin: adminOrigin,
     idToken: () => idToken(false),
+    // The admin draws the picker over the page and answers with the chosen resources, or with
+    // nothing when it is cancelled (as App Bridge resolves undefined).
+    resourcePicker: async (options: {
+      type: "product" | "collection" | "variant";
+      multiple?: boolean | number;
+      selectionIds?: Array<{ id: string }>;
+      action?: "add" | "select";
+    }) => {
+      if (options.type === "variant") {
+        throw new Error(
+          "shopify.resourcePicker({ type: 'variant' }) is not simulated by the sandbox",
+        );
+      }
+      const reply = await call("resourcePicker", {
+        resourceType: options.type,
+        multiple: options.multiple ?? false,
+        selectionIds: (options.selectionIds ?? []).map((s) => s.id),
+        action: options.action ?? "add",
+      });
+      const selection = reply.selection as Array<Record<string, unknown>> | null;
+      return selection ? Object.assign([...selection], { selection }) : undefined;
+    },
     toast,
     loading: (on = true) => post({ type: "loading", on }),
     saveBar: {

@@ -190,6 +190,7 @@ export class AdminPages {
           data-app-origin="${new URL(appUrl).origin}"
           data-app-base="${this.appBase}"
           data-token-url="/sandbox/api/session-token"
+          data-resources-url="/sandbox/api/resources"
         ></iframe>`,
       scripts: html`<script src="/sandbox/assets/admin-host.js"></script>`,
     });

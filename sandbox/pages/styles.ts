@@ -83,6 +83,10 @@ body.has-save-bar .topbar{display:none}
 .shake{animation:shake .4s}
 @keyframes shake{25%{transform:translateX(-6px)}75%{transform:translateX(6px)}}
 @media (prefers-reduced-motion:reduce){.shake{animation:none;outline:3px solid #ffd79d}}
+.picker{border:1px solid #d4d4d8;border-radius:.75rem;padding:1.25rem;min-width:22rem;max-height:80vh}
+.picker::backdrop{background:rgb(0 0 0 / .4)}
+.picker ul{list-style:none;margin:.75rem 0;padding:0;display:grid;gap:.5rem;max-height:50vh;overflow:auto}
+.picker .actions{display:flex;justify-content:flex-end;gap:.5rem}
 .toasts{position:fixed;left:50%;bottom:1.5rem;transform:translateX(-50%);display:grid;gap:.5rem;z-index:10}
 .toast{display:flex;align-items:center;gap:.75rem;padding:.6rem .75rem .6rem 1rem;border-radius:10px;background:#1a1a1a;color:#fff;box-shadow:0 8px 20px rgba(0,0,0,.25)}
 .toast-error{background:#8e1f0b}

@@ -1,7 +1,8 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { loader as listLoader } from "../../app/routes/app.campaigns._index";
 import { action, loader } from "../../app/routes/app.campaigns.$id";
+import { closeJobQueue } from "../../app/worker/queue.server";
 import { expectStatus, load, OTHER_SHOP, post, resetShop, signIn } from "../support/admin";
 import { TEST_SHOP } from "../support/shopify";
 
@@ -36,6 +37,9 @@ function saved(shop = TEST_SHOP, overrides: Record<string, unknown> = {}) {
     },
   });
 }
+
+// A save with collections sends the worker a job (on PostgreSQL, pg-boss holds a connection).
+afterAll(() => closeJobQueue());
 
 beforeEach(async () => {
   await resetShop();
@@ -182,6 +186,71 @@ describe("campaign form", () => {
     );
     expectStatus(deleted, 302);
     expect(await prisma.campaign.count({ where: { shop: TEST_SHOP } })).toBe(0);
+  });
+
+  it("limits a campaign to picked products and collections, and has the collections read", async () => {
+    const tote = { id: "gid://shopify/Product/8800000000001", title: "Canvas Tote" };
+    const outdoor = { id: "gid://shopify/Collection/9900000000001", title: "Outdoor" };
+    const mine = await saved(TEST_SHOP, {
+      collections: [outdoor],
+      collectionProductIds: ["gid://shopify/Product/8800000000003"],
+      collectionsReadAt: new Date(),
+    });
+    const path = `/app/campaigns/${mine.id}`;
+    const save = (products: unknown[], collections: unknown[]) =>
+      post<Result>(
+        action,
+        path,
+        {
+          ...weekend,
+          products: JSON.stringify(products),
+          collections: JSON.stringify(collections),
+        },
+        { params: { id: mine.id } },
+      );
+    const row = () => prisma.campaign.findUniqueOrThrow({ where: { id: mine.id } });
+
+    // The same collection: what was read of it stays.
+    expect(await save([tote], [outdoor])).toEqual({ ok: true, message: "Campaign saved" });
+    expect(await row()).toMatchObject({
+      products: [tote],
+      collections: [outdoor],
+      collectionProductIds: ["gid://shopify/Product/8800000000003"],
+    });
+    // Another collection: read again from scratch, by the worker, now.
+    const sale = { id: "gid://shopify/Collection/9900000000002", title: "Sale" };
+    await save([tote], [sale]);
+    expect(await row()).toMatchObject({
+      collections: [sale],
+      collectionProductIds: [],
+      collectionsReadAt: null,
+    });
+    if (process.env.DATABASE_URL?.startsWith("file:")) {
+      expect(await prisma.queuedJob.count({ where: { name: "read-campaign-collections" } })).toBe(
+        1,
+      );
+    }
+
+    await prisma.campaign.update({
+      where: { id: mine.id },
+      data: { collectionsError: "Shopify did not answer; the app tries again every 15 minutes" },
+    });
+    const page = await load<Loaded>(loader, path, { params: { id: mine.id } });
+    expect(page.campaign).toMatchObject({
+      products: [tote],
+      collections: [sale],
+      collectionsError: "Shopify did not answer; the app tries again every 15 minutes",
+    });
+
+    // Something other than the picker's answer saves nothing.
+    expect(await save([{ id: "gid://shopify/Collection/1", title: "Not a product" }], [])).toEqual({
+      ok: false,
+      errors: { products: "Choose the products again" },
+    });
+    expect((await row()).products).toEqual([tote]);
+
+    const list = await load<Listed>(listLoader, "/app/campaigns");
+    expect(list.campaigns[0]?.summary).toBe("2× points on 1 product and 1 collection");
   });
 
   it("offers a new campaign from the shop's next midnight, for three days", async () => {

@@ -4,7 +4,7 @@
 import type { FrameLocator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { parseLocalDateTime } from "../../app/domain/time-zones";
-import { e2eSession, newContext, poll } from "./harness";
+import { e2eSession, newContext, poll, seriousViolations } from "./harness";
 
 const SHOP = "demo-shop.myshopify.com";
 
@@ -182,6 +182,53 @@ describe("admin pages", { timeout: 120_000 }, () => {
     const row = app.locator("tbody tr").filter({ hasText: "Triple points week" });
     await poll(() => row.innerText()).toMatch(/3× points\s+\S.*\s+.*Running/s);
     expect(await row.innerText()).toContain(tier.name);
+    await session.db.campaign.delete({ where: { id: campaign.id } });
+    await context.close();
+  });
+
+  it("limits a campaign to products and collections chosen in the admin's resource picker", async () => {
+    const { context, page, app } = await openPage("/app/campaigns/new");
+    await app.getByLabel("Campaign name").fill("Outdoor days");
+    // Shopify admin draws the picker over the page, outside the app's frame.
+    await app.getByRole("button", { name: "Choose products" }).click();
+    const products = page.getByRole("dialog", { name: "Select products" });
+    await products.getByLabel("Canvas Tote").check();
+    await products.getByRole("button", { name: "Select" }).click();
+    await poll(() => app.getByRole("list", { name: "Products" }).innerText()).toContain(
+      "Canvas Tote",
+    );
+    await app.getByRole("button", { name: "Choose collections" }).click();
+    const collections = page.getByRole("dialog", { name: "Select collections" });
+    await collections.getByLabel("Outdoor").check();
+    await collections.getByRole("button", { name: "Select" }).click();
+    await poll(() => app.getByRole("list", { name: "Collections" }).innerText()).toContain(
+      "Outdoor",
+    );
+    const frame = page.frames().find((f) => f.url().includes("/app/campaigns/new"))!;
+    expect(await seriousViolations(frame)).toEqual([]);
+    await saveBar(page).click();
+    await poll(() => page.locator("#toasts").innerText()).toContain("Campaign created");
+    const campaign = await session.db.campaign.findFirstOrThrow({
+      where: { shop: SHOP, name: "Outdoor days" },
+    });
+    expect(campaign).toMatchObject({
+      products: [{ id: "gid://shopify/Product/8800000000001", title: "Canvas Tote" }],
+      collections: [{ id: "gid://shopify/Collection/9900000000001", title: "Outdoor" }],
+    });
+    // The worker reads the collection's products from the Admin API; the page says so.
+    await poll(() =>
+      session.db.campaign
+        .findUniqueOrThrow({ where: { id: campaign.id } })
+        .then((c) => c.collectionProductIds),
+    ).toEqual([
+      "gid://shopify/Product/8800000000003",
+      "gid://shopify/Product/8800000000004",
+      "gid://shopify/Product/8800000000005",
+    ]);
+    await page.reload();
+    await poll(() =>
+      appFrame(page).getByText("The collections hold 3 products", { exact: false }).count(),
+    ).toBe(1);
     await session.db.campaign.delete({ where: { id: campaign.id } });
     await context.close();
   });
