@@ -8,6 +8,7 @@ import type { FieldErrors } from "../domain/forms";
 import { localDateTime } from "../domain/time-zones";
 import { toCampaign } from "../loyalty/campaigns.server";
 import { appAdmin } from "../shopify.server";
+import { errorFields, log } from "../log.server";
 import { jobQueue } from "../worker/queue.server";
 import { shopTimeZone } from "./dashboard.server";
 import { loadProgram } from "./program.server";
@@ -30,11 +31,16 @@ export async function campaignFormContext(shop: string) {
 /** Running and scheduled first (soonest end first), then those switched off, then ended ones. */
 export async function listCampaigns(shop: string, now: Date) {
   const { currency, tiers, timeZone } = await campaignFormContext(shop);
-  const rows = await prisma.campaign.findMany({ where: { shop }, orderBy: { endsAt: "asc" } });
+  // Without the products read from collections: the list shows how many were picked, not them.
+  const rows = await prisma.campaign.findMany({
+    where: { shop },
+    orderBy: { endsAt: "asc" },
+    omit: { collectionProductIds: true },
+  });
   const tierName = new Map(tiers.map((t) => [t.id, t.name]));
   const rank = { ACTIVE: 0, SCHEDULED: 1, OFF: 2, ENDED: 3 } as const;
   const campaigns = rows
-    .map(toCampaign)
+    .map((row) => toCampaign({ ...row, collectionProductIds: [] }))
     .map((campaign) => ({ campaign, status: campaignStatus(campaign, now) }))
     .sort((a, b) => rank[a.status] - rank[b.status]);
   return {
@@ -98,9 +104,17 @@ function collectionColumns(data: CampaignFormData, before: Campaign | null) {
   return { collectionProductIds: [], collectionsReadAt: null, collectionsError: null };
 }
 
-/** Their products are read from Shopify by the worker, now rather than at its next round. */
-async function readCollections(data: CampaignFormData) {
-  if (data.collections.length) await jobQueue().send("read-campaign-collections");
+/**
+ * Their products are read from Shopify by the worker, now rather than at its next round. The
+ * campaign is saved either way: if the queue cannot be reached, the 15-minute round reads them.
+ */
+async function readCollections(shop: string, data: CampaignFormData) {
+  if (!data.collections.length) return;
+  try {
+    await jobQueue().send("read-campaign-collections", { unreadOnly: true });
+  } catch (error) {
+    log.error("campaign collections read could not be queued", { shop, ...errorFields(error) });
+  }
 }
 
 type SaveResult = { ok: true; campaign: CampaignRow } | { ok: false; errors: FieldErrors };
@@ -111,7 +125,7 @@ export async function createCampaign(shop: string, data: CampaignFormData): Prom
   const campaign = await prisma.campaign.create({
     data: { shop, ...columns(data), ...collectionColumns(data, null) },
   });
-  await readCollections(data);
+  await readCollections(shop, data);
   return { ok: true, campaign };
 }
 
@@ -128,11 +142,12 @@ export async function updateCampaign(
   const before = await findCampaign(shop, id);
   const errors = await tierErrors(shop, data.tierIds);
   if (Object.keys(errors).length) return { ok: false, errors };
+  const reread = collectionColumns(data, before);
   const campaign = await prisma.campaign.update({
     where: { id },
-    data: { ...columns(data), ...collectionColumns(data, before) },
+    data: { ...columns(data), ...reread },
   });
-  await readCollections(data);
+  if (Object.keys(reread).length) await readCollections(shop, data);
   return { ok: true, campaign };
 }
 

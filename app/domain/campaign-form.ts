@@ -7,7 +7,7 @@ import { parseLocalDateTime } from "./time-zones";
 
 export type CampaignFormData = Omit<Campaign, "id" | "collectionProductIds">;
 
-/** More would make the order's snapshot and the widget's data heavy; a collection is the tool. */
+/** Limits of the admin's resource picker here: for more products, a collection is the tool. */
 export const MAX_CAMPAIGN_PRODUCTS = 100;
 export const MAX_CAMPAIGN_COLLECTIONS = 10;
 

@@ -57,7 +57,10 @@ export const CAMPAIGN_STATUS_BADGES: Record<
   ENDED: { label: "Ended" },
 };
 
-export function campaignStatus(campaign: Campaign, now: Date): CampaignStatus {
+export function campaignStatus(
+  campaign: Pick<Campaign, "startsAt" | "endsAt" | "enabled">,
+  now: Date,
+): CampaignStatus {
   if (now >= campaign.endsAt) return "ENDED";
   if (!campaign.enabled) return "OFF";
   return now < campaign.startsAt ? "SCHEDULED" : "ACTIVE";
@@ -117,12 +120,25 @@ export function campaignRules(
     });
 }
 
+/**
+ * Kept per campaign object: the shop's settings copy is shared and never changed (a change loads
+ * a new copy), and collections can hold tens of thousands of products, so the set is built once
+ * per copy rather than on every order and widget load.
+ */
+const productSets = new WeakMap<object, ReadonlySet<string> | null>();
+
 /** The products whose lines a campaign counts, or null for every line of the order. */
 export function campaignProducts(
   c: Pick<Campaign, "products" | "collections" | "collectionProductIds">,
 ): ReadonlySet<string> | null {
-  if (c.products.length === 0 && c.collections.length === 0) return null;
-  return new Set([...c.products.map((p) => p.id), ...c.collectionProductIds]);
+  const known = productSets.get(c);
+  if (known !== undefined) return known;
+  const products =
+    c.products.length === 0 && c.collections.length === 0
+      ? null
+      : new Set([...c.products.map((p) => p.id), ...c.collectionProductIds]);
+  productSets.set(c, products);
+  return products;
 }
 
 function minimumMinorOf(minimumSpend: string | null, currency: string): number | null {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clawbackForCancellation, clawbackForRefund, splitDebit } from "./clawback";
+import { clawbackForCancellation, clawbackForRefund, scopedShare, splitDebit } from "./clawback";
 
 const order = { earnedPoints: 100, basisMinor: 10000, clawedBackPoints: 0, refundedMinor: 0 };
 
@@ -30,11 +30,12 @@ describe("refund clawback", () => {
   describe("of a campaign on some products", () => {
     // $100 order: 100 from the rate, plus 40 doubling its $40 of tote.
     const doubled = { ...order, earnedPoints: 140 };
-    const tote = (refundMinor: number, refundedMinor = 0) => ({
+    const tote = (refundMinor: number, refundedMinor = 0, takenPoints = 0) => ({
       points: 40,
       eligibleMinor: 4000,
       minimumMinor: null,
       refundedMinor,
+      takenPoints,
       refundMinor,
     });
 
@@ -46,15 +47,25 @@ describe("refund clawback", () => {
     });
 
     it("gives up all it has left once its lines are refunded", () => {
-      const earning = { ...order, earnedPoints: 113 };
-      // 13 over three $10 refunds: 4, 4, then the 5 left.
-      const scoped = (refundedMinor: number) => ({
-        ...tote(1000, refundedMinor),
-        points: 13,
-        eligibleMinor: 3000,
-      });
-      expect(clawbackForRefund({ ...earning, scoped: [scoped(0)] }, 1000)).toBe(10 + 4);
-      expect(clawbackForRefund({ ...earning, scoped: [scoped(2000)] }, 1000)).toBe(10 + 5);
+      // 5 points on $30 of lines, refunded $10 at a time: 1, 1, then the 3 left (not 2, which
+      // would keep one: a share of the whole is more than the shares added up).
+      const earning = { ...order, earnedPoints: 105 };
+      const shares: number[] = [];
+      let taken = 0;
+      for (const refundedMinor of [0, 1000, 2000]) {
+        const scoped = {
+          points: 5,
+          eligibleMinor: 3000,
+          minimumMinor: null,
+          refundedMinor,
+          takenPoints: taken,
+          refundMinor: 1000,
+        };
+        const back = clawbackForRefund({ ...earning, scoped: [scoped] }, 1000) - 10;
+        shares.push(back);
+        taken += scopedShare(5, 1000, 3000);
+      }
+      expect(shares).toEqual([1, 1, 3]);
     });
 
     it("takes its bonus back whole when its lines' spend falls below the minimum", () => {
@@ -64,6 +75,7 @@ describe("refund clawback", () => {
         eligibleMinor: 6000,
         minimumMinor: 5000,
         refundedMinor,
+        takenPoints: 0,
         refundMinor,
       });
       expect(clawbackForRefund({ ...withBonus, scoped: [bonus(1000)] }, 1000)).toBe(10);

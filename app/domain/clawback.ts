@@ -28,6 +28,8 @@ export interface ScopedRefund {
   minimumMinor: number | null;
   /** The spend of its lines earlier refunds took back. */
   refundedMinor: number;
+  /** The points of it earlier refunds took back (their shares, each rounded down on its own). */
+  takenPoints: number;
   /** The spend of its lines this refund takes back. */
   refundMinor: number;
 }
@@ -70,10 +72,18 @@ export function clawbackForRefund(order: OrderEarning, refundMinor: number): num
 function scopedClawback(s: ScopedRefund): number {
   if (s.points <= 0 || s.refundMinor <= 0 || s.eligibleMinor <= 0) return 0;
   if (s.minimumMinor !== null) return bonusTakenBack(s.points, s.minimumMinor, s);
-  if (s.refundedMinor + s.refundMinor >= s.eligibleMinor) {
-    return s.points - floorShare(s.points, s.refundedMinor, s.eligibleMinor);
-  }
+  if (s.refundedMinor + s.refundMinor >= s.eligibleMinor)
+    return Math.max(0, s.points - s.takenPoints);
   return floorShare(s.points, s.refundMinor, s.eligibleMinor);
+}
+
+/**
+ * What one refund of `refundMinor` of a multiplier's lines took of it, short of the last one: for
+ * the caller to add up the earlier refunds' takes (`takenPoints`).
+ */
+export function scopedShare(points: number, refundMinor: number, eligibleMinor: number): number {
+  if (points <= 0 || refundMinor <= 0 || eligibleMinor <= 0) return 0;
+  return floorShare(points, refundMinor, eligibleMinor);
 }
 
 function bonusTakenBack(

@@ -282,6 +282,8 @@ interface WayTexts {
   campaignBonusMinimum: (p: { points: string; amount: string; until: string }) => string;
   /** A campaign on some products or collections: its description, limited. */
   selectedProducts: (description: string) => string;
+  /** A campaign's bonus whose minimum counts the spend on its products alone. */
+  campaignBonusMinimumProducts: (p: { points: string; amount: string; until: string }) => string;
   followTitle: (p: { network: string }) => string;
   followDescription: (p: { points: string }) => string;
   surveyTitle: string;
@@ -304,6 +306,8 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignBonusMinimum: (p) =>
       `${p.points} extra on orders of ${p.amount} or more until ${p.until}`,
     selectedProducts: (d) => `${d} (selected products only)`,
+    campaignBonusMinimumProducts: (p) =>
+      `${p.points} extra when you spend ${p.amount} on selected products, until ${p.until}`,
     followTitle: (p) => `Follow us on ${p.network}`,
     followDescription: (p) =>
       `${p.points}, once, when you open our page from here (we cannot check follows)`,
@@ -326,6 +330,8 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignBonusMinimum: (p) =>
       `${p.points} en plus sur les commandes d’au moins ${p.amount} jusqu’au ${p.until}`,
     selectedProducts: (d) => `${d} (produits sélectionnés uniquement)`,
+    campaignBonusMinimumProducts: (p) =>
+      `${p.points} en plus dès ${p.amount} d’achats de produits sélectionnés, jusqu’au ${p.until}`,
     followTitle: (p) => `Suivez-nous sur ${p.network}`,
     followDescription: (p) =>
       `${p.points}, une fois, en ouvrant notre page d’ici (nous ne pouvons pas vérifier l’abonnement)`,
@@ -347,6 +353,8 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignBonus: (p) => `${p.points} extra auf jede Bestellung bis ${p.until}`,
     campaignBonusMinimum: (p) => `${p.points} extra auf Bestellungen ab ${p.amount} bis ${p.until}`,
     selectedProducts: (d) => `${d} (nur ausgewählte Produkte)`,
+    campaignBonusMinimumProducts: (p) =>
+      `${p.points} extra ab ${p.amount} Einkauf ausgewählter Produkte bis ${p.until}`,
     followTitle: (p) => `Folge uns auf ${p.network}`,
     followDescription: (p) =>
       `${p.points}, einmalig, wenn du unsere Seite von hier öffnest (wir können das Folgen nicht prüfen)`,
@@ -369,6 +377,8 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignBonusMinimum: (p) =>
       `${p.points} extra en pedidos de ${p.amount} o más hasta el ${p.until}`,
     selectedProducts: (d) => `${d} (solo productos seleccionados)`,
+    campaignBonusMinimumProducts: (p) =>
+      `${p.points} extra al gastar ${p.amount} en productos seleccionados, hasta el ${p.until}`,
     followTitle: (p) => `Síguenos en ${p.network}`,
     followDescription: (p) =>
       `${p.points}, una vez, al abrir nuestra página desde aquí (no podemos comprobar que nos sigues)`,
@@ -390,6 +400,8 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     campaignBonus: (p) => `${p.until}まで、ご注文ごとに${p.points}を追加`,
     campaignBonusMinimum: (p) => `${p.until}まで、${p.amount}以上のご注文で${p.points}を追加`,
     selectedProducts: (d) => `${d}（対象商品のみ）`,
+    campaignBonusMinimumProducts: (p) =>
+      `${p.until}まで、対象商品を${p.amount}以上ご購入で${p.points}を追加`,
     followTitle: (p) => `${p.network}でフォロー`,
     followDescription: (p) => `ここからページを開くと1回${p.points}（フォローの確認はできません）`,
     surveyTitle: "ご意見をお聞かせください",
@@ -488,15 +500,14 @@ export function waysToEarn(
           id: "campaign",
           title: rule.campaign,
           points: rule.points,
-          description: limited(
+          description:
             rule.minimumMinor > 1
-              ? texts.campaignBonusMinimum({
+              ? (rule.products ? texts.campaignBonusMinimumProducts : texts.campaignBonusMinimum)({
                   points,
                   amount: formatMoney(rule.minimumMinor, shop.currency, locale),
                   until,
                 })
-              : texts.campaignBonus({ points, until }),
-          ),
+              : limited(texts.campaignBonus({ points, until })),
           endsAt: rule.endsAt.toISOString(),
         });
         break;

@@ -15,15 +15,18 @@ import { toCampaign } from "./campaigns.server";
  * order is never held up by, nor fails on, a call to Shopify.
  *
  * A read that fails keeps the products of the last good read and says why on the campaign page.
+ * A campaign is written only when what was read changed: every write of a campaign makes each
+ * process load the shop's settings again (Program.configVersion).
  */
 
 /** A collection bigger than this is refused with a message rather than half read. */
 const MAX_PRODUCTS_PER_COLLECTION = 10_000;
-/** A campaign read less than this long ago is left until the next run. */
-const FRESH_MS = 10 * 60 * 1000;
 
 export interface CollectionReadResult {
+  /** Campaigns whose collections were read, changed or not. */
   read: number;
+  /** Of those, the ones whose products changed (or were read for the first time). */
+  changed: number;
   failed: number;
 }
 
@@ -31,13 +34,12 @@ export async function readCampaignCollections(
   prisma: PrismaClient,
   adminFor: (shop: string) => Promise<AdminGraphqlClient | null>,
   now: Date,
+  /** Only campaigns whose collections were never read (or changed since): a save's request. */
+  options: { unreadOnly?: boolean } = {},
 ): Promise<CollectionReadResult> {
-  const result: CollectionReadResult = { read: 0, failed: 0 };
+  const result: CollectionReadResult = { read: 0, changed: 0, failed: 0 };
   const rows = await prisma.campaign.findMany({
-    where: {
-      endsAt: { gt: now },
-      OR: [{ collectionsReadAt: null }, { collectionsReadAt: { lt: new Date(+now - FRESH_MS) } }],
-    },
+    where: { endsAt: { gt: now }, ...(options.unreadOnly && { collectionsReadAt: null }) },
     orderBy: [{ shop: "asc" }, { startsAt: "asc" }],
   });
   const admins = new Map<string, AdminGraphqlClient | null>();
@@ -49,12 +51,18 @@ export async function readCampaignCollections(
       const admin = admins.get(row.shop);
       if (!admin) throw new CollectionReadError("The app has no access to the shop; reinstall it");
       const productIds = await productsOf(admin, campaign);
+      result.read += 1;
+      const same = (a: readonly string[], b: readonly string[]) =>
+        a.length === b.length && [...a].sort().join() === [...b].sort().join();
+      if (row.collectionsReadAt && !row.collectionsError) {
+        if (same(productIds, campaign.collectionProductIds)) continue;
+      }
       // Unless the merchant saved the campaign meanwhile: that save sent a read of its own.
       const { count } = await prisma.campaign.updateMany({
         where: { id: row.id, updatedAt: row.updatedAt },
         data: { collectionProductIds: productIds, collectionsReadAt: now, collectionsError: null },
       });
-      if (count) result.read += 1;
+      result.changed += count;
     } catch (error) {
       result.failed += 1;
       const message = failureMessage(error);
@@ -64,6 +72,7 @@ export async function readCampaignCollections(
         ...errorFields(error),
       });
       // The products of the last good read stay: a passing fault should not end the campaign.
+      if (row.collectionsError === message) continue;
       await prisma.campaign.updateMany({
         where: { id: row.id, updatedAt: row.updatedAt },
         data: { collectionsError: message },

@@ -1,6 +1,11 @@
 import type { Member, OrderRecord, Program, RefundRecord, SkipReason } from "@prisma/client";
 import type { ScopedRefund } from "../domain/clawback";
-import { clawbackForCancellation, clawbackForRefund, splitDebit } from "../domain/clawback";
+import {
+  clawbackForCancellation,
+  clawbackForRefund,
+  scopedShare,
+  splitDebit,
+} from "../domain/clawback";
 import type { RuleSnapshot } from "../domain/earning";
 import { BASE_MULTIPLIER_PERCENT, refundEarningBasis } from "../domain/earning";
 import { campaignRules } from "../domain/campaigns";
@@ -479,13 +484,18 @@ async function scopedRefunds(
     const lineIds = new Set(c.lineIds);
     const spend = (lines: unknown) =>
       refundEarningBasis(refundLinesSchema.parse(lines), taxesIncluded, giftCards, lineIds);
+    const eligibleMinor = c.eligibleMinor ?? 0;
+    // Each earlier refund, as it was taken: one at a time, so the last takes exactly what is left.
+    const before = earlier.filter((r) => r.id !== refund.id).map((r) => spend(r.lines));
     return {
       points: c.points,
-      eligibleMinor: c.eligibleMinor ?? 0,
+      eligibleMinor,
       minimumMinor: c.rule === "CAMPAIGN_BONUS" ? Math.max(1, c.minimumMinor ?? 1) : null,
-      refundedMinor: earlier
-        .filter((r) => r.id !== refund.id)
-        .reduce((sum, r) => sum + spend(r.lines), 0),
+      refundedMinor: before.reduce((sum, minor) => sum + minor, 0),
+      takenPoints: before.reduce(
+        (sum, minor) => sum + scopedShare(c.points, minor, eligibleMinor),
+        0,
+      ),
       refundMinor: spend(refund.lines),
     };
   });

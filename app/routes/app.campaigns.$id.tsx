@@ -67,7 +67,10 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       },
     };
   }
-  const campaign = await findCampaign(session.shop, params.id ?? "");
+  const { collectionProductIds, collectionsReadAt, ...campaign } = await findCampaign(
+    session.shop,
+    params.id ?? "",
+  );
   return {
     ...context,
     campaign: {
@@ -75,6 +78,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       status: campaignStatus(campaign, now),
       startsAt: local(campaign.startsAt),
       endsAt: local(campaign.endsAt),
+      // A count, not the (up to 100,000) products themselves.
+      collectionProductCount: collectionProductIds.length,
+      collectionsReadAt: collectionsReadAt ? local(collectionsReadAt).replace("T", " ") : null,
     },
     defaults: null,
   };
@@ -322,8 +328,9 @@ export default function CampaignPage() {
             {campaign && campaign.collections.length ? (
               <CollectionsRead
                 readAt={campaign.collectionsReadAt}
+                timeZone={timeZone}
                 error={campaign.collectionsError}
-                count={campaign.collectionProductIds.length}
+                count={campaign.collectionProductCount}
               />
             ) : null}
           </BlockStack>
@@ -402,23 +409,39 @@ function ResourceChoice(props: {
   const shopify = useAppBridge();
   const chosen = picked(props.value);
   const max = props.type === "product" ? MAX_CAMPAIGN_PRODUCTS : MAX_CAMPAIGN_COLLECTIONS;
+  const [failed, setFailed] = useState(false);
   const choose = async () => {
-    const selection = await shopify.resourcePicker({
-      type: props.type,
-      action: "select",
-      multiple: max,
-      selectionIds: chosen.map((item) => ({ id: item.id })),
-      ...(props.type === "product" && { filter: { variants: false } }),
-    });
-    // Cancelled: nothing changes.
-    if (!selection) return;
-    props.onChange(JSON.stringify(selection.map(({ id, title }) => ({ id, title }))));
+    setFailed(false);
+    try {
+      const selection = await shopify.resourcePicker({
+        type: props.type,
+        action: "select",
+        multiple: max,
+        selectionIds: chosen.map((item) => ({ id: item.id })),
+        ...(props.type === "product" && { filter: { variants: false } }),
+      });
+      // Cancelled: nothing changes.
+      if (!selection) return;
+      // Those kept first, in their order, so confirming the same choice changes nothing.
+      const picks = selection.map(({ id, title }) => ({ id, title }));
+      const kept = chosen.filter((item) => picks.some((p) => p.id === item.id));
+      const added = picks.filter((p) => !chosen.some((item) => item.id === p.id));
+      props.onChange(JSON.stringify([...kept, ...added]));
+    } catch {
+      setFailed(true);
+    }
   };
   const noun = props.label.toLowerCase();
+  const id = `campaign-${noun}`;
+  const error = props.error ?? (failed ? `The ${noun} could not be listed; try again` : undefined);
   return (
     <BlockStack gap="200">
       <InlineStack gap="200" blockAlign="center">
-        <Button onClick={() => void choose()}>{`Choose ${noun}`}</Button>
+        <Button
+          id={id}
+          onClick={() => void choose()}
+          ariaDescribedBy={error ? `${id}Error` : undefined}
+        >{`Choose ${noun}`}</Button>
         {chosen.length ? (
           <Text as="span" tone="subdued">{`${chosen.length} of up to ${max}`}</Text>
         ) : null}
@@ -439,16 +462,22 @@ function ResourceChoice(props: {
           ))}
         </ul>
       ) : null}
-      {props.error ? <InlineError message={props.error} fieldID={`campaign-${noun}`} /> : null}
+      {error ? <InlineError message={error} fieldID={id} /> : null}
     </BlockStack>
   );
 }
 
 /** Whether the worker has read the collections' products yet, and how that went. */
-function CollectionsRead(props: { readAt: string | null; error: string | null; count: number }) {
+function CollectionsRead(props: {
+  /** Local time in the shop's zone, as the page's other times. */
+  readAt: string | null;
+  timeZone: string;
+  error: string | null;
+  count: number;
+}) {
   if (props.error) {
     return (
-      <Banner tone="warning" title="The collections' products could not be read">
+      <Banner tone="warning" title="The saved collections' products could not be read">
         <p>{props.error}</p>
         {props.readAt ? (
           <p>{`Until then the campaign counts the ${props.count.toLocaleString("en")} products read before.`}</p>
@@ -459,14 +488,14 @@ function CollectionsRead(props: { readAt: string | null; error: string | null; c
   if (!props.readAt) {
     return (
       <Text as="p" tone="subdued">
-        The app is reading the collections' products from Shopify. Until it has, their products do
-        not earn the campaign.
+        The app is reading the saved collections' products from Shopify. Until it has, their
+        products do not earn the campaign.
       </Text>
     );
   }
   return (
     <Text as="p" tone="subdued">
-      {`The collections hold ${props.count.toLocaleString("en")} products, read from Shopify at ${new Date(props.readAt).toLocaleString("en", { dateStyle: "medium", timeStyle: "short" })} and again every 15 minutes.`}
+      {`The saved collections hold ${props.count.toLocaleString("en")} products. The app checks them with Shopify every 15 minutes; they last changed at ${props.readAt} (${props.timeZone}).`}
     </Text>
   );
 }

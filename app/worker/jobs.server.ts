@@ -60,7 +60,8 @@ export const JOBS = {
    */
   "read-campaign-collections": {
     cron: "*/15 * * * *",
-    run: ({ prisma, adminFor, now }) => readCampaignCollections(prisma, adminFor, now()),
+    run: ({ prisma, adminFor, now }, data) =>
+      readCampaignCollections(prisma, adminFor, now(), { unreadOnly: data.unreadOnly === true }),
   },
   /** Balances idle for the program's expiry period expire. */
   "expire-balances": {

@@ -227,7 +227,7 @@ describe("admin pages", { timeout: 120_000 }, () => {
     ]);
     await page.reload();
     await poll(() =>
-      appFrame(page).getByText("The collections hold 3 products", { exact: false }).count(),
+      appFrame(page).getByText("The saved collections hold 3 products", { exact: false }).count(),
     ).toBe(1);
     await session.db.campaign.delete({ where: { id: campaign.id } });
     await context.close();

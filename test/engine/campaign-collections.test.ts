@@ -11,7 +11,8 @@ import { storeOfflineSession, TEST_SHOP } from "../support/shopify";
 import { offlineAdmin } from "../support/worker";
 
 const sandbox = adminSandbox();
-const read = (now = new Date()) => readCampaignCollections(prisma, offlineAdmin, now);
+const read = (now = new Date(), options = {}) =>
+  readCampaignCollections(prisma, offlineAdmin, now, options);
 
 const product = (n: number) => `gid://shopify/Product/${n}`;
 const OUTDOOR = "gid://shopify/Collection/501";
@@ -57,7 +58,7 @@ describe("campaign collections", () => {
     seedCatalog(251);
     const { id } = await campaign();
 
-    expect(await read()).toEqual({ read: 1, failed: 0 });
+    expect(await read()).toEqual({ read: 1, changed: 1, failed: 0 });
     const row = await prisma.campaign.findUniqueOrThrow({ where: { id } });
     expect((row.collectionProductIds as string[]).length).toBe(251);
     expect(row.collectionsReadAt).not.toBeNull();
@@ -82,31 +83,69 @@ describe("campaign collections", () => {
     expect((await memberOf(6101))?.balance).toBe(15 + 10);
   });
 
-  it("are not read again within 10 minutes, and are read again after", async () => {
+  it("are written only when their products change, so the shop's settings stay cached", async () => {
     seedCatalog(2);
     const { id } = await campaign();
-    const now = new Date();
-    await read(now);
+    await read();
+    const first = await prisma.campaign.findUniqueOrThrow({ where: { id } });
+    const version = async () =>
+      (await prisma.program.findUnique({ where: { shop: TEST_SHOP } }))?.configVersion ?? null;
+    const before = await version();
+    expect(await read()).toEqual({ read: 1, changed: 0, failed: 0 });
+    expect((await prisma.campaign.findUniqueOrThrow({ where: { id } })).updatedAt).toEqual(
+      first.updatedAt,
+    );
+    expect(await version()).toBe(before);
     // The merchant adds a product to the collection in Shopify.
     sandbox.api.state.collections.get(OUTDOOR)!.productIds.push(product(3));
-    expect(await read(new Date(+now + 5 * 60_000))).toEqual({ read: 0, failed: 0 });
-    expect(await read(new Date(+now + 11 * 60_000))).toEqual({ read: 1, failed: 0 });
+    expect(await read()).toEqual({ read: 1, changed: 1, failed: 0 });
     const row = await prisma.campaign.findUniqueOrThrow({ where: { id } });
     expect(row.collectionProductIds).toEqual([product(1), product(2), product(3)]);
+  });
+
+  it("read only the campaigns never read when a save asks", async () => {
+    seedCatalog(2);
+    await campaign();
+    await read();
+    const added = await campaign([{ id: OUTDOOR, title: "Outdoor" }]);
+    expect(await read(new Date(), { unreadOnly: true })).toEqual({
+      read: 1,
+      changed: 1,
+      failed: 0,
+    });
+    expect(
+      (await prisma.campaign.findUniqueOrThrow({ where: { id: added.id } })).collectionProductIds,
+    ).toEqual([product(1), product(2)]);
+  });
+
+  it("leave a campaign the merchant saved during the read to the read its save asked for", async () => {
+    seedCatalog(2);
+    const { id } = await campaign();
+    sandbox.api.state.faults.push({ kind: "delay", ms: 300, match: "LoyaltyCollectionProducts" });
+    const reading = read();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await prisma.campaign.update({
+      where: { id },
+      data: { collections: [{ id: "gid://shopify/Collection/777", title: "Other" }] },
+    });
+    expect(await reading).toEqual({ read: 1, changed: 0, failed: 0 });
+    // Nothing written: the other collection's products are not these.
+    const row = await prisma.campaign.findUniqueOrThrow({ where: { id } });
+    expect(row.collectionsReadAt).toBeNull();
+    expect(row.collectionProductIds ?? []).toEqual([]);
   });
 
   it("keep the last good read when Shopify fails, and say why", async () => {
     seedCatalog(2);
     const { id } = await campaign();
-    const now = new Date();
-    await read(now);
+    await read();
     sandbox.api.state.faults.push({
       kind: "http",
       status: 503,
       match: "LoyaltyCollectionProducts",
       times: 10,
     });
-    expect(await read(new Date(+now + 11 * 60_000))).toEqual({ read: 0, failed: 1 });
+    expect(await read()).toEqual({ read: 0, changed: 0, failed: 1 });
     const row = await prisma.campaign.findUniqueOrThrow({ where: { id } });
     expect(row.collectionProductIds).toEqual([product(1), product(2)]);
     expect(row.collectionsError).toBe(
@@ -117,7 +156,7 @@ describe("campaign collections", () => {
   it("say so when a collection was deleted, and when the app may not read products", async () => {
     seedCatalog(1);
     const gone = await campaign([{ id: "gid://shopify/Collection/999", title: "Old sale" }]);
-    expect(await read()).toEqual({ read: 0, failed: 1 });
+    expect(await read()).toEqual({ read: 0, changed: 0, failed: 1 });
     expect(
       (await prisma.campaign.findUniqueOrThrow({ where: { id: gone.id } })).collectionsError,
     ).toBe(
@@ -131,7 +170,7 @@ describe("campaign collections", () => {
       token.scopes = token.scopes.filter((s) => s !== "read_products");
     }
     const { id } = await campaign();
-    expect(await read()).toEqual({ read: 0, failed: 1 });
+    expect(await read()).toEqual({ read: 0, changed: 0, failed: 1 });
     expect((await prisma.campaign.findUniqueOrThrow({ where: { id } })).collectionsError).toBe(
       "The app may not read products yet; accept its updated access in Shopify admin",
     );
@@ -145,7 +184,7 @@ describe("campaign collections", () => {
       where: { id: ended.id },
       data: { endsAt: new Date(Date.now() - 1000) },
     });
-    expect(await read()).toEqual({ read: 0, failed: 0 });
+    expect(await read()).toEqual({ read: 0, changed: 0, failed: 0 });
     expect(sandbox.api.state.calls).toEqual([]);
   });
 });

@@ -270,6 +270,17 @@ describe("campaigns on some products or collections", () => {
     expect(summary.program.waysToEarn.find((w) => w.title === "Tote week")?.description).toMatch(
       /^2× points on orders until .+ \(selected products only\)$/,
     );
+    await campaign({
+      name: "Tote bonus",
+      kind: "BONUS",
+      bonusPoints: 50,
+      minimumSpend: "30",
+      products: [product(TOTE, "Canvas Tote")],
+    });
+    const again = await programSummary(TEST_SHOP, "fr");
+    expect(again.program.waysToEarn.find((w) => w.title === "Tote bonus")?.description).toMatch(
+      /^50 points en plus dès 30,00\s\$US d’achats de produits sélectionnés, jusqu’au .+$/,
+    );
   });
 });
 
