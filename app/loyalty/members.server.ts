@@ -5,6 +5,7 @@ import type { TierDefinition } from "../domain/tiers";
 import { nextTier, periodStart, qualifyingTier } from "../domain/tiers";
 import type { CustomerRef } from "./payloads";
 import { isUniqueViolation } from "../db/errors";
+import { lockMember } from "../db/locks.server";
 import { queueFlowEvent } from "./flow-triggers.server";
 import type { Db, ProgramRules } from "./program.server";
 import { tierBasis, tierPeriod, tiersFor } from "./program.server";
@@ -39,6 +40,26 @@ export async function memberFor(
  * Runs `work` again after a unique violation: two first requests of a customer at once (a double
  * click in the widget) both create the member, and the second finds it on the retry.
  */
+/**
+ * The signed-in shopper's member (made if need be), locked for the rest of the transaction: what
+ * a widget request that earns checks and writes, one request at a time per member.
+ */
+export async function lockedMemberFor(
+  tx: Db,
+  shop: string,
+  customerId: string,
+  now: Date,
+): Promise<Member> {
+  const member = await memberFor(
+    tx,
+    shop,
+    { customerId, email: null, firstName: null, lastName: null },
+    now,
+  );
+  await lockMember(tx, member.id);
+  return member;
+}
+
 export async function retryingNewMember<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();

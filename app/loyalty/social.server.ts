@@ -2,9 +2,8 @@ import type { PrismaClient } from "@prisma/client";
 import { contributionsFor, totalPoints } from "../domain/earning-rules";
 import type { SocialNetwork } from "../domain/social";
 import { followKey, parseSocialFollows, socialNetwork } from "../domain/social";
-import { lockMember } from "../db/locks.server";
 import { postEntry } from "./ledger.server";
-import { evaluateTier, memberFor, retryingNewMember } from "./members.server";
+import { evaluateTier, lockedMemberFor, retryingNewMember } from "./members.server";
 import type { Db } from "./program.server";
 import { earningRules } from "./program.server";
 import { shopConfig } from "./shop-config.server";
@@ -40,13 +39,7 @@ function followOnce(
     const { program } = rules;
     const follow = parseSocialFollows(program.socialFollows).find((f) => f.network === network);
     if (!program.enabled || !follow) return { ok: false, error: "UNKNOWN_NETWORK" };
-    let member = await memberFor(
-      tx,
-      shop,
-      { customerId, email: null, firstName: null, lastName: null },
-      now,
-    );
-    await lockMember(tx, member.id);
+    let member = await lockedMemberFor(tx, shop, customerId, now);
     const key = followKey(member.id, follow.network);
     const done = await tx.ledgerEntry.findUnique({
       where: { shop_idempotencyKey: { shop, idempotencyKey: key } },

@@ -1,11 +1,10 @@
 import type { Member, PrismaClient } from "@prisma/client";
 import type { SurveyAnswer } from "../domain/nps";
 import { contributionsFor, totalPoints } from "../domain/earning-rules";
-import { lockMember } from "../db/locks.server";
 import type { Db } from "./program.server";
 import { earningRules } from "./program.server";
 import { postEntry } from "./ledger.server";
-import { evaluateTier, memberFor, retryingNewMember } from "./members.server";
+import { evaluateTier, lockedMemberFor, retryingNewMember } from "./members.server";
 import { shopConfig } from "./shop-config.server";
 
 /**
@@ -49,14 +48,8 @@ function answerOnce(
     const rules = await shopConfig(shop, tx);
     const { program } = rules;
     if (!program.enabled || !program.npsSurvey) return { ok: false, error: "OFF" };
-    let member: Member = await memberFor(
-      tx,
-      shop,
-      { customerId, email: null, firstName: null, lastName: null },
-      now,
-    );
     // Locked before the interval is checked: of two answers at once, the second sees the first.
-    await lockMember(tx, member.id);
+    let member: Member = await lockedMemberFor(tx, shop, customerId, now);
     if (!(await surveyDue(tx, member.id, program.npsIntervalDays, now)))
       return { ok: false, error: "ALREADY_ANSWERED" };
     const response = await tx.npsResponse.create({
