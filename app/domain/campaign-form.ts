@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { Campaign, CampaignKind, PickedResource } from "./campaigns";
+import type { Campaign, CampaignKind } from "./campaigns";
 import type { FieldErrors, FormResult } from "./forms";
-import { checkboxField, issuesToFieldErrors } from "./forms";
+import { checkboxField, issuesToFieldErrors, pickedResourcesField } from "./forms";
 import { currencyDecimals, formatAmount, isDecimalString, toMinorUnits } from "./money";
 import { parseLocalDateTime } from "./time-zones";
 
@@ -10,41 +10,6 @@ export type CampaignFormData = Omit<Campaign, "id" | "collectionProductIds">;
 /** Limits of the admin's resource picker here: for more products, a collection is the tool. */
 export const MAX_CAMPAIGN_PRODUCTS = 100;
 export const MAX_CAMPAIGN_COLLECTIONS = 10;
-
-/** What the admin's resource picker posts: the chosen resources as JSON (gids and titles). */
-const picked = (type: "Product" | "Collection", max: number, noun: string) =>
-  z
-    .string()
-    .default("")
-    .transform((text, ctx): PickedResource[] => {
-      if (!text.trim()) return [];
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        value = null;
-      }
-      const list = z
-        .array(
-          z.object({
-            id: z.string().regex(new RegExp(`^gid://shopify/${type}/\\d+$`)),
-            title: z.string().trim().min(1).max(255),
-          }),
-        )
-        .safeParse(value);
-      if (!list.success) {
-        ctx.addIssue({ code: "custom", message: `Choose the ${noun} again` });
-        return z.NEVER;
-      }
-      if (list.data.length > max) {
-        ctx.addIssue({
-          code: "custom",
-          message: `Choose up to ${max} ${noun}${max > MAX_CAMPAIGN_COLLECTIONS ? ", or a collection" : ""}`,
-        });
-        return z.NEVER;
-      }
-      return list.data.filter((p, i) => list.data.findIndex((q) => q.id === p.id) === i);
-    });
 
 export const CAMPAIGN_KINDS: { value: CampaignKind; label: string }[] = [
   { value: "MULTIPLIER", label: "Multiply the points orders earn" },
@@ -68,8 +33,8 @@ const shape = () =>
     endsAt: z.string().default(""),
     // Several tiers post as one comma-separated field (the form's ChoiceList).
     tierIds: z.string().default(""),
-    products: picked("Product", MAX_CAMPAIGN_PRODUCTS, "products"),
-    collections: picked("Collection", MAX_CAMPAIGN_COLLECTIONS, "collections"),
+    products: pickedResourcesField("Product", MAX_CAMPAIGN_PRODUCTS, "products", "or a collection"),
+    collections: pickedResourcesField("Collection", MAX_CAMPAIGN_COLLECTIONS, "collections"),
     enabled: checkboxField(),
   });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { PickedResource } from "./campaigns";
 
 /**
  * Shared pieces for admin form validation. Forms post strings; these helpers turn them into typed
@@ -64,4 +65,49 @@ export function textField(max: number, requiredMessage: string) {
     .min(1, { error: requiredMessage })
     .max(max, { error: `Use ${max} characters or fewer` })
     .refine((value) => !/[\r\n]/.test(value), { error: "Use a single line" });
+}
+
+/**
+ * What the admin's resource picker (App Bridge) posts: the chosen products or collections as JSON,
+ * gids and titles, each once, in the order given.
+ */
+export function pickedResourcesField(
+  type: "Product" | "Collection",
+  max: number,
+  noun: string,
+  /** Said after the limit, as "or a collection" for products. */
+  alternative?: string,
+) {
+  return z
+    .string()
+    .default("")
+    .transform((text, ctx): PickedResource[] => {
+      if (!text.trim()) return [];
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        value = null;
+      }
+      const list = z
+        .array(
+          z.object({
+            id: z.string().regex(new RegExp(`^gid://shopify/${type}/\\d+$`)),
+            title: z.string().trim().min(1).max(255),
+          }),
+        )
+        .safeParse(value);
+      if (!list.success) {
+        ctx.addIssue({ code: "custom", message: `Choose the ${noun} again` });
+        return z.NEVER;
+      }
+      if (list.data.length > max) {
+        ctx.addIssue({
+          code: "custom",
+          message: `Choose up to ${max} ${noun}${alternative ? `, ${alternative}` : ""}`,
+        });
+        return z.NEVER;
+      }
+      return list.data.filter((p, i) => list.data.findIndex((q) => q.id === p.id) === i);
+    });
 }

@@ -5,21 +5,16 @@ import {
   Badge,
   Banner,
   BlockStack,
-  Button,
   Card,
   Checkbox,
   ChoiceList,
   FormLayout,
-  InlineError,
   InlineGrid,
-  InlineStack,
   Page,
   Select,
-  Tag,
   Text,
   TextField,
 } from "@shopify/polaris";
-import { useAppBridge } from "@shopify/app-bridge-react";
 import { useEffect, useState } from "react";
 import {
   campaignFormContext,
@@ -30,6 +25,7 @@ import {
   updateCampaign,
 } from "../admin/campaigns.server";
 import { AdminSaveBar } from "../components/AdminSaveBar";
+import { pickedResources, ResourceChoice } from "../components/ResourceChoice";
 import { ConfirmDeleteModal, toggleAndDeleteActions } from "../components/resource-actions";
 import { toFormData, useFormState } from "../components/form-state";
 import { doneUrl, useDoneToast, useToast } from "../components/toast";
@@ -39,7 +35,6 @@ import {
   MAX_CAMPAIGN_PRODUCTS,
   parseCampaignForm,
 } from "../domain/campaign-form";
-import type { PickedResource } from "../domain/campaigns";
 import { CAMPAIGN_STATUS_BADGES, campaignStatus } from "../domain/campaigns";
 import type { FieldErrors } from "../domain/forms";
 import { formValues } from "../domain/forms";
@@ -309,6 +304,8 @@ export default function CampaignPage() {
             <ResourceChoice
               type="product"
               label="Products"
+              max={MAX_CAMPAIGN_PRODUCTS}
+              idPrefix="campaign"
               value={values.products}
               onChange={set("products")}
               error={errors.products}
@@ -316,12 +313,14 @@ export default function CampaignPage() {
             <ResourceChoice
               type="collection"
               label="Collections"
+              max={MAX_CAMPAIGN_COLLECTIONS}
+              idPrefix="campaign"
               value={values.collections}
               onChange={set("collections")}
               error={errors.collections}
             />
             <Text as="p" tone="subdued">
-              {picked(values.products).length || picked(values.collections).length
+              {pickedResources(values.products).length || pickedResources(values.collections).length
                 ? "Only the lines of these products earn it, and a bonus's minimum counts their spend alone."
                 : "Every product earns it. Choose products or collections to limit it to them."}
             </Text>
@@ -373,97 +372,6 @@ export default function CampaignPage() {
         names it. This cannot be undone.
       </ConfirmDeleteModal>
     </Page>
-  );
-}
-
-/** Polaris Tags in a row, as a list a screen reader can count. */
-const CHOSEN_LIST = {
-  display: "flex",
-  flexWrap: "wrap",
-  gap: "var(--p-space-200)",
-  listStyle: "none",
-  margin: 0,
-  padding: 0,
-} as const;
-
-function picked(json: string): PickedResource[] {
-  try {
-    const list: unknown = JSON.parse(json);
-    return Array.isArray(list) ? (list as PickedResource[]) : [];
-  } catch {
-    return [];
-  }
-}
-
-/**
- * The products or collections a campaign is limited to, chosen with Shopify admin's own resource
- * picker (App Bridge), each removable.
- */
-function ResourceChoice(props: {
-  type: "product" | "collection";
-  label: string;
-  value: string;
-  onChange: (json: string) => void;
-  error?: string;
-}) {
-  const shopify = useAppBridge();
-  const chosen = picked(props.value);
-  const max = props.type === "product" ? MAX_CAMPAIGN_PRODUCTS : MAX_CAMPAIGN_COLLECTIONS;
-  const [failed, setFailed] = useState(false);
-  const choose = async () => {
-    setFailed(false);
-    try {
-      const selection = await shopify.resourcePicker({
-        type: props.type,
-        action: "select",
-        multiple: max,
-        selectionIds: chosen.map((item) => ({ id: item.id })),
-        ...(props.type === "product" && { filter: { variants: false } }),
-      });
-      // Cancelled: nothing changes.
-      if (!selection) return;
-      // Those kept first, in their order, so confirming the same choice changes nothing.
-      const picks = selection.map(({ id, title }) => ({ id, title }));
-      const kept = chosen.filter((item) => picks.some((p) => p.id === item.id));
-      const added = picks.filter((p) => !chosen.some((item) => item.id === p.id));
-      props.onChange(JSON.stringify([...kept, ...added]));
-    } catch {
-      setFailed(true);
-    }
-  };
-  const noun = props.label.toLowerCase();
-  const id = `campaign-${noun}`;
-  const error = props.error ?? (failed ? `The ${noun} could not be listed; try again` : undefined);
-  return (
-    <BlockStack gap="200">
-      <InlineStack gap="200" blockAlign="center">
-        <Button
-          id={id}
-          onClick={() => void choose()}
-          ariaDescribedBy={error ? `${id}Error` : undefined}
-        >{`Choose ${noun}`}</Button>
-        {chosen.length ? (
-          <Text as="span" tone="subdued">{`${chosen.length} of up to ${max}`}</Text>
-        ) : null}
-      </InlineStack>
-      {chosen.length ? (
-        <ul aria-label={props.label} style={CHOSEN_LIST}>
-          {chosen.map((item) => (
-            <li key={item.id}>
-              <Tag
-                onRemove={() =>
-                  props.onChange(JSON.stringify(chosen.filter((other) => other.id !== item.id)))
-                }
-                accessibilityLabel={`Remove ${item.title}`}
-              >
-                {item.title}
-              </Tag>
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      {error ? <InlineError message={error} fieldID={id} /> : null}
-    </BlockStack>
   );
 }
 
