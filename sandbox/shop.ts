@@ -340,11 +340,25 @@ export class Shop {
   }
 
   /** What checkout says about a code for this buyer and cart; changes nothing. */
-  checkCode(code: string, customerId: string | null, subtotal: string) {
+  checkCode(code: string, customerId: string | null, cart: string | CartLine[]) {
+    const lines = typeof cart === "string" ? undefined : this.checkoutLines(cart);
     return applyDiscountCode(this.api.state, {
       code,
       customerId: customerId ? gid("Customer", customerId) : null,
-      subtotal,
+      subtotal: typeof cart === "string" ? cart : this.subtotalOf(cart),
+      ...(lines && { lines }),
+    });
+  }
+
+  /** Cart lines as checkout prices a discount on some products: product gid and subtotal. */
+  private checkoutLines(cart: CartLine[]) {
+    return cart.map((line) => {
+      const found = findVariant(line.variantId);
+      if (!found) throw new ShopError(`Unknown variant ${line.variantId}`);
+      return {
+        productId: gid("Product", found.product.id),
+        subtotal: this.money(this.minor(found.variant.price) * BigInt(line.quantity)),
+      };
     });
   }
 
@@ -410,6 +424,10 @@ export class Shop {
         code: input.code.trim(),
         customerId: customer?.id ?? null,
         subtotal,
+        lines: lines.map((l) => ({
+          productId: l.productId === null ? null : gid("Product", l.productId),
+          subtotal: this.money(this.minor(l.price) * BigInt(l.quantity)),
+        })),
         orderId: gid("Order", id),
         now: createdAt,
       });
@@ -428,7 +446,13 @@ export class Shop {
               : "100.0",
       };
       if (result.discount.freeShipping) shipping = this.money(0n);
-      else this.allocate(lines, this.minor(result.discount.amount));
+      else {
+        const eligible = result.discount.eligibleLines;
+        this.allocate(
+          eligible ? lines.filter((_, i) => eligible.includes(i)) : lines,
+          this.minor(result.discount.amount),
+        );
+      }
     } else if (customer) {
       // recordOrderWithCode keeps the customer's order count and spend for coded orders.
       customer.numberOfOrders += 1;
@@ -940,6 +964,8 @@ export function checkoutMessage(reason: CheckoutRejection["reason"], code: strin
       return `Log in to use ${code}`;
     case "MINIMUM_SUBTOTAL_NOT_MET":
       return `${code} requires a higher order subtotal`;
+    case "NOT_APPLICABLE":
+      return `${code} discount code isn’t valid for the items in your cart`;
     case "NOT_YET_ACTIVE":
     case "EXPIRED":
     case "USAGE_LIMIT_REACHED":

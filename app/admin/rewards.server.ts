@@ -68,6 +68,7 @@ function columns(data: RewardFormData) {
     combinesWithOrder: data.combinesWithOrder,
     combinesWithProduct: data.combinesWithProduct,
     combinesWithShipping: data.combinesWithShipping,
+    collections: [...(data.collections ?? [])],
     tierId: data.tierId,
     enabled: data.enabled,
   };

@@ -61,10 +61,27 @@ describe("reward form values and errors", () => {
         combinesWithOrder: true,
         combinesWithProduct: false,
         combinesWithShipping: true,
+        collections: [],
         tierId: "tier_gold",
         enabled: true,
       },
     });
+  });
+
+  it("limits an amount or a percentage to picked collections, never free shipping", () => {
+    const outdoor = { id: "gid://shopify/Collection/9900000000001", title: "Outdoor" };
+    const collections = JSON.stringify([outdoor]);
+    expect(
+      parseRewardForm({ ...base, type: "PERCENTAGE", percentage: "15", collections }, "USD"),
+    ).toMatchObject({ ok: true, data: { collections: [outdoor] } });
+    // Picked, then switched to free shipping: the hidden pick is not kept.
+    expect(parseRewardForm({ ...base, type: "FREE_SHIPPING", collections }, "USD")).toMatchObject({
+      ok: true,
+      data: { collections: [] },
+    });
+    expect(
+      parseRewardForm({ ...base, collections: JSON.stringify([{ id: "x", title: "y" }]) }, "USD"),
+    ).toMatchObject({ ok: false, errors: { collections: "Choose the collections again" } });
   });
 
   it("asks for a type when the select posts something unknown", () => {
@@ -154,5 +171,17 @@ describe("reward descriptions", () => {
         "CAD",
       ),
     ).toBe("Free shipping on orders of CA$25.00 or more");
+    expect(
+      describeReward(
+        {
+          type: "PERCENTAGE",
+          amount: null,
+          percentage: 20,
+          minimumSubtotal: null,
+          collections: [{ id: "gid://shopify/Collection/1", title: "Outdoor" }],
+        },
+        "USD",
+      ),
+    ).toBe("20% off Outdoor");
   });
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { FieldErrors, FormResult } from "./forms";
-import { checkboxField, issuesToFieldErrors } from "./forms";
+import { checkboxField, issuesToFieldErrors, pickedResourcesField } from "./forms";
 import { formatAmount } from "./money";
 import type { RewardTerms, RewardType } from "./rewards";
 import { rewardTermErrors } from "./rewards";
@@ -11,9 +11,12 @@ export interface RewardFormData extends RewardTerms {
   enabled: boolean;
 }
 
+/** Collections a reward's code may be limited to (the admin's resource picker). */
+export const MAX_REWARD_COLLECTIONS = 10;
+
 export const REWARD_TYPES: { value: RewardType; label: string }[] = [
-  { value: "FIXED_AMOUNT", label: "Amount off the order" },
-  { value: "PERCENTAGE", label: "Percentage off the order" },
+  { value: "FIXED_AMOUNT", label: "Amount off the order or some collections" },
+  { value: "PERCENTAGE", label: "Percentage off the order or some collections" },
   { value: "FREE_SHIPPING", label: "Free shipping" },
 ];
 
@@ -34,6 +37,7 @@ const shape = () =>
     combinesWithProduct: checkboxField(),
     combinesWithShipping: checkboxField(),
     tierId: z.string().optional(),
+    collections: pickedResourcesField("Collection", MAX_REWARD_COLLECTIONS, "collections"),
     enabled: checkboxField(),
   });
 
@@ -67,6 +71,8 @@ export function parseRewardForm(
     combinesWithOrder: value.combinesWithOrder,
     combinesWithProduct: value.combinesWithProduct,
     combinesWithShipping: value.combinesWithShipping,
+    // As amount and percentage: only what the type uses (free shipping is off the whole order).
+    collections: value.type === "FREE_SHIPPING" ? [] : value.collections,
     tierId: blankToNull(value.tierId),
     enabled: value.enabled,
   };
@@ -80,17 +86,24 @@ export function parseRewardForm(
 
 /** "$5.00 off", "10% off", "Free shipping" — how a reward reads in lists. */
 export function describeReward(
-  reward: Pick<RewardTerms, "type" | "amount" | "percentage" | "minimumSubtotal">,
+  reward: Pick<RewardTerms, "type" | "amount" | "percentage" | "minimumSubtotal"> & {
+    /** As stored: the picked collections, or anything else (not a list: none shown). */
+    collections?: unknown;
+  },
   currency: string,
 ): string {
   const minimum = reward.minimumSubtotal
     ? ` on orders of ${formatAmount(reward.minimumSubtotal, currency)} or more`
     : "";
+  const titles = Array.isArray(reward.collections)
+    ? reward.collections.map((c: { title?: unknown }) => String(c?.title ?? "")).filter(Boolean)
+    : [];
+  const off = titles.length ? ` ${titles.join(", ")}` : "";
   switch (reward.type) {
     case "FIXED_AMOUNT":
-      return `${formatAmount(reward.amount ?? "0", currency)} off${minimum}`;
+      return `${formatAmount(reward.amount ?? "0", currency)} off${off}${minimum}`;
     case "PERCENTAGE":
-      return `${reward.percentage}% off${minimum}`;
+      return `${reward.percentage}% off${off}${minimum}`;
     case "FREE_SHIPPING":
       return `Free shipping${minimum}`;
   }

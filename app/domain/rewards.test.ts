@@ -82,6 +82,30 @@ describe("discount input", () => {
     });
   });
 
+  it("takes its discount off the picked collections only, when there are some", () => {
+    const outdoor = { id: "gid://shopify/Collection/9900000000001", title: "Outdoor" };
+    const limited = discountInput({ ...window, terms: { ...terms, collections: [outdoor] } });
+    expect(limited.input).toMatchObject({
+      customerGets: {
+        value: { discountAmount: { amount: "5.00", appliesOnEachItem: false } },
+        items: { collections: { add: ["gid://shopify/Collection/9900000000001"] } },
+      },
+    });
+    expect(discountInput({ ...window, terms: { ...terms, collections: [] } }).input).toMatchObject({
+      customerGets: { items: { all: true } },
+    });
+    // Free shipping is off the whole order: collections there are a stored mistake, refused.
+    expect(
+      rewardTermErrors(
+        { ...terms, type: "FREE_SHIPPING", amount: null, collections: [outdoor] },
+        "USD",
+      ),
+    ).toEqual({ collections: "Free shipping applies to the whole order; remove the collections" });
+    expect(
+      rewardTermErrors({ ...terms, collections: [{ id: "(unreadable)", title: "?" }] }, "USD"),
+    ).toEqual({ collections: "Choose the collections again" });
+  });
+
   it("names the customer by GID and links the code into the cart", () => {
     expect(customerGid("42")).toBe("gid://shopify/Customer/42");
     expect(applyUrl("shop.myshopify.com", "A B")).toBe(

@@ -1,3 +1,4 @@
+import type { PickedResource } from "./campaigns";
 import { isDecimalString, toMinorUnits } from "./money";
 
 export type RewardType = "FIXED_AMOUNT" | "PERCENTAGE" | "FREE_SHIPPING";
@@ -14,6 +15,12 @@ export type RewardTerms = {
   combinesWithOrder: boolean;
   combinesWithProduct: boolean;
   combinesWithShipping: boolean;
+  /**
+   * FIXED_AMOUNT and PERCENTAGE: off these collections' products only (gids and titles as the
+   * merchant picked them); absent or empty: off the order. Absent in terms kept before rewards
+   * could have them.
+   */
+  collections?: PickedResource[];
 };
 
 export type Ineligibility =
@@ -82,6 +89,13 @@ export function rewardTermErrors(
     !positiveAmount(terms.minimumSubtotal)
   ) {
     errors.minimumSubtotal = `Enter a minimum in ${currency}, or leave it empty`;
+  }
+  const collections = terms.collections ?? [];
+  if (collections.length && terms.type === "FREE_SHIPPING") {
+    errors.collections = "Free shipping applies to the whole order; remove the collections";
+  } else if (collections.some((c) => !/^gid:\/\/shopify\/Collection\/\d+$/.test(c.id))) {
+    // A list stored by hand or damaged: the code could never be created as the merchant meant.
+    errors.collections = "Choose the collections again";
   }
   return errors;
 }
@@ -161,10 +175,11 @@ export function discountInput(input: {
       ? { discountAmount: { amount: terms.amount, appliesOnEachItem: false } }
       : // The API takes a fraction (0.1 = 10 %); a whole percent / 100 is exact enough for it.
         { percentage: (terms.percentage ?? 0) / 100 };
-  return {
-    kind: "AMOUNT" as const,
-    input: { ...common, customerGets: { value, items: { all: true } } },
-  };
+  const collections = terms.collections ?? [];
+  const items = collections.length
+    ? { collections: { add: collections.map((c) => c.id) } }
+    : { all: true };
+  return { kind: "AMOUNT" as const, input: { ...common, customerGets: { value, items } } };
 }
 
 export function customerGid(customerId: string): string {

@@ -36,7 +36,8 @@ import type { DiscountBuyerSelection, DiscountContextInput } from "../types/admi
 import type { CreateOutcome, Decision, LookupOutcome } from "../domain/redemption-state";
 import { decide, statesLeadingTo } from "../domain/redemption-state";
 import { appEnv } from "../env.server";
-import { rewardTerms as parseRewardTerms } from "../domain/snapshots";
+import { rewardTerms as parseRewardTerms, rewardTermsSchema } from "../domain/snapshots";
+import type { PickedResource } from "../domain/campaigns";
 import type { EntryText, ShopperErrorCode } from "../domain/storefront-text";
 import { shopperError } from "../domain/storefront-text";
 import { isUniqueViolation } from "../db/errors";
@@ -100,6 +101,7 @@ export class RedemptionError extends Error {
 }
 
 export function rewardTerms(reward: Reward): RewardTerms {
+  const collections = reward.collections === null ? [] : pickedCollections(reward.collections);
   return {
     name: reward.name,
     type: reward.type,
@@ -111,7 +113,15 @@ export function rewardTerms(reward: Reward): RewardTerms {
     combinesWithOrder: reward.combinesWithOrder,
     combinesWithProduct: reward.combinesWithProduct,
     combinesWithShipping: reward.combinesWithShipping,
+    // Only when there are some: rewards off the whole order keep the terms they always had.
+    ...(collections.length && { collections }),
   };
+}
+
+/** Not a list of picks: one no Shopify collection has, so rewardTermErrors refuses the reward. */
+function pickedCollections(value: Prisma.JsonValue): PickedResource[] {
+  const parsed = rewardTermsSchema.shape.collections.safeParse(value);
+  return parsed.success ? (parsed.data ?? []) : [{ id: "(unreadable)", title: "(unreadable)" }];
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;

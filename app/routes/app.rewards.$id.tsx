@@ -30,7 +30,8 @@ import { toFormData, useFormState } from "../components/form-state";
 import { doneUrl, useDoneToast, useToast } from "../components/toast";
 import type { FieldErrors } from "../domain/forms";
 import { formValues } from "../domain/forms";
-import { parseRewardForm, REWARD_TYPES } from "../domain/reward-form";
+import { MAX_REWARD_COLLECTIONS, parseRewardForm, REWARD_TYPES } from "../domain/reward-form";
+import { pickedResources, ResourceChoice } from "../components/ResourceChoice";
 import { authenticate } from "../shopify.server";
 
 const NEW = "new";
@@ -93,6 +94,8 @@ interface FormValues extends Record<string, unknown> {
   combinesWithProduct: boolean;
   combinesWithShipping: boolean;
   tierId: string;
+  /** JSON of the picked collections, as the form posts them. */
+  collections: string;
   enabled: boolean;
 }
 
@@ -116,6 +119,7 @@ export default function RewardPage() {
     combinesWithProduct: reward?.combinesWithProduct ?? true,
     combinesWithShipping: reward?.combinesWithShipping ?? true,
     tierId: reward?.tierId ?? "",
+    collections: JSON.stringify(reward?.collections ?? []),
     enabled: reward?.enabled ?? true,
   });
   const { values, set } = form;
@@ -226,6 +230,24 @@ export default function RewardPage() {
                     onChange={set("percentage")}
                     error={errors.percentage}
                   />
+                ) : null}
+                {values.type !== "FREE_SHIPPING" ? (
+                  <BlockStack gap="200">
+                    <ResourceChoice
+                      type="collection"
+                      label="Collections"
+                      max={MAX_REWARD_COLLECTIONS}
+                      idPrefix="reward"
+                      value={values.collections}
+                      onChange={set("collections")}
+                      error={errors.collections}
+                    />
+                    <Text as="p" tone="subdued">
+                      {pickedResources(values.collections).length
+                        ? "The code takes its discount off these collections' products only."
+                        : "The code takes its discount off the whole order. Choose collections to limit it to their products."}
+                    </Text>
+                  </BlockStack>
                 ) : null}
                 <TextField
                   label="Points cost"

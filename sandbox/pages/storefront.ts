@@ -631,7 +631,7 @@ export class Storefront {
     const subtotal = this.shop.subtotalOf(ctx.cart.lines);
     const currency = this.shop.currency;
     const check = ctx.cart.code
-      ? this.shop.checkCode(ctx.cart.code, this.customerNumericId(ctx), subtotal)
+      ? this.shop.checkCode(ctx.cart.code, this.customerNumericId(ctx), ctx.cart.lines)
       : null;
     let discount = 0n;
     let shipping = toMinorUnits(FLAT_SHIPPING, currency);

@@ -50,6 +50,7 @@ describe("applyDiscountCode", () => {
         amountMinorUnits: 500,
         subtotalAfterDiscount: "37.50",
         freeShipping: false,
+        eligibleLines: null,
       },
     });
     const small = applyDiscountCode(api.state, {
@@ -61,6 +62,47 @@ describe("applyDiscountCode", () => {
       "3.20",
       "0.00",
     ]);
+  });
+
+  it("takes a discount on collections off their products' lines only", async () => {
+    const tote = "gid://shopify/Product/1";
+    const mug = "gid://shopify/Product/2";
+    api.state.products.set(tote, { id: tote, title: "Tote", handle: "tote" });
+    api.state.products.set(mug, { id: mug, title: "Mug", handle: "mug" });
+    const outdoor = "gid://shopify/Collection/7";
+    api.state.collections.set(outdoor, {
+      id: outdoor,
+      title: "Outdoor",
+      handle: "outdoor",
+      productIds: [mug],
+    });
+    await createCode({
+      code: "OUTDOOR20",
+      customerGets: { value: { percentage: 0.2 }, items: { collections: { add: [outdoor] } } },
+    });
+    const cart = (...lines: Array<[string | null, string]>) => ({
+      code: "OUTDOOR20",
+      customerId: null,
+      subtotal: lines
+        .reduce((sum, [, amount]) => sum + Math.round(Number(amount) * 100), 0)
+        .toString()
+        .replace(/(\d\d)$/, ".$1"),
+      lines: lines.map(([productId, subtotal]) => ({ productId, subtotal })),
+    });
+    // 20% of the $18.00 mug, not of the $46.00 cart.
+    const mixed = applyDiscountCode(api.state, cart([tote, "28.00"], [mug, "18.00"]));
+    expect(mixed).toMatchObject({
+      ok: true,
+      discount: { amount: "3.60", subtotalAfterDiscount: "42.40", eligibleLines: [1] },
+    });
+    expect(applyDiscountCode(api.state, cart([tote, "28.00"], [null, "5.00"]))).toEqual({
+      ok: false,
+      reason: "NOT_APPLICABLE",
+    });
+    // Without the cart's lines, checkout could not price it: the simulation says so.
+    expect(() =>
+      applyDiscountCode(api.state, { code: "OUTDOOR20", customerId: null, subtotal: "46.00" }),
+    ).toThrow("needs the cart's lines");
   });
 
   it("computes percentages exactly in minor units, rounding half up", async () => {

@@ -1,6 +1,7 @@
 /**
  * What Shopify checkout does with a code the app created: the eligibility rules a buyer hits
- * (dates, customer restriction, usage limits, minimum subtotal) and the usage counting an
+ * (dates, customer restriction, usage limits, minimum subtotal, the products a discount is
+ * limited to) and the usage counting an
  * order causes. Lets end-to-end tests prove a reward code is actually redeemable, once.
  */
 import { decimalFraction, fromMinorUnits, mulDivRound, toMinorUnits } from "./money";
@@ -21,7 +22,9 @@ export type CheckoutRejection =
   | "CUSTOMER_REQUIRED"
   | "CUSTOMER_NOT_ELIGIBLE"
   | "ALREADY_USED_BY_CUSTOMER"
-  | "MINIMUM_SUBTOTAL_NOT_MET";
+  | "MINIMUM_SUBTOTAL_NOT_MET"
+  /** A discount on some products or collections, and none of them in the cart. */
+  | "NOT_APPLICABLE";
 
 export interface AppliedDiscount {
   discountId: string;
@@ -34,6 +37,8 @@ export interface AppliedDiscount {
   /** The subtotal after the discount. */
   subtotalAfterDiscount: string;
   freeShipping: boolean;
+  /** Indexes of the cart lines the discount is taken off; null for the whole order. */
+  eligibleLines: number[] | null;
 }
 
 export type CheckoutResult =
@@ -45,6 +50,11 @@ export interface CheckoutInput {
   customerId: string | null;
   /** Merchandise subtotal before discounts, decimal string in the shop currency ("42.50"). */
   subtotal: string;
+  /**
+   * The cart's lines (product gid, or null for a custom item; the line's subtotal): needed to
+   * price a discount on some products or collections.
+   */
+  lines?: ReadonlyArray<{ productId: string | null; subtotal: string }>;
   /** Defaults to the simulation's clock. */
   now?: Date | number;
 }
@@ -86,26 +96,57 @@ export function applyDiscountCode(state: AdminApiState, input: CheckoutInput): C
   ) {
     return { ok: false, reason: "MINIMUM_SUBTOTAL_NOT_MET" };
   }
-  return { ok: true, discount: price(state, discount, subtotal) };
+  let eligibleLines: number[] | null = null;
+  let base = subtotal;
+  if (discount.kind === "basic" && discount.items !== "all") {
+    if (!input.lines)
+      throw new Error("[sandbox] pricing a product/collection discount needs the cart's lines");
+    const products = itemProducts(state, discount.items);
+    eligibleLines = input.lines.flatMap((line, i) =>
+      line.productId !== null && products.has(line.productId) ? [i] : [],
+    );
+    if (!eligibleLines.length) return { ok: false, reason: "NOT_APPLICABLE" };
+    base = eligibleLines.reduce(
+      (sum, i) => sum + toMinorUnits(input.lines![i]!.subtotal, currency),
+      0n,
+    );
+  }
+  return { ok: true, discount: price(state, discount, subtotal, base, eligibleLines) };
 }
 
-function price(state: AdminApiState, discount: DiscountRecord, subtotal: bigint): AppliedDiscount {
+/** The products a discount's items name: products directly, and the products of collections. */
+function itemProducts(state: AdminApiState, items: readonly string[]): Set<string> {
+  const products = new Set<string>();
+  for (const id of items) {
+    const collection = state.collections.get(id);
+    if (collection) for (const product of collection.productIds) products.add(product);
+    else products.add(id);
+  }
+  return products;
+}
+
+/** `base` is what the discount is taken off: the subtotal, or its eligible lines' part. */
+function price(
+  state: AdminApiState,
+  discount: DiscountRecord,
+  subtotal: bigint,
+  base: bigint,
+  eligibleLines: number[] | null,
+): AppliedDiscount {
   const currency = state.shop.currencyCode;
   let off = 0n;
   let kind: AppliedDiscount["kind"] = "freeShipping";
   if (discount.kind === "basic") {
-    if (discount.items !== "all")
-      throw new Error("[sandbox] pricing product/collection-specific discounts is not simulated");
     const value = discount.value;
     if (!value) throw new Error(`[sandbox] discount ${discount.id} has no value`);
     if (value.kind === "amount") {
       kind = "amount";
       const amount = toMinorUnits(value.amount, currency);
-      off = amount < subtotal ? amount : subtotal; // never below zero
+      off = amount < base ? amount : base; // never below zero
     } else {
       kind = "percentage";
       const { numerator, denominator } = decimalFraction(value.percentage);
-      off = mulDivRound(subtotal, numerator, denominator);
+      off = mulDivRound(base, numerator, denominator);
     }
   }
   return {
@@ -116,6 +157,7 @@ function price(state: AdminApiState, discount: DiscountRecord, subtotal: bigint)
     amountMinorUnits: Number(off),
     subtotalAfterDiscount: fromMinorUnits(subtotal - off, currency),
     freeShipping: discount.kind === "freeShipping",
+    eligibleLines,
   };
 }
 

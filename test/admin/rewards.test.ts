@@ -157,6 +157,34 @@ describe("reward form", () => {
       ["PERCENTAGE", null, 15, "20"],
       ["FREE_SHIPPING", null, null, null],
     ]);
+    // Off the whole order.
+    expect(all.map((r) => r.collections)).toEqual([[], [], []]);
+  });
+
+  it("limits a reward to collections picked in the resource picker", async () => {
+    const outdoor = { id: "gid://shopify/Collection/9900000000001", title: "Outdoor" };
+    await post(
+      action,
+      "/app/rewards/new",
+      { ...fixed, name: "$5 off Outdoor", collections: JSON.stringify([outdoor]) },
+      { params: { id: "new" } },
+    );
+    const row = await prisma.reward.findFirstOrThrow({ where: { shop: TEST_SHOP } });
+    expect(row.collections).toEqual([outdoor]);
+    const page = await load<Loaded>(loader, `/app/rewards/${row.id}`, { params: { id: row.id } });
+    expect(page.reward?.collections).toEqual([outdoor]);
+    // Removing them all makes it a reward off the whole order again.
+    await post(
+      action,
+      `/app/rewards/${row.id}`,
+      { ...fixed, collections: "[]" },
+      {
+        params: { id: row.id },
+      },
+    );
+    expect((await prisma.reward.findUniqueOrThrow({ where: { id: row.id } })).collections).toEqual(
+      [],
+    );
   });
 
   it("returns field errors from the redemption rules and saves nothing", async () => {

@@ -10,6 +10,7 @@ import {
 } from "../../app/loyalty/redemptions.server";
 import type { RetryPolicy } from "../../app/shopify/admin-api.server";
 import { unauthenticated } from "../../app/shopify.server";
+import { applyDiscountCode } from "../../sandbox/shopify";
 import { adminSandbox } from "../support/admin-sandbox";
 import { seedMember, seedReward } from "../support/admin";
 import { deliver, expectLedgerConsistent, resetShop } from "../support/engine";
@@ -136,6 +137,50 @@ describe("redeeming a reward", () => {
     });
     expect(b.expiresAt.getTime() - Date.now()).toBeGreaterThan(6.9 * 24 * 3600 * 1000);
     expect(b.points).toBe(500);
+  });
+
+  it("limits the code of a reward on collections to them, and checkout prices it so", async () => {
+    await memberWith(1000);
+    const outdoor = "gid://shopify/Collection/9900000000001";
+    const mug = "gid://shopify/Product/8800000000003";
+    sandbox.api.state.products.set(mug, { id: mug, title: "Trail Mug", handle: "trail-mug" });
+    sandbox.api.state.collections.set(outdoor, {
+      id: outdoor,
+      title: "Outdoor",
+      handle: "outdoor",
+      productIds: [mug],
+    });
+    const reward = await prisma.reward.create({
+      data: {
+        shop: TEST_SHOP,
+        name: "20% off Outdoor",
+        type: "PERCENTAGE",
+        percentage: 20,
+        pointsCost: 300,
+        collections: [{ id: outdoor, title: "Outdoor" }],
+      },
+    });
+
+    const { code } = await redeem(reward.id);
+
+    expect(sandbox.api.findDiscountByCode(code)).toMatchObject({
+      value: { kind: "percentage", percentage: 0.2 },
+      items: [outdoor],
+    });
+    expect(
+      applyDiscountCode(sandbox.api.state, {
+        code,
+        customerId: `gid://shopify/Customer/${CUSTOMER}`,
+        subtotal: "46.00",
+        lines: [
+          { productId: "gid://shopify/Product/8800000000001", subtotal: "28.00" },
+          { productId: mug, subtotal: "18.00" },
+        ],
+      }),
+    ).toMatchObject({ ok: true, discount: { amount: "3.60" } });
+    expect((await prisma.redemption.findFirstOrThrow()).rewardSnapshot).toMatchObject({
+      collections: [{ id: outdoor, title: "Outdoor" }],
+    });
   });
 
   it("lets exactly one of 50 concurrent redeems spend a balance that covers one", async () => {
