@@ -97,6 +97,55 @@ describe("storefront widget through the app proxy", { timeout: 90_000 }, () => {
     await context.close();
   });
 
+  it("redeems a reward off a collection, which checkout takes off that collection's products only", async () => {
+    const reward = await session.db.reward.create({
+      data: {
+        shop: SHOP,
+        name: "20% off Outdoor",
+        type: "PERCENTAGE",
+        percentage: 20,
+        pointsCost: 1,
+        collections: [{ id: "gid://shopify/Collection/9900000000001", title: "Outdoor" }],
+      },
+    });
+    const { context, page } = await signedInAs("ada@example.com");
+    await page.goto(session.demo.storefrontUrl);
+    await page.getByRole("button", { name: "Rewards" }).click();
+    const panel = page.getByRole("dialog", { name: "Rewards" });
+    await panel.getByRole("button", { name: "Redeem 20% off Outdoor" }).click();
+    // The code of this redemption, not one the panel may still show from an earlier one.
+    const redemption = () =>
+      session.db.redemption.findFirst({ where: { shop: SHOP, rewardId: reward.id } });
+    await poll(() => redemption().then((r) => r?.code ?? null)).toMatch(/^LOYAL-/);
+    const code = (await redemption())!.code!;
+    const item = panel.getByRole("listitem").filter({ hasText: "20% off Outdoor" });
+    await poll(() => item.getByRole("textbox", { name: "Your discount code" }).inputValue()).toBe(
+      code,
+    );
+    await item.getByRole("link", { name: "Apply to cart" }).click();
+    await page.waitForURL(/\/cart$/);
+
+    // A $28.00 tote (Accessories) and an $18.00 mug (Outdoor): 20% of the mug, $3.60.
+    for (const product of ["canvas-tote", "trail-mug"]) {
+      await page.goto(`${session.demo.storefrontUrl}products/${product}`);
+      await page.getByRole("button", { name: "Add to cart" }).click();
+    }
+    await page.getByRole("link", { name: "Check out" }).click();
+    await poll(() => page.getByRole("status").first().innerText()).toContain(
+      `Discount ${code} applied`,
+    );
+    expect(await page.locator(".totals").innerText()).toMatch(/Discount \(.+\)\s+−\$3\.60/);
+    await page.getByRole("button", { name: "Pay now" }).click();
+    await page.waitForURL(/thank-you/);
+    await poll(() =>
+      session.db.redemption
+        .findFirst({ where: { shop: SHOP, code } })
+        .then((r) => r?.status ?? null),
+    ).toBe("USED");
+    await session.db.reward.update({ where: { id: reward.id }, data: { enabled: false } });
+    await context.close();
+  });
+
   it("works with the keyboard alone", async () => {
     const cheapest = await session.db.reward.findFirstOrThrow({
       where: { shop: SHOP, enabled: true, tierId: null },
