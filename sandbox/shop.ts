@@ -125,6 +125,8 @@ export interface AppliedCode {
   amount: string;
   /** The discount's own value, as discount_applications reports it ("5.0", "10.0"). */
   value: string;
+  /** Taken off some lines only (a discount on collections): Shopify's target_selection "entitled". */
+  entitled?: boolean;
 }
 
 export interface RefundLine {
@@ -444,6 +446,7 @@ export class Shop {
             : value?.kind === "percentage"
               ? (Math.round(value.percentage * 10_000) / 100).toFixed(1)
               : "100.0",
+        entitled: result.discount.eligibleLines !== null,
       };
       if (result.discount.freeShipping) shipping = this.money(0n);
       else {
@@ -742,7 +745,10 @@ export class Shop {
       tax_lines: [],
       duties: [],
       discount_allocations:
-        order.discount && order.discount.kind !== "freeShipping"
+        order.discount &&
+        order.discount.kind !== "freeShipping" &&
+        // Lines outside an entitled discount's items get no allocation at all.
+        !(order.discount.entitled && this.minor(line.discount) === 0n)
           ? [
               {
                 amount: line.discount,
@@ -851,7 +857,7 @@ export class Shop {
               value: code.value,
               value_type: code.kind === "percentage" ? "percentage" : "fixed_amount",
               allocation_method: code.kind === "freeShipping" ? "each" : "across",
-              target_selection: "all",
+              target_selection: code.entitled ? "entitled" : "all",
               code: code.code,
             },
           ]

@@ -23,8 +23,8 @@ export function pickedResources(json: string): PickedResource[] {
 }
 
 /**
- * The products or collections a campaign is limited to, chosen with Shopify admin's own resource
- * picker (App Bridge), each removable.
+ * The products or collections something (a campaign, a reward) is limited to, chosen with Shopify
+ * admin's own resource picker (App Bridge), each removable.
  */
 export function ResourceChoice(props: {
   type: "product" | "collection";

@@ -183,5 +183,17 @@ describe("reward descriptions", () => {
         "USD",
       ),
     ).toBe("20% off Outdoor");
+    expect(
+      describeReward(
+        {
+          type: "FIXED_AMOUNT",
+          amount: "10",
+          percentage: null,
+          minimumSubtotal: "50",
+          collections: [{ id: "gid://shopify/Collection/1", title: "Outdoor" }],
+        },
+        "USD",
+      ),
+    ).toBe("$10.00 off Outdoor with $50.00 or more of them");
   });
 });

@@ -92,13 +92,16 @@ export function describeReward(
   },
   currency: string,
 ): string {
-  const minimum = reward.minimumSubtotal
-    ? ` on orders of ${formatAmount(reward.minimumSubtotal, currency)} or more`
-    : "";
   const titles = Array.isArray(reward.collections)
     ? reward.collections.map((c: { title?: unknown }) => String(c?.title ?? "")).filter(Boolean)
     : [];
   const off = titles.length ? ` ${titles.join(", ")}` : "";
+  // With collections, the minimum counts their products alone (as Shopify checks it).
+  const minimum = reward.minimumSubtotal
+    ? titles.length && reward.type !== "FREE_SHIPPING"
+      ? ` with ${formatAmount(reward.minimumSubtotal, currency)} or more of them`
+      : ` on orders of ${formatAmount(reward.minimumSubtotal, currency)} or more`
+    : "";
   switch (reward.type) {
     case "FIXED_AMOUNT":
       return `${formatAmount(reward.amount ?? "0", currency)} off${off}${minimum}`;

@@ -267,7 +267,11 @@ export default function RewardPage() {
                 </Text>
                 <TextField
                   label={`Minimum order subtotal (${currency})`}
-                  helpText="Optional. Leave empty for no minimum."
+                  helpText={
+                    values.type !== "FREE_SHIPPING" && pickedResources(values.collections).length
+                      ? "Optional. Counts the chosen collections' products only, as Shopify checks it."
+                      : "Optional. Leave empty for no minimum."
+                  }
                   autoComplete="off"
                   inputMode="decimal"
                   value={values.minimumSubtotal}

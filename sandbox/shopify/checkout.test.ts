@@ -99,6 +99,24 @@ describe("applyDiscountCode", () => {
       ok: false,
       reason: "NOT_APPLICABLE",
     });
+    // Its minimum counts the collection's items alone: $28.00 of tote does not help the mug.
+    await createCode({
+      code: "OUTDOOR20MIN",
+      customerGets: { value: { percentage: 0.2 }, items: { collections: { add: [outdoor] } } },
+      minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: "20.00" } },
+    });
+    expect(
+      applyDiscountCode(api.state, {
+        ...cart([tote, "28.00"], [mug, "18.00"]),
+        code: "OUTDOOR20MIN",
+      }),
+    ).toEqual({ ok: false, reason: "MINIMUM_SUBTOTAL_NOT_MET" });
+    expect(
+      applyDiscountCode(api.state, {
+        ...cart([tote, "28.00"], [mug, "18.00"], [mug, "18.00"]),
+        code: "OUTDOOR20MIN",
+      }),
+    ).toMatchObject({ ok: true, discount: { amount: "7.20" } });
     // Without the cart's lines, checkout could not price it: the simulation says so.
     expect(() =>
       applyDiscountCode(api.state, { code: "OUTDOOR20", customerId: null, subtotal: "46.00" }),

@@ -90,12 +90,6 @@ export function applyDiscountCode(state: AdminApiState, input: CheckoutInput): C
 
   const currency = state.shop.currencyCode;
   const subtotal = toMinorUnits(input.subtotal, currency);
-  if (
-    discount.minimumSubtotal !== null &&
-    subtotal < toMinorUnits(discount.minimumSubtotal, currency)
-  ) {
-    return { ok: false, reason: "MINIMUM_SUBTOTAL_NOT_MET" };
-  }
   let eligibleLines: number[] | null = null;
   let base = subtotal;
   if (discount.kind === "basic" && discount.items !== "all") {
@@ -110,6 +104,14 @@ export function applyDiscountCode(state: AdminApiState, input: CheckoutInput): C
       (sum, i) => sum + toMinorUnits(input.lines![i]!.subtotal, currency),
       0n,
     );
+  }
+  // A minimum purchase counts the items the discount applies to ("Applies only to selected
+  // collections", as Shopify admin says under the requirement): the whole cart, or those lines.
+  if (
+    discount.minimumSubtotal !== null &&
+    base < toMinorUnits(discount.minimumSubtotal, currency)
+  ) {
+    return { ok: false, reason: "MINIMUM_SUBTOTAL_NOT_MET" };
   }
   return { ok: true, discount: price(state, discount, subtotal, base, eligibleLines) };
 }
