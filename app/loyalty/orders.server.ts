@@ -417,22 +417,23 @@ async function applyRefund(
   refund: RefundRecord,
   now: Date,
 ) {
-  const taxesIncluded = snapshotOf(record)?.taxesIncluded ?? false;
+  const snapshot = snapshotOf(record);
+  const taxesIncluded = snapshot?.taxesIncluded ?? false;
+  const giftCards = new Set(stringListSchema.parse(record.giftCardLineIds));
   const lines = refundLinesSchema.parse(refund.lines);
   const refundBasis = lines.length
-    ? refundEarningBasis(
-        lines,
-        taxesIncluded,
-        new Set(stringListSchema.parse(record.giftCardLineIds)),
-      )
+    ? refundEarningBasis(lines, taxesIncluded, giftCards)
     : // Stored before refunds kept their lines: its totals, as they were read then.
       Math.max(0, refund.subtotalMinor - (taxesIncluded ? refund.taxMinor : 0));
-  const contributions = snapshotOf(record)?.contributions;
   const points = clawbackForRefund(
     {
       ...record,
-      fixedBonus: fixedBonusOf(contributions),
-      scoped: await scopedRefunds(db, record, refund, contributions),
+      fixedBonus: fixedBonusOf(snapshot?.contributions),
+      scoped: await scopedRefunds(db, record, refund, {
+        contributions: snapshot?.contributions,
+        taxesIncluded,
+        giftCards,
+      }),
     },
     refundBasis,
   );
@@ -470,12 +471,15 @@ async function scopedRefunds(
   db: Db,
   record: OrderRecord,
   refund: RefundRecord,
-  contributions: Contribution[] | undefined,
+  order: {
+    contributions: Contribution[] | undefined;
+    taxesIncluded: boolean;
+    giftCards: ReadonlySet<string>;
+  },
 ): Promise<ScopedRefund[]> {
-  const scoped = scopedContributionsOf(contributions);
+  const scoped = scopedContributionsOf(order.contributions);
   if (!scoped.length) return [];
-  const taxesIncluded = snapshotOf(record)?.taxesIncluded ?? false;
-  const giftCards = new Set(stringListSchema.parse(record.giftCardLineIds));
+  const { taxesIncluded, giftCards } = order;
   const earlier = await db.refundRecord.findMany({
     where: { shop: record.shop, orderId: record.orderId, appliedAt: { not: null } },
     select: { id: true, lines: true },
