@@ -63,21 +63,9 @@ import { log } from "../log.server";
  * has a 6 s budget, the lookup 3 s.
  */
 
-// The refusals a redemption can meet, named rather than everything else excluded: the widget's
-// other requests add codes of their own. STATUS must give each its HTTP status.
-export type RedemptionErrorCode = Extract<
-  ShopperErrorCode,
-  | "PROGRAM_PAUSED"
-  | "NOT_A_MEMBER"
-  | "REWARD_NOT_FOUND"
-  | "REWARD_DISABLED"
-  | "TIER_REQUIRED"
-  | "INSUFFICIENT_POINTS"
-  | "RATE_LIMITED"
-  | "CODE_NOT_CREATED"
->;
-
-const STATUS: Record<RedemptionErrorCode, number> = {
+// The refusals a redemption can meet, each with its HTTP status: named rather than everything
+// else excluded, as the widget's other requests add codes of their own.
+const STATUS = {
   PROGRAM_PAUSED: 409,
   NOT_A_MEMBER: 404,
   REWARD_NOT_FOUND: 404,
@@ -86,7 +74,9 @@ const STATUS: Record<RedemptionErrorCode, number> = {
   INSUFFICIENT_POINTS: 409,
   RATE_LIMITED: 429,
   CODE_NOT_CREATED: 503,
-};
+} as const satisfies Partial<Record<ShopperErrorCode, number>>;
+
+export type RedemptionErrorCode = keyof typeof STATUS;
 
 export class RedemptionError extends Error {
   readonly status: number;
