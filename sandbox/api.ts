@@ -9,6 +9,8 @@ import {
   FaultInputError,
   describeFault,
   queueFault,
+  storeCreditAccountsOf,
+  storeCreditBalance,
   type AdminApi,
   type AdminApiState,
   type Fault,
@@ -85,6 +87,7 @@ export function stateSummary(ctx: ApiContext) {
       numberOfOrders: c.numberOfOrders,
       amountSpent: c.amountSpent,
       tags: c.tags,
+      storeCredit: shop.storeCreditBalance(c.id),
     })),
     orders: shop.orders.map((o) => ({
       id: o.id,
@@ -93,6 +96,7 @@ export function stateSummary(ctx: ApiContext) {
       financialStatus: o.financialStatus,
       cancelledAt: o.cancelledAt,
       discountCodes: o.discount ? [o.discount.code] : [],
+      storeCredit: o.storeCredit?.amount ?? null,
       subtotal: shop.orderPayload(o).subtotal_price,
       lines: o.lines.map((l) => ({
         id: l.id,
@@ -221,6 +225,24 @@ export async function handleApi(request: Request, ctx: ApiContext): Promise<Resp
       })),
     });
   }
+  // A customer's store credit accounts with their ledgers, newest transaction first.
+  const credit = /^\/customers\/(\d+)\/store-credit$/.exec(route);
+  if (request.method === "GET" && credit) {
+    const customer = ctx.shop.customer(credit[1]);
+    if (!customer)
+      return jsonResponse({ ok: false, error: `No customer ${credit[1]}` }, { status: 404 });
+    const { state } = ctx.api;
+    return jsonResponse({
+      ok: true,
+      customer: customer.id,
+      accounts: storeCreditAccountsOf(state, customer.id).map((account) => ({
+        id: account.id,
+        currencyCode: account.currencyCode,
+        balance: storeCreditBalance(state, account),
+        transactions: [...account.transactions].reverse(),
+      })),
+    });
+  }
   if (route === "/faults" || route === "/faults/clear")
     return handleFaults(request, route, ctx.api.state);
   if (request.method !== "POST") return jsonResponse({ error: "Not found" }, { status: 404 });
@@ -318,13 +340,19 @@ async function act(
         code: fields.code || null,
         test: truthy(fields.test),
         paid: route === "/checkout" || fields.paid === undefined ? true : truthy(fields.paid),
+        storeCredit: truthy(fields.storeCredit),
       },
       options,
     );
     return {
       message: `Order ${order.name} created${order.financialStatus === "paid" ? " and paid" : " (payment pending)"}; ${sent(deliveries)}`,
       body: {
-        order: { id: order.id, name: order.name, discount: order.discount },
+        order: {
+          id: order.id,
+          name: order.name,
+          discount: order.discount,
+          storeCredit: order.storeCredit ?? null,
+        },
         deliveries: deliveries.map(deliverySummary),
       },
     };

@@ -23,6 +23,10 @@ interface Snapshot {
     accessTokens: AdminApiState["accessTokens"] extends Map<string, infer V> ? V[] : never;
     refreshTokens: AdminApiState["refreshTokens"] extends Map<string, infer V> ? V[] : never;
     orders: AdminApiState["orders"];
+    /** Absent in snapshots saved before store credit was simulated. */
+    storeCreditAccounts?: AdminApiState["storeCreditAccounts"] extends Map<string, infer V>
+      ? V[]
+      : never;
     flowTriggers: AdminApiState["flowTriggers"];
   };
   shop: ReturnType<Shop["toJSON"]>;
@@ -45,6 +49,7 @@ export function saveSnapshot(
       accessTokens: [...state.accessTokens.values()],
       refreshTokens: [...state.refreshTokens.values()],
       orders: state.orders,
+      storeCreditAccounts: [...state.storeCreditAccounts.values()],
       flowTriggers: state.flowTriggers,
     },
     shop: shop.toJSON(),
@@ -74,6 +79,7 @@ export function loadSnapshot(
   state.accessTokens = new Map(admin.accessTokens.map((t) => [t.token, t]));
   state.refreshTokens = new Map(admin.refreshTokens.map((t) => [t.token, t]));
   state.orders = admin.orders;
+  state.storeCreditAccounts = new Map((admin.storeCreditAccounts ?? []).map((a) => [a.id, a]));
   state.flowTriggers = admin.flowTriggers;
   shop.restore(snapshot.shop);
   webhooks.restore(snapshot.webhooks);

@@ -7,7 +7,13 @@
  */
 import { randomBytes } from "node:crypto";
 import type { AdminApi } from "./shopify";
-import { applyDiscountCode, recordOrderWithCode } from "./shopify";
+import {
+  applyDiscountCode,
+  applyStoreCredit,
+  availableStoreCredit,
+  payWithStoreCredit,
+  recordOrderWithCode,
+} from "./shopify";
 import { fromMinorUnits, shopifyDecimal, toMinorUnits } from "./shopify/money";
 import { gid, parseGid, type CustomerRecord } from "./shopify/state";
 import { shopifyTime, type Delivery, type SendOptions, type WebhookSender } from "./webhooks";
@@ -165,6 +171,8 @@ export interface Order {
   cancelledAt: string | null;
   cancelReason: string | null;
   refunds: Refund[];
+  /** What the buyer's store credit paid (a payment, not a discount); absent or null: none. */
+  storeCredit?: { amount: string; transactionId: string } | null;
 }
 
 export interface CartLine {
@@ -176,6 +184,8 @@ export interface Cart {
   token: string;
   lines: CartLine[];
   code: string | null;
+  /** The buyer unticked "Apply store credit" at checkout (it is applied by default). */
+  storeCreditOff?: boolean;
 }
 
 export const FLAT_SHIPPING = "5.00";
@@ -209,7 +219,19 @@ export interface OrderInput {
   /** false leaves the order pending (manual payment) until `pay()`. */
   paid?: boolean;
   createdAt?: Date;
+  /**
+   * Pay with the customer's store credit in the shop currency, as much of the total (after
+   * discounts, shipping included) as it covers; the rest goes to the other payment method.
+   * Needs a signed-in customer with a balance, as on Shopify.
+   */
+  storeCredit?: boolean;
 }
+
+/**
+ * The gateway of a store credit payment in order payloads. Not in Shopify's reference docs: it is
+ * the name integrations that read Shopify orders (accounting exports, refund tools) match on.
+ */
+export const STORE_CREDIT_GATEWAY = "shopify_store_credit";
 
 export type CheckoutRejection = Exclude<ReturnType<typeof applyDiscountCode>, { ok: true }>;
 
@@ -364,6 +386,18 @@ export class Shop {
     });
   }
 
+  /** The customer's store credit balance in the shop currency ("0.00" for none or a guest). */
+  storeCreditBalance(customerId: string | number | null | undefined): string {
+    const customer = this.customer(customerId);
+    return availableStoreCredit(this.api.state, customer?.id ?? null);
+  }
+
+  /** What store credit would pay on a checkout owing `total`; changes nothing. */
+  checkStoreCredit(customerId: string | number | null | undefined, total: string) {
+    const customer = this.customer(customerId);
+    return applyStoreCredit(this.api.state, { customerId: customer?.id ?? null, total });
+  }
+
   /**
    * Places an order as checkout does: re-checks the code, counts its use, creates the order and,
    * if paid, announces it with orders/paid (which carries the code in discount_codes).
@@ -376,6 +410,12 @@ export class Shop {
     if (input.customerId && !customer) throw new ShopError(`No customer ${input.customerId}`, 404);
     const customerId = customer ? (parseGid(customer.id)?.id ?? null) : null;
     const createdAt = input.createdAt ?? new Date();
+    // Refused before anything is recorded: the code's use must not count for a failed checkout.
+    if (input.storeCredit) {
+      if (!customer) throw new ShopError("Log in to use your store credit", 422);
+      if (this.minor(availableStoreCredit(this.api.state, customer.id, createdAt)) === 0n)
+        throw new ShopError("No store credit available", 422);
+    }
     const lines: OrderLine[] = [];
     if (input.lines?.length) {
       for (const line of input.lines) {
@@ -463,6 +503,20 @@ export class Shop {
       customer.updatedAt = shopifyTime(createdAt);
     }
 
+    let storeCredit: Order["storeCredit"] = null;
+    if (input.storeCredit && customer) {
+      const merchandiseDiscount =
+        discount && discount.kind !== "freeShipping" ? this.minor(discount.amount) : 0n;
+      const total = this.minor(subtotal) - merchandiseDiscount + this.minor(shipping);
+      const paid = payWithStoreCredit(this.api.state, {
+        customerId: customer.id,
+        total: this.money(total),
+        orderId: gid("Order", id),
+        now: createdAt,
+      });
+      if (paid.ok) storeCredit = { amount: paid.amount, transactionId: paid.transactionId };
+    }
+
     const number = this.next("orderNumber");
     const at = shopifyTime(createdAt);
     const order: Order = {
@@ -483,6 +537,7 @@ export class Shop {
       cancelledAt: null,
       cancelReason: null,
       refunds: [],
+      storeCredit,
     };
     this.orders.push(order);
     this.onChange();
@@ -822,7 +877,7 @@ export class Shop {
       number: order.number - 1000,
       order_number: order.number,
       order_status_url: `https://${this.domain}/${this.shopId}/orders/${order.token}/authenticate?key=${order.token}`,
-      payment_gateway_names: ["bogus"],
+      payment_gateway_names: this.gatewayNames(order, total),
       phone: null,
       presentment_currency: order.currency,
       processed_at: order.createdAt,
@@ -889,6 +944,16 @@ export class Shop {
         },
       ],
     };
+  }
+
+  /**
+   * Store credit is a payment method: it shows as a gateway and leaves every total alone. The
+   * Bogus Gateway pays whatever it did not cover.
+   */
+  private gatewayNames(order: Order, total: bigint): string[] {
+    const byStoreCredit = order.storeCredit ? this.minor(order.storeCredit.amount) : 0n;
+    if (byStoreCredit === 0n) return ["bogus"];
+    return byStoreCredit < total ? [STORE_CREDIT_GATEWAY, "bogus"] : [STORE_CREDIT_GATEWAY];
   }
 
   refundPayload(order: Order, refund: Refund) {

@@ -175,6 +175,8 @@ export class Storefront {
         return withCookies(await this.checkout(ctx));
       if (method === "POST" && pathname === "/checkout/discount")
         return withCookies(await this.checkoutDiscount(ctx));
+      if (method === "POST" && pathname === "/checkout/store-credit")
+        return withCookies(await this.checkoutStoreCredit(ctx));
       if (method === "POST" && pathname === "/checkout/pay")
         return withCookies(await this.pay(ctx));
       const thanks = /^\/checkout\/thank-you\/(\d+)$/.exec(pathname);
@@ -640,6 +642,12 @@ export class Storefront {
       else discount = toMinorUnits(check.discount.amount, currency);
     }
     const total = toMinorUnits(subtotal, currency) - discount + shipping;
+    const customerId = this.customerNumericId(ctx);
+    // Shopify offers store credit only to a signed-in buyer who has some, in the payment step.
+    const credit = customerId
+      ? this.shop.checkStoreCredit(customerId, fromMinorUnits(total, currency))
+      : null;
+    const applied = credit?.ok && !ctx.cart.storeCreditOff ? credit : null;
     const l = (target: string) => this.local(ctx.root, target);
     return this.layout(ctx, {
       title: "Checkout",
@@ -689,12 +697,47 @@ export class Storefront {
                   : ""
               }
             </section>
-            <form method="post" action="${l("/checkout/pay")}">
-              <p class="muted">
-                Payment is simulated (Shopify's Bogus Gateway): the order is paid at once.
-              </p>
-              <button class="btn" type="submit">Pay now</button>
-            </form>
+            <section aria-labelledby="payment-title">
+              <h2 id="payment-title">Payment</h2>
+              ${
+                credit?.ok
+                  ? html`<form
+                      class="form-row"
+                      method="post"
+                      action="${l("/checkout/store-credit")}"
+                    >
+                      <div class="field checkbox">
+                        <input
+                          id="store-credit"
+                          name="apply"
+                          type="checkbox"
+                          ${applied ? raw("checked") : ""}
+                        /><label for="store-credit"
+                          >Apply store credit (${this.money(credit.available, ctx.lang)}
+                          available)</label
+                        >
+                      </div>
+                      <p>
+                        <button class="btn btn-secondary" type="submit">
+                          Update <span class="visually-hidden">store credit</span>
+                        </button>
+                      </p>
+                    </form>`
+                  : ""
+              }
+              <form method="post" action="${l("/checkout/pay")}">
+                <p class="muted">
+                  ${
+                    applied && applied.remaining !== fromMinorUnits(0n, currency)
+                      ? `Your store credit pays ${this.money(applied.amount, ctx.lang)}; the rest is paid with Shopify's Bogus Gateway (simulated), at once.`
+                      : applied
+                        ? "Your store credit pays the whole order."
+                        : "Payment is simulated (Shopify's Bogus Gateway): the order is paid at once."
+                  }
+                </p>
+                <button class="btn" type="submit">Pay now</button>
+              </form>
+            </section>
           </div>
           <section aria-labelledby="summary-title">
             <h2 id="summary-title">Order summary</h2>
@@ -721,6 +764,17 @@ export class Storefront {
                 ><span>${shipping === 0n ? "Free" : this.money(shipping, ctx.lang)}</span>
               </div>
               <div class="grand"><span>Total</span><span>${this.money(total, ctx.lang)}</span></div>
+              ${
+                applied
+                  ? html`<div>
+                        <span>Store credit</span
+                        ><span>−${this.money(applied.amount, ctx.lang)}</span>
+                      </div>
+                      <div class="grand">
+                        <span>To pay</span><span>${this.money(applied.remaining, ctx.lang)}</span>
+                      </div>`
+                  : ""
+              }
             </div>
           </section>
         </div>`,
@@ -734,15 +788,27 @@ export class Storefront {
     return redirect(this.local(ctx.root, "/checkout"));
   }
 
+  private async checkoutStoreCredit(ctx: PageContext) {
+    const form = await formFields(ctx.request);
+    ctx.cart.storeCreditOff = form.apply !== "on";
+    return redirect(this.local(ctx.root, "/checkout"));
+  }
+
   private async pay(ctx: PageContext) {
     if (!ctx.cart.lines.length) return redirect(this.local(ctx.root, "/cart"));
+    const customerId = this.customerNumericId(ctx);
     const { order } = await this.shop.placeOrder({
-      customerId: this.customerNumericId(ctx),
+      customerId,
       lines: ctx.cart.lines,
       code: ctx.cart.code,
+      storeCredit:
+        customerId !== null &&
+        !ctx.cart.storeCreditOff &&
+        toMinorUnits(this.shop.storeCreditBalance(customerId), this.shop.currency) > 0n,
     });
     ctx.cart.lines = [];
     ctx.cart.code = null;
+    delete ctx.cart.storeCreditOff;
     return redirect(this.local(ctx.root, `/checkout/thank-you/${order.id}`));
   }
 
@@ -762,6 +828,7 @@ export class Storefront {
           <div class="grand">
             <span>Total paid</span><span>${this.money(payload.total_price, ctx.lang)}</span>
           </div>
+          ${order.storeCredit ? html`<div><span>Paid with store credit</span><span>${this.money(order.storeCredit.amount, ctx.lang)}</span></div>` : ""}
         </div>
         <p><a href="${ctx.root}">Continue shopping</a></p>`,
     });

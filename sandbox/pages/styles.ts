@@ -31,6 +31,8 @@ label{font-weight:600}
 input,select{font:inherit}
 .field{display:grid;gap:.25rem;max-width:24rem}
 .field input,.field select{padding:.5rem .75rem;border:1px solid #6b7280;border-radius:8px}
+.field.checkbox{display:flex;gap:.5rem;align-items:center}
+.field.checkbox input{width:1.1rem;height:1.1rem;padding:0}
 .btn{display:inline-block;font:inherit;font-weight:600;padding:.65rem 1.25rem;border-radius:8px;border:1px solid #1f2328;background:#1f2328;color:#fff;cursor:pointer;text-decoration:none}
 .btn-secondary{background:#fff;color:#1f2328}
 .link-button{font:inherit;background:none;border:0;color:#1d4ed8;text-decoration:underline;cursor:pointer;padding:0}

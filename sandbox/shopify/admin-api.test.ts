@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createAdminApi, type AdminApi } from "./admin-api";
 import { installShopifyFetch } from "./fetch";
+import { validateAdminDocument } from "./schema";
 import { createManualClock, type ManualClock } from "./state";
 
 const CREATE_BASIC = /* GraphQL */ `
@@ -954,6 +955,486 @@ describe("faults and the call log", () => {
     expect(reply.body.errors?.[0]).toMatchObject({
       message: "[sandbox] Shop.plan is valid Admin API but not simulated",
       extensions: { code: "SANDBOX_NOT_SIMULATED" },
+    });
+  });
+});
+
+// The operations the app sends for store credit, verbatim.
+const CREDIT_STORE_CREDIT = /* GraphQL */ `
+  mutation LoyaltyCreditStoreCredit($id: ID!, $creditInput: StoreCreditAccountCreditInput!) {
+    storeCreditAccountCredit(id: $id, creditInput: $creditInput) {
+      storeCreditAccountTransaction {
+        id
+        amount {
+          amount
+          currencyCode
+        }
+        createdAt
+        expiresAt
+        account {
+          id
+        }
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+const DEBIT_STORE_CREDIT = /* GraphQL */ `
+  mutation LoyaltyDebitStoreCredit($id: ID!, $debitInput: StoreCreditAccountDebitInput!) {
+    storeCreditAccountDebit(id: $id, debitInput: $debitInput) {
+      storeCreditAccountTransaction {
+        id
+        amount {
+          amount
+          currencyCode
+        }
+        createdAt
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+const STORE_CREDIT_TRANSACTIONS = /* GraphQL */ `
+  query LoyaltyStoreCreditTransactions($customerId: ID!) {
+    customer(id: $customerId) {
+      storeCreditAccounts(first: 10) {
+        nodes {
+          id
+          balance {
+            amount
+            currencyCode
+          }
+          transactions(first: 100, reverse: true) {
+            nodes {
+              __typename
+              createdAt
+              amount {
+                amount
+                currencyCode
+              }
+              ... on StoreCreditAccountCreditTransaction {
+                id
+                expiresAt
+                remainingAmount {
+                  amount
+                  currencyCode
+                }
+              }
+              ... on StoreCreditAccountDebitTransaction {
+                id
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+// Its requested cost is 10 × (2 + 100 × 3) + … = 3043, over Shopify's 1000 per query: the same
+// read of the one account in the shop currency costs 307.
+const STORE_CREDIT_TRANSACTIONS_CHEAP = /* GraphQL */ `
+  query LoyaltyStoreCreditTransactions($customerId: ID!, $accountQuery: String) {
+    customer(id: $customerId) {
+      storeCreditAccounts(first: 1, query: $accountQuery) {
+        nodes {
+          id
+          balance {
+            amount
+            currencyCode
+          }
+          transactions(first: 100, reverse: true) {
+            nodes {
+              __typename
+              createdAt
+              amount {
+                amount
+                currencyCode
+              }
+              ... on StoreCreditAccountCreditTransaction {
+                id
+                expiresAt
+                remainingAmount {
+                  amount
+                  currencyCode
+                }
+              }
+              ... on StoreCreditAccountDebitTransaction {
+                id
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+type Money = { amount: string; currencyCode: string };
+type StoreCreditError = { field: string[]; message: string; code: string };
+interface CreditData {
+  storeCreditAccountCredit: {
+    storeCreditAccountTransaction: {
+      id: string;
+      amount: Money;
+      createdAt: string;
+      expiresAt: string | null;
+      account: { id: string };
+    } | null;
+    userErrors: StoreCreditError[];
+  };
+}
+interface DebitData {
+  storeCreditAccountDebit: {
+    storeCreditAccountTransaction: { id: string; amount: Money; createdAt: string } | null;
+    userErrors: StoreCreditError[];
+  };
+}
+interface TransactionsData {
+  customer: {
+    storeCreditAccounts: {
+      nodes: Array<{
+        id: string;
+        balance: Money;
+        transactions: {
+          nodes: Array<{
+            __typename: string;
+            createdAt: string;
+            amount: Money;
+            id?: string;
+            expiresAt?: string | null;
+            remainingAmount?: Money;
+          }>;
+        };
+      }>;
+    };
+  } | null;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+async function credit(
+  id: string,
+  amount: string,
+  extra: { currencyCode?: string; expiresAt?: string; notify?: boolean } = {},
+  token?: string,
+) {
+  const { currencyCode = "EUR", ...rest } = extra;
+  return api.graphql<CreditData>(CREDIT_STORE_CREDIT, {
+    variables: { id, creditInput: { creditAmount: { amount, currencyCode }, ...rest } },
+    ...(token ? { token } : {}),
+  });
+}
+
+async function debit(id: string, amount: string, currencyCode = "EUR") {
+  return api.graphql<DebitData>(DEBIT_STORE_CREDIT, {
+    variables: { id, debitInput: { debitAmount: { amount, currencyCode } } },
+  });
+}
+
+async function ledger(customerId = alice) {
+  const reply = await api.graphql<TransactionsData>(STORE_CREDIT_TRANSACTIONS_CHEAP, {
+    variables: { customerId, accountQuery: "currency_code:EUR" },
+  });
+  expect(reply.body.errors).toBeUndefined();
+  return reply.body.data!.customer!.storeCreditAccounts.nodes;
+}
+
+describe("store credit", () => {
+  it("validates the app's operations against the real schema", () => {
+    for (const operation of [
+      CREDIT_STORE_CREDIT,
+      DEBIT_STORE_CREDIT,
+      STORE_CREDIT_TRANSACTIONS,
+      STORE_CREDIT_TRANSACTIONS_CHEAP,
+    ])
+      expect(validateAdminDocument(operation, { forbidDeprecated: true })).toEqual([]);
+  });
+
+  it("refuses the transactions query with 10 accounts × 100 transactions for its cost", async () => {
+    const reply = await api.graphql(STORE_CREDIT_TRANSACTIONS, {
+      variables: { customerId: alice },
+    });
+    expect(reply.body.errors?.[0]).toMatchObject({
+      extensions: { code: "MAX_COST_EXCEEDED", cost: 3043 },
+    });
+    const cheap = await api.graphql(STORE_CREDIT_TRANSACTIONS_CHEAP, {
+      variables: { customerId: alice, accountQuery: "currency_code:EUR" },
+    });
+    expect(cheap.body.extensions?.cost.requestedQueryCost).toBe(307);
+  });
+
+  it("credits a customer by id, creating their account, then the account by its id", async () => {
+    const first = await credit(alice, "12.50", { expiresAt: "2027-01-01T00:00:00Z", notify: true });
+    const created = first.body.data?.storeCreditAccountCredit;
+    expect(created?.userErrors).toEqual([]);
+    expect(created?.storeCreditAccountTransaction).toEqual({
+      id: expect.stringMatching(/^gid:\/\/shopify\/StoreCreditAccountCreditTransaction\/\d+$/),
+      amount: { amount: "12.5", currencyCode: "EUR" },
+      createdAt: "2026-10-15T12:00:00.000Z",
+      expiresAt: "2027-01-01T00:00:00.000Z",
+      account: { id: expect.stringMatching(/^gid:\/\/shopify\/StoreCreditAccount\/\d+$/) },
+    });
+    const accountId = created!.storeCreditAccountTransaction!.account.id;
+
+    const second = await credit(accountId, "7.50");
+    expect(
+      second.body.data?.storeCreditAccountCredit.storeCreditAccountTransaction?.account.id,
+    ).toBe(accountId);
+    const again = await credit(alice, "1.00");
+    expect(
+      again.body.data?.storeCreditAccountCredit.storeCreditAccountTransaction?.account.id,
+    ).toBe(accountId);
+
+    const [account, ...others] = await ledger();
+    expect(others).toEqual([]);
+    expect(account).toMatchObject({
+      id: accountId,
+      balance: { amount: "21.0", currencyCode: "EUR" },
+    });
+    expect(account?.transactions.nodes.map((t) => t.amount.amount)).toEqual(["1.0", "7.5", "12.5"]);
+    // notify is recorded for the credit that asked for it only.
+    const [record] = [...api.state.storeCreditAccounts.values()];
+    expect(record?.transactions.map((t) => [t.amount, t.notify, t.event])).toEqual([
+      ["12.50", true, "ADJUSTMENT"],
+      ["7.50", false, "ADJUSTMENT"],
+      ["1.00", false, "ADJUSTMENT"],
+    ]);
+  });
+
+  it("answers bad credits with Shopify's codes and writes nothing", async () => {
+    const accountId = (await credit(alice, "5.00")).body.data!.storeCreditAccountCredit
+      .storeCreditAccountTransaction!.account.id;
+    const cases: Array<[Promise<{ body: { data?: CreditData | null } }>, StoreCreditError]> = [
+      [
+        credit(alice, "0"),
+        {
+          field: ["creditInput", "creditAmount", "amount"],
+          message: "A positive amount must be used to credit a store credit account",
+          code: "NEGATIVE_OR_ZERO_AMOUNT",
+        },
+      ],
+      [
+        credit(alice, "-100.00"),
+        expect.objectContaining({ code: "NEGATIVE_OR_ZERO_AMOUNT" }) as StoreCreditError,
+      ],
+      [
+        credit(alice, "5.00", { expiresAt: "2026-10-15T11:59:59Z" }),
+        {
+          field: ["creditInput", "expiresAt"],
+          message: "The expiry date must be in the future",
+          code: "EXPIRES_AT_IN_PAST",
+        },
+      ],
+      [
+        credit(accountId, "5.00", { currencyCode: "USD" }),
+        {
+          field: ["creditInput", "creditAmount", "currencyCode"],
+          message: "The currency provided does not match the currency of the store credit account",
+          code: "MISMATCHING_CURRENCY",
+        },
+      ],
+      [
+        credit(alice, "5.00", { currencyCode: "JPY" }),
+        expect.objectContaining({ code: "UNSUPPORTED_CURRENCY" }) as StoreCreditError,
+      ],
+      [
+        credit("gid://shopify/Customer/999999", "5.00"),
+        { field: ["id"], message: "Owner does not exist", code: "OWNER_NOT_FOUND" },
+      ],
+      [
+        credit("gid://shopify/StoreCreditAccount/999999", "5.00"),
+        expect.objectContaining({ field: ["id"], code: "ACCOUNT_NOT_FOUND" }) as StoreCreditError,
+      ],
+    ];
+    for (const [reply, error] of cases) {
+      const payload = (await reply).body.data?.storeCreditAccountCredit;
+      expect(payload).toEqual({ storeCreditAccountTransaction: null, userErrors: [error] });
+    }
+    expect(api.state.storeCreditAccounts.size).toBe(1);
+    expect((await ledger())[0]?.balance.amount).toBe("5.0");
+  });
+
+  it("debits with a negative amount and refuses more than the balance", async () => {
+    await credit(alice, "12.00");
+    const spent = await debit(alice, "5.00");
+    expect(spent.body.data?.storeCreditAccountDebit).toEqual({
+      storeCreditAccountTransaction: {
+        id: expect.stringMatching(/^gid:\/\/shopify\/StoreCreditAccountDebitTransaction\/\d+$/),
+        // As in Shopify's storeCreditAccountDebit examples: the debit's amount is negative.
+        amount: { amount: "-5.0", currencyCode: "EUR" },
+        createdAt: "2026-10-15T12:00:00.000Z",
+      },
+      userErrors: [],
+    });
+    const tooMuch = await debit(alice, "7.01");
+    expect(tooMuch.body.data?.storeCreditAccountDebit).toEqual({
+      storeCreditAccountTransaction: null,
+      userErrors: [
+        {
+          field: ["debitInput", "debitAmount", "amount"],
+          message: "The store credit account does not have sufficient funds to satisfy the request",
+          code: "INSUFFICIENT_FUNDS",
+        },
+      ],
+    });
+    const bob = api.addCustomer({ email: "bob@example.com" }).id;
+    expect((await debit(bob, "1.00")).body.data?.storeCreditAccountDebit.userErrors).toEqual([
+      expect.objectContaining({ field: ["id"], code: "ACCOUNT_NOT_FOUND" }),
+    ]);
+    expect((await debit(alice, "0.00")).body.data?.storeCreditAccountDebit.userErrors).toEqual([
+      expect.objectContaining({ code: "NEGATIVE_OR_ZERO_AMOUNT" }),
+    ]);
+    expect((await debit(alice, "7.00")).body.data?.storeCreditAccountDebit.userErrors).toEqual([]);
+    expect((await ledger())[0]?.balance.amount).toBe("0.0");
+  });
+
+  it("spends the soonest-expiring credit first", async () => {
+    await credit(alice, "10.00"); // never expires
+    await credit(alice, "5.00", { expiresAt: "2026-12-01T00:00:00Z" });
+    await credit(alice, "5.00", { expiresAt: "2026-11-01T00:00:00Z" });
+    await debit(alice, "7.00");
+    const credits = (await ledger())[0]!.transactions.nodes.filter(
+      (t) => t.__typename === "StoreCreditAccountCreditTransaction",
+    );
+    expect(credits.map((t) => [t.expiresAt, t.remainingAmount?.amount])).toEqual([
+      ["2026-11-01T00:00:00.000Z", "0.0"],
+      ["2026-12-01T00:00:00.000Z", "3.0"],
+      [null, "10.0"],
+    ]);
+  });
+
+  it("expires what is left of a credit at its expiresAt", async () => {
+    await credit(alice, "10.00", { expiresAt: "2026-10-16T12:00:00Z" });
+    await credit(alice, "2.00");
+    await debit(alice, "4.00");
+    clock.advance(2 * DAY);
+    const [account] = await ledger();
+    expect(account?.balance.amount).toBe("2.0");
+    expect(account?.transactions.nodes[0]).toEqual({
+      __typename: "StoreCreditAccountExpirationTransaction",
+      createdAt: "2026-10-16T12:00:00.000Z",
+      amount: { amount: "-6.0", currencyCode: "EUR" },
+    });
+    // The expired credit still says what remained when it expired.
+    expect(account?.transactions.nodes.at(-1)?.remainingAmount?.amount).toBe("6.0");
+    expect((await debit(alice, "2.01")).body.data?.storeCreditAccountDebit.userErrors).toEqual([
+      expect.objectContaining({ code: "INSUFFICIENT_FUNDS" }),
+    ]);
+  });
+
+  it("filters transactions by type, reverses and paginates", async () => {
+    await credit(alice, "3.00");
+    clock.advance(1000);
+    await debit(alice, "1.00");
+    clock.advance(1000);
+    await credit(alice, "4.00");
+    const accountId = [...api.state.storeCreditAccounts.keys()][0]!;
+    const page = async (args: string) => {
+      const reply = await api.graphql<{
+        storeCreditAccount: {
+          transactions: {
+            nodes: Array<{ __typename: string; amount: { amount: string } }>;
+            pageInfo: { hasNextPage: boolean; endCursor: string };
+          };
+        };
+      }>(
+        `query($id: ID!) { storeCreditAccount(id: $id) { transactions(${args}) { nodes { __typename amount { amount } } pageInfo { hasNextPage endCursor } } } }`,
+        { variables: { id: accountId } },
+      );
+      expect(reply.body.errors).toBeUndefined();
+      return reply.body.data!.storeCreditAccount.transactions;
+    };
+    const amounts = (t: Awaited<ReturnType<typeof page>>) => t.nodes.map((n) => n.amount.amount);
+    expect(amounts(await page("first: 10"))).toEqual(["3.0", "-1.0", "4.0"]);
+    expect(amounts(await page("first: 10, reverse: true"))).toEqual(["4.0", "-1.0", "3.0"]);
+    expect(amounts(await page(`first: 10, query: "type:credit"`))).toEqual(["3.0", "4.0"]);
+    expect(amounts(await page(`first: 10, query: "type:debit"`))).toEqual(["-1.0"]);
+    expect(amounts(await page(`first: 10, query: "type:debit OR type:expiration"`))).toEqual([
+      "-1.0",
+    ]);
+    const first = await page(`first: 1, reverse: true, query: "type:credit"`);
+    expect([amounts(first), first.pageInfo.hasNextPage]).toEqual([["4.0"], true]);
+    const next = await page(
+      `first: 1, reverse: true, query: "type:credit", after: "${first.pageInfo.endCursor}"`,
+    );
+    expect([amounts(next), next.pageInfo.hasNextPage]).toEqual([["3.0"], false]);
+  });
+
+  it("resolves accounts and transactions through node and nodes", async () => {
+    const made = (await credit(alice, "3.00")).body.data!.storeCreditAccountCredit
+      .storeCreditAccountTransaction!;
+    const reply = await api.graphql<{ nodes: unknown[] }>(
+      `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id
+        ... on StoreCreditAccount { balance { amount } owner { ... on Customer { email } } }
+        ... on StoreCreditAccountCreditTransaction { event remainingAmount { amount } } } }`,
+      { variables: { ids: [made.account.id, made.id, "gid://shopify/StoreCreditAccount/1"] } },
+    );
+    expect(reply.body.data?.nodes).toEqual([
+      {
+        __typename: "StoreCreditAccount",
+        id: made.account.id,
+        balance: { amount: "3.0" },
+        owner: { email: "alice@example.com" },
+      },
+      {
+        __typename: "StoreCreditAccountCreditTransaction",
+        id: made.id,
+        event: "ADJUSTMENT",
+        remainingAmount: { amount: "3.0" },
+      },
+      null,
+    ]);
+  });
+
+  it("needs write_store_credit_account_transactions to write and read_store_credit_accounts to read accounts", async () => {
+    const noStoreCredit = api.issueAccessToken({ scopes: ["read_customers", "write_customers"] });
+    const denied = await credit(alice, "5.00", {}, noStoreCredit);
+    expect(denied.body.errors?.[0]).toMatchObject({
+      message:
+        "Access denied for storeCreditAccountCredit field. Required access: `write_store_credit_account_transactions` access scope.",
+      extensions: { code: "ACCESS_DENIED" },
+    });
+    expect(api.state.storeCreditAccounts.size).toBe(0);
+
+    // The write scope alone runs the mutation, but `account` is a StoreCreditAccount.
+    const writeOnly = api.issueAccessToken({
+      scopes: ["read_customers", "write_store_credit_account_transactions"],
+    });
+    const partly = await credit(alice, "5.00", {}, writeOnly);
+    expect(partly.body.errors?.[0]).toMatchObject({
+      message:
+        "Access denied for account field. Required access: `read_store_credit_accounts` access scope.",
+      path: ["storeCreditAccountCredit", "storeCreditAccountTransaction", "account"],
+    });
+    expect(api.state.storeCreditAccounts.size).toBe(1);
+    const read = await api.graphql(STORE_CREDIT_TRANSACTIONS_CHEAP, {
+      token: writeOnly,
+      variables: { customerId: alice },
+    });
+    expect(read.body.errors?.[0]).toMatchObject({ extensions: { code: "ACCESS_DENIED" } });
+
+    // Transactions are an interface: its own note (read_store_credit_account_transactions) applies.
+    const accountsOnly = api.issueAccessToken({
+      scopes: ["read_customers", "read_store_credit_accounts"],
+    });
+    const noTransactions = await api.graphql(STORE_CREDIT_TRANSACTIONS_CHEAP, {
+      token: accountsOnly,
+      variables: { customerId: alice },
+    });
+    expect(noTransactions.body.errors?.[0]).toMatchObject({
+      message:
+        "Access denied for nodes field. Required access: `read_store_credit_account_transactions` access scope.",
     });
   });
 });

@@ -1,6 +1,13 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { createAdminApi, type AdminApi } from "./admin-api";
-import { applyDiscountCode, recordOrderWithCode } from "./checkout";
+import {
+  applyDiscountCode,
+  applyStoreCredit,
+  availableStoreCredit,
+  payWithStoreCredit,
+  recordOrderWithCode,
+} from "./checkout";
+import { creditStoreCredit } from "./store-credit";
 import { createManualClock, type ManualClock } from "./state";
 
 let clock: ManualClock;
@@ -255,5 +262,84 @@ describe("recordOrderWithCode", () => {
     expect(() =>
       applyDiscountCode(api.state, { code: "FIVE", customerId: null, subtotal: "10.001" }),
     ).toThrow(RangeError);
+  });
+});
+
+describe("store credit at checkout", () => {
+  function give(customerId: string, amount: string, expiresAt?: string) {
+    const result = creditStoreCredit(api.state, {
+      id: customerId,
+      creditAmount: { amount, currencyCode: "USD" },
+      ...(expiresAt ? { expiresAt } : {}),
+    });
+    expect(result.userErrors).toEqual([]);
+  }
+
+  it("pays part of an order and debits the account with ORDER_PAYMENT", () => {
+    give(alice, "12.00");
+    expect(applyStoreCredit(api.state, { customerId: alice, total: "33.00" })).toEqual({
+      ok: true,
+      amount: "12.00",
+      available: "12.00",
+      remaining: "21.00",
+    });
+    const paid = payWithStoreCredit(api.state, {
+      customerId: alice,
+      total: "33.00",
+      orderId: "gid://shopify/Order/1",
+    });
+    expect(paid).toMatchObject({ ok: true, amount: "12.00", remaining: "21.00" });
+    expect(availableStoreCredit(api.state, alice)).toBe("0.00");
+    const [account] = [...api.state.storeCreditAccounts.values()];
+    expect(account?.transactions.at(-1)).toMatchObject({
+      id: paid.ok ? paid.transactionId : "",
+      kind: "debit",
+      amount: "-12.00",
+      balanceAfterTransaction: "0.00",
+      event: "ORDER_PAYMENT",
+      orderId: "gid://shopify/Order/1",
+    });
+  });
+
+  it("pays a whole order and keeps the rest of the balance", () => {
+    give(alice, "50.00");
+    const paid = payWithStoreCredit(api.state, {
+      customerId: alice,
+      total: "23.00",
+      orderId: "gid://shopify/Order/2",
+    });
+    expect(paid).toMatchObject({ ok: true, amount: "23.00", remaining: "0.00" });
+    expect(availableStoreCredit(api.state, alice)).toBe("27.00");
+  });
+
+  it("is not offered to a guest, nor to a customer without credit or whose credit expired", () => {
+    give(alice, "10.00", "2026-10-20T00:00:00Z");
+    expect(applyStoreCredit(api.state, { customerId: null, total: "10.00" })).toEqual({
+      ok: false,
+      reason: "CUSTOMER_REQUIRED",
+    });
+    expect(applyStoreCredit(api.state, { customerId: bob, total: "10.00" })).toEqual({
+      ok: false,
+      reason: "NO_STORE_CREDIT",
+    });
+    expect(applyStoreCredit(api.state, { customerId: alice, total: "10.00" }).ok).toBe(true);
+    clock.advance(5 * 24 * 60 * 60 * 1000);
+    expect(applyStoreCredit(api.state, { customerId: alice, total: "10.00" })).toEqual({
+      ok: false,
+      reason: "NO_STORE_CREDIT",
+    });
+  });
+
+  it("only offers the account in the shop currency", () => {
+    api.state.presentmentCurrencies.push("CAD");
+    const result = creditStoreCredit(api.state, {
+      id: alice,
+      creditAmount: { amount: "10.00", currencyCode: "CAD" },
+    });
+    expect(result.userErrors).toEqual([]);
+    expect(applyStoreCredit(api.state, { customerId: alice, total: "10.00" })).toEqual({
+      ok: false,
+      reason: "NO_STORE_CREDIT",
+    });
   });
 });

@@ -3,8 +3,11 @@
  * (dates, customer restriction, usage limits, minimum subtotal, the products a discount is
  * limited to) and the usage counting an
  * order causes. Lets end-to-end tests prove a reward code is actually redeemable, once.
+ * Also the buyer's store credit as a payment method: `applyStoreCredit` says what it would pay,
+ * `payWithStoreCredit` debits it for an order.
  */
 import { decimalFraction, fromMinorUnits, mulDivRound, toMinorUnits } from "./money";
+import { debitStoreCredit, findStoreCreditAccount, storeCreditBalance } from "./store-credit";
 import {
   discountStatus,
   findDiscountByCode,
@@ -210,4 +213,93 @@ export function recordOrderWithCode(
     customer.updatedAt = at;
   }
   return { ok: true, discount: result.discount, orderId };
+}
+
+export type StoreCreditRejection =
+  /** Shopify shows store credit only to a buyer signed in with customer accounts. */
+  "CUSTOMER_REQUIRED" | "NO_STORE_CREDIT";
+
+export type StoreCreditCheck =
+  | {
+      ok: true;
+      /** What store credit pays: min(balance, total), decimal string in the shop currency. */
+      amount: string;
+      /** The buyer's balance before the order. */
+      available: string;
+      /** Left to pay with another method. */
+      remaining: string;
+    }
+  | { ok: false; reason: StoreCreditRejection };
+
+export interface StoreCreditInput {
+  /** gid://shopify/Customer/N, or null for a guest checkout. */
+  customerId: string | null;
+  /** The order total after discounts, shipping included: what the buyer owes. */
+  total: string;
+  /** Defaults to the simulation's clock. */
+  now?: Date | number;
+}
+
+function instant(state: AdminApiState, now: Date | number | undefined): number {
+  return now === undefined ? state.clock() : typeof now === "number" ? now : now.getTime();
+}
+
+/**
+ * The buyer's store credit in the shop currency (an account in another currency is not offered
+ * at this checkout); "0.00" for a guest or a customer without an account.
+ */
+export function availableStoreCredit(
+  state: AdminApiState,
+  customerId: string | null,
+  now?: Date | number,
+): string {
+  const currency = state.shop.currencyCode;
+  const account = customerId ? findStoreCreditAccount(state, customerId, currency) : undefined;
+  return account
+    ? storeCreditBalance(state, account, instant(state, now))
+    : fromMinorUnits(0n, currency);
+}
+
+/** What checkout would take from the buyer's store credit for this total; changes nothing. */
+export function applyStoreCredit(state: AdminApiState, input: StoreCreditInput): StoreCreditCheck {
+  if (input.customerId === null) return { ok: false, reason: "CUSTOMER_REQUIRED" };
+  const currency = state.shop.currencyCode;
+  const available = toMinorUnits(
+    availableStoreCredit(state, input.customerId, input.now),
+    currency,
+  );
+  if (available === 0n) return { ok: false, reason: "NO_STORE_CREDIT" };
+  const total = toMinorUnits(input.total, currency);
+  const amount = available < total ? available : total;
+  return {
+    ok: true,
+    amount: fromMinorUnits(amount, currency),
+    available: fromMinorUnits(available, currency),
+    remaining: fromMinorUnits(total - amount, currency),
+  };
+}
+
+export type StoreCreditPayment =
+  (StoreCreditCheck & { ok: false }) | (StoreCreditCheck & { ok: true; transactionId: string });
+
+/**
+ * Pays part or all of an order with the buyer's store credit: a debit with event ORDER_PAYMENT
+ * on their account in the shop currency, as the order's store credit payment makes on Shopify.
+ */
+export function payWithStoreCredit(
+  state: AdminApiState,
+  input: StoreCreditInput & { orderId: string },
+): StoreCreditPayment {
+  const check = applyStoreCredit(state, input);
+  if (!check.ok) return check;
+  const result = debitStoreCredit(state, {
+    id: input.customerId!,
+    debitAmount: { amount: check.amount, currencyCode: state.shop.currencyCode },
+    event: "ORDER_PAYMENT",
+    orderId: input.orderId,
+    now: instant(state, input.now),
+  });
+  if (!result.transaction)
+    throw new Error(`[sandbox] store credit debit failed: ${JSON.stringify(result.userErrors)}`);
+  return { ...check, transactionId: result.transaction.id };
 }

@@ -31,12 +31,25 @@ export {
   type ManualClock,
   type MetafieldRecord,
   type Sleep,
+  type StoreCreditAccountRecord,
+  type StoreCreditTransactionRecord,
 } from "./state";
 export { signSessionToken, verifySessionToken, handleAccessTokenRequest } from "./token-exchange";
 export {
   applyDiscountCode,
   recordOrderWithCode,
+  applyStoreCredit,
+  availableStoreCredit,
+  payWithStoreCredit,
   type CheckoutResult,
   type AppliedDiscount,
+  type StoreCreditCheck,
 } from "./checkout";
+export {
+  STORE_CREDIT_MESSAGES,
+  creditStoreCredit,
+  debitStoreCredit,
+  storeCreditAccountsOf,
+  storeCreditBalance,
+} from "./store-credit";
 export { installShopifyFetch, type ShopifyRoute } from "./fetch";

@@ -7,6 +7,7 @@
 import {
   GraphQLError,
   getNamedType,
+  isInterfaceType,
   isObjectType,
   type GraphQLFieldResolver,
   type GraphQLResolveInfo,
@@ -20,6 +21,15 @@ import {
 } from "./discounts";
 import { fromMinorUnits, shopifyDecimal, toMinorUnits } from "./money";
 import { requiredAccessNote } from "./schema";
+import {
+  creditStoreCredit,
+  debitStoreCredit,
+  settleStoreCredit,
+  storeCreditAccountsOf,
+  storeCreditBalance,
+  type MoneyInput,
+  type StoreCreditResult,
+} from "./store-credit";
 import {
   digest,
   discountStatus,
@@ -37,6 +47,9 @@ import {
   type MetafieldOwnerType,
   type MetafieldRecord,
   type ProductRecord,
+  type StoreCreditAccountRecord,
+  type StoreCreditTransactionKind,
+  type StoreCreditTransactionRecord,
 } from "./state";
 
 export interface ExecContext {
@@ -111,7 +124,10 @@ function checkAccess(info: GraphQLResolveInfo, context: ExecContext): void {
   const returned = getNamedType(info.returnType);
   const note =
     requiredAccessNote(`${info.parentType.name}.${info.fieldName}`) ??
-    (isObjectType(returned) ? requiredAccessNote(returned.name) : undefined);
+    // Interfaces carry notes too: a transactions connection's nodes are StoreCreditAccountTransaction.
+    (isObjectType(returned) || isInterfaceType(returned)
+      ? requiredAccessNote(returned.name)
+      : undefined);
   if (!note) return;
   const needed = scopesIn(note);
   if (needed.length === 0 || needed.some((scope) => hasScope(context.scopes, scope))) return;
@@ -567,6 +583,17 @@ function customerView(state: AdminApiState, customer: CustomerRecord): View {
     verifiedEmail: customer.email !== null,
     createdAt: customer.createdAt,
     updatedAt: customer.updatedAt,
+    storeCreditAccounts: (args: Args) =>
+      connection(
+        filterBySearch(
+          storeCreditAccountsOf(state, customer.id),
+          args["query"],
+          storeCreditAccountMatches,
+        ),
+        args as PageArgs,
+        (a) => a.id,
+        (a) => storeCreditAccountView(state, a),
+      ),
     ...metafieldFields(state, customer.id),
   };
 }
@@ -762,9 +789,148 @@ function nodeView(state: AdminApiState, id: string, context?: ExecContext): View
       const record = [...state.metafields.values()].find((m) => m.id === id);
       return record ? metafieldView(state, record) : null;
     }
+    case "StoreCreditAccount": {
+      // node() returns the Node interface, which carries no access note of its own.
+      if (context) requireScope(context, "node", "read_store_credit_accounts");
+      const account = state.storeCreditAccounts.get(id);
+      return account ? storeCreditAccountView(state, account) : null;
+    }
+    case "StoreCreditAccountCreditTransaction":
+    case "StoreCreditAccountDebitTransaction":
+    case "StoreCreditAccountDebitRevertTransaction": {
+      if (context) requireScope(context, "node", "read_store_credit_account_transactions");
+      for (const account of state.storeCreditAccounts.values()) {
+        const transaction = account.transactions.find((t) => t.id === id);
+        if (transaction) return storeCreditTransactionView(state, account, transaction);
+      }
+      return null;
+    }
     default:
       throw new NotSimulatedError(`node(id:) for ${parsed.type} is not simulated`);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Store credit.
+
+function moneyIn(amount: string, currencyCode: string): View {
+  return { amount: shopifyDecimal(amount), currencyCode };
+}
+
+const TRANSACTION_TYPENAMES: Record<StoreCreditTransactionKind, string> = {
+  credit: "StoreCreditAccountCreditTransaction",
+  debit: "StoreCreditAccountDebitTransaction",
+  debit_revert: "StoreCreditAccountDebitRevertTransaction",
+  expiration: "StoreCreditAccountExpirationTransaction",
+};
+
+function storeCreditTransactionView(
+  state: AdminApiState,
+  account: StoreCreditAccountRecord,
+  transaction: StoreCreditTransactionRecord,
+): View {
+  const currency = account.currencyCode;
+  const related = () => {
+    const found = account.transactions.find((t) => t.id === transaction.relatedId);
+    return found ? storeCreditTransactionView(state, account, found) : null;
+  };
+  const view: View = {
+    __typename: TRANSACTION_TYPENAMES[transaction.kind],
+    account: () => storeCreditAccountView(state, account),
+    amount: moneyIn(transaction.amount, currency),
+    balanceAfterTransaction: moneyIn(transaction.balanceAfterTransaction, currency),
+    createdAt: transaction.createdAt,
+    event: transaction.event,
+    origin: () => {
+      if (transaction.orderId)
+        throw new NotSimulatedError("the OrderTransaction origin of a store credit payment");
+      return null;
+    },
+  };
+  // StoreCreditAccountExpirationTransaction is the one kind that is no Node: it has no id.
+  if (transaction.kind !== "expiration") view["id"] = transaction.id;
+  if (transaction.kind === "credit") {
+    view["expiresAt"] = transaction.expiresAt;
+    view["remainingAmount"] = moneyIn(transaction.remainingAmount ?? "0", currency);
+  }
+  if (transaction.kind === "expiration") view["creditTransaction"] = related;
+  if (transaction.kind === "debit_revert") view["debitTransaction"] = related;
+  return view;
+}
+
+const TRANSACTION_TYPES = new Set<string>(Object.keys(TRANSACTION_TYPENAMES));
+
+/**
+ * The transactions connection's `query`: `type:` terms (credit, debit, debit_revert,
+ * expiration; Shopify ignores other values) joined by AND, and OR between groups, as in the
+ * schema's own example `type:credit OR type:debit_revert`.
+ */
+function transactionFilter(
+  query: unknown,
+): ((transaction: StoreCreditTransactionRecord) => boolean) | null {
+  if (typeof query !== "string" || !query.trim()) return null;
+  const groups = query.split(/\s+OR\s+/).map((group) =>
+    parseSearch(group).map((term) => {
+      if (term.field !== "type")
+        throw new NotSimulatedError(
+          `store credit transactions filter "${term.field ?? term.value}" is not simulated`,
+        );
+      const wanted = term.value.toLowerCase();
+      return (t: StoreCreditTransactionRecord) =>
+        !TRANSACTION_TYPES.has(wanted) || (t.kind === wanted) !== term.negate;
+    }),
+  );
+  return (t) => groups.some((terms) => terms.every((matches) => matches(t)));
+}
+
+function storeCreditAccountView(state: AdminApiState, account: StoreCreditAccountRecord): View {
+  return {
+    __typename: "StoreCreditAccount",
+    id: account.id,
+    balance: () => moneyIn(storeCreditBalance(state, account), account.currencyCode),
+    owner: () => {
+      const customer = state.customers.get(account.ownerId);
+      return customer ? customerView(state, customer) : null;
+    },
+    transactions: (args: Args) => {
+      if (args["sortKey"] !== undefined && args["sortKey"] !== "CREATED_AT")
+        throw new NotSimulatedError(`sorting transactions by ${String(args["sortKey"])}`);
+      settleStoreCredit(state, account);
+      const filter = transactionFilter(args["query"]);
+      // Recorded in the order they happened: oldest first, `reverse: true` for newest first.
+      const listed = filter ? account.transactions.filter(filter) : account.transactions;
+      return connection(
+        listed,
+        args as PageArgs,
+        (t) => t.id,
+        (t) => storeCreditTransactionView(state, account, t),
+      );
+    },
+  };
+}
+
+function storeCreditAccountMatches(
+  account: StoreCreditAccountRecord,
+  term: { field: string | null; value: string },
+): boolean {
+  switch (term.field) {
+    case "currency_code":
+      return account.currencyCode === term.value.toUpperCase();
+    case "id":
+      return parseGid(account.id)?.id === term.value;
+    default:
+      throw new NotSimulatedError(`storeCreditAccounts filter "${term.field}" is not simulated`);
+  }
+}
+
+function storeCreditPayload(state: AdminApiState, result: StoreCreditResult): View {
+  return {
+    storeCreditAccountTransaction:
+      result.account && result.transaction
+        ? storeCreditTransactionView(state, result.account, result.transaction)
+        : null,
+    userErrors: result.userErrors,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -976,6 +1142,11 @@ export const rootValue: View = {
       (d) => discountNodeView(state, d),
     );
   },
+  storeCreditAccount: (args: Args, context: ExecContext) => {
+    const { gid: id } = requireGid(args["id"]);
+    const account = context.state.storeCreditAccounts.get(id);
+    return account ? storeCreditAccountView(context.state, account) : null;
+  },
   currentAppInstallation: (_args: Args, context: ExecContext) => appInstallationView(context),
   node: (args: Args, context: ExecContext) => nodeView(context.state, String(args["id"]), context),
   nodes: (args: Args, context: ExecContext) =>
@@ -1041,6 +1212,31 @@ export const rootValue: View = {
   },
   metafieldsSet: (args: Args, context: ExecContext) =>
     metafieldsSet(context, args["metafields"] as MetafieldsSetInput[]),
+  storeCreditAccountCredit: (args: Args, context: ExecContext) => {
+    const { gid: id } = requireGid(args["id"]);
+    const input = args["creditInput"] as {
+      creditAmount: MoneyInput;
+      expiresAt?: string | null;
+      notify?: boolean | null;
+    };
+    return storeCreditPayload(
+      context.state,
+      creditStoreCredit(context.state, {
+        id,
+        creditAmount: input.creditAmount,
+        expiresAt: input.expiresAt ?? null,
+        notify: input.notify ?? false,
+      }),
+    );
+  },
+  storeCreditAccountDebit: (args: Args, context: ExecContext) => {
+    const { gid: id } = requireGid(args["id"]);
+    const input = args["debitInput"] as { debitAmount: MoneyInput };
+    return storeCreditPayload(
+      context.state,
+      debitStoreCredit(context.state, { id, debitAmount: input.debitAmount }),
+    );
+  },
   flowTriggerReceive: (args: Args, context: ExecContext) => {
     const { state } = context;
     const handle = typeof args["handle"] === "string" ? args["handle"] : null;

@@ -230,6 +230,58 @@ export interface OrderRecord {
   createdAt: string;
 }
 
+/** The four StoreCreditAccountTransaction types, as the `type:` search filter names them. */
+export type StoreCreditTransactionKind = "credit" | "debit" | "debit_revert" | "expiration";
+
+/** StoreCreditSystemEvent: what caused a transaction. */
+export type StoreCreditEvent =
+  | "ADJUSTMENT"
+  | "ORDER_CANCELLATION"
+  | "ORDER_PAYMENT"
+  | "ORDER_REFUND"
+  | "PAYMENT_FAILURE"
+  | "PAYMENT_RETURNED"
+  | "TAX_FINALIZATION";
+
+export interface StoreCreditTransactionRecord {
+  /**
+   * gid://shopify/StoreCreditAccount{Credit,Debit,DebitRevert}Transaction/N. Expirations are no
+   * Node and have no id field on Shopify; theirs (…ExpirationTransaction/N) only keys cursors.
+   */
+  id: string;
+  kind: StoreCreditTransactionKind;
+  /**
+   * Signed decimal string in the account currency, as Shopify reports it: credits positive,
+   * debits and expirations negative (the storeCreditAccountDebit examples answer "-9.99").
+   */
+  amount: string;
+  balanceAfterTransaction: string;
+  createdAt: string;
+  event: StoreCreditEvent;
+  /** Credits: when they expire (null: never), and what is left unspent of them. */
+  expiresAt: string | null;
+  remainingAmount: string | null;
+  /** Credits: set once an expiration transaction took what remained. */
+  expired: boolean;
+  /** Credits: whether the API call asked Shopify to notify the customer. */
+  notify: boolean;
+  /** Debits: the credits they spent from and how much of each (a revert gives it back). */
+  spent: Array<{ creditId: string; amount: string }>;
+  /** Expirations: the credit that expired. Debit reverts: the debit they revert. */
+  relatedId: string | null;
+  /** ORDER_PAYMENT debits: the order they paid. */
+  orderId: string | null;
+}
+
+export interface StoreCreditAccountRecord {
+  id: string;
+  /** gid://shopify/Customer/N (CompanyLocation owners are not simulated). */
+  ownerId: string;
+  currencyCode: string;
+  /** In the order they happened. */
+  transactions: StoreCreditTransactionRecord[];
+}
+
 export interface AdminApiState {
   readonly clock: Clock;
   readonly sleep: Sleep;
@@ -247,6 +299,12 @@ export interface AdminApiState {
   products: Map<string, ProductRecord>;
   collections: Map<string, CollectionRecord>;
   orders: OrderRecord[];
+  storeCreditAccounts: Map<string, StoreCreditAccountRecord>;
+  /**
+   * Currencies store credit can be issued in: the shop's and those its markets sell in. Others
+   * get UNSUPPORTED_CURRENCY.
+   */
+  presentmentCurrencies: string[];
   flowTriggers: FlowTriggerCall[];
   /** Flow trigger handles the app declares; when set, other handles get a userError. */
   flowTriggerHandles: string[] | null;
@@ -279,6 +337,8 @@ export interface StateOptions {
   collections?: CollectionRecord[];
   throttle?: Partial<ThrottleState>;
   flowTriggerHandles?: string[];
+  /** Extra currencies the shop sells in (its markets); the shop currency is always one. */
+  presentmentCurrencies?: string[];
 }
 
 export function nowIso(state: AdminApiState): string {
@@ -314,6 +374,10 @@ export const DEFAULT_SCOPES = [
   "write_discounts",
   "write_app_proxy",
   "read_products",
+  // Store credit: the write scope grants read_store_credit_account_transactions, but the
+  // StoreCreditAccount object (balance, and `account` on a transaction) needs its own read scope.
+  "write_store_credit_account_transactions",
+  "read_store_credit_accounts",
 ];
 
 export function createState(options: StateOptions = {}): AdminApiState {
@@ -352,6 +416,10 @@ export function createState(options: StateOptions = {}): AdminApiState {
       (options.collections ?? []).map((c) => [c.id, { ...c, productIds: [...c.productIds] }]),
     ),
     orders: [],
+    storeCreditAccounts: new Map(),
+    presentmentCurrencies: [
+      ...new Set([options.currencyCode ?? "USD", ...(options.presentmentCurrencies ?? [])]),
+    ],
     flowTriggers: [],
     flowTriggerHandles: options.flowTriggerHandles ?? null,
     accessTokens: new Map(),

@@ -142,7 +142,7 @@ describe("POST /admin/oauth/access_token", () => {
     expect(reply.body).toEqual({
       access_token: expect.stringMatching(/^shpat_[0-9a-f]{32}$/),
       scope:
-        "read_orders,read_customers,write_customers,write_discounts,write_app_proxy,read_products",
+        "read_orders,read_customers,write_customers,write_discounts,write_app_proxy,read_products,write_store_credit_account_transactions,read_store_credit_accounts",
       expires_in: 3600,
       refresh_token: expect.stringMatching(/^shprt_[0-9a-f]{32}$/),
       refresh_token_expires_in: 7776000,
