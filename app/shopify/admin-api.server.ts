@@ -184,12 +184,17 @@ export async function adminQuery<T>(
  * adminQuery that also says whether an earlier attempt's outcome is unknown: a mutation's answer
  * then describes the retry, not the whole call — "Invalid" after a lost response may follow a
  * discount the first attempt did create.
+ *
+ * `repeatable: false` for a mutation that would take effect twice if sent twice (a store credit):
+ * it is only sent again after failures that certainly changed nothing (throttled, refused
+ * connections); after one that may have, the caller must look for its effect instead.
  */
 export async function adminCall<T>(
   admin: AdminGraphqlClient,
   query: string,
   variables: Record<string, unknown>,
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  options: { repeatable?: boolean } = {},
 ): Promise<{ data: T; outcome: AdminOutcome }> {
   const deadline = Date.now() + policy.budgetMs;
   // Once an attempt's outcome is unknown, so is the call's, whatever later attempts say.
@@ -213,6 +218,7 @@ export async function adminCall<T>(
     const settled = () =>
       new AdminApiError(failure.message, failure.kind, failure.retryAfterMs, outcome);
     if (failure.kind === "permanent" || attempt >= policy.attempts) throw settled();
+    if (outcome === "unknown" && options.repeatable === false) throw settled();
     const delay =
       failure.kind === "throttled"
         ? (failure.retryAfterMs ?? policy.baseDelayMs)

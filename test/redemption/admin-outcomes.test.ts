@@ -60,3 +60,42 @@ describe("what a failed Admin call may have done", () => {
     ).toBe("not-applied");
   });
 });
+
+describe("a mutation that would take effect twice if sent twice", () => {
+  const patient: RetryPolicy = { ...once, attempts: 4 };
+  const failingThenOk = (error: unknown) => {
+    let calls = 0;
+    const client: AdminGraphqlClient = {
+      graphql: () => {
+        calls += 1;
+        return calls === 1 ? Promise.reject(error) : Promise.resolve(Response.json({ data: {} }));
+      },
+    };
+    return { client, calls: () => calls };
+  };
+  const gateway = new HttpResponseError({ message: "x", code: 502, statusText: "Bad Gateway" });
+  const throttled = new HttpResponseError({ message: "x", code: 429, statusText: "Too Many" });
+
+  it("is not sent again after a failure that may have carried it out", async () => {
+    const { client, calls } = failingThenOk(gateway);
+    const thrown = await adminCall(client, "mutation { x }", {}, patient, {
+      repeatable: false,
+    }).catch((caught: unknown) => caught);
+    expect(thrown).toMatchObject({ outcome: "unknown" });
+    expect(calls()).toBe(1);
+  });
+
+  it("is sent again after one that certainly did not, as any call", async () => {
+    const once429 = failingThenOk(throttled);
+    await expect(
+      adminCall(once429.client, "mutation { x }", {}, patient, { repeatable: false }),
+    ).resolves.toMatchObject({ outcome: "applied" });
+    expect(once429.calls()).toBe(2);
+    // Repeatable calls (a discount with its own unique code) still try again after a 5xx.
+    const again = failingThenOk(gateway);
+    await expect(adminCall(again.client, "mutation { x }", {}, patient)).resolves.toMatchObject({
+      outcome: "unknown",
+    });
+    expect(again.calls()).toBe(2);
+  });
+});
