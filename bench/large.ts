@@ -73,7 +73,7 @@ function probe(database: Database, phase: string, members: number): Promise<stri
           SHOPIFY_API_SECRET: "bench-secret",
           SHOPIFY_APP_URL: "https://bench.example.com",
           SCOPES:
-            "read_orders,read_customers,write_customers,write_discounts,write_app_proxy,read_products",
+            "read_orders,read_customers,write_customers,write_discounts,write_app_proxy,read_products,read_store_credit_accounts,write_store_credit_account_transactions",
           LOG_LEVEL: "warn",
         },
         stdio: ["ignore", "pipe", "inherit"],

@@ -100,7 +100,7 @@ function spawnApp(script: string, env: Record<string, string>): ChildProcess {
       SHOPIFY_API_SECRET: SECRET,
       SHOPIFY_APP_URL: "https://bench.example.com",
       SCOPES:
-        "read_orders,read_customers,write_customers,write_discounts,write_app_proxy,read_products",
+        "read_orders,read_customers,write_customers,write_discounts,write_app_proxy,read_products,read_store_credit_accounts,write_store_credit_account_transactions",
       LOG_LEVEL: "warn",
       WEBHOOK_PROCESSING: "queue",
       ...env,

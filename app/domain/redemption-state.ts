@@ -10,6 +10,12 @@
  *      └──order used the code before we heard back──▶ USED
  * FAILED, CANCELLED and EXPIRED rows still move to USED when an order used the code after all;
  * their returned points are then taken again.
+ *
+ * Store credit (app/loyalty/store-credit.server.ts) moves the same way, "code confirmed" being
+ * "credit confirmed" and "cancels" being "takes the credit back". It is never USED (credit is
+ * spent at checkout without naming the reward). A FAILED one whose credit Shopify made after all
+ * becomes ISSUED with its returned points taken again: the one move outside this table, made
+ * only by the worker's check of failed store credit (creditFoundAfterReturn).
  */
 
 export type RedemptionState = "PENDING" | "ISSUED" | "FAILED" | "USED" | "EXPIRED" | "CANCELLED";
@@ -48,6 +54,7 @@ export type LookupOutcome =
   { kind: "found"; discountId: string } | { kind: "absent" } | { kind: "unknown"; reason: string };
 
 export type Decision =
+  /** discountId: the discount's id; for store credit, the credit transaction's. */
   | { to: "ISSUED"; discountId: string }
   | { to: "FAILED"; reason: string }
   /** Stay PENDING: look again later (the shopper is told it is still being prepared). */

@@ -84,6 +84,37 @@ describe("reward form values and errors", () => {
     ).toMatchObject({ ok: false, errors: { collections: "Choose the collections again" } });
   });
 
+  it("takes store credit with an amount and a lifetime of 0 (never) to 365 days, nothing else", () => {
+    const outdoor = { id: "gid://shopify/Collection/9900000000001", title: "Outdoor" };
+    // Switched from an amount off with a minimum and collections: the hidden fields are dropped.
+    expect(
+      parseRewardForm(
+        {
+          ...base,
+          type: "STORE_CREDIT",
+          amount: "7.5",
+          minimumSubtotal: "20",
+          collections: JSON.stringify([outdoor]),
+          codeLifetimeDays: "0",
+        },
+        "USD",
+      ),
+    ).toMatchObject({
+      ok: true,
+      data: {
+        type: "STORE_CREDIT",
+        amount: "7.5",
+        minimumSubtotal: null,
+        collections: [],
+        codeLifetimeDays: 0,
+      },
+    });
+    expect(parseRewardForm({ ...base, type: "STORE_CREDIT", amount: "" }, "USD")).toMatchObject({
+      ok: false,
+      errors: { amount: "Enter an amount in USD, greater than zero" },
+    });
+  });
+
   it("asks for a type when the select posts something unknown", () => {
     expect(parseRewardForm({ ...base, type: "CASHBACK" }, "USD")).toEqual({
       ok: false,
@@ -195,5 +226,11 @@ describe("reward descriptions", () => {
         "USD",
       ),
     ).toBe("$10.00 off Outdoor with $50.00 or more of them");
+    expect(
+      describeReward(
+        { type: "STORE_CREDIT", amount: "5", percentage: null, minimumSubtotal: null },
+        "EUR",
+      ),
+    ).toBe("€5.00 store credit");
   });
 });

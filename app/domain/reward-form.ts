@@ -3,7 +3,7 @@ import type { FieldErrors, FormResult } from "./forms";
 import { checkboxField, issuesToFieldErrors, pickedResourcesField } from "./forms";
 import { formatAmount } from "./money";
 import type { RewardTerms, RewardType } from "./rewards";
-import { rewardTermErrors } from "./rewards";
+import { REWARD_TYPE_VALUES, rewardTermErrors } from "./rewards";
 
 export interface RewardFormData extends RewardTerms {
   /** Members of this tier or a higher one only; null = everyone. */
@@ -18,6 +18,7 @@ export const REWARD_TYPES: { value: RewardType; label: string }[] = [
   { value: "FIXED_AMOUNT", label: "Amount off the order or some collections" },
   { value: "PERCENTAGE", label: "Percentage off the order or some collections" },
   { value: "FREE_SHIPPING", label: "Free shipping" },
+  { value: "STORE_CREDIT", label: "Store credit on the shopper's account" },
 ];
 
 // Loose shape only: the meaning of each field is checked by rewardTermErrors, the same rules
@@ -25,7 +26,7 @@ export const REWARD_TYPES: { value: RewardType; label: string }[] = [
 const shape = () =>
   z.object({
     name: z.string().default(""),
-    type: z.enum(["FIXED_AMOUNT", "PERCENTAGE", "FREE_SHIPPING"], {
+    type: z.enum(REWARD_TYPE_VALUES, {
       error: "Choose a reward type",
     }),
     pointsCost: z.string().default(""),
@@ -64,15 +65,21 @@ export function parseRewardForm(
     name: value.name.trim(),
     type: value.type,
     pointsCost: wholeNumber(value.pointsCost),
-    amount: value.type === "FIXED_AMOUNT" ? blankToNull(value.amount) : null,
+    amount:
+      value.type === "FIXED_AMOUNT" || value.type === "STORE_CREDIT"
+        ? blankToNull(value.amount)
+        : null,
     percentage: value.type === "PERCENTAGE" ? wholeNumber(value.percentage) : null,
-    minimumSubtotal: blankToNull(value.minimumSubtotal),
+    // Store credit pays for anything, with no minimum purchase.
+    minimumSubtotal: value.type === "STORE_CREDIT" ? null : blankToNull(value.minimumSubtotal),
     codeLifetimeDays: wholeNumber(value.codeLifetimeDays),
     combinesWithOrder: value.combinesWithOrder,
     combinesWithProduct: value.combinesWithProduct,
     combinesWithShipping: value.combinesWithShipping,
-    // As amount and percentage: only what the type uses (free shipping is off the whole order).
-    collections: value.type === "FREE_SHIPPING" ? [] : value.collections,
+    // As amount and percentage: only what the type uses (free shipping is off the whole order,
+    // store credit pays for anything).
+    collections:
+      value.type === "FREE_SHIPPING" || value.type === "STORE_CREDIT" ? [] : value.collections,
     tierId: blankToNull(value.tierId),
     enabled: value.enabled,
   };
@@ -84,7 +91,7 @@ export function parseRewardForm(
   return { ok: true, data };
 }
 
-/** "$5.00 off", "10% off", "Free shipping" — how a reward reads in lists. */
+/** "$5.00 off", "10% off", "Free shipping", "$5.00 store credit" — how a reward reads in lists. */
 export function describeReward(
   reward: Pick<RewardTerms, "type" | "amount" | "percentage" | "minimumSubtotal"> & {
     /** As stored: the picked collections, or anything else (not a list: none shown). */
@@ -109,5 +116,7 @@ export function describeReward(
       return `${reward.percentage}% off${off}${minimum}`;
     case "FREE_SHIPPING":
       return `Free shipping${minimum}`;
+    case "STORE_CREDIT":
+      return `${formatAmount(reward.amount ?? "0", currency)} store credit`;
   }
 }

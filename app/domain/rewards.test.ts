@@ -1,13 +1,19 @@
 import { describe, expect, it } from "vitest";
 import {
+  NEVER,
+  STORE_CREDIT_PREFIX,
   applyUrl,
   customerGid,
   discountInput,
   generateRewardCode,
+  isStoreCreditReference,
+  ownTransaction,
   redemptionBlocker,
+  rewardEndsAt,
   rewardTermErrors,
+  storeCreditInput,
 } from "./rewards";
-import type { RewardTerms } from "./rewards";
+import type { CreditTransaction, RewardTerms } from "./rewards";
 
 const terms: RewardTerms = {
   name: "$5 off",
@@ -223,5 +229,111 @@ describe("eligibility", () => {
       pointsCost: expect.any(String),
       name: expect.any(String),
     });
+  });
+});
+
+describe("store credit rewards", () => {
+  const credit: RewardTerms = {
+    ...terms,
+    name: "$5 store credit",
+    type: "STORE_CREDIT",
+    minimumSubtotal: null,
+    codeLifetimeDays: 90,
+  };
+  const now = new Date("2026-12-04T10:00:00.750Z");
+
+  it("need an amount, no minimum or collections, and last 0 (never) to 365 days", () => {
+    expect(rewardTermErrors(credit, "USD")).toEqual({});
+    expect(rewardTermErrors({ ...credit, codeLifetimeDays: 0 }, "USD")).toEqual({});
+    expect(rewardTermErrors({ ...terms, codeLifetimeDays: 0 }, "USD")).toHaveProperty(
+      "codeLifetimeDays",
+    );
+    expect(
+      rewardTermErrors(
+        {
+          ...credit,
+          amount: null,
+          minimumSubtotal: "10.00",
+          codeLifetimeDays: 366,
+          collections: [{ id: "gid://shopify/Collection/1", title: "Outdoor" }],
+        },
+        "USD",
+      ),
+    ).toEqual({
+      amount: "Enter an amount in USD, greater than zero",
+      minimumSubtotal: "Store credit has no minimum purchase; leave it empty",
+      codeLifetimeDays:
+        "Credit must last between 1 and 365 days, or 0 for credit that never expires",
+      collections: "Store credit pays for anything in the shop; remove the collections",
+    });
+  });
+
+  it("expire on a whole second, or never", () => {
+    expect(rewardEndsAt(credit, now).toISOString()).toBe("2027-03-04T10:00:00.000Z");
+    expect(rewardEndsAt({ ...credit, codeLifetimeDays: 0 }, now)).toEqual(NEVER);
+    expect(
+      storeCreditInput({ terms: credit, currency: "EUR", endsAt: rewardEndsAt(credit, now) }),
+    ).toEqual({
+      creditAmount: { amount: "5.00", currencyCode: "EUR" },
+      expiresAt: "2027-03-04T10:00:00.000Z",
+      notify: true,
+    });
+    expect(storeCreditInput({ terms: credit, currency: "EUR", endsAt: NEVER })).not.toHaveProperty(
+      "expiresAt",
+    );
+  });
+
+  it("carry a reference no checkout would take for a code", () => {
+    const code = generateRewardCode(STORE_CREDIT_PREFIX);
+    expect(isStoreCreditReference(code)).toBe(true);
+    expect(isStoreCreditReference(generateRewardCode())).toBe(false);
+  });
+});
+
+describe("finding the transaction a lost call made", () => {
+  const since = new Date("2026-12-04T10:00:00Z");
+  const expiresAt = new Date("2027-03-04T10:00:00Z");
+  const tx = (over: Partial<CreditTransaction>): CreditTransaction => ({
+    id: "gid://shopify/StoreCreditAccountCreditTransaction/1",
+    kind: "credit",
+    amount: "5.0",
+    createdAt: "2026-12-04T10:00:01Z",
+    expiresAt: "2027-03-04T10:00:00Z",
+    remaining: "5.0",
+    ...over,
+  });
+  const wanted = {
+    kind: "credit" as const,
+    amountMinor: 500,
+    currency: "USD",
+    since,
+    expiresAt,
+    claimed: new Set<string>(),
+  };
+
+  it("takes the oldest credit of the amount and expiry made since the call", () => {
+    const ours = tx({ id: "c2", createdAt: "2026-12-04T10:00:02Z" });
+    const later = tx({ id: "c3", createdAt: "2026-12-04T10:00:05Z" });
+    expect(ownTransaction([later, ours], wanted)?.id).toBe("c2");
+  });
+
+  it("skips other amounts, expiries, kinds, earlier credits and claimed ones", () => {
+    const others = [
+      tx({ id: "amount", amount: "5.01" }),
+      tx({ id: "expiry", expiresAt: "2027-03-05T10:00:00Z" }),
+      tx({ id: "none", expiresAt: null }),
+      tx({ id: "debit", kind: "debit", expiresAt: null }),
+      tx({ id: "before", createdAt: "2026-12-04T09:50:00Z" }),
+      tx({ id: "claimed" }),
+    ];
+    expect(ownTransaction(others, { ...wanted, claimed: new Set(["claimed"]) })).toBeNull();
+    // A credit that never expires matches only one asked without an expiry.
+    expect(ownTransaction(others, { ...wanted, expiresAt: null })?.id).toBe("none");
+  });
+
+  it("allows for a Shopify clock a little behind ours, and reads debits without their sign", () => {
+    expect(ownTransaction([tx({ createdAt: "2026-12-04T09:59:00Z" })], wanted)).not.toBeNull();
+    const debit = tx({ id: "d1", kind: "debit", amount: "-5.00", expiresAt: null });
+    expect(ownTransaction([debit], { ...wanted, kind: "debit" })?.id).toBe("d1");
   });
 });

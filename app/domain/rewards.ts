@@ -1,7 +1,14 @@
 import type { PickedResource } from "./campaigns";
 import { isDecimalString, toMinorUnits } from "./money";
 
-export type RewardType = "FIXED_AMOUNT" | "PERCENTAGE" | "FREE_SHIPPING";
+export type RewardType = "FIXED_AMOUNT" | "PERCENTAGE" | "FREE_SHIPPING" | "STORE_CREDIT";
+
+export const REWARD_TYPE_VALUES = [
+  "FIXED_AMOUNT",
+  "PERCENTAGE",
+  "FREE_SHIPPING",
+  "STORE_CREDIT",
+] as const satisfies readonly RewardType[];
 
 // A type, not an interface: it is stored in Json columns and must be a plain JSON object type.
 export type RewardTerms = {
@@ -59,12 +66,15 @@ export function rewardTermErrors(
   if (!terms.name.trim()) errors.name = "Give the reward a name shoppers will recognise";
   if (!Number.isInteger(terms.pointsCost) || terms.pointsCost < 1)
     errors.pointsCost = "Cost must be a whole number of points, at least 1";
+  const credit = terms.type === "STORE_CREDIT";
   if (
     !Number.isInteger(terms.codeLifetimeDays) ||
-    terms.codeLifetimeDays < 1 ||
+    terms.codeLifetimeDays < (credit ? 0 : 1) ||
     terms.codeLifetimeDays > 365
   ) {
-    errors.codeLifetimeDays = "Codes must last between 1 and 365 days";
+    errors.codeLifetimeDays = credit
+      ? "Credit must last between 1 and 365 days, or 0 for credit that never expires"
+      : "Codes must last between 1 and 365 days";
   }
   const positiveAmount = (value: string | null) => {
     if (!value || !isDecimalString(value)) return false;
@@ -74,7 +84,7 @@ export function rewardTermErrors(
       return false;
     }
   };
-  if (terms.type === "FIXED_AMOUNT" && !positiveAmount(terms.amount)) {
+  if ((terms.type === "FIXED_AMOUNT" || credit) && !positiveAmount(terms.amount)) {
     errors.amount = `Enter an amount in ${currency}, greater than zero`;
   }
   if (
@@ -86,13 +96,17 @@ export function rewardTermErrors(
   if (
     terms.minimumSubtotal !== null &&
     terms.minimumSubtotal !== "" &&
-    !positiveAmount(terms.minimumSubtotal)
+    (credit || !positiveAmount(terms.minimumSubtotal))
   ) {
-    errors.minimumSubtotal = `Enter a minimum in ${currency}, or leave it empty`;
+    errors.minimumSubtotal = credit
+      ? "Store credit has no minimum purchase; leave it empty"
+      : `Enter a minimum in ${currency}, or leave it empty`;
   }
   const collections = terms.collections ?? [];
-  if (collections.length && terms.type === "FREE_SHIPPING") {
-    errors.collections = "Free shipping applies to the whole order; remove the collections";
+  if (collections.length && (terms.type === "FREE_SHIPPING" || credit)) {
+    errors.collections = credit
+      ? "Store credit pays for anything in the shop; remove the collections"
+      : "Free shipping applies to the whole order; remove the collections";
   } else if (collections.some((c) => !/^gid:\/\/shopify\/Collection\/\d+$/.test(c.id))) {
     // A list stored by hand or damaged: the code could never be created as the merchant meant.
     errors.collections = "Choose the collections again";
@@ -180,6 +194,89 @@ export function discountInput(input: {
     ? { collections: { add: collections.map((c) => c.id) } }
     : { all: true };
   return { kind: "AMOUNT" as const, input: { ...common, customerGets: { value, items } } };
+}
+
+/** Store credit redemptions carry a reference of this prefix where codes carry the code. */
+export const STORE_CREDIT_PREFIX = "CREDIT";
+
+export function isStoreCreditReference(code: string): boolean {
+  return code.startsWith(`${STORE_CREDIT_PREFIX}-`);
+}
+
+/** When store credit that never expires "ends": the redemption's endsAt cannot be empty. */
+export const NEVER = new Date("9999-12-31T00:00:00.000Z");
+
+/** When a reward's code (or store credit) redeemed at `now` stops being usable. */
+export function rewardEndsAt(terms: Pick<RewardTerms, "type" | "codeLifetimeDays">, now: Date) {
+  if (terms.type === "STORE_CREDIT" && terms.codeLifetimeDays === 0) return NEVER;
+  // Whole seconds: Shopify keeps a credit's expiresAt to the second, and the lookup of a credit
+  // whose answer was lost compares it with ours (ownTransaction).
+  const ends = now.getTime() + terms.codeLifetimeDays * 24 * 60 * 60 * 1000;
+  return new Date(Math.floor(ends / 1000) * 1000);
+}
+
+/** The Admin API input for a store credit reward (storeCreditAccountCredit). */
+export function storeCreditInput(input: { terms: RewardTerms; currency: string; endsAt: Date }) {
+  return {
+    creditAmount: { amount: input.terms.amount ?? "0", currencyCode: input.currency },
+    ...(input.endsAt.getTime() < NEVER.getTime() && { expiresAt: input.endsAt.toISOString() }),
+    // Shopify emails the shopper that credit arrived, and how to spend it.
+    notify: true,
+  };
+}
+
+/** A store credit transaction as the Admin API lists it (amounts as decimal strings). */
+export interface CreditTransaction {
+  id: string;
+  kind: "credit" | "debit" | "other";
+  amount: string;
+  createdAt: string;
+  expiresAt: string | null;
+  /** Credits: what is left of it (spending and expiry lower it). */
+  remaining: string | null;
+}
+
+// Our clock and Shopify's disagree a little; a transaction made for our call can carry a time a
+// moment before we recorded the call.
+const CLOCK_SKEW_MS = 2 * 60 * 1000;
+
+/**
+ * The transaction one of our calls made, when its answer was lost: storeCreditAccountCredit and
+ * storeCreditAccountDebit take no idempotency key (2026-10), so it is recognised by what it must
+ * look like — its kind, its exact amount, made after the call began, for a credit the expiry we
+ * asked for — among those not yet claimed by another redemption. The oldest such is taken, so two
+ * lookups agree. A merchant's own credit of the same amount and expiry, to the second, in that
+ * minute would be taken for ours; docs/redemption.md says so.
+ */
+export function ownTransaction(
+  transactions: readonly CreditTransaction[],
+  wanted: {
+    kind: "credit" | "debit";
+    amountMinor: number;
+    currency: string;
+    since: Date;
+    /** Credits: the expiry asked for, or null for none. */
+    expiresAt?: Date | null;
+    claimed: ReadonlySet<string>;
+  },
+): CreditTransaction | null {
+  const from = wanted.since.getTime() - CLOCK_SKEW_MS;
+  const matches = transactions.filter((t) => {
+    if (t.kind !== wanted.kind || wanted.claimed.has(t.id)) return false;
+    if (Date.parse(t.createdAt) < from) return false;
+    // Read without its sign: what matters is how much moved, in the direction its kind says.
+    if (Math.abs(toMinorUnits(t.amount, wanted.currency)) !== wanted.amountMinor) return false;
+    if (wanted.kind === "credit") {
+      const expires = t.expiresAt === null ? null : Math.floor(Date.parse(t.expiresAt) / 1000);
+      const asked = wanted.expiresAt ? Math.floor(wanted.expiresAt.getTime() / 1000) : null;
+      return expires === asked;
+    }
+    return true;
+  });
+  matches.sort(
+    (a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id),
+  );
+  return matches[0] ?? null;
 }
 
 export function customerGid(customerId: string): string {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { RefundLine, RuleSnapshot } from "./earning";
 import { EARNING_RULE_KINDS } from "./earning-rules";
 import type { RewardTerms } from "./rewards";
+import { REWARD_TYPE_VALUES } from "./rewards";
 
 /**
  * Json columns hold copies of rules and rewards as they were when points moved. Reading one back
@@ -53,7 +54,7 @@ export const ruleSnapshotSchema = z.object({
 
 export const rewardTermsSchema = z.object({
   name: z.string(),
-  type: z.enum(["FIXED_AMOUNT", "PERCENTAGE", "FREE_SHIPPING"]),
+  type: z.enum(REWARD_TYPE_VALUES),
   pointsCost: z.number().int(),
   amount: z.string().nullable(),
   percentage: z.number().int().nullable(),

@@ -49,6 +49,9 @@ describe("entry texts", () => {
     { key: "codeCancelled", code: "LOYAL-AB12" },
     { key: "codeExpired", code: "LOYAL-AB12" },
     { key: "codeUsedAfterReturn", code: "LOYAL-AB12" },
+    { key: "creditFailed" },
+    { key: "creditCancelled", reward: "$5 store credit" },
+    { key: "creditFoundAfterReturn", reward: "$5 store credit" },
     { key: "import" },
     { key: "importUndone" },
   ];
@@ -67,6 +70,9 @@ describe("entry texts", () => {
       "Points returned: code LOYAL-AB12 cancelled by staff",
       "Points returned: code LOYAL-AB12 expired unused",
       "Points taken again: code LOYAL-AB12 was used after its points were returned",
+      "Points returned: the store credit could not be added",
+      "Points returned: $5 store credit taken back by staff",
+      "Points taken again: $5 store credit reached your account after its points were returned",
       "Points transferred from our previous rewards program",
       "Transferred points corrected",
     ]);

@@ -39,6 +39,10 @@ export type EntryText =
   | { key: "codeCancelled"; code: string }
   | { key: "codeExpired"; code: string }
   | { key: "codeUsedAfterReturn"; code: string }
+  // Store credit rewards (the reward's amount is in the text: credit carries no code).
+  | { key: "creditFailed" }
+  | { key: "creditCancelled"; reward: string }
+  | { key: "creditFoundAfterReturn"; reward: string }
   // Balances carried over from another program; the admin's description names the file.
   | { key: "import" }
   | { key: "importUndone" }
@@ -70,6 +74,10 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
     codeExpired: (p) => `Points returned: code ${p.code} expired unused`,
     codeUsedAfterReturn: (p) =>
       `Points taken again: code ${p.code} was used after its points were returned`,
+    creditFailed: () => "Points returned: the store credit could not be added",
+    creditCancelled: (p) => `Points returned: ${p.reward} taken back by staff`,
+    creditFoundAfterReturn: (p) =>
+      `Points taken again: ${p.reward} reached your account after its points were returned`,
     import: () => "Points transferred from our previous rewards program",
     importUndone: () => "Transferred points corrected",
     referral: () => "Referral: a friend placed their first order",
@@ -94,6 +102,10 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
     codeExpired: (p) => `Points rendus : code ${p.code} expiré sans être utilisé`,
     codeUsedAfterReturn: (p) =>
       `Points repris : le code ${p.code} a été utilisé après le retour des points`,
+    creditFailed: () => "Points rendus : l’avoir n’a pas pu être ajouté",
+    creditCancelled: (p) => `Points rendus : ${p.reward} repris par la boutique`,
+    creditFoundAfterReturn: (p) =>
+      `Points repris : ${p.reward} est arrivé sur votre compte après le retour de ses points`,
     import: () => "Points transférés de notre ancien programme de fidélité",
     importUndone: () => "Correction des points transférés",
     referral: () => "Parrainage : un ami a passé sa première commande",
@@ -119,6 +131,10 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
     codeExpired: (p) => `Punkte zurückgegeben: Code ${p.code} ungenutzt abgelaufen`,
     codeUsedAfterReturn: (p) =>
       `Punkte erneut abgezogen: Code ${p.code} wurde nach der Rückgabe der Punkte verwendet`,
+    creditFailed: () => "Punkte zurückgegeben: Das Guthaben konnte nicht gutgeschrieben werden",
+    creditCancelled: (p) => `Punkte zurückgegeben: ${p.reward} vom Shop zurückgenommen`,
+    creditFoundAfterReturn: (p) =>
+      `Punkte erneut abgezogen: ${p.reward} wurde nach der Rückgabe der Punkte gutgeschrieben`,
     import: () => "Punkte aus unserem bisherigen Prämienprogramm übernommen",
     importUndone: () => "Korrektur übernommener Punkte",
     referral: () => "Empfehlung: Eine Freundin oder ein Freund hat zum ersten Mal bestellt",
@@ -144,6 +160,10 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
     codeExpired: (p) => `Puntos devueltos: el código ${p.code} caducó sin usarse`,
     codeUsedAfterReturn: (p) =>
       `Puntos descontados de nuevo: el código ${p.code} se usó después de devolver los puntos`,
+    creditFailed: () => "Puntos devueltos: no se pudo añadir el saldo a favor",
+    creditCancelled: (p) => `Puntos devueltos: la tienda retiró ${p.reward}`,
+    creditFoundAfterReturn: (p) =>
+      `Puntos descontados de nuevo: ${p.reward} llegó a tu cuenta después de devolverse los puntos`,
     import: () => "Puntos transferidos de nuestro programa de recompensas anterior",
     importUndone: () => "Corrección de puntos transferidos",
     referral: () => "Recomendación: un amigo hizo su primer pedido",
@@ -167,6 +187,10 @@ const ENTRY_TEXTS: Record<StorefrontLocale, EntryTexts> = {
     codeCancelled: (p) => `ポイント返還：コード ${p.code} はストアによりキャンセルされました`,
     codeExpired: (p) => `ポイント返還：コード ${p.code} は未使用のまま期限切れになりました`,
     codeUsedAfterReturn: (p) => `ポイント再差し引き：返還後にコード ${p.code} が使用されました`,
+    creditFailed: () => "ポイント返還：ストアクレジットを追加できませんでした",
+    creditCancelled: (p) => `ポイント返還：${p.reward} はストアにより取り消されました`,
+    creditFoundAfterReturn: (p) =>
+      `ポイント再差し引き：ポイント返還後に ${p.reward} がアカウントに追加されました`,
     import: () => "以前のリワードプログラムから移行したポイント",
     importUndone: () => "移行ポイントの修正",
     referral: () => "紹介：お友達が初めて注文しました",
@@ -198,6 +222,9 @@ const ENTRY_PARAMS: Record<
   reissue: ["reward"],
   codeFailed: [],
   codeCancelled: ["code"],
+  creditFailed: [],
+  creditCancelled: ["reward"],
+  creditFoundAfterReturn: ["reward"],
   codeExpired: ["code"],
   codeUsedAfterReturn: ["code"],
   import: [],
@@ -293,6 +320,8 @@ interface WayTexts {
   referralTitle: string;
   referralDescription: (p: { points: string; offer: string }) => string;
   processing: string;
+  /** A store credit reward, once Shopify has credited it. */
+  credited: (p: { amount: string; until: string | null }) => string;
 }
 
 const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
@@ -319,6 +348,8 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     referralDescription: (p) =>
       `${p.points} when a friend you refer places their first order. They get: ${p.offer}`,
     processing: "Your reward is being prepared. This can take a minute.",
+    credited: (p) =>
+      `${p.amount} store credit is on your account. It is applied at checkout when you are signed in.${p.until ? ` Use it by ${p.until}.` : ""}`,
   },
   fr: {
     orderTitle: "Passer une commande",
@@ -343,6 +374,8 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     referralDescription: (p) =>
       `${p.points} quand un ami parrainé passe sa première commande. Il reçoit : ${p.offer}`,
     processing: "Votre récompense est en cours de préparation. Cela peut prendre une minute.",
+    credited: (p) =>
+      `Un avoir de ${p.amount} a été ajouté à votre compte. Il s’applique au paiement lorsque vous êtes connecté.${p.until ? ` À utiliser avant le ${p.until}.` : ""}`,
   },
   de: {
     orderTitle: "Bestellung aufgeben",
@@ -366,6 +399,8 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     referralDescription: (p) =>
       `${p.points}, wenn eine empfohlene Person zum ersten Mal bestellt. Sie erhält: ${p.offer}`,
     processing: "Deine Prämie wird vorbereitet. Das kann eine Minute dauern.",
+    credited: (p) =>
+      `${p.amount} Guthaben wurde deinem Konto gutgeschrieben. Es wird an der Kasse angerechnet, wenn du angemeldet bist.${p.until ? ` Gültig bis ${p.until}.` : ""}`,
   },
   es: {
     orderTitle: "Realizar un pedido",
@@ -390,6 +425,8 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     referralDescription: (p) =>
       `${p.points} cuando un amigo que recomiendes haga su primer pedido. Recibe: ${p.offer}`,
     processing: "Tu recompensa se está preparando. Esto puede tardar un minuto.",
+    credited: (p) =>
+      `Hemos añadido ${p.amount} de saldo a favor a tu cuenta. Se aplica al pagar si has iniciado sesión.${p.until ? ` Úsalo antes del ${p.until}.` : ""}`,
   },
   ja: {
     orderTitle: "注文する",
@@ -412,6 +449,8 @@ const WAY_TEXTS: Record<StorefrontLocale, WayTexts> = {
     referralDescription: (p) =>
       `紹介したお友達が初めて注文すると${p.points}。お友達には：${p.offer}`,
     processing: "特典を準備しています。1分ほどかかる場合があります。",
+    credited: (p) =>
+      `${p.amount}のストアクレジットがアカウントに追加されました。ログインしてチェックアウトすると適用されます。${p.until ? `有効期限: ${p.until}` : ""}`,
   },
 };
 
@@ -567,6 +606,17 @@ export function processingMessage(locale: StorefrontLocale): string {
   return WAY_TEXTS[locale].processing;
 }
 
+/** What the widget says once a store credit reward is on the shopper's account. */
+export function creditedMessage(
+  locale: StorefrontLocale,
+  credit: { amount: string; currency: string; expiresAt: Date | null; timeZone: string },
+): string {
+  return WAY_TEXTS[locale].credited({
+    amount: formatAmount(credit.amount, credit.currency, locale),
+    until: credit.expiresAt && untilText(credit.expiresAt, locale, credit.timeZone),
+  });
+}
+
 /** Why the app refused a shopper's request; the widget shows `message` for codes it lacks. */
 export type ShopperErrorCode =
   | "PROGRAM_PAUSED"
@@ -577,6 +627,7 @@ export type ShopperErrorCode =
   | "INSUFFICIENT_POINTS"
   | "RATE_LIMITED"
   | "CODE_NOT_CREATED"
+  | "CREDIT_NOT_ADDED"
   | "NOT_LOGGED_IN"
   | "INVALID_REQUEST"
   | "STORE_NOT_CONNECTED"
@@ -600,6 +651,8 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
     RATE_LIMITED: "You've redeemed several rewards in the last hour. Please try again later.",
     CODE_NOT_CREATED:
       "We couldn't create your discount code. Your points have been returned — please try again.",
+    CREDIT_NOT_ADDED:
+      "We couldn't add your store credit. Your points have been returned — please try again.",
     NOT_LOGGED_IN: "Sign in to redeem your points.",
     INVALID_REQUEST: "Choose a reward to redeem.",
     STORE_NOT_CONNECTED: "Rewards are unavailable right now. Please try again later.",
@@ -623,6 +676,8 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
       "Vous avez échangé plusieurs récompenses au cours de la dernière heure. Réessayez plus tard.",
     CODE_NOT_CREATED:
       "Nous n’avons pas pu créer votre code de réduction. Vos points ont été rendus — réessayez.",
+    CREDIT_NOT_ADDED:
+      "Nous n’avons pas pu ajouter votre avoir. Vos points ont été rendus — réessayez.",
     NOT_LOGGED_IN: "Connectez-vous pour utiliser vos points.",
     INVALID_REQUEST: "Choisissez une récompense.",
     STORE_NOT_CONNECTED: "Les récompenses sont indisponibles pour le moment. Réessayez plus tard.",
@@ -647,6 +702,8 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
       "Du hast in der letzten Stunde mehrere Prämien eingelöst. Bitte versuche es später erneut.",
     CODE_NOT_CREATED:
       "Dein Rabattcode konnte nicht erstellt werden. Deine Punkte wurden zurückgebucht – bitte versuche es erneut.",
+    CREDIT_NOT_ADDED:
+      "Dein Guthaben konnte nicht gutgeschrieben werden. Deine Punkte wurden zurückgebucht – bitte versuche es erneut.",
     NOT_LOGGED_IN: "Melde dich an, um deine Punkte einzulösen.",
     INVALID_REQUEST: "Wähle eine Prämie aus.",
     STORE_NOT_CONNECTED: "Prämien sind gerade nicht verfügbar. Bitte versuche es später erneut.",
@@ -670,6 +727,8 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
     RATE_LIMITED: "Has canjeado varias recompensas en la última hora. Inténtalo más tarde.",
     CODE_NOT_CREATED:
       "No pudimos crear tu código de descuento. Te hemos devuelto los puntos; inténtalo de nuevo.",
+    CREDIT_NOT_ADDED:
+      "No pudimos añadir tu saldo a favor. Te hemos devuelto los puntos; inténtalo de nuevo.",
     NOT_LOGGED_IN: "Inicia sesión para canjear tus puntos.",
     INVALID_REQUEST: "Elige una recompensa.",
     STORE_NOT_CONNECTED: "Las recompensas no están disponibles ahora. Inténtalo más tarde.",
@@ -693,6 +752,8 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
     RATE_LIMITED: "この1時間に複数の特典を交換しました。しばらくしてからもう一度お試しください。",
     CODE_NOT_CREATED:
       "割引コードを作成できませんでした。ポイントは返還されました。もう一度お試しください。",
+    CREDIT_NOT_ADDED:
+      "ストアクレジットを追加できませんでした。ポイントは返還されました。もう一度お試しください。",
     NOT_LOGGED_IN: "ポイントを使うにはログインしてください。",
     INVALID_REQUEST: "特典を選択してください。",
     STORE_NOT_CONNECTED: "現在特典をご利用いただけません。しばらくしてからお試しください。",

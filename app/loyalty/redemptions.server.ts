@@ -5,7 +5,10 @@ import {
   customerGid,
   discountInput,
   generateRewardCode,
+  NEVER,
+  STORE_CREDIT_PREFIX,
   redemptionBlocker,
+  rewardEndsAt,
   rewardTermErrors,
 } from "../domain/rewards";
 import type { AdminGraphqlClient, RetryPolicy } from "../shopify/admin-api.server";
@@ -33,7 +36,12 @@ import type {
   LoyaltyFindDiscountByCodeQueryVariables,
 } from "../types/admin.generated";
 import type { DiscountBuyerSelection, DiscountContextInput } from "../types/admin.types";
-import type { CreateOutcome, Decision, LookupOutcome } from "../domain/redemption-state";
+import type {
+  CreateOutcome,
+  Decision,
+  LookupOutcome,
+  RedemptionState,
+} from "../domain/redemption-state";
 import { decide, statesLeadingTo } from "../domain/redemption-state";
 import { appEnv } from "../env.server";
 import { rewardTerms as parseRewardTerms, rewardTermsSchema } from "../domain/snapshots";
@@ -41,12 +49,23 @@ import type { PickedResource } from "../domain/campaigns";
 import type { EntryText, ShopperErrorCode } from "../domain/storefront-text";
 import { shopperError } from "../domain/storefront-text";
 import { isUniqueViolation } from "../db/errors";
+import { formatAmount, toMinorUnits } from "../domain/money";
+import { lockMember } from "../db/locks.server";
 import { queueFlowEvent } from "./flow-triggers.server";
 import { InsufficientPointsError, postEntry } from "./ledger.server";
 import type { Db } from "./program.server";
 import { programFor } from "./program.server";
 import { shopConfig } from "./shop-config.server";
 import { log } from "../log.server";
+import { knownTimeZone } from "../domain/time-zones";
+import {
+  STORE_CREDIT_CODES,
+  creditLeft,
+  creditStoreCredit,
+  debitStoreCredit,
+  findOwnTransaction,
+  isStoreCredit,
+} from "./store-credit.server";
 
 /**
  * Redemption, so that a shopper never keeps both the points and a code, and never loses both:
@@ -74,6 +93,9 @@ const STATUS = {
   INSUFFICIENT_POINTS: 409,
   RATE_LIMITED: 429,
   CODE_NOT_CREATED: 503,
+  CREDIT_NOT_ADDED: 503,
+  /** Another store credit of the shopper's is still being confirmed. */
+  TRY_AGAIN: 409,
 } as const satisfies Partial<Record<ShopperErrorCode, number>>;
 
 export type RedemptionErrorCode = keyof typeof STATUS;
@@ -117,6 +139,31 @@ function pickedCollections(value: Prisma.JsonValue): PickedResource[] {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
 
+/** A new redemption's code (store credit: its reference) and end, for these terms. */
+function newRedemption(terms: RewardTerms, now: Date) {
+  const credit = terms.type === "STORE_CREDIT";
+  return {
+    code: generateRewardCode(credit ? STORE_CREDIT_PREFIX : undefined),
+    startsAt: now,
+    endsAt: credit
+      ? rewardEndsAt(terms, now)
+      : new Date(now.getTime() + terms.codeLifetimeDays * DAY_MS),
+  };
+}
+
+/**
+ * Store credit: one unconfirmed credit per shopper at a time, decided under the member's lock. A
+ * credit whose answer was lost is recognised among the account's transactions by its amount and
+ * expiry; two in flight at once could not be told apart.
+ */
+async function creditInFlight(db: Db, memberId: string) {
+  await lockMember(db, memberId);
+  const pending = await db.redemption.count({
+    where: { memberId, status: "PENDING", code: STORE_CREDIT_CODES },
+  });
+  return pending > 0;
+}
+
 /** Step 1: checks eligibility and takes the points, leaving a PENDING redemption. */
 export async function reserveRedemption(
   prisma: PrismaClient,
@@ -155,6 +202,9 @@ export async function reserveRedemption(
       redemptionsPerHour: program.redemptionsPerHour,
     });
     if (blocker) throw new RedemptionError(blocker);
+    const terms = rewardTerms(reward);
+    if (terms.type === "STORE_CREDIT" && (await creditInFlight(tx, member.id)))
+      throw new RedemptionError("TRY_AGAIN");
 
     const redemption = await tx.redemption.create({
       data: {
@@ -163,11 +213,9 @@ export async function reserveRedemption(
         customerId,
         rewardId: reward.id,
         pointsSpent: reward.pointsCost,
-        code: generateRewardCode(),
-        rewardSnapshot: rewardTerms(reward),
+        rewardSnapshot: terms,
         requestKey,
-        startsAt: now,
-        endsAt: new Date(now.getTime() + reward.codeLifetimeDays * DAY_MS),
+        ...newRedemption(terms, now),
       },
     });
     try {
@@ -355,11 +403,13 @@ export async function moveRedemption(
   change: {
     data?: Prisma.RedemptionUncheckedUpdateManyInput;
     returnPoints?: { text: EntryText; createdBy?: string };
+    /** Only from these states (by default, all that lead to `to` in TRANSITIONS). */
+    from?: RedemptionState[];
     now: Date;
   },
 ): Promise<boolean> {
   const { count } = await db.redemption.updateMany({
-    where: { id: redemption.id, status: { in: statesLeadingTo(to) } },
+    where: { id: redemption.id, status: { in: change.from ?? statesLeadingTo(to) } },
     data: {
       status: to,
       ...change.data,
@@ -423,7 +473,13 @@ async function apply(
   if (decision.to === "ISSUED") {
     const issue = (db: Db) =>
       moveRedemption(db, redemption, "ISSUED", {
-        data: { discountId: decision.discountId, error: null },
+        data: {
+          ...(isStoreCredit(redemption)
+            ? { creditTransactionId: decision.discountId }
+            : { discountId: decision.discountId }),
+          error: null,
+        },
+        from: ["PENDING"],
         now,
       });
     const { program } = await shopConfig(redemption.shop);
@@ -437,7 +493,14 @@ async function apply(
         })
       : await issue(prisma);
     const current = await prisma.redemption.findUniqueOrThrow({ where: { id: redemption.id } });
-    if (!moved && current.status === "FAILED") {
+    if (!moved && current.status === "FAILED" && isStoreCredit(current)) {
+      // Settled as failed (points back) while the credit was being made: the worker's check of
+      // failed redemptions (unverified) finds the credit and takes the points again.
+      log.error("redemption settled as failed but its store credit exists", {
+        shop: redemption.shop,
+        redemptionId: redemption.id,
+      });
+    } else if (!moved && current.status === "FAILED") {
       // Settled as failed (points back) while the code was being made: the code must not live.
       const deactivated = await deactivateCode(admin, decision.discountId);
       log.error("redemption settled as failed but its code exists; deactivating it", {
@@ -454,7 +517,7 @@ async function apply(
         // verifiedAt stays empty: once the settle window has passed, the worker looks the code
         // up once more, in case an answer we took for a refusal followed its creation.
         data: { error: decision.reason },
-        returnPoints: { text: { key: "codeFailed" } },
+        returnPoints: { text: { key: isStoreCredit(redemption) ? "creditFailed" : "codeFailed" } },
         now,
       }),
     );
@@ -465,6 +528,25 @@ async function apply(
     });
   }
   return prisma.redemption.findUniqueOrThrow({ where: { id: redemption.id } });
+}
+
+/** Asks Shopify whether the redemption's code exists, or (store credit) its credit was made. */
+async function lookUp(
+  prisma: PrismaClient,
+  admin: AdminGraphqlClient,
+  redemption: Redemption,
+  retry?: RetryPolicy,
+): Promise<LookupOutcome> {
+  if (!isStoreCredit(redemption)) return lookUpCode(admin, redemption.code, retry);
+  const { program } = await shopConfig(redemption.shop);
+  return findOwnTransaction(
+    prisma,
+    admin,
+    redemption,
+    program.currency,
+    { kind: "credit", since: redemption.createdAt },
+    retry,
+  );
 }
 
 /**
@@ -479,7 +561,7 @@ export async function settlePending(
   options: { settleWindowMs?: number; retry?: RetryPolicy } = {},
 ): Promise<Redemption> {
   if (redemption.status !== "PENDING") return redemption;
-  const lookup = await lookUpCode(admin, redemption.code, options.retry);
+  const lookup = await lookUp(prisma, admin, redemption, options.retry);
   const decision = decide({
     lookup,
     ageMs: now.getTime() - redemption.createdAt.getTime(),
@@ -493,12 +575,25 @@ export type RedeemResult =
       status: "ISSUED";
       redemption: Redemption;
       code: string;
-      applyUrl: string;
-      expiresAt: Date;
+      /** Codes: the link that puts the code in the cart; store credit has none. */
+      applyUrl: string | null;
+      /** When the code (or the store credit) expires; null for credit that never does. */
+      expiresAt: Date | null;
+      /** Store credit: the amount now on the shopper's account, and how to show its expiry. */
+      credit: { amount: string; currency: string; timeZone: string } | null;
       /** The member's balance after the redemption. */
       points: number;
     }
   | { status: "PROCESSING"; redemption: Redemption; points: number };
+
+async function creditShown(redemption: Redemption) {
+  const { program } = await shopConfig(redemption.shop);
+  return {
+    amount: parseRewardTerms(redemption.rewardSnapshot).amount ?? "0",
+    currency: program.currency,
+    timeZone: knownTimeZone(program.timeZone),
+  };
+}
 
 async function answer(prisma: PrismaClient, redemption: Redemption): Promise<RedeemResult> {
   const member = await prisma.member.findUnique({ where: { id: redemption.memberId } });
@@ -508,16 +603,22 @@ async function answer(prisma: PrismaClient, redemption: Redemption): Promise<Red
       return { status: "PROCESSING", redemption, points };
     case "FAILED":
     case "CANCELLED":
-      throw new RedemptionError("CODE_NOT_CREATED", redemption.error ?? "");
-    default:
+      throw new RedemptionError(
+        isStoreCredit(redemption) ? "CREDIT_NOT_ADDED" : "CODE_NOT_CREATED",
+        redemption.error ?? "",
+      );
+    default: {
+      const credit = isStoreCredit(redemption);
       return {
         status: "ISSUED",
         redemption,
         code: redemption.code,
-        applyUrl: applyUrl(redemption.shop, redemption.code),
-        expiresAt: redemption.endsAt,
+        applyUrl: credit ? null : applyUrl(redemption.shop, redemption.code),
+        expiresAt: redemption.endsAt.getTime() < NEVER.getTime() ? redemption.endsAt : null,
         points,
+        credit: credit ? await creditShown(redemption) : null,
       };
+    }
   }
 }
 
@@ -542,7 +643,14 @@ async function issue(
   now: Date,
   retry?: RetryPolicy,
 ): Promise<Redemption> {
-  const create = await createDiscountCode(admin, redemption, retry);
+  const create = isStoreCredit(redemption)
+    ? await creditStoreCredit(
+        admin,
+        redemption,
+        (await shopConfig(redemption.shop)).program.currency,
+        retry,
+      )
+    : await createDiscountCode(admin, redemption, retry);
   if (create.kind === "unknown") {
     log.warn("redemption code outcome unknown; looking it up", {
       shop: redemption.shop,
@@ -557,7 +665,7 @@ async function issue(
     });
   }
   const lookup =
-    create.kind === "unknown" ? await lookUpCode(admin, redemption.code, retry) : undefined;
+    create.kind === "unknown" ? await lookUp(prisma, admin, redemption, retry) : undefined;
   const decision = decide({
     create,
     lookup,
@@ -624,6 +732,42 @@ export async function redemptionStatus(options: {
 }
 
 /**
+ * A failed store credit (points back) whose credit Shopify made after all: the shopper has the
+ * credit, and may have spent it already, so the points are taken again rather than the credit
+ * (as for a code used after its points came back), and the redemption is ISSUED.
+ */
+async function creditFoundAfterReturn(
+  prisma: PrismaClient,
+  redemption: Redemption,
+  creditTransactionId: string,
+  now: Date,
+): Promise<boolean> {
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const moved = await moveRedemption(tx, redemption, "ISSUED", {
+        data: { creditTransactionId, pointsReturned: false, error: null, verifiedAt: now },
+        from: ["FAILED"],
+        now,
+      });
+      if (moved && redemption.pointsReturned) {
+        const terms = parseRewardTerms(redemption.rewardSnapshot);
+        await reclaimPoints(tx, redemption, {
+          orderId: null,
+          occurredAt: now,
+          text: { key: "creditFoundAfterReturn", reward: terms.name },
+        });
+      }
+      return moved;
+    });
+  } catch (error) {
+    // Another redemption claimed that transaction first: this one stays failed, to be looked at
+    // again.
+    if (isUniqueViolation(error)) return false;
+    throw error;
+  }
+}
+
+/**
  * The worker's reconciliation. PENDING redemptions older than a minute (the shopper's request
  * has given up on them) are looked up and settled. FAILED ones not yet checked are looked up
  * too: a code that exists although its points were returned is deactivated, so the shopper does
@@ -680,10 +824,15 @@ export async function reconcileRedemptions(
       else settled.stillPending += 1;
       continue;
     }
-    const lookup = await lookUpCode(admin, redemption.code, options.retry);
+    const lookup = await lookUp(prisma, admin, redemption, options.retry);
     if (lookup.kind === "unknown") {
       settled.skipped += 1;
       await touch(prisma, redemption.id);
+      continue;
+    }
+    if (lookup.kind === "found" && isStoreCredit(redemption)) {
+      if (await creditFoundAfterReturn(prisma, redemption, lookup.discountId, now))
+        settled.completed += 1;
       continue;
     }
     if (lookup.kind === "found") {
@@ -756,21 +905,30 @@ export async function cancelRedemption(options: StaffCodeAction): Promise<CodeAc
       ok: false,
       error: NOT_CANCELLABLE[redemption.status] ?? "This code can't be cancelled.",
     };
+  let fresh = false;
   if (!redemption.cancelledAt) {
     const { count } = await prisma.redemption.updateMany({
       where: { id: redemption.id, status: "ISSUED", cancelledAt: null },
       data: { cancelledBy: staff, cancelledAt: now },
     });
     if (count) Object.assign(redemption, { cancelledBy: staff, cancelledAt: now });
+    fresh = count > 0;
   }
-  const result = await finishCancel(prisma, admin, redemption, now);
+  const credit = isStoreCredit(redemption);
+  const result = credit
+    ? await finishCreditCancel(prisma, admin, redemption, now, { fresh })
+    : await finishCancel(prisma, admin, redemption, now);
   if (result === "cancelled") {
     log.info("redemption cancelled by staff", { shop, redemptionId: redemption.id });
     return {
       ok: true,
-      message: `Code ${redemption.code} cancelled; ${redemption.pointsSpent} points returned`,
+      message: credit
+        ? `Store credit ${redemption.code} taken back; ${redemption.pointsSpent} points returned`
+        : `Code ${redemption.code} cancelled; ${redemption.pointsSpent} points returned`,
     };
   }
+  if (typeof result === "object" && "refused" in result)
+    return { ok: false, error: result.refused };
   if (result === "used")
     return {
       ok: false,
@@ -778,7 +936,9 @@ export async function cancelRedemption(options: StaffCodeAction): Promise<CodeAc
     };
   return {
     ok: false,
-    error: `Shopify did not confirm the code is deactivated yet (${result.unconfirmed}). The cancel is recorded and finishes automatically, with the points returned, once Shopify answers.`,
+    error: credit
+      ? `Shopify did not confirm the credit was taken back yet (${result.unconfirmed}). The cancel is recorded and finishes automatically, with the points returned, once Shopify answers.`
+      : `Shopify did not confirm the code is deactivated yet (${result.unconfirmed}). The cancel is recorded and finishes automatically, with the points returned, once Shopify answers.`,
   };
 }
 
@@ -817,12 +977,118 @@ async function finishCancel(
   return current.status === "CANCELLED" ? "cancelled" : "used";
 }
 
+type CancelResult = "cancelled" | "used" | { unconfirmed: string } | { refused: string };
+
+/**
+ * Takes a store credit back (storeCreditAccountDebit), then moves the redemption to CANCELLED
+ * with the points back. Only a credit still whole on the shopper's account is taken: one partly
+ * spent is refused, and the cancel withdrawn. A debit whose answer was lost is looked for among
+ * the account's transactions before any new attempt, and a new attempt waits the settle window,
+ * so the credit is never taken twice.
+ */
+async function finishCreditCancel(
+  prisma: PrismaClient,
+  admin: AdminGraphqlClient,
+  redemption: Redemption,
+  now: Date,
+  options: { fresh: boolean; retry?: RetryPolicy; settleWindowMs?: number },
+): Promise<CancelResult> {
+  const { program } = await shopConfig(redemption.shop);
+  const currency = program.currency;
+  const since = redemption.cancelledAt ?? now;
+  if (!options.fresh) {
+    const earlier = await findOwnTransaction(
+      prisma,
+      admin,
+      redemption,
+      currency,
+      { kind: "debit", since },
+      options.retry,
+    );
+    if (earlier.kind === "unknown") return { unconfirmed: earlier.reason };
+    if (earlier.kind === "found")
+      return settleCreditCancel(prisma, redemption, earlier.discountId, now);
+    if (now.getTime() - since.getTime() < (options.settleWindowMs ?? settleWindowMs()))
+      return { unconfirmed: "an earlier attempt may still be on its way" };
+    // A new attempt starts now: the next lookup searches from here.
+    const { count } = await prisma.redemption.updateMany({
+      where: { id: redemption.id, status: "ISSUED", cancelledAt: since },
+      data: { cancelledAt: now },
+    });
+    if (!count) return { unconfirmed: "another attempt is under way" };
+  }
+  const terms = parseRewardTerms(redemption.rewardSnapshot);
+  const amount = terms.amount ?? "0";
+  const left = await creditLeft(admin, redemption, currency, options.retry);
+  if ("unknown" in left) return { unconfirmed: left.unknown };
+  const whole =
+    left.remaining !== null &&
+    toMinorUnits(left.remaining, currency) >= toMinorUnits(amount, currency);
+  if (!whole) return withdrawCancel(prisma, redemption, left.remaining, currency);
+  const debit = await debitStoreCredit(
+    admin,
+    redemption.customerId,
+    amount,
+    currency,
+    options.retry,
+  );
+  if (debit.kind === "created")
+    return settleCreditCancel(prisma, redemption, debit.discountId, now);
+  if (debit.kind === "unknown") return { unconfirmed: debit.reason };
+  if (debit.insufficient) return withdrawCancel(prisma, redemption, "0", currency);
+  return { unconfirmed: debit.reason };
+}
+
+/** The credit was (partly) spent or has expired: it stays, and so does the redemption. */
+async function withdrawCancel(
+  prisma: PrismaClient,
+  redemption: Redemption,
+  remaining: string | null,
+  currency: string,
+): Promise<CancelResult> {
+  await prisma.redemption.updateMany({
+    where: { id: redemption.id, status: "ISSUED" },
+    data: { cancelledAt: null, cancelledBy: null },
+  });
+  const left = remaining === null ? "none" : formatAmount(remaining, currency);
+  return {
+    refused: `The shopper has spent or lost part of this store credit (left on their account: ${left}), so it can't be taken back. Its points stay spent.`,
+  };
+}
+
+async function settleCreditCancel(
+  prisma: PrismaClient,
+  redemption: Redemption,
+  debitTransactionId: string,
+  now: Date,
+): Promise<CancelResult> {
+  const terms = parseRewardTerms(redemption.rewardSnapshot);
+  try {
+    const moved = await prisma.$transaction((tx) =>
+      moveRedemption(tx, redemption, "CANCELLED", {
+        data: { debitTransactionId },
+        returnPoints: {
+          text: { key: "creditCancelled", reward: terms.name },
+          createdBy: redemption.cancelledBy ?? "staff",
+        },
+        now,
+      }),
+    );
+    if (moved) return "cancelled";
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return { unconfirmed: "that debit belongs to another redemption" };
+  }
+  const current = await prisma.redemption.findUniqueOrThrow({ where: { id: redemption.id } });
+  return current.status === "CANCELLED" ? "cancelled" : { unconfirmed: `it is ${current.status}` };
+}
+
 /** The worker finishes cancels whose deactivation was not confirmed while staff waited. */
 export async function finishCancels(
   prisma: PrismaClient,
   adminFor: (shop: string) => Promise<AdminGraphqlClient | null>,
   now: Date,
-  options: { retry?: RetryPolicy } = {},
+  options: { retry?: RetryPolicy; settleWindowMs?: number } = {},
 ) {
   const due = await prisma.redemption.findMany({
     where: { status: "ISSUED", cancelledAt: { lte: new Date(now.getTime() - REQUEST_MS) } },
@@ -832,7 +1098,15 @@ export async function finishCancels(
   let cancelled = 0;
   for (const redemption of due) {
     const admin = await adminFor(redemption.shop);
-    const result = admin ? await finishCancel(prisma, admin, redemption, now, options.retry) : null;
+    const result = !admin
+      ? null
+      : isStoreCredit(redemption)
+        ? await finishCreditCancel(prisma, admin, redemption, now, {
+            fresh: false,
+            retry: options.retry,
+            settleWindowMs: options.settleWindowMs,
+          })
+        : await finishCancel(prisma, admin, redemption, now, options.retry);
     if (result === "cancelled") cancelled += 1;
     else if (result !== "used") await touch(prisma, redemption.id);
   }
@@ -870,6 +1144,8 @@ export async function reissueRedemption(
     reserved = await prisma.$transaction(async (tx) => {
       const member = await tx.member.findUniqueOrThrow({ where: { id: failed.memberId } });
       const program = await programFor(tx, shop);
+      if (terms.type === "STORE_CREDIT" && (await creditInFlight(tx, member.id)))
+        throw new RedemptionError("TRY_AGAIN");
       const redemption = await tx.redemption.create({
         data: {
           shop,
@@ -877,12 +1153,10 @@ export async function reissueRedemption(
           customerId: failed.customerId,
           rewardId: failed.rewardId,
           pointsSpent: failed.pointsSpent,
-          code: generateRewardCode(),
           rewardSnapshot: terms,
           requestKey,
           reissueOfId: failed.id,
-          startsAt: now,
-          endsAt: new Date(now.getTime() + terms.codeLifetimeDays * DAY_MS),
+          ...newRedemption(terms, now),
         },
       });
       await postEntry(
@@ -910,6 +1184,12 @@ export async function reissueRedemption(
       return {
         ok: false,
         error: `The member no longer has the ${failed.pointsSpent} points this reward costs.`,
+      };
+    if (error instanceof RedemptionError)
+      return {
+        ok: false,
+        error:
+          "Another store credit of this member is still being confirmed. Try again in a minute.",
       };
     if (isUniqueViolation(error)) {
       const other = await prisma.redemption.findUnique({
@@ -979,7 +1259,11 @@ export async function markRewardCodesUsed(
     });
     if (count === 0) continue;
     used += 1;
-    if (redemption.pointsReturned) await reclaimPoints(db, redemption, order);
+    if (redemption.pointsReturned)
+      await reclaimPoints(db, redemption, {
+        ...order,
+        text: { key: "codeUsedAfterReturn", code: redemption.code },
+      });
   }
   return used;
 }
@@ -987,7 +1271,7 @@ export async function markRewardCodesUsed(
 async function reclaimPoints(
   db: Db,
   redemption: Redemption,
-  order: { orderId: string; occurredAt: Date },
+  order: { orderId: string | null; occurredAt: Date; text: EntryText },
 ) {
   const member = await db.member.findUnique({ where: { id: redemption.memberId } });
   if (!member) return;
@@ -1006,14 +1290,14 @@ async function reclaimPoints(
       shortfall: redemption.pointsSpent - taken,
       source: "REDEMPTION",
       sourceId: redemption.id,
-      orderId: order.orderId,
+      orderId: order.orderId ?? undefined,
       idempotencyKey: `redemption:${redemption.id}:reclaim`,
-      text: { key: "codeUsedAfterReturn", code: redemption.code },
+      text: order.text,
       occurredAt: order.occurredAt,
     },
     order.occurredAt,
   );
-  log.warn("a code was used after its points were returned; points taken again", {
+  log.warn("a reward reached the shopper after its points were returned; points taken again", {
     shop: redemption.shop,
     redemptionId: redemption.id,
     shortfall: redemption.pointsSpent - taken,
@@ -1035,9 +1319,11 @@ export async function expireRewardCodes(prisma: PrismaClient, now: Date) {
     const moved = await prisma.$transaction(async (tx) => {
       const program = await programFor(tx, redemption.shop);
       return moveRedemption(tx, redemption, "EXPIRED", {
-        returnPoints: program.returnPointsOnExpiredCodes
-          ? { text: { key: "codeExpired", code: redemption.code } }
-          : undefined,
+        // Expired store credit may have been partly spent: its points stay spent.
+        returnPoints:
+          program.returnPointsOnExpiredCodes && !isStoreCredit(redemption)
+            ? { text: { key: "codeExpired", code: redemption.code } }
+            : undefined,
         now,
       });
     });

@@ -8,6 +8,7 @@ import {
   entryText,
   parseEntryText,
   pointsNameFor,
+  creditedMessage,
   processingMessage,
   type StorefrontLocale,
   storefrontLocale,
@@ -22,6 +23,7 @@ import { surveyDue } from "./surveys.server";
 import { earningRules, tierBasis } from "./program.server";
 import type { RedeemResult } from "./redemptions.server";
 import { shopConfig } from "./shop-config.server";
+import { STORE_CREDIT_CODES } from "./store-credit.server";
 
 /**
  * What the storefront widget shows. Built from our own tables only: no Admin API call, so it works
@@ -97,6 +99,9 @@ export async function memberView(
         FROM "Member" m JOIN "Redemption" r ON r."memberId" = m."id"
         WHERE m."shop" = ${shop} AND m."customerId" = ${customerId}
           AND CAST(r."status" AS TEXT) = 'ISSUED' AND r."cancelledAt" IS NULL
+          -- Store credit is on the shopper's account, not held against the reward: it can be
+          -- redeemed again at once.
+          AND r."code" NOT LIKE ${`${STORE_CREDIT_CODES.startsWith}%`}
           AND r."endsAt" > ${sqlTime(now)}
         ORDER BY r."createdAt" ASC`,
     ),
@@ -258,9 +263,13 @@ export function redemptionResponse(
       status: "ISSUED",
       id: result.redemption.id,
       code: result.code,
-      applyUrl: result.applyUrl,
-      expiresAt: result.expiresAt.toISOString(),
+      ...(result.applyUrl !== null && { applyUrl: result.applyUrl }),
+      expiresAt: result.expiresAt?.toISOString() ?? null,
       points: result.points,
+      // Store credit has no code to show: the widget shows this instead.
+      ...(result.credit !== null && {
+        message: creditedMessage(locale, { ...result.credit, expiresAt: result.expiresAt }),
+      }),
     },
     { headers },
   );

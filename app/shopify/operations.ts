@@ -57,6 +57,95 @@ export const DEACTIVATE_DISCOUNT = `#graphql
   }
 `;
 
+/**
+ * Store credit rewards (app/loyalty/store-credit.server.ts). Neither mutation takes an idempotency
+ * key in 2026-10, so a lost answer is settled by finding the transaction in the account's list.
+ */
+export const CREDIT_STORE_CREDIT = `#graphql
+  mutation LoyaltyCreditStoreCredit($id: ID!, $creditInput: StoreCreditAccountCreditInput!) {
+    storeCreditAccountCredit(id: $id, creditInput: $creditInput) {
+      storeCreditAccountTransaction {
+        id
+        amount {
+          amount
+          currencyCode
+        }
+        createdAt
+        expiresAt
+        account {
+          id
+        }
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+export const DEBIT_STORE_CREDIT = `#graphql
+  mutation LoyaltyDebitStoreCredit($id: ID!, $debitInput: StoreCreditAccountDebitInput!) {
+    storeCreditAccountDebit(id: $id, debitInput: $debitInput) {
+      storeCreditAccountTransaction {
+        id
+        amount {
+          amount
+          currencyCode
+        }
+        createdAt
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+/**
+ * A customer's store credit account in one currency, with its latest transactions, newest first.
+ * One account: ten with 100 transactions each would cost over Shopify's 1,000-point query limit.
+ */
+export const STORE_CREDIT_TRANSACTIONS = `#graphql
+  query LoyaltyStoreCreditTransactions($customerId: ID!, $accountQuery: String!) {
+    customer(id: $customerId) {
+      storeCreditAccounts(first: 1, query: $accountQuery) {
+        nodes {
+          id
+          balance {
+            amount
+            currencyCode
+          }
+          transactions(first: 100, reverse: true) {
+            nodes {
+              __typename
+              createdAt
+              amount {
+                amount
+                currencyCode
+              }
+              ... on StoreCreditAccountCreditTransaction {
+                id
+                expiresAt
+                remainingAmount {
+                  amount
+                  currencyCode
+                }
+              }
+              ... on StoreCreditAccountDebitTransaction {
+                id
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
 /** The app installation owns the app-data metafields the theme extension reads. */
 export const CURRENT_APP_INSTALLATION = `#graphql
   query LoyaltyCurrentAppInstallation {
@@ -214,6 +303,9 @@ export const ADMIN_OPERATIONS = {
   CREATE_SHIPPING_DISCOUNT,
   FIND_DISCOUNT_BY_CODE,
   DEACTIVATE_DISCOUNT,
+  CREDIT_STORE_CREDIT,
+  DEBIT_STORE_CREDIT,
+  STORE_CREDIT_TRANSACTIONS,
   CURRENT_APP_INSTALLATION,
   SHOP_TIME_ZONE,
   SET_METAFIELDS,

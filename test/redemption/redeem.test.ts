@@ -135,7 +135,7 @@ describe("redeeming a reward", () => {
       kind: "freeShipping",
       destination: "all",
     });
-    expect(b.expiresAt.getTime() - Date.now()).toBeGreaterThan(6.9 * 24 * 3600 * 1000);
+    expect(b.expiresAt!.getTime() - Date.now()).toBeGreaterThan(6.9 * 24 * 3600 * 1000);
     expect(b.points).toBe(500);
   });
 

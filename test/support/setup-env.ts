@@ -25,4 +25,4 @@ process.env.SHOPIFY_APP_URL = APP_URL;
 // and the worker tests cover the queue production uses.
 process.env.WEBHOOK_PROCESSING ??= "inline";
 process.env.SCOPES =
-  "read_orders,read_customers,write_customers,write_discounts,write_app_proxy,read_products";
+  "read_orders,read_customers,write_customers,write_discounts,write_app_proxy,read_products,read_store_credit_accounts,write_store_credit_account_transactions";
