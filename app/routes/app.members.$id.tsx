@@ -33,6 +33,7 @@ import {
 import { useToast } from "../components/toast";
 import { formValues } from "../domain/forms";
 import { overdrawnMessage, parseAdjustment } from "../domain/members-query";
+import { isStoreCreditReference } from "../domain/rewards";
 import { appAdmin, authenticate } from "../shopify.server";
 import { PaginationFooter } from "../components/PaginationFooter";
 
@@ -89,7 +90,10 @@ const REDEMPTION_STATUS: Record<
   CANCELLED: { label: "Cancelled, points returned" },
 };
 
-/** Cancel for an unused code, Issue again for one that could not be created. */
+/**
+ * Cancel for an unused code (or store credit, taken back while none of it is spent), Issue again
+ * for one that could not be created.
+ */
 function CodeAction({ id, status, code }: { id: string; status: string; code: string }) {
   const fetcher = useFetcher<CodeActionReply>();
   const toast = useToast();
@@ -109,6 +113,8 @@ function CodeAction({ id, status, code }: { id: string; status: string; code: st
       </Button>
     );
   if (status !== "ISSUED") return null;
+  const credit = isStoreCreditReference(code);
+  const what = credit ? `store credit ${code}` : `code ${code}`;
   return (
     <>
       <Button
@@ -117,28 +123,34 @@ function CodeAction({ id, status, code }: { id: string; status: string; code: st
         variant="plain"
         loading={busy}
         onClick={() => setConfirming(true)}
-        accessibilityLabel={`Cancel code ${code}`}
+        accessibilityLabel={credit ? `Take back ${what}` : `Cancel ${what}`}
       >
-        Cancel
+        {credit ? "Take back" : "Cancel"}
       </Button>
       <Modal
         open={confirming}
         onClose={() => setConfirming(false)}
-        title={`Cancel code ${code}?`}
+        title={credit ? `Take back ${what}?` : `Cancel ${what}?`}
         primaryAction={{
-          content: "Cancel code",
+          content: credit ? "Take back store credit" : "Cancel code",
           destructive: true,
           onAction: () => {
             setConfirming(false);
             send("cancel-code");
           },
         }}
-        secondaryActions={[{ content: "Keep code", onAction: () => setConfirming(false) }]}
+        secondaryActions={[
+          {
+            content: credit ? "Keep store credit" : "Keep code",
+            onAction: () => setConfirming(false),
+          },
+        ]}
       >
         <Modal.Section>
           <Text as="p">
-            The discount is deactivated in Shopify, so the customer can no longer use it, and its
-            points are returned to their balance. The history shows who cancelled it.
+            {credit
+              ? "The credit is taken off the customer's store credit account in Shopify, and its points are returned to their balance. Once any of it has been spent, it can no longer be taken back. The history shows who took it back."
+              : "The discount is deactivated in Shopify, so the customer can no longer use it, and its points are returned to their balance. The history shows who cancelled it."}
           </Text>
         </Modal.Section>
       </Modal>

@@ -123,6 +123,7 @@ export default function RewardPage() {
     enabled: reward?.enabled ?? true,
   });
   const { values, set } = form;
+  const credit = values.type === "STORE_CREDIT";
   const busy = navigation.state !== "idle";
   const saving = busy && navigation.formData?.get("intent") === "save";
   const errors: FieldErrors = actionData && !actionData.ok ? actionData.errors : {};
@@ -207,9 +208,14 @@ export default function RewardPage() {
                   onChange={set("type")}
                   error={errors.type}
                 />
-                {values.type === "FIXED_AMOUNT" ? (
+                {values.type === "FIXED_AMOUNT" || credit ? (
                   <TextField
-                    label={`Amount off (${currency})`}
+                    label={credit ? `Store credit (${currency})` : `Amount off (${currency})`}
+                    helpText={
+                      credit
+                        ? "Added to the customer's store credit account in Shopify, which checkout applies when they are signed in. Shopify emails them when it arrives."
+                        : undefined
+                    }
                     autoComplete="off"
                     inputMode="decimal"
                     suffix={currency}
@@ -231,7 +237,7 @@ export default function RewardPage() {
                     error={errors.percentage}
                   />
                 ) : null}
-                {values.type !== "FREE_SHIPPING" ? (
+                {values.type !== "FREE_SHIPPING" && !credit ? (
                   <BlockStack gap="200">
                     <ResourceChoice
                       type="collection"
@@ -265,23 +271,28 @@ export default function RewardPage() {
                 <Text as="h2" variant="headingSm">
                   Conditions
                 </Text>
+                {credit ? null : (
+                  <TextField
+                    label={`Minimum order subtotal (${currency})`}
+                    helpText={
+                      values.type !== "FREE_SHIPPING" && pickedResources(values.collections).length
+                        ? "Optional. Counts the chosen collections' products only, as Shopify checks it."
+                        : "Optional. Leave empty for no minimum."
+                    }
+                    autoComplete="off"
+                    inputMode="decimal"
+                    value={values.minimumSubtotal}
+                    onChange={set("minimumSubtotal")}
+                    error={errors.minimumSubtotal}
+                  />
+                )}
                 <TextField
-                  label={`Minimum order subtotal (${currency})`}
+                  label={credit ? "Credit expires after (days)" : "Code valid for (days)"}
                   helpText={
-                    values.type !== "FREE_SHIPPING" && pickedResources(values.collections).length
-                      ? "Optional. Counts the chosen collections' products only, as Shopify checks it."
-                      : "Optional. Leave empty for no minimum."
+                    credit ? "From 1 to 365, or 0 for credit that never expires." : undefined
                   }
-                  autoComplete="off"
-                  inputMode="decimal"
-                  value={values.minimumSubtotal}
-                  onChange={set("minimumSubtotal")}
-                  error={errors.minimumSubtotal}
-                />
-                <TextField
-                  label="Code valid for (days)"
                   type="number"
-                  min={1}
+                  min={credit ? 0 : 1}
                   max={365}
                   autoComplete="off"
                   value={values.codeLifetimeDays}
@@ -303,31 +314,33 @@ export default function RewardPage() {
                 />
               </FormLayout>
             </Card>
-            <Card>
-              <BlockStack gap="200">
-                <Text as="h2" variant="headingSm">
-                  Combinations
-                </Text>
-                <Text as="p" tone="subdued">
-                  Which other discounts the reward code can be used together with at checkout.
-                </Text>
-                <Checkbox
-                  label="Other order discounts"
-                  checked={values.combinesWithOrder}
-                  onChange={set("combinesWithOrder")}
-                />
-                <Checkbox
-                  label="Product discounts"
-                  checked={values.combinesWithProduct}
-                  onChange={set("combinesWithProduct")}
-                />
-                <Checkbox
-                  label="Shipping discounts"
-                  checked={values.combinesWithShipping}
-                  onChange={set("combinesWithShipping")}
-                />
-              </BlockStack>
-            </Card>
+            {credit ? null : (
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingSm">
+                    Combinations
+                  </Text>
+                  <Text as="p" tone="subdued">
+                    Which other discounts the reward code can be used together with at checkout.
+                  </Text>
+                  <Checkbox
+                    label="Other order discounts"
+                    checked={values.combinesWithOrder}
+                    onChange={set("combinesWithOrder")}
+                  />
+                  <Checkbox
+                    label="Product discounts"
+                    checked={values.combinesWithProduct}
+                    onChange={set("combinesWithProduct")}
+                  />
+                  <Checkbox
+                    label="Shipping discounts"
+                    checked={values.combinesWithShipping}
+                    onChange={set("combinesWithShipping")}
+                  />
+                </BlockStack>
+              </Card>
+            )}
             <Card>
               <Checkbox
                 label="Members can redeem this reward"

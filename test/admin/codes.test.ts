@@ -8,6 +8,7 @@ import {
 import { action, loader } from "../../app/routes/app.members.$id";
 import type { RetryPolicy } from "../../app/shopify/admin-api.server";
 import { unauthenticated } from "../../app/shopify.server";
+import { availableStoreCredit, payWithStoreCredit } from "../../sandbox/shopify";
 import { adminSandbox } from "../support/admin-sandbox";
 import {
   load,
@@ -209,6 +210,35 @@ describe("cancelling a code", () => {
     expect(sandbox.api.state.calls.map((c) => c.operationName)).toEqual([
       "LoyaltyCreateAmountDiscount",
     ]);
+  });
+});
+
+describe("taking store credit back", () => {
+  it("debits the credit from the member's page, or says why it cannot once it is spent", async () => {
+    const member = await seedMember("9100", 1_200);
+    sandbox.api.addCustomer({ id: "gid://shopify/Customer/9100" });
+    const reward = await seedReward({ name: "$5 credit", type: "STORE_CREDIT", amount: "5.00" });
+    const first = await redeem(reward.id);
+    const second = await redeem(reward.id);
+    const credit = () => availableStoreCredit(sandbox.api.state, "gid://shopify/Customer/9100");
+    expect(credit()).toBe("10.00");
+
+    const reply = await act(member.id, "cancel-code", first.redemption.id);
+    expect(reply).toMatchObject({ ok: true, message: expect.stringMatching(/taken back; 500/) });
+    expect(credit()).toBe("5.00");
+    expect(await balance(member.id)).toBe(700);
+
+    payWithStoreCredit(sandbox.api.state, {
+      customerId: "gid://shopify/Customer/9100",
+      total: "1.00",
+      orderId: "gid://shopify/Order/77",
+    });
+    expect(await act(member.id, "cancel-code", second.redemption.id)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("left on their account: $4.00"),
+    });
+    expect(await balance(member.id)).toBe(700);
+    await expectLedgerConsistent();
   });
 });
 

@@ -161,6 +161,41 @@ describe("reward form", () => {
     expect(all.map((r) => r.collections)).toEqual([[], [], []]);
   });
 
+  it("creates a store credit reward that never expires, and lists it by its amount", async () => {
+    const created = await post<Response>(
+      action,
+      "/app/rewards/new",
+      { ...fixed, name: "$10 credit", type: "STORE_CREDIT", amount: "10", codeLifetimeDays: "0" },
+      { params: { id: "new" } },
+    );
+    expectStatus(created, 302);
+    const row = await prisma.reward.findFirstOrThrow({ where: { shop: TEST_SHOP } });
+    // The minimum the form still held from "amount off" is not a store credit's.
+    expect(row).toMatchObject({
+      type: "STORE_CREDIT",
+      amount: "10",
+      minimumSubtotal: null,
+      codeLifetimeDays: 0,
+    });
+    const listed = await load<Listed>(listLoader, "/app/rewards");
+    expect(listed.rewards[0]).toMatchObject({ name: "$10 credit", summary: "$10.00 store credit" });
+    const refused = await post<Result>(
+      action,
+      "/app/rewards/new",
+      { ...fixed, type: "STORE_CREDIT", amount: "", codeLifetimeDays: "400" },
+      { params: { id: "new" } },
+    );
+    expect(refused).toMatchObject({
+      ok: false,
+      errors: {
+        amount: "Enter an amount in USD, greater than zero",
+        codeLifetimeDays:
+          "Credit must last between 1 and 365 days, or 0 for credit that never expires",
+      },
+    });
+    expect(await prisma.reward.count({ where: { shop: TEST_SHOP } })).toBe(1);
+  });
+
   it("limits a reward to collections picked in the resource picker", async () => {
     const outdoor = { id: "gid://shopify/Collection/9900000000001", title: "Outdoor" };
     await post(
