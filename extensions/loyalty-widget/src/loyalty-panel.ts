@@ -33,6 +33,8 @@ interface Member {
   survey?: { points: number } | null;
   referral?: Referral | null;
   birthday?: Birthday | null;
+  /** Rewards redeemed on this page; store credit carries the app's words instead of a code. */
+  codes?: Record<string, { message?: string }>;
 }
 type Root = HTMLElement & { lwM?: Member };
 
@@ -59,9 +61,6 @@ const pts = (r: Root, n: number) => {
     n.toLocaleString(lang) + " " + (names[new Intl.PluralRules(lang).select(n)] || names.other)
   );
 };
-// A birthday has no year; 2024 has every day, 29 February included.
-const bdate = (r: Root, month: number, day: number, o: Intl.DateTimeFormatOptions) =>
-  new Date(2024, month - 1, day).toLocaleDateString(r.dataset.locale, o);
 // A first empty choice: nothing is saved as 1 January by a shopper who only pressed Save.
 const opts = (sel: HTMLSelectElement, labels: string[], chosen?: number) => {
   if (!sel.length) ["–", ...labels].forEach((l, i) => sel.add(new Option(l, i ? i + "" : "")));
@@ -89,7 +88,10 @@ const birthday = (r: Root) => {
   const [m, dd] = box.querySelectorAll("select");
   opts(
     m!,
-    Array.from({ length: 12 }, (_, i) => bdate(r, i + 1, 1, { month: "long" })),
+    // Month names from a date; a birthday has no year, and 2024 has every day, 29 February too.
+    Array.from({ length: 12 }, (_, i) =>
+      new Date(2024, i, 1).toLocaleDateString(r.dataset.locale, { month: "long" }),
+    ),
     at?.month,
   );
   opts(
@@ -226,11 +228,23 @@ const follow = (b: HTMLElement, r: Root) => {
   });
 };
 
-/** The current text of a section's line. */
 /** The line of a panel section that tells what came of its form. */
 const line = (r: Root, sel: string) => $(sel + " [data-lw-f]", r)!;
 
+// Store credit has no code to copy: the app's words on where it went replace the code box,
+// focusable so that loyalty.js moves focus there as it does to a new code.
+const credits = (r: Root) => {
+  for (const box of r.querySelectorAll<HTMLElement>("[data-id] .lw-code")) {
+    const x = r.lwM?.codes?.[box.closest("li")!.dataset.id!];
+    if (x?.message) {
+      box.textContent = x.message;
+      box.tabIndex = -1;
+    }
+  }
+};
+
 const show = (r: Root) => {
+  credits(r);
   birthday(r);
   survey(r);
   follows(r);
@@ -273,11 +287,12 @@ d.addEventListener("click", (e) => {
   const b = (e.target as HTMLElement).closest?.<HTMLElement>("[data-lw]");
   const r = b?.closest<HTMLElement>("[data-lw-root]");
   if (!r) return;
-  if (b!.dataset.lw == "copy") copy(b!, r);
-  if (b!.dataset.lw == "bday") saveBirthday(b!, r);
-  if (b!.dataset.lw == "nps") answer(b!, r);
-  if (b!.dataset.lw == "follow") follow(b!, r);
-  if (b!.dataset.lw == "share")
+  const a = b!.dataset.lw;
+  if (a == "copy") copy(b!, r);
+  if (a == "bday") saveBirthday(b!, r);
+  if (a == "nps") answer(b!, r);
+  if (a == "follow") follow(b!, r);
+  if (a == "share")
     // A dismissed share sheet rejects; nothing to tell the shopper.
     navigator.share({ url: $<HTMLInputElement>("[data-lw-refer] input", r)!.value }).catch(Boolean);
 });

@@ -291,8 +291,13 @@ const redeem = async (b: HTMLElement) => {
     $$(ROOT).forEach((r) => {
       if (r.dataset.proxy === base && r.dataset.lwReady) render(ctx(r), m);
     });
-    $(`[data-id="${CSS.escape(id)}"] input`, c.r)?.focus();
-    say(c, fmt(c.t.redeemed, { code: res.code, points: pts(res.points, c, m.pointsName) }));
+    // The new code, or (store credit: no code) what loyalty-panel.js shows in its place.
+    $(`[data-id="${CSS.escape(id)}"] :is(input,[tabindex])`, c.r)?.focus();
+    say(
+      c,
+      res.message ||
+        fmt(c.t.redeemed, { code: res.code, points: pts(res.points, c, m.pointsName) }),
+    );
   } catch (e) {
     b.ariaDisabled = null;
     // The app refused or gave the points back: the next click is a new request. After a dropped
