@@ -205,6 +205,17 @@ describe("figures", () => {
       ),
     ).toEqual({ rewardName: "Best", amountMinor: 1200, pointsCost: 1000 });
   });
+  it("prices points by store credit too: it is money the shopper can spend", () => {
+    const rewards = [
+      { name: "$5 off", type: "FIXED_AMOUNT", amount: "5", pointsCost: 500, enabled: true },
+      { name: "$15 credit", type: "STORE_CREDIT", amount: "15", pointsCost: 1000, enabled: true },
+    ];
+    expect(pointValue(rewards, "USD")).toEqual({
+      rewardName: "$15 credit",
+      amountMinor: 1500,
+      pointsCost: 1000,
+    });
+  });
 });
 
 describe("the shop's days", () => {

@@ -193,8 +193,9 @@ export interface PointValue {
 }
 
 /**
- * The money a point is worth: the most generous enabled fixed-amount reward (amount ÷ cost).
- * Percentage and free-shipping rewards have no fixed value, so they cannot price the liability.
+ * The money a point is worth: the most generous enabled fixed-amount or store credit reward
+ * (amount ÷ cost). Percentage and free-shipping rewards have no fixed value, so they cannot price
+ * the liability.
  */
 export function pointValue(
   rewards: readonly {
@@ -210,7 +211,7 @@ export function pointValue(
   for (const reward of rewards) {
     if (
       !reward.enabled ||
-      reward.type !== "FIXED_AMOUNT" ||
+      (reward.type !== "FIXED_AMOUNT" && reward.type !== "STORE_CREDIT") ||
       !reward.amount ||
       reward.pointsCost <= 0
     )
