@@ -146,6 +146,71 @@ describe("storefront widget through the app proxy", { timeout: 90_000 }, () => {
     await context.close();
   });
 
+  it("turns points into store credit, which pays at checkout with no code", async () => {
+    const reward = await session.db.reward.create({
+      data: {
+        shop: SHOP,
+        name: "$10 store credit",
+        type: "STORE_CREDIT",
+        amount: "10.00",
+        pointsCost: 1,
+        codeLifetimeDays: 30,
+      },
+    });
+    const ada = await member("ada@example.com");
+    const creditOf = async () =>
+      (
+        await session.demo.api<{ accounts: Array<{ balance: string }> }>(
+          `/customers/${ada.customerId}/store-credit`,
+        )
+      ).accounts[0]?.balance ?? "0.00";
+    const before = Number(await creditOf());
+    const { context, page } = await signedInAs("ada@example.com");
+    await page.goto(session.demo.storefrontUrl);
+    await page.getByRole("button", { name: "Rewards" }).click();
+    const panel = page.getByRole("dialog", { name: "Rewards" });
+    await panel.getByRole("button", { name: "Redeem $10 store credit" }).click();
+
+    // No code to copy: the panel says where the credit went, and focus moves there.
+    const item = panel.getByRole("listitem").filter({ hasText: "$10 store credit" });
+    await poll(() => item.innerText()).toContain(
+      "$10.00 store credit is on your account. It is applied at checkout when you are signed in.",
+    );
+    expect(await item.getByRole("textbox").count()).toBe(0);
+    await poll(() => page.evaluate(() => document.activeElement?.textContent ?? "")).toContain(
+      "store credit is on your account",
+    );
+    const redemption = await session.db.redemption.findFirstOrThrow({
+      where: { shop: SHOP, rewardId: reward.id },
+    });
+    expect(redemption).toMatchObject({ status: "ISSUED" });
+    expect(redemption.code).toMatch(/^CREDIT-/);
+    expect(Number(await creditOf())).toBe(before + 10);
+    // The reward can be redeemed again at once: credit is not held against it as a code is.
+    await page.reload();
+    await page.getByRole("button", { name: "Rewards" }).click();
+    await poll(() =>
+      panel.getByRole("button", { name: "Redeem $10 store credit" }).isVisible(),
+    ).toBe(true);
+    await page.keyboard.press("Escape");
+
+    // An $18.00 mug and $5.00 shipping: the credit pays $10.00 of it.
+    await page.goto(`${session.demo.storefrontUrl}products/trail-mug`);
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await page.goto(`${session.demo.storefrontUrl}checkout`);
+    const apply = page.getByRole("checkbox", { name: /Apply store credit/ });
+    expect(await apply.isChecked()).toBe(true);
+    const totals = await page.locator(".totals").innerText();
+    expect(totals).toMatch(/Store credit\s+−\$10\.00/);
+    expect(describeViolations(await seriousViolations(page))).toEqual([]);
+    await page.getByRole("button", { name: "Pay now" }).click();
+    await page.waitForURL(/thank-you/);
+    expect(await page.locator("main").innerText()).toMatch(/Paid with store credit\s+\$10\.00/);
+    expect(Number(await creditOf())).toBe(before);
+    await session.db.reward.update({ where: { id: reward.id }, data: { enabled: false } });
+    await context.close();
+  });
+
   it("works with the keyboard alone", async () => {
     const cheapest = await session.db.reward.findFirstOrThrow({
       where: { shop: SHOP, enabled: true, tierId: null },
