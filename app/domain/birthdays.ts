@@ -13,6 +13,14 @@ export interface Birthday {
 }
 
 /** A real calendar day; 29 February is one (it is celebrated on the 28th in other years). */
+/** A posted birthday ({"month": 5, "day": 17}), or null when the body is not one. */
+export function parseBirthday(body: unknown): Birthday | null {
+  if (typeof body !== "object" || body === null) return null;
+  const { month, day } = body as Record<string, unknown>;
+  const value = { month, day };
+  return isBirthday(value) ? value : null;
+}
+
 export function isBirthday(value: { month: unknown; day: unknown }): value is Birthday {
   const { month, day } = value;
   if (!Number.isInteger(month) || !Number.isInteger(day)) return false;

@@ -48,7 +48,7 @@ import { rewardTerms as parseRewardTerms, rewardTermsSchema } from "../domain/sn
 import type { PickedResource } from "../domain/campaigns";
 import type { EntryText, ShopperErrorCode } from "../domain/storefront-text";
 import { shopperError } from "../domain/storefront-text";
-import { isUniqueViolation } from "../db/errors";
+import { isTransientDatabaseError, isUniqueViolation } from "../db/errors";
 import { formatAmount, toMinorUnits } from "../domain/money";
 import { lockMember } from "../db/locks.server";
 import { queueFlowEvent } from "./flow-triggers.server";
@@ -110,6 +110,17 @@ export class RedemptionError extends Error {
     this.name = "RedemptionError";
     this.status = STATUS[code];
   }
+}
+
+/**
+ * How a redeem that threw is answered: a refusal with its status and code, or TRY_AGAIN (503)
+ * while the database is overloaded or restarting (the same requestId asked again then answers
+ * with this redemption, if it got as far as taking the points); null for anything else.
+ */
+export function redeemFailure(caught: unknown): { status: number; code: ShopperErrorCode } | null {
+  if (caught instanceof RedemptionError) return { status: caught.status, code: caught.code };
+  if (isTransientDatabaseError(caught)) return { status: 503, code: "TRY_AGAIN" };
+  return null;
 }
 
 export function rewardTerms(reward: Reward): RewardTerms {

@@ -2,13 +2,12 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import prisma from "../db.server";
 import { PROXY_BODY_LIMIT, readBoundedBody } from "../loyalty/body.server";
-import { RedemptionError, redeemReward } from "../loyalty/redemptions.server";
+import { RedemptionError, redeemFailure, redeemReward } from "../loyalty/redemptions.server";
 import { redemptionResponse, shopperLocale } from "../loyalty/storefront.server";
 import { authenticate } from "../shopify.server";
 import type { ShopperErrorCode, StorefrontLocale } from "../domain/storefront-text";
 import { shopperError } from "../domain/storefront-text";
 import { parseJsonOrNull } from "../domain/json";
-import { isTransientDatabaseError } from "../db/errors";
 import { errorFields, log } from "../log.server";
 
 const redeemBody = z.object({
@@ -64,13 +63,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     });
     return redemptionResponse(result, locale);
   } catch (caught) {
-    if (caught instanceof RedemptionError) return error(caught.status, caught.code, locale);
-    // The database is overloaded or restarting: the widget asks again with the same requestId,
-    // which answers with this redemption if it got as far as taking the points.
-    if (isTransientDatabaseError(caught)) {
+    const failure = redeemFailure(caught);
+    if (!failure) throw caught;
+    if (failure.code === "TRY_AGAIN" && !(caught instanceof RedemptionError))
       log.warn("redeem: database busy", { shop, ...errorFields(caught) });
-      return error(503, "TRY_AGAIN", locale);
-    }
-    throw caught;
+    return error(failure.status, failure.code, locale);
   }
 };
