@@ -296,6 +296,7 @@ describe("finding the transaction a lost call made", () => {
   const tx = (over: Partial<CreditTransaction>): CreditTransaction => ({
     id: "gid://shopify/StoreCreditAccountCreditTransaction/1",
     kind: "credit",
+    event: "ADJUSTMENT",
     amount: "5.0",
     createdAt: "2026-12-04T10:00:01Z",
     expiresAt: "2027-03-04T10:00:00Z",
@@ -320,7 +321,10 @@ describe("finding the transaction a lost call made", () => {
   it("skips other amounts, expiries, kinds, earlier credits and claimed ones", () => {
     const others = [
       tx({ id: "amount", amount: "5.01" }),
-      tx({ id: "expiry", expiresAt: "2027-03-05T10:00:00Z" }),
+      tx({ id: "expiry", expiresAt: "2027-06-04T10:00:00Z" }),
+      // A refund paid as store credit, and a checkout payment: never ours.
+      tx({ id: "refund", event: "ORDER_REFUND" }),
+      tx({ id: "payment", kind: "debit", event: "ORDER_PAYMENT", expiresAt: null }),
       tx({ id: "none", expiresAt: null }),
       tx({ id: "debit", kind: "debit", expiresAt: null }),
       tx({ id: "before", createdAt: "2026-12-04T09:50:00Z" }),
@@ -333,6 +337,11 @@ describe("finding the transaction a lost call made", () => {
 
   it("allows for a Shopify clock a little behind ours, and reads debits without their sign", () => {
     expect(ownTransaction([tx({ createdAt: "2026-12-04T09:59:00Z" })], wanted)).not.toBeNull();
+    // An expiry Shopify kept less precisely than we sent it still matches.
+    expect(ownTransaction([tx({ expiresAt: "2027-03-04T00:00:00Z" })], wanted)).not.toBeNull();
+    expect(ownTransaction([tx({ amount: "not money" })], wanted)).toBeNull();
+    const payment = tx({ kind: "debit", event: "ORDER_PAYMENT", expiresAt: null });
+    expect(ownTransaction([payment], { ...wanted, kind: "debit" })).toBeNull();
     const debit = tx({ id: "d1", kind: "debit", amount: "-5.00", expiresAt: null });
     expect(ownTransaction([debit], { ...wanted, kind: "debit" })?.id).toBe("d1");
   });

@@ -229,6 +229,11 @@ export function storeCreditInput(input: { terms: RewardTerms; currency: string; 
 export interface CreditTransaction {
   id: string;
   kind: "credit" | "debit" | "other";
+  /**
+   * What made it (StoreCreditSystemEvent): API credits and debits, ours included, are ADJUSTMENT;
+   * checkout payments ORDER_PAYMENT, refunds to store credit ORDER_REFUND.
+   */
+  event: string;
   amount: string;
   createdAt: string;
   expiresAt: string | null;
@@ -238,15 +243,19 @@ export interface CreditTransaction {
 
 // Our clock and Shopify's disagree a little; a transaction made for our call can carry a time a
 // moment before we recorded the call.
-const CLOCK_SKEW_MS = 2 * 60 * 1000;
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+// How far Shopify's stored expiry may be from the one we sent (kept to the second, as far as we
+// know; a coarser store must not make our own credit unrecognisable).
+const EXPIRY_TOLERANCE_MS = 36 * 60 * 60 * 1000;
 
 /**
  * The transaction one of our calls made, when its answer was lost: storeCreditAccountCredit and
  * storeCreditAccountDebit take no idempotency key (2026-10), so it is recognised by what it must
- * look like — its kind, its exact amount, made after the call began, for a credit the expiry we
- * asked for — among those not yet claimed by another redemption. The oldest such is taken, so two
- * lookups agree. A merchant's own credit of the same amount and expiry, to the second, in that
- * minute would be taken for ours; docs/redemption.md says so.
+ * look like — its kind, an API adjustment (not a checkout payment or a refund), its exact
+ * amount, made after the call began, for a credit the expiry we asked for — among those not yet
+ * claimed by another redemption. The oldest such is taken, so two lookups agree. A merchant's own
+ * adjustment of the same amount (and expiry) after the redemption began would be taken for ours;
+ * docs/redemption.md says so.
  */
 export function ownTransaction(
   transactions: readonly CreditTransaction[],
@@ -262,14 +271,15 @@ export function ownTransaction(
 ): CreditTransaction | null {
   const from = wanted.since.getTime() - CLOCK_SKEW_MS;
   const matches = transactions.filter((t) => {
-    if (t.kind !== wanted.kind || wanted.claimed.has(t.id)) return false;
+    if (t.kind !== wanted.kind || t.event !== "ADJUSTMENT" || wanted.claimed.has(t.id))
+      return false;
     if (Date.parse(t.createdAt) < from) return false;
     // Read without its sign: what matters is how much moved, in the direction its kind says.
-    if (Math.abs(toMinorUnits(t.amount, wanted.currency)) !== wanted.amountMinor) return false;
+    if (minorOrNull(t.amount, wanted.currency) !== wanted.amountMinor) return false;
     if (wanted.kind === "credit") {
-      const expires = t.expiresAt === null ? null : Math.floor(Date.parse(t.expiresAt) / 1000);
-      const asked = wanted.expiresAt ? Math.floor(wanted.expiresAt.getTime() / 1000) : null;
-      return expires === asked;
+      const asked = wanted.expiresAt ?? null;
+      if (t.expiresAt === null || asked === null) return t.expiresAt === asked;
+      return Math.abs(Date.parse(t.expiresAt) - asked.getTime()) <= EXPIRY_TOLERANCE_MS;
     }
     return true;
   });
@@ -277,6 +287,14 @@ export function ownTransaction(
     (a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id),
   );
   return matches[0] ?? null;
+}
+
+function minorOrNull(amount: string, currency: string): number | null {
+  try {
+    return Math.abs(toMinorUnits(amount, currency));
+  } catch {
+    return null;
+  }
 }
 
 export function customerGid(customerId: string): string {

@@ -628,6 +628,7 @@ export type ShopperErrorCode =
   | "RATE_LIMITED"
   | "CODE_NOT_CREATED"
   | "CREDIT_NOT_ADDED"
+  | "CREDIT_PENDING"
   | "NOT_LOGGED_IN"
   | "INVALID_REQUEST"
   | "STORE_NOT_CONNECTED"
@@ -653,6 +654,7 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
       "We couldn't create your discount code. Your points have been returned — please try again.",
     CREDIT_NOT_ADDED:
       "We couldn't add your store credit. Your points have been returned — please try again.",
+    CREDIT_PENDING: "Your earlier store credit is still being added. Please try again in a minute.",
     NOT_LOGGED_IN: "Sign in to redeem your points.",
     INVALID_REQUEST: "Choose a reward to redeem.",
     STORE_NOT_CONNECTED: "Rewards are unavailable right now. Please try again later.",
@@ -678,6 +680,7 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
       "Nous n’avons pas pu créer votre code de réduction. Vos points ont été rendus — réessayez.",
     CREDIT_NOT_ADDED:
       "Nous n’avons pas pu ajouter votre avoir. Vos points ont été rendus — réessayez.",
+    CREDIT_PENDING: "Votre avoir précédent est encore en cours d’ajout. Réessayez dans une minute.",
     NOT_LOGGED_IN: "Connectez-vous pour utiliser vos points.",
     INVALID_REQUEST: "Choisissez une récompense.",
     STORE_NOT_CONNECTED: "Les récompenses sont indisponibles pour le moment. Réessayez plus tard.",
@@ -704,6 +707,8 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
       "Dein Rabattcode konnte nicht erstellt werden. Deine Punkte wurden zurückgebucht – bitte versuche es erneut.",
     CREDIT_NOT_ADDED:
       "Dein Guthaben konnte nicht gutgeschrieben werden. Deine Punkte wurden zurückgebucht – bitte versuche es erneut.",
+    CREDIT_PENDING:
+      "Dein vorheriges Guthaben wird noch gutgeschrieben. Bitte versuche es in einer Minute erneut.",
     NOT_LOGGED_IN: "Melde dich an, um deine Punkte einzulösen.",
     INVALID_REQUEST: "Wähle eine Prämie aus.",
     STORE_NOT_CONNECTED: "Prämien sind gerade nicht verfügbar. Bitte versuche es später erneut.",
@@ -729,6 +734,8 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
       "No pudimos crear tu código de descuento. Te hemos devuelto los puntos; inténtalo de nuevo.",
     CREDIT_NOT_ADDED:
       "No pudimos añadir tu saldo a favor. Te hemos devuelto los puntos; inténtalo de nuevo.",
+    CREDIT_PENDING:
+      "Todavía estamos añadiendo tu saldo a favor anterior. Inténtalo de nuevo en un minuto.",
     NOT_LOGGED_IN: "Inicia sesión para canjear tus puntos.",
     INVALID_REQUEST: "Elige una recompensa.",
     STORE_NOT_CONNECTED: "Las recompensas no están disponibles ahora. Inténtalo más tarde.",
@@ -754,6 +761,8 @@ const SHOPPER_ERRORS: Record<StorefrontLocale, Record<ShopperErrorCode, string>>
       "割引コードを作成できませんでした。ポイントは返還されました。もう一度お試しください。",
     CREDIT_NOT_ADDED:
       "ストアクレジットを追加できませんでした。ポイントは返還されました。もう一度お試しください。",
+    CREDIT_PENDING:
+      "前回のストアクレジットを追加しています。1分ほどしてからもう一度お試しください。",
     NOT_LOGGED_IN: "ポイントを使うにはログインしてください。",
     INVALID_REQUEST: "特典を選択してください。",
     STORE_NOT_CONNECTED: "現在特典をご利用いただけません。しばらくしてからお試しください。",

@@ -95,7 +95,7 @@ const STATUS = {
   CODE_NOT_CREATED: 503,
   CREDIT_NOT_ADDED: 503,
   /** Another store credit of the shopper's is still being confirmed. */
-  TRY_AGAIN: 409,
+  CREDIT_PENDING: 409,
 } as const satisfies Partial<Record<ShopperErrorCode, number>>;
 
 export type RedemptionErrorCode = keyof typeof STATUS;
@@ -215,7 +215,7 @@ export async function reserveRedemption(
     if (blocker) throw new RedemptionError(blocker);
     const terms = rewardTerms(reward);
     if (terms.type === "STORE_CREDIT" && (await creditInFlight(tx, member.id)))
-      throw new RedemptionError("TRY_AGAIN");
+      throw new RedemptionError("CREDIT_PENDING");
 
     const redemption = await tx.redemption.create({
       data: {
@@ -432,6 +432,14 @@ export async function moveRedemption(
     const member = await db.member.findUnique({ where: { id: redemption.memberId } });
     if (member) {
       const program = await programFor(db, redemption.shop);
+      // Points returned once, taken again (a store credit that arrived late), and now returned
+      // again as staff take the credit back: the second return needs a key of its own.
+      const reclaimed = await db.ledgerEntry.count({
+        where: {
+          shop: redemption.shop,
+          idempotencyKey: `redemption:${redemption.id}:reclaim`,
+        },
+      });
       await postEntry(
         db,
         program,
@@ -441,7 +449,7 @@ export async function moveRedemption(
           points: redemption.pointsSpent,
           source: "REDEMPTION",
           sourceId: redemption.id,
-          idempotencyKey: `redemption:${redemption.id}:return`,
+          idempotencyKey: `redemption:${redemption.id}:return${reclaimed ? ":again" : ""}`,
           text: change.returnPoints.text,
           occurredAt: change.now,
           createdBy: change.returnPoints.createdBy,
@@ -466,7 +474,8 @@ async function queueRedeemed(
     dedupeKey: `redeemed:${redemption.id}`,
     fields: {
       reward_name: parseRewardTerms(redemption.rewardSnapshot).name,
-      discount_code: redemption.code,
+      // Store credit has no code; its reference means nothing to a Flow.
+      discount_code: isStoreCredit(redemption) ? "" : redemption.code,
       points_spent: redemption.pointsSpent,
       points_balance: member?.balance ?? 0,
     },
@@ -496,13 +505,25 @@ async function apply(
     const { program } = await shopConfig(redemption.shop);
     // One conditional update: no ledger entry, so no interactive transaction to wait for, unless
     // the shop sends loyalty events to Flow, whose event is written with the change.
-    const moved = program.flowTriggers
-      ? await prisma.$transaction(async (tx) => {
-          const done = await issue(tx);
-          if (done) await queueRedeemed(tx, program, redemption);
-          return done;
-        })
-      : await issue(prisma);
+    let moved: boolean;
+    try {
+      moved = program.flowTriggers
+        ? await prisma.$transaction(async (tx) => {
+            const done = await issue(tx);
+            if (done) await queueRedeemed(tx, program, redemption);
+            return done;
+          })
+        : await issue(prisma);
+    } catch (error) {
+      // Store credit: another redemption claimed that transaction first (a failed one whose late
+      // credit is the same amount). This one stays pending and is looked up again.
+      if (!isUniqueViolation(error)) throw error;
+      await prisma.redemption.updateMany({
+        where: { id: redemption.id, status: "PENDING" },
+        data: { error: "its store credit transaction is claimed by another redemption" },
+      });
+      return prisma.redemption.findUniqueOrThrow({ where: { id: redemption.id } });
+    }
     const current = await prisma.redemption.findUniqueOrThrow({ where: { id: redemption.id } });
     if (!moved && current.status === "FAILED" && isStoreCredit(current)) {
       // Settled as failed (points back) while the credit was being made: the worker's check of
@@ -676,7 +697,9 @@ async function issue(
     });
   }
   const lookup =
-    create.kind === "unknown" ? await lookUp(prisma, admin, redemption, retry) : undefined;
+    create.kind === "unknown"
+      ? await lookUp(prisma, admin, redemption, retry ?? LOOKUP_POLICY)
+      : undefined;
   const decision = decide({
     create,
     lookup,
@@ -895,6 +918,11 @@ const NOT_CANCELLABLE: Partial<Record<Redemption["status"], string>> = {
   EXPIRED: "This code has expired and can no longer be used.",
   FAILED: "This code was never created; its points were returned already.",
 };
+const CREDIT_NOT_CANCELLABLE: Partial<Record<Redemption["status"], string>> = {
+  PENDING: "This store credit is still being added. Try again in a minute.",
+  EXPIRED: "This store credit has expired; whatever was left of it is gone from the account.",
+  FAILED: "This store credit was never added; its points were returned already.",
+};
 
 /**
  * Staff cancel an unused code. The intent is written first (cancelledAt/cancelledBy on the ISSUED
@@ -914,7 +942,9 @@ export async function cancelRedemption(options: StaffCodeAction): Promise<CodeAc
   if (redemption.status !== "ISSUED")
     return {
       ok: false,
-      error: NOT_CANCELLABLE[redemption.status] ?? "This code can't be cancelled.",
+      error:
+        (isStoreCredit(redemption) ? CREDIT_NOT_CANCELLABLE : NOT_CANCELLABLE)[redemption.status] ??
+        "This code can't be cancelled.",
     };
   let fresh = false;
   if (!redemption.cancelledAt) {
@@ -1061,9 +1091,13 @@ async function withdrawCancel(
     where: { id: redemption.id, status: "ISSUED" },
     data: { cancelledAt: null, cancelledBy: null },
   });
-  const left = remaining === null ? "none" : formatAmount(remaining, currency);
+  if (remaining === null)
+    return {
+      refused:
+        "This store credit is no longer among the customer's recent store credit transactions in Shopify, so it can't be taken back here. Its points stay spent.",
+    };
   return {
-    refused: `The shopper has spent or lost part of this store credit (left on their account: ${left}), so it can't be taken back. Its points stay spent.`,
+    refused: `The shopper has spent or lost part of this store credit (left on their account: ${formatAmount(remaining, currency)}), so it can't be taken back. Its points stay spent.`,
   };
 }
 
@@ -1075,21 +1109,24 @@ async function settleCreditCancel(
 ): Promise<CancelResult> {
   const terms = parseRewardTerms(redemption.rewardSnapshot);
   try {
-    const moved = await prisma.$transaction((tx) =>
-      moveRedemption(tx, redemption, "CANCELLED", {
-        data: { debitTransactionId },
-        returnPoints: {
-          text: { key: "creditCancelled", reward: terms.name },
-          createdBy: redemption.cancelledBy ?? "staff",
-        },
-        now,
-      }),
-    );
-    if (moved) return "cancelled";
+    await prisma.redemption.updateMany({
+      where: { id: redemption.id, status: "ISSUED", debitTransactionId: null },
+      data: { debitTransactionId },
+    });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     return { unconfirmed: "that debit belongs to another redemption" };
   }
+  const moved = await prisma.$transaction((tx) =>
+    moveRedemption(tx, redemption, "CANCELLED", {
+      returnPoints: {
+        text: { key: "creditCancelled", reward: terms.name },
+        createdBy: redemption.cancelledBy ?? "staff",
+      },
+      now,
+    }),
+  );
+  if (moved) return "cancelled";
   const current = await prisma.redemption.findUniqueOrThrow({ where: { id: redemption.id } });
   return current.status === "CANCELLED" ? "cancelled" : { unconfirmed: `it is ${current.status}` };
 }
@@ -1143,6 +1180,14 @@ export async function reissueRedemption(
   if (!failed) return { ok: false, error: "This code no longer exists." };
   if (failed.status !== "FAILED" || !failed.pointsReturned)
     return { ok: false, error: "Only a code that could not be created can be issued again." };
+  // A credit call Shopify finished late would leave the shopper two credits: store credit is
+  // added again only once the worker's check has found none.
+  if (isStoreCredit(failed) && !failed.verifiedAt)
+    return {
+      ok: false,
+      error:
+        "Shopify may still add the first store credit. It can be added again once the app has checked, within a few minutes.",
+    };
   const requestKey = `reissue:${failed.id}`;
   const earlier = await prisma.redemption.findUnique({
     where: { shop_customerId_requestKey: { shop, customerId: failed.customerId, requestKey } },
@@ -1156,7 +1201,7 @@ export async function reissueRedemption(
       const member = await tx.member.findUniqueOrThrow({ where: { id: failed.memberId } });
       const program = await programFor(tx, shop);
       if (terms.type === "STORE_CREDIT" && (await creditInFlight(tx, member.id)))
-        throw new RedemptionError("TRY_AGAIN");
+        throw new RedemptionError("CREDIT_PENDING");
       const redemption = await tx.redemption.create({
         data: {
           shop,
@@ -1215,24 +1260,26 @@ export async function reissueRedemption(
 
 function reissued(redemption: Redemption, already: boolean) {
   const again = already ? " already" : "";
+  const credit = isStoreCredit(redemption);
+  const what = credit ? `Store credit ${redemption.code}` : `Code ${redemption.code}`;
   switch (redemption.status) {
     case "PENDING":
       return {
         ok: true as const,
         redemption,
-        message: `Code ${redemption.code} is${again} being created; its status shows here shortly`,
+        message: `${what} is${again} being ${credit ? "added" : "created"}; its status shows here shortly`,
       };
     case "FAILED":
       return {
         ok: false as const,
         redemption,
-        error: `Shopify refused the new code too; the points were returned (${redemption.error ?? "no reason given"}).`,
+        error: `Shopify refused the new ${credit ? "store credit" : "code"} too; the points were returned (${redemption.error ?? "no reason given"}).`,
       };
     default:
       return {
         ok: true as const,
         redemption,
-        message: `Code ${redemption.code} was${again} issued`,
+        message: `${what} was${again} ${credit ? "added" : "issued"}`,
       };
   }
 }
@@ -1327,6 +1374,8 @@ export async function expireRewardCodes(prisma: PrismaClient, now: Date) {
   });
   let expired = 0;
   for (const redemption of due) {
+    // Being taken back: the worker finishes that first (a debit may already have been made).
+    if (isStoreCredit(redemption) && redemption.cancelledAt) continue;
     const moved = await prisma.$transaction(async (tx) => {
       const program = await programFor(tx, redemption.shop);
       return moveRedemption(tx, redemption, "EXPIRED", {

@@ -1,6 +1,7 @@
 import type { PrismaClient, Redemption } from "@prisma/client";
 import type { CreditTransaction } from "../domain/rewards";
 import {
+  NEVER,
   STORE_CREDIT_PREFIX,
   customerGid,
   isStoreCreditReference,
@@ -151,7 +152,11 @@ export async function creditTransactions(
     .filter((account) => account.balance.currencyCode === currency)
     .flatMap((account) =>
       account.transactions.nodes.map((t): CreditTransaction => {
-        const base = { createdAt: String(t.createdAt), amount: String(t.amount.amount) };
+        const base = {
+          createdAt: String(t.createdAt),
+          event: t.event,
+          amount: String(t.amount.amount),
+        };
         switch (t.__typename) {
           case "StoreCreditAccountCreditTransaction":
             return {
@@ -214,9 +219,7 @@ export async function findOwnTransaction(
     amountMinor: toMinorUnits(terms.amount ?? "0", currency),
     currency,
     since: wanted.since,
-    expiresAt: storeCreditInput({ terms, currency, endsAt: redemption.endsAt }).expiresAt
-      ? redemption.endsAt
-      : null,
+    expiresAt: redemption.endsAt.getTime() < NEVER.getTime() ? redemption.endsAt : null,
     claimed: await claimedElsewhere(prisma, redemption.id, transactions),
   });
   return found ? { kind: "found", discountId: found.id } : { kind: "absent" };

@@ -123,6 +123,7 @@ export const STORE_CREDIT_TRANSACTIONS = `#graphql
             nodes {
               __typename
               createdAt
+              event
               amount {
                 amount
                 currencyCode

@@ -63,19 +63,19 @@ export type LoyaltyStoreCreditTransactionsQuery = { customer?: AdminTypes.Maybe<
         Pick<AdminTypes.StoreCreditAccount, 'id'>
         & { balance: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'>, transactions: { nodes: Array<(
             { __typename: 'StoreCreditAccountCreditTransaction' }
-            & Pick<AdminTypes.StoreCreditAccountCreditTransaction, 'id' | 'expiresAt' | 'createdAt'>
+            & Pick<AdminTypes.StoreCreditAccountCreditTransaction, 'id' | 'expiresAt' | 'createdAt' | 'event'>
             & { remainingAmount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'>, amount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }
           ) | (
             { __typename: 'StoreCreditAccountDebitRevertTransaction' }
-            & Pick<AdminTypes.StoreCreditAccountDebitRevertTransaction, 'createdAt'>
+            & Pick<AdminTypes.StoreCreditAccountDebitRevertTransaction, 'createdAt' | 'event'>
             & { amount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }
           ) | (
             { __typename: 'StoreCreditAccountDebitTransaction' }
-            & Pick<AdminTypes.StoreCreditAccountDebitTransaction, 'id' | 'createdAt'>
+            & Pick<AdminTypes.StoreCreditAccountDebitTransaction, 'id' | 'createdAt' | 'event'>
             & { amount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }
           ) | (
             { __typename: 'StoreCreditAccountExpirationTransaction' }
-            & Pick<AdminTypes.StoreCreditAccountExpirationTransaction, 'createdAt'>
+            & Pick<AdminTypes.StoreCreditAccountExpirationTransaction, 'createdAt' | 'event'>
             & { amount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }
           )> } }
       )> } }> };
@@ -165,7 +165,7 @@ export type LoyaltyCollectionProductsQuery = { collection?: AdminTypes.Maybe<{ p
 
 interface GeneratedQueryTypes {
   "#graphql\n  query LoyaltyFindDiscountByCode($code: String!) {\n    codeDiscountNodeByCode(code: $code) {\n      id\n    }\n  }\n": {return: LoyaltyFindDiscountByCodeQuery, variables: LoyaltyFindDiscountByCodeQueryVariables},
-  "#graphql\n  query LoyaltyStoreCreditTransactions($customerId: ID!, $accountQuery: String!) {\n    customer(id: $customerId) {\n      storeCreditAccounts(first: 1, query: $accountQuery) {\n        nodes {\n          id\n          balance {\n            amount\n            currencyCode\n          }\n          transactions(first: 100, reverse: true) {\n            nodes {\n              __typename\n              createdAt\n              amount {\n                amount\n                currencyCode\n              }\n              ... on StoreCreditAccountCreditTransaction {\n                id\n                expiresAt\n                remainingAmount {\n                  amount\n                  currencyCode\n                }\n              }\n              ... on StoreCreditAccountDebitTransaction {\n                id\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": {return: LoyaltyStoreCreditTransactionsQuery, variables: LoyaltyStoreCreditTransactionsQueryVariables},
+  "#graphql\n  query LoyaltyStoreCreditTransactions($customerId: ID!, $accountQuery: String!) {\n    customer(id: $customerId) {\n      storeCreditAccounts(first: 1, query: $accountQuery) {\n        nodes {\n          id\n          balance {\n            amount\n            currencyCode\n          }\n          transactions(first: 100, reverse: true) {\n            nodes {\n              __typename\n              createdAt\n              event\n              amount {\n                amount\n                currencyCode\n              }\n              ... on StoreCreditAccountCreditTransaction {\n                id\n                expiresAt\n                remainingAmount {\n                  amount\n                  currencyCode\n                }\n              }\n              ... on StoreCreditAccountDebitTransaction {\n                id\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": {return: LoyaltyStoreCreditTransactionsQuery, variables: LoyaltyStoreCreditTransactionsQueryVariables},
   "#graphql\n  query LoyaltyCurrentAppInstallation {\n    currentAppInstallation {\n      id\n    }\n  }\n": {return: LoyaltyCurrentAppInstallationQuery, variables: LoyaltyCurrentAppInstallationQueryVariables},
   "#graphql\n  query LoyaltyShopTimeZone {\n    shop {\n      ianaTimezone\n    }\n  }\n": {return: LoyaltyShopTimeZoneQuery, variables: LoyaltyShopTimeZoneQueryVariables},
   "#graphql\n  query LoyaltyFindCustomersByEmail($query: String!) {\n    customers(first: 2, query: $query) {\n      nodes {\n        id\n        defaultEmailAddress {\n          emailAddress\n        }\n        firstName\n        lastName\n      }\n    }\n  }\n": {return: LoyaltyFindCustomersByEmailQuery, variables: LoyaltyFindCustomersByEmailQueryVariables},

@@ -225,7 +225,7 @@ describe("redeeming store credit", () => {
     expect(credits()).toHaveLength(0);
     // One at a time: a second store credit waits for this one to be confirmed.
     const again = await redeem(reward.id).catch((caught: unknown) => caught);
-    expect(again).toMatchObject({ code: "TRY_AGAIN", status: 409 });
+    expect(again).toMatchObject({ code: "CREDIT_PENDING", status: 409 });
 
     await new Promise((resolve) => setTimeout(resolve, 700));
     const status = await redemptionStatus({
@@ -272,12 +272,43 @@ describe("redeeming store credit", () => {
     );
   });
 
-  it("issues store credit again for staff, once", async () => {
+  it("lets one of two redemptions at once through, the other told to wait", async () => {
+    await member();
+    const reward = await storeCredit();
+    inject({ kind: "delay", ms: 600, match: CREDIT });
+    const seen = await Promise.all(
+      [redeem(reward.id), redeem(reward.id)].map((p) =>
+        p.then(
+          (r) => r.status,
+          (e: RedemptionError) => e.code,
+        ),
+      ),
+    );
+    expect(seen.sort()).toEqual(["CREDIT_PENDING", "PROCESSING"]);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(credits()).toHaveLength(1);
+  });
+
+  it("issues store credit again for staff, once, after the app checked the first never arrived", async () => {
     await member();
     const reward = await storeCredit();
     inject({ kind: "userErrors", match: CREDIT, userErrors: [{ field: null, message: "No" }] });
     await redeem(reward.id).catch(() => null);
     const failed = await prisma.redemption.findFirstOrThrow();
+    const early = await reissueRedemption({
+      prisma,
+      admin: await admin(),
+      shop: TEST_SHOP,
+      redemptionId: failed.id,
+      staff: "Ada",
+      retry,
+    });
+    expect(early).toMatchObject({ ok: false, error: expect.stringContaining("may still add") });
+    const checked = await reconcileRedemptions(prisma, admin, new Date(Date.now() + 61_000), {
+      retry,
+      settleWindowMs: 0,
+    });
+    expect(checked.skipped).toBe(0);
     const options = {
       prisma,
       admin: await admin(),
@@ -383,6 +414,51 @@ describe("staff taking store credit back", () => {
     const debits = sandbox.api.state.calls.filter((c) => c.rootFields.includes(DEBIT));
     expect(debits).toHaveLength(1);
     expect(await points()).toBe(1_000);
+  });
+
+  it("returns the points again when staff take back a credit that arrived after its points came back", async () => {
+    await member();
+    const reward = await storeCredit();
+    inject({ kind: "delay", ms: 600, match: CREDIT });
+    const result = await redeem(reward.id);
+    await reconcileRedemptions(prisma, admin, new Date(Date.now() + 61_000), {
+      retry,
+      settleWindowMs: 0,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await reconcileRedemptions(prisma, admin, new Date(Date.now() + 120_000), {
+      retry,
+      settleWindowMs: 0,
+    });
+    expect(await points()).toBe(500);
+    expect(await cancel(result.redemption.id)).toMatchObject({ ok: true });
+    expect(await row(result.redemption.id)).toMatchObject({ status: "CANCELLED" });
+    expect(balance()).toBe("0.00");
+    expect(await points()).toBe(1_000);
+  });
+
+  it("never takes the shopper's own checkout payment for a debit whose answer was lost", async () => {
+    const id = await credited();
+    inject({ kind: "network", match: DEBIT });
+    const now = new Date();
+    expect((await cancel(id, now)).ok).toBe(false);
+    // The shopper spends the credit at checkout: a debit of the same amount, but a payment.
+    payWithStoreCredit(sandbox.api.state, {
+      customerId: GID,
+      total: "5.00",
+      orderId: "gid://shopify/Order/2",
+    });
+    const window = 5 * 60_000;
+    expect(
+      await finishCancels(prisma, admin, new Date(now.getTime() + window + 61_000), {
+        retry,
+        settleWindowMs: window,
+      }),
+    ).toBe(0);
+    // Spent: it cannot be taken back, and its points stay spent.
+    expect(await row(id)).toMatchObject({ status: "ISSUED", cancelledAt: null });
+    expect(await points()).toBe(500);
+    expect(balance()).toBe("0.00");
   });
 
   it("tries a debit again only once no earlier one can still land", async () => {
