@@ -13,10 +13,10 @@ import {
 } from "../domain/rewards";
 import type { AdminGraphqlClient, RetryPolicy } from "../shopify/admin-api.server";
 import {
-  AdminApiError,
   adminCall,
   adminQuery,
   DEFAULT_RETRY_POLICY,
+  failedCall,
   type AdminOutcome,
 } from "../shopify/admin-api.server";
 import {
@@ -152,13 +152,10 @@ const HOUR_MS = 60 * 60 * 1000;
 
 /** A new redemption's code (store credit: its reference) and end, for these terms. */
 function newRedemption(terms: RewardTerms, now: Date) {
-  const credit = terms.type === "STORE_CREDIT";
   return {
-    code: generateRewardCode(credit ? STORE_CREDIT_PREFIX : undefined),
+    code: generateRewardCode(terms.type === "STORE_CREDIT" ? STORE_CREDIT_PREFIX : undefined),
     startsAt: now,
-    endsAt: credit
-      ? rewardEndsAt(terms, now)
-      : new Date(now.getTime() + terms.codeLifetimeDays * DAY_MS),
+    endsAt: rewardEndsAt(terms, now),
   };
 }
 
@@ -341,9 +338,7 @@ export async function createDiscountCode(
       outcome = call.outcome;
     }
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    const failed = error instanceof AdminApiError ? error.outcome : "unknown";
-    return failed === "not-applied" ? { kind: "refused", reason } : { kind: "unknown", reason };
+    return failedCall(error);
   }
   if (result.codeDiscountNode && !result.userErrors.length) {
     return { kind: "created", discountId: result.codeDiscountNode.id };

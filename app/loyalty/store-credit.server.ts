@@ -12,7 +12,7 @@ import type { CreateOutcome, LookupOutcome } from "../domain/redemption-state";
 import { toMinorUnits } from "../domain/money";
 import { rewardTerms as parseRewardTerms } from "../domain/snapshots";
 import type { AdminGraphqlClient, RetryPolicy } from "../shopify/admin-api.server";
-import { AdminApiError, adminCall, adminQuery } from "../shopify/admin-api.server";
+import { adminCall, adminQuery, failedCall } from "../shopify/admin-api.server";
 import {
   CREDIT_STORE_CREDIT,
   DEBIT_STORE_CREDIT,
@@ -48,12 +48,6 @@ type Payload = NonNullable<
   | LoyaltyCreditStoreCreditMutation["storeCreditAccountCredit"]
   | LoyaltyDebitStoreCreditMutation["storeCreditAccountDebit"]
 >;
-
-function failure(error: unknown): CreateOutcome {
-  const reason = error instanceof Error ? error.message : String(error);
-  const outcome = error instanceof AdminApiError ? error.outcome : "unknown";
-  return outcome === "not-applied" ? { kind: "refused", reason } : { kind: "unknown", reason };
-}
 
 function settled(
   result: Payload | null | undefined,
@@ -98,7 +92,7 @@ export async function creditStoreCredit(
     );
     return settled(call.data.storeCreditAccountCredit, call.outcome, "store credit");
   } catch (error) {
-    return failure(error);
+    return failedCall(error);
   }
 }
 
@@ -126,7 +120,7 @@ export async function debitStoreCredit(
     const insufficient = !!result?.userErrors.some((e) => e.code === "INSUFFICIENT_FUNDS");
     return { ...outcome, insufficient };
   } catch (error) {
-    return failure(error);
+    return failedCall(error);
   }
 }
 

@@ -153,6 +153,16 @@ function isTimeout(error: unknown): boolean {
   return false;
 }
 
+/**
+ * A mutation that threw, as the caller must take it: certainly not carried out ("refused"), or
+ * perhaps carried out ("unknown": look for its effect before giving anything back).
+ */
+export function failedCall(error: unknown): { kind: "refused" | "unknown"; reason: string } {
+  const reason = error instanceof Error ? error.message : String(error);
+  const outcome = error instanceof AdminApiError ? error.outcome : "unknown";
+  return { kind: outcome === "not-applied" ? "refused" : "unknown", reason };
+}
+
 export interface RetryPolicy {
   attempts: number;
   baseDelayMs: number;
