@@ -88,6 +88,9 @@ const points = async () =>
     .balance;
 const inject = (...faults: Fault[]) => sandbox.api.state.faults.push(...faults);
 const row = (id: string) => prisma.redemption.findUniqueOrThrow({ where: { id } });
+/** The worker's pass `ms` from now, with no settle window: whatever is absent has failed. */
+const reconcileIn = (ms: number) =>
+  reconcileRedemptions(prisma, admin, new Date(Date.now() + ms), { retry, settleWindowMs: 0 });
 
 beforeEach(async () => {
   await prisma.redemption.deleteMany();
@@ -208,8 +211,7 @@ describe("redeeming store credit", () => {
     const result = await redeem(reward.id);
     // Nothing of ours on the account, but a lost call could still land: wait, then give back.
     expect(result.status).toBe("PROCESSING");
-    const later = new Date(Date.now() + 10 * 60_000);
-    const settled = await reconcileRedemptions(prisma, admin, later, { retry, settleWindowMs: 0 });
+    const settled = await reconcileIn(10 * 60_000);
     expect(settled.refunded).toBe(1);
     expect(await points()).toBe(1_000);
     expect(balance()).toBe("7.00");
@@ -246,19 +248,13 @@ describe("redeeming store credit", () => {
     inject({ kind: "delay", ms: 600, match: CREDIT });
     const result = await redeem(reward.id);
     // The worker gives up on it before the credit lands (a settle window of nothing).
-    const settled = await reconcileRedemptions(prisma, admin, new Date(Date.now() + 61_000), {
-      retry,
-      settleWindowMs: 0,
-    });
+    const settled = await reconcileIn(61_000);
     expect(settled.refunded).toBe(1);
     expect(await points()).toBe(1_000);
 
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect(balance()).toBe("5.00");
-    const checked = await reconcileRedemptions(prisma, admin, new Date(Date.now() + 120_000), {
-      retry,
-      settleWindowMs: 0,
-    });
+    const checked = await reconcileIn(120_000);
     expect(checked.completed).toBe(1);
     const recovered = await row(result.redemption.id);
     expect(recovered).toMatchObject({ status: "ISSUED", pointsReturned: false });
@@ -304,10 +300,7 @@ describe("redeeming store credit", () => {
       retry,
     });
     expect(early).toMatchObject({ ok: false, error: expect.stringContaining("may still add") });
-    const checked = await reconcileRedemptions(prisma, admin, new Date(Date.now() + 61_000), {
-      retry,
-      settleWindowMs: 0,
-    });
+    const checked = await reconcileIn(61_000);
     expect(checked.skipped).toBe(0);
     const options = {
       prisma,
@@ -421,15 +414,9 @@ describe("staff taking store credit back", () => {
     const reward = await storeCredit();
     inject({ kind: "delay", ms: 600, match: CREDIT });
     const result = await redeem(reward.id);
-    await reconcileRedemptions(prisma, admin, new Date(Date.now() + 61_000), {
-      retry,
-      settleWindowMs: 0,
-    });
+    await reconcileIn(61_000);
     await new Promise((resolve) => setTimeout(resolve, 700));
-    await reconcileRedemptions(prisma, admin, new Date(Date.now() + 120_000), {
-      retry,
-      settleWindowMs: 0,
-    });
+    await reconcileIn(120_000);
     expect(await points()).toBe(500);
     expect(await cancel(result.redemption.id)).toMatchObject({ ok: true });
     expect(await row(result.redemption.id)).toMatchObject({ status: "CANCELLED" });
