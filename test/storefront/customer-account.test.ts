@@ -11,6 +11,7 @@ import {
 import { loader as orderPoints } from "../../app/routes/customer-account.orders.$orderId";
 import { action as redeem } from "../../app/routes/customer-account.redeem";
 import { loader as redemption } from "../../app/routes/customer-account.redemptions.$id";
+import { createClient } from "../../extensions/customer-account/src/api";
 import { adminSandbox } from "../support/admin-sandbox";
 import { seedReward } from "../support/admin";
 import { deliver, expectLedgerConsistent, resetShop } from "../support/engine";
@@ -199,6 +200,43 @@ describe("customer account endpoints", () => {
     );
     expect(theirs.status).toBe(404);
     expect((await call(orderPoints, request("/x", token()), { orderId: "abc" })).status).toBe(404);
+  });
+
+  it("are what the extension's client expects: member, redeem, order points, birthday", async () => {
+    // The extension's own network layer, its fetch answered by these route modules.
+    const routes: Array<[RegExp, string, Handler]> = [
+      [/^\/customer-account\/member$/, "GET", member],
+      [/^\/customer-account\/redeem$/, "POST", redeem],
+      [/^\/customer-account\/redemptions\/(?<id>[^/]+)$/, "GET", redemption],
+      [/^\/customer-account\/birthday$/, "POST", setBirthday],
+      [/^\/customer-account\/orders\/(?<orderId>\d+)$/, "GET", orderPoints],
+    ];
+    const dispatch: typeof fetch = async (input, init) => {
+      const req = new Request(input, init);
+      const path = new URL(req.url).pathname;
+      for (const [pattern, method, handler] of routes) {
+        const match = pattern.exec(path);
+        if (match && req.method === method) return call(handler, req, { ...match.groups });
+      }
+      return new Response("no route", { status: 404 });
+    };
+    const client = createClient({
+      appUrl: APP,
+      token: async () => token(),
+      fallbackMessage: "unavailable",
+      fetch: dispatch,
+    });
+    expect(await client.member()).toMatchObject({ loggedIn: true, points: 620 });
+    const reward = await seedReward({ pointsCost: 500 });
+    const issued = await client.redeem(reward.id, client.newRequestId());
+    expect(issued).toMatchObject({ status: "ISSUED", points: 120 });
+    expect(sandbox.api.findDiscountByCode(issued.code)).toBeTruthy();
+    expect(await client.orderPoints(`gid://shopify/Order/${orderId}`)).toEqual({
+      points: 620,
+      pendingPoints: 0,
+      releaseDate: null,
+    });
+    expect(await client.setBirthday(5, 17)).toMatchObject({ date: { month: 5, day: 17 } });
   });
 
   it("set the shopper's birthday", async () => {
