@@ -17,6 +17,10 @@ interface Snapshot {
     nextId: number;
     customers: AdminApiState["customers"] extends Map<string, infer V> ? V[] : never;
     discounts: AdminApiState["discounts"] extends Map<string, infer V> ? V[] : never;
+    /** Absent in snapshots saved before automatic app discounts were simulated. */
+    automaticDiscounts?: AdminApiState["automaticDiscounts"] extends Map<string, infer V>
+      ? V[]
+      : never;
     metafields: AdminApiState["metafields"] extends Map<string, infer V>
       ? Array<[string, V]>
       : never;
@@ -45,6 +49,7 @@ export function saveSnapshot(
       nextId: state.nextId,
       customers: [...state.customers.values()],
       discounts: [...state.discounts.values()],
+      automaticDiscounts: [...state.automaticDiscounts.values()],
       metafields: [...state.metafields.entries()],
       accessTokens: [...state.accessTokens.values()],
       refreshTokens: [...state.refreshTokens.values()],
@@ -75,6 +80,7 @@ export function loadSnapshot(
   state.nextId = admin.nextId;
   state.customers = new Map(admin.customers.map((c) => [c.id, c]));
   state.discounts = new Map(admin.discounts.map((d) => [d.id, d]));
+  state.automaticDiscounts = new Map((admin.automaticDiscounts ?? []).map((d) => [d.id, d]));
   state.metafields = new Map(admin.metafields);
   state.accessTokens = new Map(admin.accessTokens.map((t) => [t.token, t]));
   state.refreshTokens = new Map(admin.refreshTokens.map((t) => [t.token, t]));

@@ -11,8 +11,11 @@ import {
   applyDiscountCode,
   applyStoreCredit,
   availableStoreCredit,
+  countAutomaticUsage,
   payWithStoreCredit,
+  quoteCheckout,
   recordOrderWithCode,
+  type CheckoutQuote,
 } from "./shopify";
 import { fromMinorUnits, shopifyDecimal, toMinorUnits } from "./shopify/money";
 import { gid, parseGid, type CustomerRecord } from "./shopify/state";
@@ -120,8 +123,28 @@ export interface OrderLine {
   quantity: number;
   /** Unit price. */
   price: string;
-  /** Share of the order's discount code allocated to this line (whole line). */
+  /** Share of the order's discounts (code and automatic) allocated to this line (whole line). */
   discount: string;
+  /**
+   * Each discount application's share of the line, by index in discount_applications. Orders
+   * saved before automatic discounts have none: their code's share is `discount`.
+   */
+  allocations?: Array<{ application: number; amount: string }>;
+}
+
+/** A Discount Function's automatic discount on an order, as discount_applications shows it. */
+export interface AppliedAutomatic {
+  discountId: string;
+  /** The discount's title (discount_applications' `title`). */
+  title: string;
+  /** What checkout showed the buyer: the candidate's message, else the title. */
+  message: string;
+  target: "line_item" | "shipping_line";
+  valueType: "percentage" | "fixed_amount";
+  /** "10.0" */
+  value: string;
+  /** Money taken off the merchandise (line_item) or the shipping (shipping_line). */
+  amount: string;
 }
 
 export interface AppliedCode {
@@ -162,6 +185,8 @@ export interface Order {
   email: string | null;
   lines: OrderLine[];
   discount: AppliedCode | null;
+  /** Automatic app discounts, after the code in discount_applications; absent on older orders. */
+  automaticDiscounts?: AppliedAutomatic[];
   shipping: string;
   currency: string;
   test: boolean;
@@ -432,6 +457,7 @@ export class Shop {
           quantity: line.quantity,
           price: found.variant.price,
           discount: this.money(0n),
+          allocations: [],
         });
       }
     } else {
@@ -452,6 +478,7 @@ export class Shop {
         quantity: 1,
         price: this.money(units),
         discount: this.money(0n),
+        allocations: [],
       });
     }
 
@@ -459,11 +486,16 @@ export class Shop {
     const subtotal = this.money(
       lines.reduce((sum, l) => sum + this.minor(l.price) * BigInt(l.quantity), 0n),
     );
+    const code = input.code?.trim() ?? "";
+    // Priced as checkout prices it, functions included, before anything is recorded.
+    const quote = await this.quoteOrderLines(customer?.id ?? null, lines, code || null, createdAt);
+    if (code && quote.code && !quote.code.ok)
+      throw new ShopError(checkoutMessage(quote.code.reason, code), 422);
     let discount: AppliedCode | null = null;
     let shipping = FLAT_SHIPPING;
-    if (input.code?.trim()) {
+    if (code) {
       const result = recordOrderWithCode(this.api.state, {
-        code: input.code.trim(),
+        code,
         customerId: customer?.id ?? null,
         subtotal,
         lines: lines.map((l) => ({
@@ -473,7 +505,7 @@ export class Shop {
         orderId: gid("Order", id),
         now: createdAt,
       });
-      if (!result.ok) throw new ShopError(checkoutMessage(result.reason, input.code.trim()), 422);
+      if (!result.ok) throw new ShopError(checkoutMessage(result.reason, code), 422);
       const record = this.api.state.discounts.get(result.discount.discountId);
       const value = record?.value;
       discount = {
@@ -494,6 +526,7 @@ export class Shop {
         this.allocate(
           eligible ? lines.filter((_, i) => eligible.includes(i)) : lines,
           this.minor(result.discount.amount),
+          0,
         );
       }
     } else if (customer) {
@@ -503,10 +536,35 @@ export class Shop {
       customer.updatedAt = shopifyTime(createdAt);
     }
 
+    const automaticDiscounts: AppliedAutomatic[] = [];
+    quote.automatic.forEach((application, i) => {
+      const index = (discount ? 1 : 0) + i;
+      if (application.target === "order") {
+        this.allocate(
+          application.lines.map((line) => lines[line]!),
+          this.minor(application.amount),
+          index,
+        );
+        if (customer)
+          customer.amountSpent = this.money(
+            this.minor(customer.amountSpent) - this.minor(application.amount),
+          );
+      } else shipping = this.money(this.minor(shipping) - this.minor(application.amount));
+      automaticDiscounts.push({
+        discountId: application.discountId,
+        title: application.title,
+        message: application.message ?? application.title,
+        target: application.target === "order" ? "line_item" : "shipping_line",
+        valueType: application.valueType,
+        value: application.value,
+        amount: application.amount,
+      });
+    });
+    countAutomaticUsage(this.api.state, quote.automatic);
+
     let storeCredit: Order["storeCredit"] = null;
     if (input.storeCredit && customer) {
-      const merchandiseDiscount =
-        discount && discount.kind !== "freeShipping" ? this.minor(discount.amount) : 0n;
+      const merchandiseDiscount = lines.reduce((sum, l) => sum + this.minor(l.discount), 0n);
       const total = this.minor(subtotal) - merchandiseDiscount + this.minor(shipping);
       const paid = payWithStoreCredit(this.api.state, {
         customerId: customer.id,
@@ -528,6 +586,7 @@ export class Shop {
       email: customer?.email ?? null,
       lines,
       discount,
+      automaticDiscounts,
       shipping,
       currency: this.currency,
       test: input.test ?? false,
@@ -545,16 +604,70 @@ export class Shop {
     return { order, deliveries };
   }
 
-  /** Splits a discount across lines in proportion to their totals; the last line takes the rest. */
-  private allocate(lines: OrderLine[], discount: bigint) {
+  /**
+   * Splits one discount application across lines in proportion to their totals; the last line
+   * takes the rest.
+   */
+  private allocate(lines: OrderLine[], discount: bigint, application: number) {
     const totals = lines.map((l) => this.minor(l.price) * BigInt(l.quantity));
     const all = totals.reduce((a, b) => a + b, 0n);
     let left = discount;
     lines.forEach((line, i) => {
       const share = i === lines.length - 1 ? left : (discount * totals[i]!) / all;
-      line.discount = this.money(share);
+      line.discount = this.money(this.minor(line.discount) + share);
+      (line.allocations ??= []).push({ application, amount: this.money(share) });
       left -= share;
     });
+  }
+
+  /** What checkout charges for these order lines, automatic discounts' functions included. */
+  private quoteOrderLines(
+    customerId: string | null,
+    lines: OrderLine[],
+    code: string | null,
+    now: Date,
+  ): Promise<CheckoutQuote> {
+    return quoteCheckout(this.api.state, {
+      customerId,
+      code,
+      lines: lines.map((l) => ({
+        productId: l.productId === null ? null : gid("Product", l.productId),
+        variantId: l.variantId === null ? null : gid("ProductVariant", l.variantId),
+        title: l.title,
+        quantity: l.quantity,
+        subtotal: this.money(this.minor(l.price) * BigInt(l.quantity)),
+      })),
+      shipping: FLAT_SHIPPING,
+      now,
+    });
+  }
+
+  /**
+   * What checkout shows for a cart: the code's outcome, automatic discounts and totals. Runs the
+   * automatic discounts' functions; records nothing else.
+   */
+  quote(
+    customerId: string | number | null,
+    cart: CartLine[],
+    code: string | null,
+    now = new Date(),
+  ): Promise<CheckoutQuote> {
+    const customer = this.customer(customerId);
+    const lines = cart.map((line): OrderLine => {
+      const found = findVariant(line.variantId);
+      if (!found) throw new ShopError(`Unknown variant ${line.variantId}`);
+      return {
+        id: 0,
+        productId: found.product.id,
+        variantId: found.variant.id,
+        title: found.product.title,
+        variantTitle: null,
+        quantity: line.quantity,
+        price: found.variant.price,
+        discount: this.money(0n),
+      };
+    });
+    return this.quoteOrderLines(customer?.id ?? null, lines, code, now);
   }
 
   order(ref: string | number): Order {
@@ -763,11 +876,48 @@ export class Shop {
   private lineTotals(order: Order) {
     const gross = order.lines.reduce((s, l) => s + this.minor(l.price) * BigInt(l.quantity), 0n);
     const merchandiseDiscount =
-      order.discount && order.discount.kind !== "freeShipping"
+      (order.discount && order.discount.kind !== "freeShipping"
         ? this.minor(order.discount.amount)
-        : 0n;
+        : 0n) + this.automaticTotal(order, "line_item");
     const refunded = order.refunds.reduce((s, r) => s + this.minor(r.amount), 0n);
     return { gross, merchandiseDiscount, refunded };
+  }
+
+  private automaticTotal(order: Order, target: AppliedAutomatic["target"]): bigint {
+    return (order.automaticDiscounts ?? [])
+      .filter((a) => a.target === target)
+      .reduce((sum, a) => sum + this.minor(a.amount), 0n);
+  }
+
+  /** discount_applications' index of each automatic discount: after the code's, if any. */
+  private automaticIndex(order: Order, i: number): number {
+    return (order.discount ? 1 : 0) + i;
+  }
+
+  private lineAllocations(order: Order, line: OrderLine) {
+    if (line.allocations) {
+      return line.allocations
+        .filter(
+          (a) => this.minor(a.amount) > 0n || !order.discount?.entitled || a.application !== 0,
+        )
+        .map((a) => ({
+          amount: a.amount,
+          amount_set: this.set(a.amount),
+          discount_application_index: a.application,
+        }));
+    }
+    return order.discount &&
+      order.discount.kind !== "freeShipping" &&
+      // Lines outside an entitled discount's items get no allocation at all.
+      !(order.discount.entitled && this.minor(line.discount) === 0n)
+      ? [
+          {
+            amount: line.discount,
+            amount_set: this.set(line.discount),
+            discount_application_index: 0,
+          },
+        ]
+      : [];
   }
 
   private linePayload(order: Order, line: OrderLine) {
@@ -799,19 +949,7 @@ export class Shop {
       vendor: this.api.state.shop.name,
       tax_lines: [],
       duties: [],
-      discount_allocations:
-        order.discount &&
-        order.discount.kind !== "freeShipping" &&
-        // Lines outside an entitled discount's items get no allocation at all.
-        !(order.discount.entitled && this.minor(line.discount) === 0n)
-          ? [
-              {
-                amount: line.discount,
-                amount_set: this.set(line.discount),
-                discount_application_index: 0,
-              },
-            ]
-          : [],
+      discount_allocations: this.lineAllocations(order, line),
     };
   }
 
@@ -824,7 +962,8 @@ export class Shop {
     const currentTotal = order.cancelledAt ? 0n : total - refunded;
     const discounts =
       merchandiseDiscount +
-      (order.discount?.kind === "freeShipping" ? this.minor(order.discount.amount) : 0n);
+      (order.discount?.kind === "freeShipping" ? this.minor(order.discount.amount) : 0n) +
+      this.automaticTotal(order, "shipping_line");
     const customer = this.customer(order.customerId);
     const code = order.discount;
     return {
@@ -904,19 +1043,31 @@ export class Shop {
       updated_at: order.updatedAt,
       user_id: null,
       customer: customer ? this.customerPayload(customer) : null,
-      discount_applications: code
-        ? [
-            {
-              target_type: code.kind === "freeShipping" ? "shipping_line" : "line_item",
-              type: "discount_code",
-              value: code.value,
-              value_type: code.kind === "percentage" ? "percentage" : "fixed_amount",
-              allocation_method: code.kind === "freeShipping" ? "each" : "across",
-              target_selection: code.entitled ? "entitled" : "all",
-              code: code.code,
-            },
-          ]
-        : [],
+      // The code first, then automatic discounts: allocations point at these indexes.
+      discount_applications: [
+        ...(code
+          ? [
+              {
+                target_type: code.kind === "freeShipping" ? "shipping_line" : "line_item",
+                type: "discount_code",
+                value: code.value,
+                value_type: code.kind === "percentage" ? "percentage" : "fixed_amount",
+                allocation_method: code.kind === "freeShipping" ? "each" : "across",
+                target_selection: code.entitled ? "entitled" : "all",
+                code: code.code,
+              },
+            ]
+          : []),
+        ...(order.automaticDiscounts ?? []).map((a) => ({
+          target_type: a.target,
+          type: "automatic",
+          value: a.value,
+          value_type: a.valueType,
+          allocation_method: a.target === "shipping_line" ? "each" : "across",
+          target_selection: "all",
+          title: a.title,
+        })),
+      ],
       fulfillments: [],
       line_items: order.lines.map((line) => this.linePayload(order, line)),
       refunds: order.refunds.map((refund) => this.refundPayload(order, refund)),
@@ -931,8 +1082,8 @@ export class Shop {
           source: "shopify",
           title: "Standard",
           tax_lines: [],
-          discount_allocations:
-            code?.kind === "freeShipping"
+          discount_allocations: [
+            ...(code?.kind === "freeShipping"
               ? [
                   {
                     amount: code.amount,
@@ -940,7 +1091,19 @@ export class Shop {
                     discount_application_index: 0,
                   },
                 ]
-              : [],
+              : []),
+            ...(order.automaticDiscounts ?? []).flatMap((a, i) =>
+              a.target === "shipping_line"
+                ? [
+                    {
+                      amount: a.amount,
+                      amount_set: this.set(a.amount),
+                      discount_application_index: this.automaticIndex(order, i),
+                    },
+                  ]
+                : [],
+            ),
+          ],
         },
       ],
     };
@@ -1037,6 +1200,8 @@ export function checkoutMessage(reason: CheckoutRejection["reason"], code: strin
       return `${code} requires a higher order subtotal`;
     case "NOT_APPLICABLE":
       return `${code} discount code isn’t valid for the items in your cart`;
+    case "NOT_COMBINABLE":
+      return `${code} discount code couldn’t be used with your existing discounts`;
     case "NOT_YET_ACTIVE":
     case "EXPIRED":
     case "USAGE_LIMIT_REACHED":

@@ -23,7 +23,6 @@ import {
 } from "../http";
 import {
   CATALOG,
-  FLAT_SHIPPING,
   ShopError,
   checkoutMessage,
   customerName,
@@ -630,18 +629,17 @@ export class Storefront {
 
   private async checkout(ctx: PageContext) {
     if (!ctx.cart.lines.length) return redirect(this.local(ctx.root, "/cart"));
-    const subtotal = this.shop.subtotalOf(ctx.cart.lines);
     const currency = this.shop.currency;
-    const check = ctx.cart.code
-      ? this.shop.checkCode(ctx.cart.code, this.customerNumericId(ctx), ctx.cart.lines)
-      : null;
-    let discount = 0n;
-    let shipping = toMinorUnits(FLAT_SHIPPING, currency);
-    if (check?.ok) {
-      if (check.discount.freeShipping) shipping = 0n;
-      else discount = toMinorUnits(check.discount.amount, currency);
-    }
-    const total = toMinorUnits(subtotal, currency) - discount + shipping;
+    // Priced as checkout prices it: the code, and automatic discounts whose functions run now.
+    const quote = await this.shop.quote(this.customerNumericId(ctx), ctx.cart.lines, ctx.cart.code);
+    const subtotal = quote.subtotal;
+    const check = quote.code;
+    const codeDiscount =
+      check?.ok && !check.discount.freeShipping
+        ? toMinorUnits(check.discount.amount, currency)
+        : 0n;
+    const shipping = toMinorUnits(quote.shipping, currency);
+    const total = toMinorUnits(quote.total, currency);
     const customerId = this.customerNumericId(ctx);
     // Shopify offers store credit only to a signed-in buyer who has some, in the payment step.
     const credit = customerId
@@ -758,7 +756,8 @@ export class Storefront {
             </table>
             <div class="totals">
               <div><span>Subtotal</span><span>${this.money(subtotal, ctx.lang)}</span></div>
-              ${discount > 0n ? html`<div><span>Discount (${check?.ok ? check.discount.code : ""})</span><span>−${this.money(discount, ctx.lang)}</span></div>` : ""}
+              ${codeDiscount > 0n ? html`<div><span>Discount (${check?.ok ? check.discount.code : ""})</span><span>−${this.money(codeDiscount, ctx.lang)}</span></div>` : ""}
+              ${quote.automatic.map((a) => html`<div data-automatic-discount="${a.discountId}"><span>${a.message ?? a.title}</span><span>−${this.money(a.amount, ctx.lang)}</span></div>`)}
               <div>
                 <span>Shipping</span
                 ><span>${shipping === 0n ? "Free" : this.money(shipping, ctx.lang)}</span>
@@ -797,10 +796,15 @@ export class Storefront {
   private async pay(ctx: PageContext) {
     if (!ctx.cart.lines.length) return redirect(this.local(ctx.root, "/cart"));
     const customerId = this.customerNumericId(ctx);
+    // A code that gave way to a better automatic discount is left off, as checkout leaves it off.
+    const quote = ctx.cart.code
+      ? await this.shop.quote(customerId, ctx.cart.lines, ctx.cart.code)
+      : null;
     const { order } = await this.shop.placeOrder({
       customerId,
       lines: ctx.cart.lines,
-      code: ctx.cart.code,
+      code:
+        quote?.code?.ok === false && quote.code.reason === "NOT_COMBINABLE" ? null : ctx.cart.code,
       storeCredit:
         customerId !== null &&
         !ctx.cart.storeCreditOff &&
@@ -825,6 +829,7 @@ export class Storefront {
             <span>Subtotal</span><span>${this.money(payload.subtotal_price, ctx.lang)}</span>
           </div>
           ${order.discount ? html`<div><span>Discount (${order.discount.code})</span><span>−${this.money(order.discount.amount, ctx.lang)}</span></div>` : ""}
+          ${(order.automaticDiscounts ?? []).map((a) => html`<div><span>${a.message}</span><span>−${this.money(a.amount, ctx.lang)}</span></div>`)}
           <div class="grand">
             <span>Total paid</span><span>${this.money(payload.total_price, ctx.lang)}</span>
           </div>

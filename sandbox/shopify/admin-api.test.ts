@@ -1438,3 +1438,385 @@ describe("store credit", () => {
     });
   });
 });
+
+// The operations the app sends for its tier perks (settled with the app's engineer).
+const CREATE_TIER_PERKS = /* GraphQL */ `
+  mutation LoyaltyCreateTierPerksDiscount($discount: DiscountAutomaticAppInput!) {
+    discountAutomaticAppCreate(automaticAppDiscount: $discount) {
+      automaticAppDiscount {
+        discountId
+        title
+        status
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+const FIND_TIER_PERKS = /* GraphQL */ `
+  query LoyaltyFindTierPerksDiscount($query: String!) {
+    automaticDiscountNodes(first: 5, query: $query) {
+      nodes {
+        id
+        automaticDiscount {
+          ... on DiscountAutomaticApp {
+            title
+            status
+            discountClasses
+          }
+        }
+      }
+    }
+  }
+`;
+
+const UPDATE_TIER_PERKS = /* GraphQL */ `
+  mutation UpdateTierPerks($id: ID!, $discount: DiscountAutomaticAppInput!) {
+    discountAutomaticAppUpdate(id: $id, automaticAppDiscount: $discount) {
+      automaticAppDiscount {
+        discountId
+        title
+        status
+        endsAt
+        tags
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+const READ_TIER_PERKS = /* GraphQL */ `
+  query ReadTierPerks($id: ID!) {
+    discountNode(id: $id) {
+      id
+      discount {
+        __typename
+        ... on DiscountAutomaticApp {
+          title
+          discountClasses
+          status
+        }
+      }
+      metafield(namespace: "$app", key: "tier-perks") {
+        value
+      }
+    }
+    automaticDiscountNode(id: $id) {
+      automaticDiscount {
+        ... on DiscountAutomaticApp {
+          discountId
+          title
+          discountClasses
+          status
+          startsAt
+          endsAt
+          tags
+          combinesWith {
+            orderDiscounts
+            productDiscounts
+            shippingDiscounts
+          }
+          appDiscountType {
+            functionId
+            appKey
+          }
+        }
+      }
+      metafield(namespace: "$app", key: "tier-perks") {
+        value
+        jsonValue
+        compareDigest
+        ownerType
+      }
+    }
+  }
+`;
+
+const TIER_PERKS_CONFIG = '{"version":1,"tiers":{"Gold":{"percentage":10,"freeShipping":true}}}';
+
+function tierPerksInput(overrides: Record<string, unknown> = {}) {
+  return {
+    title: "Loyalty tier perks",
+    functionHandle: "tier-perks",
+    discountClasses: ["ORDER", "SHIPPING"],
+    startsAt: "2026-10-01T00:00:00Z",
+    combinesWith: { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true },
+    tags: ["loyalty-tier-perks"],
+    metafields: [{ namespace: "$app", key: "tier-perks", type: "json", value: TIER_PERKS_CONFIG }],
+    ...overrides,
+  };
+}
+
+interface TierPerksCreated {
+  discountAutomaticAppCreate: {
+    automaticAppDiscount: { discountId: string; title: string; status: string } | null;
+    userErrors: Array<{ field: string[] | null; message: string; code: string | null }>;
+  };
+}
+
+async function createTierPerks(overrides: Record<string, unknown> = {}, token?: string) {
+  return api.graphql<TierPerksCreated>(CREATE_TIER_PERKS, {
+    variables: { discount: tierPerksInput(overrides) },
+    ...(token && { token }),
+  });
+}
+
+describe("automatic app discounts (tier perks)", () => {
+  it("validates the app's operations against the real schema", () => {
+    for (const document of [CREATE_TIER_PERKS, FIND_TIER_PERKS, UPDATE_TIER_PERKS, READ_TIER_PERKS])
+      expect(validateAdminDocument(document)).toEqual([]);
+  });
+
+  it("creates the discount with its config metafield and reads it back every way the app can", async () => {
+    const created = await createTierPerks();
+    expect(created.body.data?.discountAutomaticAppCreate).toEqual({
+      automaticAppDiscount: {
+        discountId: expect.stringMatching(/^gid:\/\/shopify\/DiscountAutomaticNode\/\d+$/),
+        title: "Loyalty tier perks",
+        status: "ACTIVE",
+      },
+      userErrors: [],
+    });
+    const id = created.body.data!.discountAutomaticAppCreate.automaticAppDiscount!.discountId;
+    expect(api.state.automaticDiscounts.get(id)).toMatchObject({
+      functionHandle: "tier-perks",
+      discountClasses: ["ORDER", "SHIPPING"],
+      tags: ["loyalty-tier-perks"],
+    });
+
+    const read = await api.graphql<Record<string, unknown>>(READ_TIER_PERKS, {
+      variables: { id },
+    });
+    expect(read.body.errors).toBeUndefined();
+    expect(read.body.data).toEqual({
+      discountNode: {
+        id,
+        discount: {
+          __typename: "DiscountAutomaticApp",
+          title: "Loyalty tier perks",
+          discountClasses: ["ORDER", "SHIPPING"],
+          status: "ACTIVE",
+        },
+        metafield: { value: TIER_PERKS_CONFIG },
+      },
+      automaticDiscountNode: {
+        automaticDiscount: {
+          discountId: id,
+          title: "Loyalty tier perks",
+          discountClasses: ["ORDER", "SHIPPING"],
+          status: "ACTIVE",
+          startsAt: "2026-10-01T00:00:00.000Z",
+          endsAt: null,
+          tags: ["loyalty-tier-perks"],
+          combinesWith: { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true },
+          appDiscountType: { functionId: api.state.functions[0]!.id, appKey: api.state.apiKey },
+        },
+        metafield: {
+          value: TIER_PERKS_CONFIG,
+          jsonValue: { version: 1, tiers: { Gold: { percentage: 10, freeShipping: true } } },
+          compareDigest: expect.any(String),
+          ownerType: "DISCOUNT",
+        },
+      },
+    });
+
+    const found = await api.graphql(FIND_TIER_PERKS, {
+      variables: { query: "tag:loyalty-tier-perks" },
+    });
+    expect(found.body.data).toEqual({
+      automaticDiscountNodes: {
+        nodes: [
+          {
+            id,
+            automaticDiscount: {
+              title: "Loyalty tier perks",
+              status: "ACTIVE",
+              discountClasses: ["ORDER", "SHIPPING"],
+            },
+          },
+        ],
+      },
+    });
+    const none = await api.graphql(FIND_TIER_PERKS, { variables: { query: "tag:other" } });
+    expect(none.body.data).toEqual({ automaticDiscountNodes: { nodes: [] } });
+
+    // discountNodes lists code and automatic discounts together, and can search by title.
+    const listed = await api.graphql<{ discountNodes: { nodes: Array<{ id: string }> } }>(
+      `query($q: String!) { discountNodes(first: 5, query: $q) { nodes { id } } }`,
+      { variables: { q: "title:'Loyalty tier perks' method:automatic" } },
+    );
+    expect(listed.body.data?.discountNodes.nodes).toEqual([{ id }]);
+  });
+
+  it("says automaticDiscountNodes has no title filter instead of guessing", async () => {
+    await createTierPerks();
+    const reply = await api.graphql(FIND_TIER_PERKS, {
+      variables: { query: "title:'Loyalty tier perks'" },
+    });
+    expect(reply.body.errors?.[0]).toMatchObject({
+      extensions: { code: "SANDBOX_NOT_SIMULATED" },
+    });
+  });
+
+  it("updates the config with metafieldsSet on the discount, compare-digest included", async () => {
+    const id = (await createTierPerks()).body.data!.discountAutomaticAppCreate.automaticAppDiscount!
+      .discountId;
+    const SET = `mutation($metafields: [MetafieldsSetInput!]!) {
+      metafieldsSet(metafields: $metafields) { metafields { value compareDigest ownerType } userErrors { field message code } }
+    }`;
+    const digest = [...api.state.metafields.values()].find((m) => m.ownerId === id)!.compareDigest;
+    const next = '{"version":1,"tiers":{"Gold":{"percentage":15,"freeShipping":true}}}';
+    const entry = (compareDigest: string) => ({
+      ownerId: id,
+      namespace: "$app",
+      key: "tier-perks",
+      type: "json",
+      value: next,
+      compareDigest,
+    });
+    const stale = await api.graphql<{ metafieldsSet: { userErrors: Array<{ code: string }> } }>(
+      SET,
+      { variables: { metafields: [entry("stale")] } },
+    );
+    expect(stale.body.data?.metafieldsSet.userErrors.map((e) => e.code)).toEqual(["STALE_OBJECT"]);
+    const fresh = await api.graphql<{
+      metafieldsSet: { metafields: Array<{ ownerType: string }>; userErrors: unknown[] };
+    }>(SET, { variables: { metafields: [entry(digest)] } });
+    expect(fresh.body.data?.metafieldsSet).toMatchObject({
+      metafields: [{ ownerType: "DISCOUNT" }],
+      userErrors: [],
+    });
+    const read = await api.graphql<{ automaticDiscountNode: { metafield: { value: string } } }>(
+      READ_TIER_PERKS,
+      { variables: { id } },
+    );
+    expect(read.body.data?.automaticDiscountNode.metafield.value).toBe(next);
+
+    // Writing a discount's metafields needs write_discounts, as editing the discount does.
+    const token = api.issueAccessToken({ scopes: ["read_discounts", "write_customers"] });
+    const denied = await api.graphql(SET, { token, variables: { metafields: [entry(digest)] } });
+    expect(denied.body.errors?.[0]).toMatchObject({ extensions: { code: "ACCESS_DENIED" } });
+  });
+
+  it("updates and deactivates the discount", async () => {
+    const id = (await createTierPerks()).body.data!.discountAutomaticAppCreate.automaticAppDiscount!
+      .discountId;
+    const updated = await api.graphql<{
+      discountAutomaticAppUpdate: { automaticAppDiscount: unknown; userErrors: unknown[] };
+    }>(UPDATE_TIER_PERKS, {
+      variables: {
+        id,
+        discount: { title: "Tier perks", tags: ["loyalty-tier-perks", "v2"] },
+      },
+    });
+    expect(updated.body.data?.discountAutomaticAppUpdate).toEqual({
+      automaticAppDiscount: {
+        discountId: id,
+        title: "Tier perks",
+        status: "ACTIVE",
+        endsAt: null,
+        tags: ["loyalty-tier-perks", "v2"],
+      },
+      userErrors: [],
+    });
+    expect(api.state.automaticDiscounts.get(id)?.discountClasses).toEqual(["ORDER", "SHIPPING"]);
+
+    const missing = await api.graphql<{
+      discountAutomaticAppUpdate: { userErrors: unknown[] };
+    }>(UPDATE_TIER_PERKS, {
+      variables: { id: "gid://shopify/DiscountAutomaticNode/1", discount: { title: "x" } },
+    });
+    expect(missing.body.data?.discountAutomaticAppUpdate.userErrors).toEqual([
+      { field: ["id"], message: "Discount does not exist", code: "INVALID" },
+    ]);
+
+    const deactivated = await api.graphql<{
+      discountAutomaticDeactivate: { automaticDiscountNode: { automaticDiscount: unknown } };
+    }>(
+      `mutation($id: ID!) { discountAutomaticDeactivate(id: $id) { automaticDiscountNode { automaticDiscount { ... on DiscountAutomaticApp { status endsAt } } } userErrors { message } } }`,
+      { variables: { id } },
+    );
+    expect(deactivated.body.data?.discountAutomaticDeactivate.automaticDiscountNode).toEqual({
+      automaticDiscount: { status: "EXPIRED", endsAt: "2026-10-15T12:00:00.000Z" },
+    });
+  });
+
+  it("answers Shopify's userErrors and creates nothing", async () => {
+    const errors = async (overrides: Record<string, unknown>) =>
+      (await createTierPerks(overrides)).body.data?.discountAutomaticAppCreate.userErrors;
+    expect(await errors({ functionHandle: "tier-perk" })).toEqual([
+      {
+        field: ["automaticAppDiscount", "functionHandle"],
+        message: "Function not found.",
+        code: "INVALID",
+      },
+    ]);
+    expect(await errors({ functionHandle: null })).toEqual([
+      {
+        field: ["automaticAppDiscount", "functionHandle"],
+        message: "Either function ID or function handle must be provided.",
+        code: "MISSING_FUNCTION_IDENTIFIER",
+      },
+    ]);
+    expect(await errors({ title: "", startsAt: null })).toEqual([
+      { field: ["automaticAppDiscount", "title"], message: "Title can't be blank", code: "BLANK" },
+      {
+        field: ["automaticAppDiscount", "startsAt"],
+        message: "Starts at can't be blank",
+        code: "BLANK",
+      },
+    ]);
+    expect(
+      await errors({
+        metafields: [{ namespace: "$app", key: "tier-perks", type: "json", value: "{nope" }],
+      }),
+    ).toEqual([
+      {
+        field: ["automaticAppDiscount", "metafields", "0", "value"],
+        message: "Value is invalid JSON.",
+        code: "INVALID",
+      },
+    ]);
+    expect(api.state.automaticDiscounts.size).toBe(0);
+    expect(api.state.metafields.size).toBe(0);
+  });
+
+  it("knows only the app's own function handles (functionHandles)", async () => {
+    api = createAdminApi({ clock: clock.now, functionHandles: ["tier-perks", "volume"] });
+    const made = await createTierPerks({ functionHandle: "volume" });
+    expect(made.body.data?.discountAutomaticAppCreate.userErrors).toEqual([]);
+  });
+
+  it("needs write_discounts", async () => {
+    const token = api.issueAccessToken({ scopes: ["read_discounts"] });
+    const denied = await createTierPerks({}, token);
+    expect(denied.body.errors?.[0]).toMatchObject({
+      message:
+        "Access denied for discountAutomaticAppCreate field. Required access: `write_discounts` access scope.",
+      extensions: { code: "ACCESS_DENIED" },
+    });
+    expect(api.state.automaticDiscounts.size).toBe(0);
+  });
+
+  it("takes injected userErrors like any mutation", async () => {
+    api.state.faults.push({
+      kind: "userErrors",
+      match: "LoyaltyCreateTierPerksDiscount",
+      userErrors: [{ field: ["automaticAppDiscount", "title"], message: "Boom", code: "INVALID" }],
+    });
+    const reply = await createTierPerks();
+    expect(reply.body.data?.discountAutomaticAppCreate).toEqual({
+      automaticAppDiscount: null,
+      userErrors: [{ field: ["automaticAppDiscount", "title"], message: "Boom", code: "INVALID" }],
+    });
+    expect(api.state.automaticDiscounts.size).toBe(0);
+  });
+});

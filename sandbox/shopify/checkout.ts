@@ -6,7 +6,19 @@
  * Also the buyer's store credit as a payment method: `applyStoreCredit` says what it would pay,
  * `payWithStoreCredit` debits it for an order.
  */
-import { decimalFraction, fromMinorUnits, mulDivRound, toMinorUnits } from "./money";
+import {
+  runAutomaticDiscounts,
+  type AutomaticDecision,
+  type DiscountValueSpec,
+  type FunctionCart,
+} from "./discount-functions";
+import {
+  decimalFraction,
+  fromMinorUnits,
+  mulDivRound,
+  shopifyDecimal,
+  toMinorUnits,
+} from "./money";
 import { debitStoreCredit, findStoreCreditAccount, storeCreditBalance } from "./store-credit";
 import {
   discountStatus,
@@ -14,6 +26,8 @@ import {
   gid,
   nextNumericId,
   type AdminApiState,
+  type CombinesWith,
+  type DiscountClass,
   type DiscountRecord,
 } from "./state";
 
@@ -27,7 +41,12 @@ export type CheckoutRejection =
   | "ALREADY_USED_BY_CUSTOMER"
   | "MINIMUM_SUBTOTAL_NOT_MET"
   /** A discount on some products or collections, and none of them in the cart. */
-  | "NOT_APPLICABLE";
+  | "NOT_APPLICABLE"
+  /**
+   * Valid, but it does not combine with an automatic discount that saves the buyer more, so
+   * checkout keeps the automatic one (priceCheckout only).
+   */
+  | "NOT_COMBINABLE";
 
 export interface AppliedDiscount {
   discountId: string;
@@ -302,4 +321,245 @@ export function payWithStoreCredit(
   if (!result.transaction)
     throw new Error(`[sandbox] store credit debit failed: ${JSON.stringify(result.userErrors)}`);
   return { ...check, transactionId: result.transaction.id };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Automatic app discounts (Discount Functions) together with a code.
+
+/** One discount application an automatic discount's function gave the order. */
+export interface AutomaticApplication {
+  discountId: string;
+  /** The discount's title: what the order's discount_applications call it. */
+  title: string;
+  /** The candidate's message: what checkout shows the buyer (the title when it has none). */
+  message: string | null;
+  /** order: taken off the merchandise subtotal; shipping: off the delivery price. */
+  target: "order" | "shipping";
+  valueType: "percentage" | "fixed_amount";
+  /** The candidate's value as discount_applications prints it ("10.0"). */
+  value: string;
+  /** Money taken off, decimal string in the shop currency. */
+  amount: string;
+  /** order: indexes of the lines it is allocated across (those not excluded). */
+  lines: number[];
+}
+
+export interface CheckoutQuote {
+  /** The code's own check (null without a code); NOT_COMBINABLE when it gave way. */
+  code: CheckoutResult | null;
+  automatic: AutomaticApplication[];
+  subtotal: string;
+  /** Code and automatic discounts off the merchandise. */
+  merchandiseDiscount: string;
+  /** The delivery price after shipping discounts. */
+  shipping: string;
+  total: string;
+}
+
+export interface QuoteInput {
+  customerId: string | null;
+  code?: string | null;
+  lines: ReadonlyArray<{
+    productId: string | null;
+    variantId: string | null;
+    title: string;
+    quantity: number;
+    subtotal: string;
+  }>;
+  /** The delivery price before discounts. */
+  shipping: string;
+  now?: Date | number;
+}
+
+const COMBINES_KEY: Record<DiscountClass, keyof CombinesWith> = {
+  ORDER: "orderDiscounts",
+  PRODUCT: "productDiscounts",
+  SHIPPING: "shippingDiscounts",
+};
+
+/** Two discounts combine when each one's combinesWith allows every class the other applies. */
+function combinable(
+  a: { combinesWith: CombinesWith; classes: DiscountClass[] },
+  b: { combinesWith: CombinesWith; classes: DiscountClass[] },
+): boolean {
+  return (
+    a.classes.every((c) => b.combinesWith[COMBINES_KEY[c]]) &&
+    b.classes.every((c) => a.combinesWith[COMBINES_KEY[c]])
+  );
+}
+
+function valueOff(value: DiscountValueSpec, base: bigint, currency: string): bigint {
+  if (base <= 0n) return 0n;
+  let off: bigint;
+  if ("percentage" in value) {
+    const { numerator, denominator } = decimalFraction(value.percentage);
+    off = mulDivRound(base, numerator, denominator * 100n);
+  } else off = toMinorUnits(value.fixedAmount, currency);
+  return off < base ? off : base;
+}
+
+/**
+ * What checkout charges for a cart: the code (checked as applyDiscountCode does) and every active
+ * automatic app discount, whose function runs now. Shopify applies product, then order, then
+ * shipping discounts: an automatic order discount is taken off the subtotal after a product-class
+ * code, and alongside an order-class code (both off the same subtotal). A code and an automatic
+ * discount that do not combine both ways (combinesWith, per class each applies) are not stacked:
+ * the one saving the buyer more applies, the code on a tie. Automatic discounts are tried in
+ * creation order and one that does not combine with those already taken is left out. Changes
+ * nothing but the function run log.
+ */
+export async function quoteCheckout(
+  state: AdminApiState,
+  input: QuoteInput,
+): Promise<CheckoutQuote> {
+  const currency = state.shop.currencyCode;
+  const now = instant(state, input.now);
+  const subtotal = input.lines.reduce(
+    (sum, line) => sum + toMinorUnits(line.subtotal, currency),
+    0n,
+  );
+  const shippingBefore = toMinorUnits(input.shipping, currency);
+  let code: CheckoutResult | null = input.code?.trim()
+    ? applyDiscountCode(state, {
+        code: input.code.trim(),
+        customerId: input.customerId,
+        subtotal: fromMinorUnits(subtotal, currency),
+        lines: input.lines.map((line) => ({ productId: line.productId, subtotal: line.subtotal })),
+        now,
+      })
+    : null;
+  const cart: FunctionCart = {
+    customerId: input.customerId,
+    lines: input.lines,
+    shipping: input.shipping,
+    now,
+  };
+  const decisions = await runAutomaticDiscounts(state, cart);
+
+  let applied = code?.ok ? code.discount : null;
+  const codeRecord = applied ? state.discounts.get(applied.discountId) : undefined;
+  const codeSide =
+    applied && codeRecord
+      ? {
+          combinesWith: codeRecord.combinesWith,
+          classes: [
+            applied.freeShipping ? "SHIPPING" : applied.eligibleLines ? "PRODUCT" : "ORDER",
+          ] as DiscountClass[],
+        }
+      : null;
+  const codeMerchandise = applied && !applied.freeShipping ? BigInt(applied.amountMinorUnits) : 0n;
+  const codeShipping = applied?.freeShipping ? shippingBefore : 0n;
+
+  const price = (decision: AutomaticDecision, stacked: boolean) => {
+    // Stacked on a product-class code, the order discount sees the subtotal after it.
+    const productOff = stacked && codeSide?.classes[0] === "PRODUCT" ? codeMerchandise : 0n;
+    const excluded = new Set(decision.order?.excludedLines ?? []);
+    const base =
+      input.lines.reduce(
+        (sum, line, i) => (excluded.has(i) ? sum : sum + toMinorUnits(line.subtotal, currency)),
+        0n,
+      ) - productOff;
+    const order = decision.order ? valueOff(decision.order.value, base, currency) : 0n;
+    const shippingLeft = stacked ? shippingBefore - codeShipping : shippingBefore;
+    const shipping = decision.delivery
+      ? valueOff(decision.delivery.value, shippingLeft, currency)
+      : 0n;
+    return { order, shipping };
+  };
+
+  const taken: Array<{ decision: AutomaticDecision; order: bigint; shipping: bigint }> = [];
+  for (const decision of decisions) {
+    const alone = price(decision, false);
+    const classes: DiscountClass[] = [
+      ...(alone.order > 0n ? (["ORDER"] as const) : []),
+      ...(alone.shipping > 0n ? (["SHIPPING"] as const) : []),
+    ];
+    if (!classes.length) continue;
+    const side = { combinesWith: decision.discount.combinesWith, classes };
+    const others = taken.map((t) => ({
+      combinesWith: t.decision.discount.combinesWith,
+      classes: [
+        ...(t.order > 0n ? (["ORDER"] as const) : []),
+        ...(t.shipping > 0n ? (["SHIPPING"] as const) : []),
+      ] as DiscountClass[],
+    }));
+    if (!others.every((other) => combinable(side, other))) continue;
+    if (applied && codeSide) {
+      if (combinable(side, codeSide)) {
+        const stacked = price(decision, true);
+        taken.push({ decision, ...stacked });
+        continue;
+      }
+      if (alone.order + alone.shipping > codeMerchandise + codeShipping) {
+        code = { ok: false, reason: "NOT_COMBINABLE" };
+        applied = null;
+      } else continue;
+    }
+    taken.push({ decision, ...alone });
+  }
+
+  const automatic = taken.flatMap(({ decision, order, shipping }): AutomaticApplication[] => {
+    const common = { discountId: decision.discount.id, title: decision.discount.title };
+    const application = (
+      target: AutomaticApplication["target"],
+      candidate: { message: string | null; value: DiscountValueSpec },
+      amount: bigint,
+      lines: number[],
+    ): AutomaticApplication => ({
+      ...common,
+      message: candidate.message,
+      target,
+      valueType: "percentage" in candidate.value ? "percentage" : "fixed_amount",
+      value:
+        "percentage" in candidate.value
+          ? shopifyDecimal(String(candidate.value.percentage))
+          : shopifyDecimal(candidate.value.fixedAmount),
+      amount: fromMinorUnits(amount, currency),
+      lines,
+    });
+    const excluded = new Set(decision.order?.excludedLines ?? []);
+    return [
+      ...(decision.order && order > 0n
+        ? [
+            application(
+              "order",
+              decision.order,
+              order,
+              input.lines.flatMap((_, i) => (excluded.has(i) ? [] : [i])),
+            ),
+          ]
+        : []),
+      ...(decision.delivery && shipping > 0n
+        ? [application("shipping", decision.delivery, shipping, [])]
+        : []),
+    ];
+  });
+  const sum = (target: AutomaticApplication["target"]) =>
+    automatic
+      .filter((a) => a.target === target)
+      .reduce((total, a) => total + toMinorUnits(a.amount, currency), 0n);
+  const merchandiseDiscount =
+    (applied && !applied.freeShipping ? codeMerchandise : 0n) + sum("order");
+  const merchandise = subtotal - (merchandiseDiscount < subtotal ? merchandiseDiscount : subtotal);
+  const shipping = shippingBefore - (applied?.freeShipping ? shippingBefore : 0n) - sum("shipping");
+  const shippingAfter = shipping > 0n ? shipping : 0n;
+  return {
+    code,
+    automatic,
+    subtotal: fromMinorUnits(subtotal, currency),
+    merchandiseDiscount: fromMinorUnits(subtotal - merchandise, currency),
+    shipping: fromMinorUnits(shippingAfter, currency),
+    total: fromMinorUnits(merchandise + shippingAfter, currency),
+  };
+}
+
+/** An order with these automatic discounts counts one use of each, as Shopify's usage count does. */
+export function countAutomaticUsage(
+  state: AdminApiState,
+  automatic: readonly AutomaticApplication[],
+) {
+  for (const id of new Set(automatic.map((a) => a.discountId))) {
+    const discount = state.automaticDiscounts.get(id);
+    if (discount) discount.asyncUsageCount += 1;
+  }
 }

@@ -35,7 +35,12 @@ export type DiscountErrorCode =
   | "TOO_MANY_ARGUMENTS"
   | "VALUE_OUTSIDE_RANGE"
   | "GREATER_THAN"
-  | "MINIMUM_SUBTOTAL_AND_QUANTITY_RANGE_BOTH_PRESENT";
+  | "MINIMUM_SUBTOTAL_AND_QUANTITY_RANGE_BOTH_PRESENT"
+  | "MISSING_FUNCTION_IDENTIFIER"
+  | "MULTIPLE_FUNCTION_IDENTIFIERS"
+  | "MAX_APP_DISCOUNTS"
+  | "TOO_MANY_TAGS"
+  | "INVALID_TAG_LENGTH";
 
 /**
  * Messages in one place so they are easy to correct against a live shop. Only TAKEN's text

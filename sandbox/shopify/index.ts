@@ -21,8 +21,13 @@ export {
   addCustomer,
   issueAccessToken,
   findDiscountByCode,
+  loadExtensionFunction,
   type AdminApiState,
+  type AutomaticAppDiscountRecord,
   type CallLogEntry,
+  type DiscountFunctionLoader,
+  type DiscountFunctionModule,
+  type FunctionRunRecord,
   type Clock,
   type CustomerRecord,
   type DiscountRecord,
@@ -41,6 +46,10 @@ export {
   applyStoreCredit,
   availableStoreCredit,
   payWithStoreCredit,
+  quoteCheckout,
+  countAutomaticUsage,
+  type AutomaticApplication,
+  type CheckoutQuote,
   type CheckoutResult,
   type AppliedDiscount,
   type StoreCreditCheck,
@@ -52,4 +61,16 @@ export {
   storeCreditAccountsOf,
   storeCreditBalance,
 } from "./store-credit";
+export {
+  createAutomaticAppDiscount,
+  updateAutomaticAppDiscount,
+  AUTOMATIC_DISCOUNT_MESSAGES,
+  type AutomaticAppDiscountInput,
+} from "./automatic-discounts";
+export {
+  runAutomaticDiscounts,
+  selectInput,
+  DEFAULT_LINES_INPUT_QUERY,
+  DEFAULT_DELIVERY_INPUT_QUERY,
+} from "./discount-functions";
 export { installShopifyFetch, type ShopifyRoute } from "./fetch";

@@ -19,6 +19,15 @@ import {
   deleteCodeDiscount,
   type CodeDiscountInput,
 } from "./discounts";
+import {
+  activateAutomaticDiscount,
+  createAutomaticAppDiscount,
+  deactivateAutomaticDiscount,
+  deleteAutomaticDiscount,
+  updateAutomaticAppDiscount,
+  type AutomaticAppDiscountInput,
+} from "./automatic-discounts";
+import type { DiscountUserError } from "./discounts";
 import { fromMinorUnits, shopifyDecimal, toMinorUnits } from "./money";
 import { requiredAccessNote } from "./schema";
 import {
@@ -36,10 +45,13 @@ import {
   findDiscountByCode,
   gid,
   hasScope,
+  metafieldKey,
   nextNumericId,
   nowIso,
   parseGid,
+  resolveNamespace,
   type AdminApiState,
+  type AutomaticAppDiscountRecord,
   type CollectionRecord,
   type CustomerRecord,
   type DiscountRecord,
@@ -293,26 +305,15 @@ function textMatches(candidate: string | null | undefined, wanted: string): bool
 // ---------------------------------------------------------------------------------------------
 // Metafields.
 
-/** `$app` namespaces belong to the calling app: Shopify stores them as `app--{appId}`. */
-function resolveNamespace(state: AdminApiState, namespace: string | null | undefined): string {
-  if (namespace === null || namespace === undefined || namespace === "$app")
-    return `app--${state.appId}`;
-  if (namespace.startsWith("$app:")) return `app--${state.appId}--${namespace.slice(5)}`;
-  return namespace;
-}
-
-function metafieldKey(ownerId: string, namespace: string, key: string): string {
-  return `${ownerId}|${namespace}|${key}`;
-}
-
 function ownerTypeOf(state: AdminApiState, ownerId: string): MetafieldOwnerType | null {
   if (ownerId === state.shop.id) return "SHOP";
   if (ownerId === state.appInstallationId) return "API_PERMISSION";
   if (state.customers.has(ownerId)) return "CUSTOMER";
+  if (state.automaticDiscounts.has(ownerId) || state.discounts.has(ownerId)) return "DISCOUNT";
   return null;
 }
 
-function metafieldJsonValue(record: MetafieldRecord): unknown {
+export function metafieldJsonValue(record: MetafieldRecord): unknown {
   switch (record.type) {
     case "number_integer":
       return Number(record.value);
@@ -467,7 +468,15 @@ function metafieldsSet(context: ExecContext, inputs: MetafieldsSetInput[]): View
     if (!parsedOwner) throw invalidGlobalId(input.ownerId);
     const ownerType = ownerTypeOf(state, input.ownerId);
     if (!ownerType) {
-      if (!["Shop", "Customer", "AppInstallation"].includes(parsedOwner.type)) {
+      if (
+        ![
+          "Shop",
+          "Customer",
+          "AppInstallation",
+          "DiscountAutomaticNode",
+          "DiscountCodeNode",
+        ].includes(parsedOwner.type)
+      ) {
         throw new NotSimulatedError(`metafieldsSet on ${parsedOwner.type} owners is not simulated`);
       }
       fail("ownerId", "Owner does not exist.", "INVALID");
@@ -475,6 +484,7 @@ function metafieldsSet(context: ExecContext, inputs: MetafieldsSetInput[]): View
     }
     // Writing a customer's metafields needs the same scope as editing the customer.
     if (ownerType === "CUSTOMER") requireScope(context, "metafieldsSet", "write_customers");
+    if (ownerType === "DISCOUNT") requireScope(context, "metafieldsSet", "write_discounts");
     const namespace = resolveNamespace(state, input.namespace);
     if (input.key.length < 2)
       return fail("key", "Key is too short (minimum is 2 characters)", "TOO_SHORT");
@@ -762,6 +772,69 @@ function discountNodeView(state: AdminApiState, discount: DiscountRecord): View 
   };
 }
 
+function automaticAppDiscountView(
+  state: AdminApiState,
+  discount: AutomaticAppDiscountRecord,
+): View {
+  const classes = discount.discountClasses;
+  return {
+    __typename: "DiscountAutomaticApp",
+    discountId: discount.id,
+    title: discount.title,
+    status: discountStatus(discount, state.clock()),
+    // The deprecated single class: Shopify answers one of the classes; the first is as good as any.
+    discountClass: classes[0] ?? "ORDER",
+    discountClasses: [...classes],
+    combinesWith: { ...discount.combinesWith, productDiscountsWithTagsOnSameCartLine: null },
+    context: { __typename: "DiscountBuyerSelectionAll", all: "ALL" },
+    startsAt: discount.startsAt,
+    endsAt: discount.endsAt,
+    tags: [...discount.tags],
+    asyncUsageCount: discount.asyncUsageCount,
+    appliesOnOneTimePurchase: discount.appliesOnOneTimePurchase,
+    appliesOnSubscription: discount.appliesOnSubscription,
+    recurringCycleLimit: discount.recurringCycleLimit,
+    createdAt: discount.createdAt,
+    updatedAt: discount.updatedAt,
+    errorHistory: null,
+    appDiscountType: {
+      appKey: state.apiKey,
+      functionId: discount.functionId,
+      title: discount.functionHandle,
+      description: null,
+      discountClass: classes[0] ?? "ORDER",
+      discountClasses: [...classes],
+      targetType:
+        classes.includes("SHIPPING") && classes.length === 1 ? "SHIPPING_LINE" : "LINE_ITEM",
+    },
+  };
+}
+
+function automaticDiscountNodeView(
+  state: AdminApiState,
+  discount: AutomaticAppDiscountRecord,
+): View {
+  return {
+    __typename: "DiscountAutomaticNode",
+    id: discount.id,
+    automaticDiscount: automaticAppDiscountView(state, discount),
+    ...metafieldFields(state, discount.id),
+  };
+}
+
+/** discountNode/discountNodes answer an automatic discount with its own node id. */
+function automaticAsDiscountNodeView(
+  state: AdminApiState,
+  discount: AutomaticAppDiscountRecord,
+): View {
+  return {
+    __typename: "DiscountNode",
+    id: discount.id,
+    discount: automaticAppDiscountView(state, discount),
+    ...metafieldFields(state, discount.id),
+  };
+}
+
 function nodeView(state: AdminApiState, id: string, context?: ExecContext): View | null {
   const parsed = requireGid(id);
   switch (parsed.type) {
@@ -772,6 +845,10 @@ function nodeView(state: AdminApiState, id: string, context?: ExecContext): View
     case "DiscountCodeNode": {
       const discount = state.discounts.get(id);
       return discount ? codeDiscountNodeView(state, discount) : null;
+    }
+    case "DiscountAutomaticNode": {
+      const discount = state.automaticDiscounts.get(id);
+      return discount ? automaticDiscountNodeView(state, discount) : null;
     }
     case "Shop":
       return id === state.shop.id ? shopView(state) : null;
@@ -978,9 +1055,59 @@ function discountMatches(
     case "title":
       return textMatches(discount.title, term.value);
     case "status":
-      return discountStatus(discount, state.clock()).toLowerCase() === term.value.toLowerCase();
+      return listTerm(term.value).includes(discountStatus(discount, state.clock()).toLowerCase());
     case "id":
       return parseGid(discount.id)?.id === term.value;
+    case "tag":
+      return listTerm(term.value).some((tag) => discount.tags.some((t) => textMatches(t, tag)));
+    case "method":
+      return listTerm(term.value).includes("code");
+    default:
+      throw new NotSimulatedError(`discount search filter "${term.field}" is not simulated`);
+  }
+}
+
+/** discountNodes documents comma-separated values for tag, status, method, type and discount_type. */
+function listTerm(value: string): string[] {
+  return value
+    .toLowerCase()
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
+/**
+ * Search terms for automatic app discounts. automaticDiscountNodes documents status, tag, type and
+ * id (and free text), but no title filter: `title:` is simulated only on discountNodes.
+ */
+function automaticDiscountMatches(
+  state: AdminApiState,
+  discount: AutomaticAppDiscountRecord,
+  term: { field: string | null; value: string },
+  root: "automaticDiscountNodes" | "discountNodes",
+): boolean {
+  switch (term.field) {
+    case null:
+      return discount.title.toLowerCase().includes(term.value.replace(/\*$/, "").toLowerCase());
+    case "title":
+      if (root === "automaticDiscountNodes")
+        throw new NotSimulatedError(
+          'automaticDiscountNodes(query:) has no documented "title" filter; use tag:, or discountNodes(query: "title:… method:automatic")',
+        );
+      return textMatches(discount.title, term.value);
+    case "status":
+      return listTerm(term.value).includes(discountStatus(discount, state.clock()).toLowerCase());
+    case "id":
+      return parseGid(discount.id)?.id === term.value;
+    case "tag":
+      return listTerm(term.value).some((tag) => discount.tags.some((t) => textMatches(t, tag)));
+    case "method":
+      return listTerm(term.value).includes("automatic");
+    case "type":
+    case "discount_type":
+      return listTerm(term.value).some((type) => ["app", "all", "all_with_app"].includes(type));
+    case "code":
+      return false;
     default:
       throw new NotSimulatedError(`discount search filter "${term.field}" is not simulated`);
   }
@@ -1072,6 +1199,46 @@ function codeDiscountCreate(
   };
 }
 
+const DISCOUNT_ERROR_CODES = new Set(["BLANK", "TOO_LONG", "TOO_SHORT", "INVALID"]);
+
+/**
+ * A discount input's `metafields`, written by metafieldsSet's rules. Errors come back on the
+ * discount input's path, with codes the DiscountUserError enum has (INVALID when it lacks one).
+ */
+function setDiscountMetafields(
+  context: ExecContext,
+  ownerId: string,
+  inputs: NonNullable<AutomaticAppDiscountInput["metafields"]>,
+): DiscountUserError[] {
+  if (!inputs.length) return [];
+  const { state } = context;
+  const entries = inputs.map((input) => {
+    const existing = input.id
+      ? [...state.metafields.values()].find((m) => m.id === input.id && m.ownerId === ownerId)
+      : undefined;
+    if (input.id && !existing)
+      throw new NotSimulatedError("MetafieldInput.id naming another owner's metafield");
+    return {
+      ownerId,
+      namespace: existing?.namespace ?? input.namespace ?? null,
+      key: existing?.key ?? input.key ?? "",
+      type: input.type ?? null,
+      value: input.value ?? "",
+    };
+  });
+  const result = metafieldsSet(context, entries) as {
+    userErrors: Array<{ field: string[] | null; message: string; code: string }>;
+  };
+  return result.userErrors.map((error) => ({
+    field: error.field ? ["automaticAppDiscount", ...error.field] : null,
+    message: error.message,
+    code: (DISCOUNT_ERROR_CODES.has(error.code)
+      ? error.code
+      : "INVALID") as DiscountUserError["code"],
+    extraInfo: null,
+  }));
+}
+
 /** One object serves as rootValue for both queries and mutations; their field names don't clash. */
 export const rootValue: View = {
   // Queries
@@ -1114,7 +1281,29 @@ export const rootValue: View = {
   discountNode: (args: Args, context: ExecContext) => {
     const { gid: id } = requireGid(args["id"]);
     const discount = context.state.discounts.get(id);
-    return discount ? discountNodeView(context.state, discount) : null;
+    if (discount) return discountNodeView(context.state, discount);
+    const automatic = context.state.automaticDiscounts.get(id);
+    return automatic ? automaticAsDiscountNodeView(context.state, automatic) : null;
+  },
+  automaticDiscountNode: (args: Args, context: ExecContext) => {
+    const { gid: id } = requireGid(args["id"]);
+    const discount = context.state.automaticDiscounts.get(id);
+    return discount ? automaticDiscountNodeView(context.state, discount) : null;
+  },
+  automaticDiscountNodes: (args: Args, context: ExecContext) => {
+    const { state } = context;
+    if (args["sortKey"] !== undefined && args["sortKey"] !== "ID")
+      throw new NotSimulatedError(`sorting automatic discounts by ${String(args["sortKey"])}`);
+    const all = [...state.automaticDiscounts.values()].sort(byNumericId);
+    const matching = filterBySearch(all, args["query"], (d, term) =>
+      automaticDiscountMatches(state, d, term, "automaticDiscountNodes"),
+    );
+    return connection(
+      matching,
+      args as PageArgs,
+      (d) => d.id,
+      (d) => automaticDiscountNodeView(state, d),
+    );
   },
   codeDiscountNodes: (args: Args, context: ExecContext) => {
     const { state } = context;
@@ -1131,15 +1320,34 @@ export const rootValue: View = {
   },
   discountNodes: (args: Args, context: ExecContext) => {
     const { state } = context;
-    const all = [...state.discounts.values()].sort(byNumericId);
+    type Listed =
+      | { kind: "code"; id: string; record: DiscountRecord }
+      | { kind: "automatic"; id: string; record: AutomaticAppDiscountRecord };
+    const all: Listed[] = [
+      ...[...state.discounts.values()].map((record) => ({
+        kind: "code" as const,
+        id: record.id,
+        record,
+      })),
+      ...[...state.automaticDiscounts.values()].map((record) => ({
+        kind: "automatic" as const,
+        id: record.id,
+        record,
+      })),
+    ].sort(byNumericId);
     const matching = filterBySearch(all, args["query"], (d, term) =>
-      discountMatches(state, d, term),
+      d.kind === "code"
+        ? discountMatches(state, d.record, term)
+        : automaticDiscountMatches(state, d.record, term, "discountNodes"),
     );
     return connection(
       matching,
       args as PageArgs,
       (d) => d.id,
-      (d) => discountNodeView(state, d),
+      (d) =>
+        d.kind === "code"
+          ? discountNodeView(state, d.record)
+          : automaticAsDiscountNodeView(state, d.record),
     );
   },
   storeCreditAccount: (args: Args, context: ExecContext) => {
@@ -1167,6 +1375,55 @@ export const rootValue: View = {
       codeDiscountNode: discount ? codeDiscountNodeView(context.state, discount) : null,
       userErrors,
     };
+  },
+  discountAutomaticAppCreate: (args: Args, context: ExecContext) => {
+    const input = args["automaticAppDiscount"] as AutomaticAppDiscountInput;
+    const { state } = context;
+    const { discount, userErrors } = createAutomaticAppDiscount(state, input);
+    if (!discount) return { automaticAppDiscount: null, userErrors };
+    const metafieldErrors = setDiscountMetafields(context, discount.id, input.metafields ?? []);
+    if (metafieldErrors.length) {
+      // One payload, one outcome: a bad metafield means no discount, as the create is atomic.
+      state.automaticDiscounts.delete(discount.id);
+      return { automaticAppDiscount: null, userErrors: metafieldErrors };
+    }
+    return { automaticAppDiscount: automaticAppDiscountView(state, discount), userErrors: [] };
+  },
+  discountAutomaticAppUpdate: (args: Args, context: ExecContext) => {
+    const { gid: id } = requireGid(args["id"]);
+    const input = args["automaticAppDiscount"] as AutomaticAppDiscountInput;
+    const { state } = context;
+    const before = state.automaticDiscounts.get(id);
+    const snapshot = before ? { ...before } : null;
+    const { discount, userErrors } = updateAutomaticAppDiscount(state, id, input);
+    if (!discount) return { automaticAppDiscount: null, userErrors };
+    const metafieldErrors = setDiscountMetafields(context, discount.id, input.metafields ?? []);
+    if (metafieldErrors.length) {
+      if (snapshot) state.automaticDiscounts.set(id, snapshot);
+      return { automaticAppDiscount: null, userErrors: metafieldErrors };
+    }
+    return { automaticAppDiscount: automaticAppDiscountView(state, discount), userErrors: [] };
+  },
+  discountAutomaticDeactivate: (args: Args, context: ExecContext) => {
+    const { gid: id } = requireGid(args["id"]);
+    const { discount, userErrors } = deactivateAutomaticDiscount(context.state, id);
+    return {
+      automaticDiscountNode: discount ? automaticDiscountNodeView(context.state, discount) : null,
+      userErrors,
+    };
+  },
+  discountAutomaticActivate: (args: Args, context: ExecContext) => {
+    const { gid: id } = requireGid(args["id"]);
+    const { discount, userErrors } = activateAutomaticDiscount(context.state, id);
+    return {
+      automaticDiscountNode: discount ? automaticDiscountNodeView(context.state, discount) : null,
+      userErrors,
+    };
+  },
+  discountAutomaticDelete: (args: Args, context: ExecContext) => {
+    const { gid: id } = requireGid(args["id"]);
+    const { deletedId, userErrors } = deleteAutomaticDiscount(context.state, id);
+    return { deletedAutomaticDiscountId: deletedId, userErrors };
   },
   tagsAdd: (args: Args, context: ExecContext) => {
     const customer = taggableCustomer(context, args["id"], "tagsAdd");
@@ -1203,6 +1460,9 @@ export const rootValue: View = {
       if (!parseGid(input.ownerId)) throw invalidGlobalId(input.ownerId);
       if (ownerTypeOf(state, input.ownerId) === "CUSTOMER") {
         requireScope(context, "metafieldsDelete", "write_customers");
+      }
+      if (ownerTypeOf(state, input.ownerId) === "DISCOUNT") {
+        requireScope(context, "metafieldsDelete", "write_discounts");
       }
       const slot = metafieldKey(input.ownerId, resolveNamespace(state, input.namespace), input.key);
       if (!state.metafields.delete(slot)) return null;

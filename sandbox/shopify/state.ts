@@ -3,6 +3,9 @@
  * seed it, inspect it and assert on it directly.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 /** Milliseconds since the epoch; injectable so throttling and expiry are deterministic in tests. */
 export type Clock = () => number;
@@ -100,7 +103,38 @@ export interface DiscountRecord {
   updatedAt: string;
 }
 
-export type MetafieldOwnerType = "SHOP" | "CUSTOMER" | "API_PERMISSION";
+/** DISCOUNT covers code and automatic discount nodes alike, as on Shopify. */
+export type MetafieldOwnerType = "SHOP" | "CUSTOMER" | "API_PERMISSION" | "DISCOUNT";
+
+export type DiscountClass = "ORDER" | "PRODUCT" | "SHIPPING";
+
+/** An automatic discount an app's Discount Function computes (DiscountAutomaticApp). */
+export interface AutomaticAppDiscountRecord {
+  /** gid://shopify/DiscountAutomaticNode/N: the node id, and the `discountId` Shopify answers. */
+  id: string;
+  title: string;
+  /** The function's handle (its extension handle), whichever way the discount named it. */
+  functionHandle: string;
+  functionId: string;
+  discountClasses: DiscountClass[];
+  combinesWith: CombinesWith;
+  startsAt: string;
+  endsAt: string | null;
+  tags: string[];
+  appliesOnOneTimePurchase: boolean;
+  appliesOnSubscription: boolean;
+  recurringCycleLimit: number;
+  /** Orders the discount applied to. */
+  asyncUsageCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A Shopify Function the app deploys; ids are what the deprecated `functionId` input takes. */
+export interface ShopifyFunctionRecord {
+  id: string;
+  handle: string;
+}
 
 export interface MetafieldRecord {
   id: string;
@@ -113,6 +147,32 @@ export interface MetafieldRecord {
   compareDigest: string;
   createdAt: string;
   updatedAt: string;
+}
+
+/**
+ * A Discount Function's two targets, as the extension module exports them, with the input
+ * queries they read. Queries left out come from the extension's `.graphql` files.
+ */
+export interface DiscountFunctionModule {
+  cartLinesDiscountsGenerateRun?: (input: never) => unknown;
+  cartDeliveryOptionsDiscountsGenerateRun?: (input: never) => unknown;
+  linesInputQuery?: string;
+  deliveryInputQuery?: string;
+}
+
+/** Finds the code of a function by handle; null when the app has no such function built. */
+export type DiscountFunctionLoader = (handle: string) => Promise<DiscountFunctionModule | null>;
+
+/** One run of a Discount Function target at checkout, kept so tests can see what it was given. */
+export interface FunctionRunRecord {
+  discountId: string;
+  handle: string;
+  target: "cart.lines.discounts.generate.run" | "cart.delivery-options.discounts.generate.run";
+  input: unknown;
+  output: unknown;
+  /** Set when the function threw or answered something checkout cannot use; it then applies nothing. */
+  error: string | null;
+  at: string;
 }
 
 export interface FlowTriggerCall {
@@ -295,6 +355,12 @@ export interface AdminApiState {
   appInstallationId: string;
   customers: Map<string, CustomerRecord>;
   discounts: Map<string, DiscountRecord>;
+  automaticDiscounts: Map<string, AutomaticAppDiscountRecord>;
+  /** The app's deployed functions (`functionHandles`); discounts can only name these. */
+  functions: ShopifyFunctionRecord[];
+  /** Where checkout gets a function's code; defaults to the app's extensions/<handle>/src. */
+  discountFunctions: DiscountFunctionLoader;
+  functionRuns: FunctionRunRecord[];
   metafields: Map<string, MetafieldRecord>;
   products: Map<string, ProductRecord>;
   collections: Map<string, CollectionRecord>;
@@ -337,6 +403,13 @@ export interface StateOptions {
   collections?: CollectionRecord[];
   throttle?: Partial<ThrottleState>;
   flowTriggerHandles?: string[];
+  /** Handles of the app's Shopify Functions (default ["tier-perks"]). */
+  functionHandles?: string[];
+  /**
+   * The code checkout runs for a function handle: a loader, or modules by handle (a fake in a
+   * test). By default the app's extensions/<handle>/src modules, skipped when absent.
+   */
+  discountFunctions?: DiscountFunctionLoader | Record<string, DiscountFunctionModule>;
   /** Extra currencies the shop sells in (its markets); the shop currency is always one. */
   presentmentCurrencies?: string[];
 }
@@ -410,6 +483,13 @@ export function createState(options: StateOptions = {}): AdminApiState {
     appInstallationId: gid("AppInstallation", 70000001),
     customers: new Map(),
     discounts: new Map(),
+    automaticDiscounts: new Map(),
+    functions: (options.functionHandles ?? ["tier-perks"]).map((handle) => ({
+      id: functionIdFor(handle),
+      handle,
+    })),
+    discountFunctions: functionLoader(options.discountFunctions),
+    functionRuns: [],
     metafields: new Map(),
     products: new Map((options.products ?? []).map((p) => [p.id, { ...p }])),
     collections: new Map(
@@ -500,12 +580,88 @@ export function findDiscountByCode(state: AdminApiState, code: string): Discount
 }
 
 export function discountStatus(
-  discount: DiscountRecord,
+  discount: { startsAt: string; endsAt: string | null },
   now: number,
 ): "ACTIVE" | "EXPIRED" | "SCHEDULED" {
   if (Date.parse(discount.startsAt) > now) return "SCHEDULED";
   if (discount.endsAt !== null && Date.parse(discount.endsAt) <= now) return "EXPIRED";
   return "ACTIVE";
+}
+
+/** `$app` namespaces belong to the calling app: Shopify stores them as `app--{appId}`. */
+export function resolveNamespace(
+  state: AdminApiState,
+  namespace: string | null | undefined,
+): string {
+  if (namespace === null || namespace === undefined || namespace === "$app")
+    return `app--${state.appId}`;
+  if (namespace.startsWith("$app:")) return `app--${state.appId}--${namespace.slice(5)}`;
+  return namespace;
+}
+
+export function metafieldKey(ownerId: string, namespace: string, key: string): string {
+  return `${ownerId}|${namespace}|${key}`;
+}
+
+/** Shopify's function ids are opaque UUID-like strings; a digest keeps ours stable per handle. */
+function functionIdFor(handle: string): string {
+  const hex = digest(["function", handle]);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+function functionLoader(option: StateOptions["discountFunctions"]): DiscountFunctionLoader {
+  if (typeof option === "function") return option;
+  if (option) return (handle) => Promise.resolve(option[handle] ?? null);
+  return loadExtensionFunction;
+}
+
+const FUNCTION_FILES = {
+  cartLinesDiscountsGenerateRun: "cart_lines_discounts_generate_run",
+  cartDeliveryOptionsDiscountsGenerateRun: "cart_delivery_options_discounts_generate_run",
+} as const;
+
+/**
+ * The app's own function code, extensions/<handle>/src/<target>.{ts,js} with its .graphql input
+ * query, imported at run time so the sandbox still loads before the extension exists.
+ */
+export async function loadExtensionFunction(
+  handle: string,
+): Promise<DiscountFunctionModule | null> {
+  const src = findUp(path.join("extensions", handle, "src"));
+  if (!src) return null;
+  const module: DiscountFunctionModule = {};
+  for (const [exportName, file] of Object.entries(FUNCTION_FILES)) {
+    const code = [".ts", ".js"].map((ext) => path.join(src, file + ext)).find(existsSync);
+    if (!code) continue;
+    const loaded = (await import(/* @vite-ignore */ pathToFileURL(code).href)) as Record<
+      string,
+      unknown
+    >;
+    const run = loaded[exportName];
+    if (typeof run !== "function") continue;
+    (module as Record<string, unknown>)[exportName] = run;
+    const query = path.join(src, `${file}.graphql`);
+    if (existsSync(query)) {
+      const key =
+        exportName === "cartLinesDiscountsGenerateRun" ? "linesInputQuery" : "deliveryInputQuery";
+      module[key] = readFileSync(query, "utf8");
+    }
+  }
+  return module.cartLinesDiscountsGenerateRun || module.cartDeliveryOptionsDiscountsGenerateRun
+    ? module
+    : null;
+}
+
+/** Walks up from this file, so it works from the repo, a worktree or a vitest fork. */
+function findUp(relative: string): string | null {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = path.join(dir, relative);
+    if (existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
+  }
 }
 
 /** Refills the cost bucket for the time elapsed since the last look. */
