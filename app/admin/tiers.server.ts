@@ -51,6 +51,7 @@ export async function tiersPage(shop: string) {
   });
   return {
     currency: program.currency,
+    tierPerksError: program.tierPerksError,
     tierBasis: program.tierBasis as TierBasis,
     tierPeriod: program.tierPeriod,
     memberCount: await memberTotal(shop),
@@ -60,6 +61,8 @@ export async function tiersPage(shop: string) {
       threshold: tier.threshold,
       multiplierPercent: tier.multiplierPercent,
       perks: tier.perks,
+      perkPercent: tier.perkPercent,
+      perkFreeShipping: tier.perkFreeShipping,
       members: tier._count.members,
       rewards: restricted.filter((r) => r.tierId === tier.id).map((r) => r.name),
     })),
@@ -155,6 +158,8 @@ export async function saveTiers(
         threshold: tier.threshold,
         multiplierPercent: tier.multiplierPercent,
         perks: tier.perks,
+        perkPercent: tier.perkPercent ?? null,
+        perkFreeShipping: tier.perkFreeShipping ?? false,
         position: tier.position,
       };
       if (tier.id) await tx.tier.update({ where: { id: tier.id }, data });
@@ -177,9 +182,22 @@ export async function saveTiers(
     });
   });
 
+  await queueTierPerks(shop);
   if (!job) return { ok: true, job: null };
   if (job.status === "RUNNING") await queueReevaluation(shop, job.id);
   return { ok: true, job: jobView(job) };
+}
+
+/**
+ * The tiers' checkout perks go to Shopify from the worker (app/loyalty/tier-perks.server.ts);
+ * if the queue cannot be reached, its 15-minute run writes them.
+ */
+async function queueTierPerks(shop: string) {
+  try {
+    await jobQueue().send("sync-tier-perks", { shop });
+  } catch (error) {
+    log.error("tier perks could not be queued", { shop, ...errorFields(error) });
+  }
 }
 
 /**

@@ -83,6 +83,8 @@ describe("ladder", () => {
           threshold: 100,
           multiplierPercent: 300,
           perks: "x",
+          perkPercent: 10,
+          perkFreeShipping: true,
           position: 0,
         },
       ],
@@ -129,6 +131,8 @@ describe("ladder form", () => {
             threshold: "999999999",
             multiplier: " 1.5 ",
             perks: " Free gift wrap ",
+            perkPercent: " 10 ",
+            perkFreeShipping: true,
           },
         ],
         { tierPeriod: "ROLLING_12_MONTHS" },
@@ -146,6 +150,8 @@ describe("ladder form", () => {
             threshold: 0,
             multiplierPercent: 100,
             perks: "",
+            perkPercent: null,
+            perkFreeShipping: false,
             position: 0,
           },
           {
@@ -154,11 +160,26 @@ describe("ladder form", () => {
             threshold: 999_999_999,
             multiplierPercent: 150,
             perks: "Free gift wrap",
+            perkPercent: 10,
+            perkFreeShipping: true,
             position: 1,
           },
         ],
       },
     });
+  });
+
+  it("takes a checkout perk of 1–100% off, or none", () => {
+    const rows = (perkPercent: string) => [{ id: "", name: "Gold", threshold: "0", perkPercent }];
+    expect(post(rows(""))).toMatchObject({ ok: true, data: { tiers: [{ perkPercent: null }] } });
+    expect(post(rows("100"))).toMatchObject({ ok: true, data: { tiers: [{ perkPercent: 100 }] } });
+    for (const bad of ["0", "101", "7.5", "ten"])
+      expect(post(rows(bad))).toEqual({
+        ok: false,
+        errors: {
+          "tiers.0.perkPercent": "Enter a whole percentage from 1 to 100, or leave it empty",
+        },
+      });
   });
 
   it("reads money thresholds as minor units and rejects negative or over-precise amounts", () => {
@@ -314,6 +335,8 @@ describe("qualification changes", () => {
       name: `T${position}`,
       multiplierPercent: 100,
       perks: "",
+      perkPercent: null,
+      perkFreeShipping: false,
       position,
     })),
   });

@@ -17,6 +17,9 @@ export interface TierRowInput {
   /** "1", "1.5", "2.25" */
   multiplier: string;
   perks: string;
+  /** Whole percent off members' orders at checkout, "" for none. */
+  perkPercent?: string;
+  perkFreeShipping?: boolean;
 }
 
 export interface TierRow {
@@ -26,6 +29,9 @@ export interface TierRow {
   threshold: number;
   multiplierPercent: number;
   perks: string;
+  /** Given automatically at checkout (extensions/tier-perks): percent off, free shipping. */
+  perkPercent?: number | null;
+  perkFreeShipping?: boolean;
   position: number;
 }
 
@@ -55,6 +61,8 @@ const rowSchema = () =>
     threshold: z.string().default(""),
     multiplier: z.string().default("1"),
     perks: z.string().default(""),
+    perkPercent: z.string().default(""),
+    perkFreeShipping: z.boolean().default(false),
   });
 
 const ladderSchema = () =>
@@ -170,12 +178,19 @@ export function parseTierLadder(
     if (multiplierPercent === null)
       errors[`tiers.${index}.multiplier`] = "Enter a multiplier from 1 to 10, e.g. 1.5";
     if (row.perks.length > 500) errors[`tiers.${index}.perks`] = "Use 500 characters or fewer";
+    const percent = row.perkPercent.trim();
+    const perkPercent = /^\d{1,3}$/.test(percent) ? Number(percent) : null;
+    if (percent && (perkPercent === null || perkPercent < 1 || perkPercent > 100))
+      errors[`tiers.${index}.perkPercent`] =
+        "Enter a whole percentage from 1 to 100, or leave it empty";
     return {
       id: row.id || null,
       name,
       threshold: threshold ?? 0,
       multiplierPercent: multiplierPercent ?? 100,
       perks: row.perks.trim(),
+      perkPercent,
+      perkFreeShipping: row.perkFreeShipping,
       position: index,
     };
   });

@@ -6,6 +6,7 @@ import {
   Button,
   ButtonGroup,
   Card,
+  Checkbox,
   EmptyState,
   FormLayout,
   InlineStack,
@@ -144,6 +145,8 @@ export default function TiersPage() {
       threshold: formatThreshold(tier.threshold, data.tierBasis, data.currency),
       multiplier: formatMultiplier(tier.multiplierPercent),
       perks: tier.perks,
+      perkPercent: tier.perkPercent === null ? "" : String(tier.perkPercent),
+      perkFreeShipping: tier.perkFreeShipping,
     })),
   });
   // Member counts change while a re-evaluation runs; they stay out of the form's values so
@@ -205,6 +208,8 @@ export default function TiersPage() {
           threshold: "",
           multiplier: "1",
           perks: "",
+          perkPercent: "",
+          perkFreeShipping: false,
         },
       ],
     }));
@@ -215,13 +220,17 @@ export default function TiersPage() {
         tierBasis: values.tierBasis,
         tierPeriod: values.tierPeriod,
         tiers: JSON.stringify(
-          values.rows.map(({ id, name, threshold, multiplier, perks }) => ({
-            id,
-            name,
-            threshold,
-            multiplier,
-            perks,
-          })),
+          values.rows.map(
+            ({ id, name, threshold, multiplier, perks, perkPercent, perkFreeShipping }) => ({
+              id,
+              name,
+              threshold,
+              multiplier,
+              perks,
+              perkPercent,
+              perkFreeShipping,
+            }),
+          ),
         ),
       },
       { method: "post" },
@@ -254,6 +263,13 @@ export default function TiersPage() {
           <Layout.Section>
             <Banner tone="critical" title="Nothing was saved">
               <p>{errors.form ?? "Fix the highlighted fields and save again."}</p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
+        {data.tierPerksError ? (
+          <Layout.Section>
+            <Banner tone="warning" title="Checkout perks are not up to date in Shopify">
+              <p>{data.tierPerksError}</p>
             </Banner>
           </Layout.Section>
         ) : null}
@@ -382,6 +398,23 @@ export default function TiersPage() {
                         onChange={(perks) => updateRow(index, { perks })}
                         error={errors[`tiers.${index}.perks`]}
                       />
+                      <FormLayout.Group>
+                        <TextField
+                          label="Off members' orders at checkout"
+                          helpText="Applied automatically, no code. Leave empty for none."
+                          autoComplete="off"
+                          inputMode="numeric"
+                          suffix="%"
+                          value={row.perkPercent ?? ""}
+                          onChange={(perkPercent) => updateRow(index, { perkPercent })}
+                          error={errors[`tiers.${index}.perkPercent`]}
+                        />
+                        <Checkbox
+                          label="Free shipping for members at checkout"
+                          checked={row.perkFreeShipping ?? false}
+                          onChange={(perkFreeShipping) => updateRow(index, { perkFreeShipping })}
+                        />
+                      </FormLayout.Group>
                       <Text as="p" tone="subdued">
                         {row.id
                           ? `${formatNumber(members)} ${members === 1 ? "member" : "members"} in this tier`

@@ -147,6 +147,45 @@ export const STORE_CREDIT_TRANSACTIONS = `#graphql
   }
 `;
 
+/**
+ * Tier perks (app/loyalty/tier-perks.server.ts): the one automatic app discount that runs the
+ * tier-perks function, created with its config metafield; found by its title when a create's
+ * answer was lost (creating again would make a second discount).
+ */
+export const CREATE_TIER_PERKS_DISCOUNT = `#graphql
+  mutation LoyaltyCreateTierPerksDiscount($discount: DiscountAutomaticAppInput!) {
+    discountAutomaticAppCreate(automaticAppDiscount: $discount) {
+      automaticAppDiscount {
+        discountId
+        title
+        status
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+export const FIND_TIER_PERKS_DISCOUNT = `#graphql
+  query LoyaltyFindTierPerksDiscount($query: String!) {
+    automaticDiscountNodes(first: 5, query: $query) {
+      nodes {
+        id
+        automaticDiscount {
+          ... on DiscountAutomaticApp {
+            title
+            status
+            discountClasses
+          }
+        }
+      }
+    }
+  }
+`;
+
 /** The app installation owns the app-data metafields the theme extension reads. */
 export const CURRENT_APP_INSTALLATION = `#graphql
   query LoyaltyCurrentAppInstallation {
@@ -307,6 +346,8 @@ export const ADMIN_OPERATIONS = {
   CREDIT_STORE_CREDIT,
   DEBIT_STORE_CREDIT,
   STORE_CREDIT_TRANSACTIONS,
+  CREATE_TIER_PERKS_DISCOUNT,
+  FIND_TIER_PERKS_DISCOUNT,
   CURRENT_APP_INSTALLATION,
   SHOP_TIME_ZONE,
   SET_METAFIELDS,

@@ -80,6 +80,23 @@ export type LoyaltyStoreCreditTransactionsQuery = { customer?: AdminTypes.Maybe<
           )> } }
       )> } }> };
 
+export type LoyaltyCreateTierPerksDiscountMutationVariables = AdminTypes.Exact<{
+  discount: AdminTypes.DiscountAutomaticAppInput;
+}>;
+
+
+export type LoyaltyCreateTierPerksDiscountMutation = { discountAutomaticAppCreate?: AdminTypes.Maybe<{ automaticAppDiscount?: AdminTypes.Maybe<Pick<AdminTypes.DiscountAutomaticApp, 'discountId' | 'title' | 'status'>>, userErrors: Array<Pick<AdminTypes.DiscountUserError, 'field' | 'message' | 'code'>> }> };
+
+export type LoyaltyFindTierPerksDiscountQueryVariables = AdminTypes.Exact<{
+  query: AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type LoyaltyFindTierPerksDiscountQuery = { automaticDiscountNodes: { nodes: Array<(
+      Pick<AdminTypes.DiscountAutomaticNode, 'id'>
+      & { automaticDiscount: Pick<AdminTypes.DiscountAutomaticApp, 'title' | 'status' | 'discountClasses'> }
+    )> } };
+
 export type LoyaltyCurrentAppInstallationQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
 
 
@@ -166,6 +183,7 @@ export type LoyaltyCollectionProductsQuery = { collection?: AdminTypes.Maybe<{ p
 interface GeneratedQueryTypes {
   "#graphql\n  query LoyaltyFindDiscountByCode($code: String!) {\n    codeDiscountNodeByCode(code: $code) {\n      id\n    }\n  }\n": {return: LoyaltyFindDiscountByCodeQuery, variables: LoyaltyFindDiscountByCodeQueryVariables},
   "#graphql\n  query LoyaltyStoreCreditTransactions($customerId: ID!, $accountQuery: String!) {\n    customer(id: $customerId) {\n      storeCreditAccounts(first: 1, query: $accountQuery) {\n        nodes {\n          id\n          balance {\n            amount\n            currencyCode\n          }\n          transactions(first: 100, reverse: true) {\n            nodes {\n              __typename\n              createdAt\n              event\n              amount {\n                amount\n                currencyCode\n              }\n              ... on StoreCreditAccountCreditTransaction {\n                id\n                expiresAt\n                remainingAmount {\n                  amount\n                  currencyCode\n                }\n              }\n              ... on StoreCreditAccountDebitTransaction {\n                id\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": {return: LoyaltyStoreCreditTransactionsQuery, variables: LoyaltyStoreCreditTransactionsQueryVariables},
+  "#graphql\n  query LoyaltyFindTierPerksDiscount($query: String!) {\n    automaticDiscountNodes(first: 5, query: $query) {\n      nodes {\n        id\n        automaticDiscount {\n          ... on DiscountAutomaticApp {\n            title\n            status\n            discountClasses\n          }\n        }\n      }\n    }\n  }\n": {return: LoyaltyFindTierPerksDiscountQuery, variables: LoyaltyFindTierPerksDiscountQueryVariables},
   "#graphql\n  query LoyaltyCurrentAppInstallation {\n    currentAppInstallation {\n      id\n    }\n  }\n": {return: LoyaltyCurrentAppInstallationQuery, variables: LoyaltyCurrentAppInstallationQueryVariables},
   "#graphql\n  query LoyaltyShopTimeZone {\n    shop {\n      ianaTimezone\n    }\n  }\n": {return: LoyaltyShopTimeZoneQuery, variables: LoyaltyShopTimeZoneQueryVariables},
   "#graphql\n  query LoyaltyFindCustomersByEmail($query: String!) {\n    customers(first: 2, query: $query) {\n      nodes {\n        id\n        defaultEmailAddress {\n          emailAddress\n        }\n        firstName\n        lastName\n      }\n    }\n  }\n": {return: LoyaltyFindCustomersByEmailQuery, variables: LoyaltyFindCustomersByEmailQueryVariables},
@@ -179,6 +197,7 @@ interface GeneratedMutationTypes {
   "#graphql\n  mutation LoyaltyDeactivateDiscount($id: ID!) {\n    discountCodeDeactivate(id: $id) {\n      codeDiscountNode {\n        id\n      }\n      userErrors {\n        field\n        message\n        code\n      }\n    }\n  }\n": {return: LoyaltyDeactivateDiscountMutation, variables: LoyaltyDeactivateDiscountMutationVariables},
   "#graphql\n  mutation LoyaltyCreditStoreCredit($id: ID!, $creditInput: StoreCreditAccountCreditInput!) {\n    storeCreditAccountCredit(id: $id, creditInput: $creditInput) {\n      storeCreditAccountTransaction {\n        id\n        amount {\n          amount\n          currencyCode\n        }\n        createdAt\n        expiresAt\n        account {\n          id\n        }\n      }\n      userErrors {\n        field\n        message\n        code\n      }\n    }\n  }\n": {return: LoyaltyCreditStoreCreditMutation, variables: LoyaltyCreditStoreCreditMutationVariables},
   "#graphql\n  mutation LoyaltyDebitStoreCredit($id: ID!, $debitInput: StoreCreditAccountDebitInput!) {\n    storeCreditAccountDebit(id: $id, debitInput: $debitInput) {\n      storeCreditAccountTransaction {\n        id\n        amount {\n          amount\n          currencyCode\n        }\n        createdAt\n      }\n      userErrors {\n        field\n        message\n        code\n      }\n    }\n  }\n": {return: LoyaltyDebitStoreCreditMutation, variables: LoyaltyDebitStoreCreditMutationVariables},
+  "#graphql\n  mutation LoyaltyCreateTierPerksDiscount($discount: DiscountAutomaticAppInput!) {\n    discountAutomaticAppCreate(automaticAppDiscount: $discount) {\n      automaticAppDiscount {\n        discountId\n        title\n        status\n      }\n      userErrors {\n        field\n        message\n        code\n      }\n    }\n  }\n": {return: LoyaltyCreateTierPerksDiscountMutation, variables: LoyaltyCreateTierPerksDiscountMutationVariables},
   "#graphql\n  mutation LoyaltySetMetafields($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      metafields {\n        id\n      }\n      userErrors {\n        field\n        message\n        code\n      }\n    }\n  }\n": {return: LoyaltySetMetafieldsMutation, variables: LoyaltySetMetafieldsMutationVariables},
   "#graphql\n  mutation LoyaltyFlowTriggerReceive($handle: String!, $payload: JSON!) {\n    flowTriggerReceive(handle: $handle, payload: $payload) {\n      userErrors {\n        field\n        message\n      }\n    }\n  }\n": {return: LoyaltyFlowTriggerReceiveMutation, variables: LoyaltyFlowTriggerReceiveMutationVariables},
   "#graphql\n  mutation LoyaltySyncCustomerMetafields($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      metafields {\n        key\n        compareDigest\n      }\n      userErrors {\n        field\n        message\n        code\n        elementIndex\n      }\n    }\n  }\n": {return: LoyaltySyncCustomerMetafieldsMutation, variables: LoyaltySyncCustomerMetafieldsMutationVariables},

@@ -10,6 +10,7 @@ import { expireBalances, releasePendingPoints, reevaluateTiers } from "../loyalt
 import { expireRewardCodes, reconcileRedemptions } from "../loyalty/redemptions.server";
 import { releaseReferralPoints, settleWelcomeCodes } from "../loyalty/referrals.server";
 import { foldRollups } from "../loyalty/rollups.server";
+import { syncTierPerks } from "../loyalty/tier-perks.server";
 import type { AdminGraphqlClient } from "../shopify/admin-api.server";
 
 /**
@@ -62,6 +63,17 @@ export const JOBS = {
     cron: "*/15 * * * *",
     run: ({ prisma, adminFor, now }, data) =>
       readCampaignCollections(prisma, adminFor, now(), { unreadOnly: data.unreadOnly === true }),
+  },
+  /**
+   * The automatic discount that gives tier perks at checkout, kept in step with the tiers; also
+   * sent by the tiers page when it saves.
+   */
+  "sync-tier-perks": {
+    cron: "*/15 * * * *",
+    run: ({ prisma, adminFor, now }, data) =>
+      syncTierPerks(prisma, adminFor, now(), {
+        ...(typeof data.shop === "string" && { shop: data.shop }),
+      }),
   },
   /** Balances idle for the program's expiry period expire. */
   "expire-balances": {

@@ -27,6 +27,8 @@ function ladder(
     threshold: string;
     multiplier?: string;
     perks?: string;
+    perkPercent?: string;
+    perkFreeShipping?: boolean;
   }[],
   basis = "POINTS_EARNED",
   period = "LIFETIME",
@@ -170,6 +172,47 @@ describe("tiers page", () => {
       id: recent.id,
       status: "DONE",
       processed: 12,
+    });
+  });
+
+  it("saves checkout perks, hands them to the worker, and shows why they could not be written", async () => {
+    const saved = await saveLadder(
+      ladder([
+        { name: "Silver", threshold: "0" },
+        { name: "Gold", threshold: "1000", perkPercent: "10", perkFreeShipping: true },
+      ]),
+    );
+    expect(saved).toMatchObject({ ok: true });
+    const tiers = await prisma.tier.findMany({
+      where: { shop: TEST_SHOP },
+      orderBy: { threshold: "asc" },
+    });
+    expect(tiers.map((t) => [t.name, t.perkPercent, t.perkFreeShipping])).toEqual([
+      ["Silver", null, false],
+      ["Gold", 10, true],
+    ]);
+    if (process.env.DATABASE_URL?.startsWith("file:"))
+      expect(await prisma.queuedJob.findMany({ where: { name: "sync-tier-perks" } })).toMatchObject(
+        [{ data: { shop: TEST_SHOP } }],
+      );
+    const refused = await saveLadder(
+      ladder([{ name: "Gold", threshold: "0", perkPercent: "150" }]),
+    );
+    expect(refused).toMatchObject({
+      ok: false,
+      errors: {
+        "tiers.0.perkPercent": "Enter a whole percentage from 1 to 100, or leave it empty",
+      },
+    });
+    await prisma.program.update({
+      where: { shop: TEST_SHOP },
+      data: { tierPerksError: "The app has no access to the shop; reinstall it" },
+    });
+    const page = await load<Loaded>(loader, "/app/tiers");
+    expect(page.tierPerksError).toBe("The app has no access to the shop; reinstall it");
+    expect(page.tiers.find((t) => t.name === "Gold")).toMatchObject({
+      perkPercent: 10,
+      perkFreeShipping: true,
     });
   });
 
