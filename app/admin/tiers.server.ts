@@ -52,6 +52,8 @@ export async function tiersPage(shop: string) {
   return {
     currency: program.currency,
     tierPerksError: program.tierPerksError,
+    // Perks reach buyers only through the tier on their Shopify customer (customer sync).
+    customerSync: program.customerSync,
     tierBasis: program.tierBasis as TierBasis,
     tierPeriod: program.tierPeriod,
     memberCount: await memberTotal(shop),

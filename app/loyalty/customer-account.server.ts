@@ -45,9 +45,23 @@ function shopOf(dest: unknown): string | null {
 export async function customerAccountRequest(
   request: Request,
 ): Promise<CustomerAccountRequest | Response> {
-  const { sessionToken, cors } = await authenticate.public.customerAccount(request, {
-    corsHeaders: ["Content-Type"],
-  });
+  let authenticated;
+  try {
+    authenticated = await authenticate.public.customerAccount(request, {
+      corsHeaders: ["Content-Type"],
+    });
+  } catch (thrown) {
+    // The library's refusals (a missing, expired or forged token) carry no CORS headers: the
+    // browser would hide the 401 from the extension, which could then not tell it apart from
+    // a network failure.
+    if (thrown instanceof Response && !thrown.headers.has("Access-Control-Allow-Origin")) {
+      const headers = new Headers(thrown.headers);
+      headers.set("Access-Control-Allow-Origin", "*");
+      throw new Response(thrown.body, { status: thrown.status, headers });
+    }
+    throw thrown;
+  }
+  const { sessionToken, cors } = authenticated;
   const locale = shopperLocale(request);
   const send = (response: Response) => cors(response);
   const json = (body: unknown, init: ResponseInit = {}) =>

@@ -6,6 +6,7 @@ import {
   CREATE_TIER_PERKS_DISCOUNT,
   FIND_TIER_PERKS_DISCOUNT,
   SET_METAFIELDS,
+  TIER_PERKS_DISCOUNT,
 } from "../shopify/operations";
 import type {
   LoyaltyCreateTierPerksDiscountMutation,
@@ -13,6 +14,7 @@ import type {
   LoyaltyFindTierPerksDiscountQuery,
   LoyaltySetMetafieldsMutation,
   LoyaltySetMetafieldsMutationVariables,
+  LoyaltyTierPerksDiscountQuery,
 } from "../types/admin.generated";
 import type { DiscountClass } from "../types/admin.types";
 import { TIER_PERKS_METAFIELD, tierPerksConfig } from "../../extensions/tier-perks/src/perks";
@@ -63,32 +65,14 @@ export async function syncTierPerks(
     select: { shop: true, tierPerksDiscountId: true, tierPerksConfig: true, tierPerksError: true },
   });
   for (const program of programs) {
-    const tiers = await prisma.tier.findMany({
-      where: { shop: program.shop },
-      orderBy: { threshold: "asc" },
-      select: { name: true, perkPercent: true, perkFreeShipping: true },
-    });
-    const config = JSON.stringify(tierPerksConfig(tiers));
-    if (program.tierPerksConfig === config && !program.tierPerksError) continue;
     try {
-      const admin = await adminFor(program.shop);
-      if (!admin) throw new TierPerksError("The app has no access to the shop; reinstall it");
-      const discountId =
-        program.tierPerksDiscountId ??
-        (await findDiscount(admin)) ??
-        (await create(admin, config, now));
-      if (program.tierPerksDiscountId !== discountId) {
+      const synced = await syncShop(prisma, adminFor, program, now);
+      if (synced) result.synced += 1;
+      if (program.tierPerksError)
         await prisma.program.updateMany({
-          where: { shop: program.shop, tierPerksDiscountId: program.tierPerksDiscountId },
-          data: { tierPerksDiscountId: discountId },
+          where: { shop: program.shop, tierPerksError: { not: null } },
+          data: { tierPerksError: null },
         });
-      }
-      await writeConfig(admin, discountId, config);
-      await prisma.program.update({
-        where: { shop: program.shop },
-        data: { tierPerksConfig: config, tierPerksError: null },
-      });
-      result.synced += 1;
     } catch (error) {
       result.failed += 1;
       const message =
@@ -96,17 +80,81 @@ export async function syncTierPerks(
           ? error.message
           : "Shopify did not answer; the tier perks will be written again shortly";
       log.warn("tier perks not written", { shop: program.shop, ...errorFields(error) });
-      await prisma.program.update({
-        where: { shop: program.shop },
-        data: {
-          tierPerksError: message,
+      const gone = error instanceof DiscountGone;
+      // Written only when it changes: every write of the program reloads the shop's settings in
+      // each process (Program.configVersion).
+      if (program.tierPerksError !== message || gone)
+        await prisma.program.update({
+          where: { shop: program.shop },
           // A discount the merchant deleted is created again on the next run.
-          ...(error instanceof DiscountGone && { tierPerksDiscountId: null }),
-        },
-      });
+          data: { tierPerksError: message, ...(gone && { tierPerksDiscountId: null }) },
+        });
     }
   }
   return result;
+}
+
+/**
+ * One shop: creates the discount if it has none, writes the config if it changed. With nothing
+ * to write, the cron's run checks that the discount still exists (a merchant may delete it in
+ * Shopify admin; perks would silently stop). Returns whether anything was written.
+ */
+async function syncShop(
+  prisma: PrismaClient,
+  adminFor: (shop: string) => Promise<AdminGraphqlClient | null>,
+  program: { shop: string; tierPerksDiscountId: string | null; tierPerksConfig: string | null },
+  now: Date,
+): Promise<boolean> {
+  const tiers = await prisma.tier.findMany({
+    where: { shop: program.shop },
+    orderBy: { threshold: "asc" },
+    select: { name: true, perkPercent: true, perkFreeShipping: true },
+  });
+  let config: string;
+  try {
+    config = JSON.stringify(tierPerksConfig(tiers));
+  } catch (error) {
+    throw new TierPerksError(`A tier's checkout perk is not valid: ${String(error)}`);
+  }
+  const admin = await adminFor(program.shop);
+  if (!admin) throw new TierPerksError("The app has no access to the shop; reinstall it");
+  if (program.tierPerksConfig === config && program.tierPerksDiscountId) {
+    if (!(await exists(admin, program.tierPerksDiscountId)))
+      throw new DiscountGone(
+        "The tier perks discount was deleted in Shopify; the app creates it again shortly",
+      );
+    return false;
+  }
+  let discountId =
+    program.tierPerksDiscountId ??
+    (await findDiscount(admin)) ??
+    (await create(admin, config, now));
+  if (program.tierPerksDiscountId !== discountId) {
+    const { count } = await prisma.program.updateMany({
+      where: { shop: program.shop, tierPerksDiscountId: program.tierPerksDiscountId },
+      data: { tierPerksDiscountId: discountId },
+    });
+    // Another run recorded its discount first: that one is the shop's.
+    if (!count) {
+      const current = await prisma.program.findUniqueOrThrow({ where: { shop: program.shop } });
+      discountId = current.tierPerksDiscountId ?? discountId;
+    }
+  }
+  await writeConfig(admin, discountId, config);
+  await prisma.program.update({
+    where: { shop: program.shop },
+    data: { tierPerksConfig: config },
+  });
+  return true;
+}
+
+async function exists(admin: AdminGraphqlClient, discountId: string): Promise<boolean> {
+  const { automaticDiscountNode } = await adminQuery<LoyaltyTierPerksDiscountQuery>(
+    admin,
+    TIER_PERKS_DISCOUNT,
+    { id: discountId },
+  );
+  return automaticDiscountNode !== null;
 }
 
 /** The discount a create whose answer was lost may have made, or one an earlier install left. */
@@ -116,7 +164,12 @@ async function findDiscount(admin: AdminGraphqlClient): Promise<string | null> {
     FIND_TIER_PERKS_DISCOUNT,
     { query: `tag:${TIER_PERKS_TAG}` },
   );
-  return automaticDiscountNodes.nodes[0]?.id ?? null;
+  // Only ours: were the filter ever ignored, the list would hold the merchant's own discounts.
+  const ours = automaticDiscountNodes.nodes.find(
+    (node) =>
+      "title" in node.automaticDiscount && node.automaticDiscount.title === TIER_PERKS_TITLE,
+  );
+  return ours?.id ?? null;
 }
 
 async function create(admin: AdminGraphqlClient, config: string, now: Date): Promise<string> {

@@ -266,6 +266,18 @@ export default function TiersPage() {
             </Banner>
           </Layout.Section>
         ) : null}
+        {!data.customerSync &&
+        data.tiers.some((tier) => tier.perkPercent !== null || tier.perkFreeShipping) ? (
+          <Layout.Section>
+            <Banner tone="warning" title="Checkout perks need members' tiers on their customers">
+              <p>
+                Shopify checkout knows a member's tier from their customer record. Turn on "Keep
+                points balance, tier and expiry date on each customer" in Program settings, or no
+                member gets these perks.
+              </p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
         {data.tierPerksError ? (
           <Layout.Section>
             <Banner tone="warning" title="Checkout perks are not up to date in Shopify">

@@ -149,8 +149,8 @@ export const STORE_CREDIT_TRANSACTIONS = `#graphql
 
 /**
  * Tier perks (app/loyalty/tier-perks.server.ts): the one automatic app discount that runs the
- * tier-perks function, created with its config metafield; found by its title when a create's
- * answer was lost (creating again would make a second discount).
+ * tier-perks function, created with its config metafield; found by its tag (and title) when a
+ * create's answer was lost (creating again would make a second discount).
  */
 export const CREATE_TIER_PERKS_DISCOUNT = `#graphql
   mutation LoyaltyCreateTierPerksDiscount($discount: DiscountAutomaticAppInput!) {
@@ -171,7 +171,7 @@ export const CREATE_TIER_PERKS_DISCOUNT = `#graphql
 
 export const FIND_TIER_PERKS_DISCOUNT = `#graphql
   query LoyaltyFindTierPerksDiscount($query: String!) {
-    automaticDiscountNodes(first: 5, query: $query) {
+    automaticDiscountNodes(first: 25, query: $query) {
       nodes {
         id
         automaticDiscount {
@@ -182,6 +182,15 @@ export const FIND_TIER_PERKS_DISCOUNT = `#graphql
           }
         }
       }
+    }
+  }
+`;
+
+/** Whether the tier perks discount still exists (a merchant can delete it in Shopify admin). */
+export const TIER_PERKS_DISCOUNT = `#graphql
+  query LoyaltyTierPerksDiscount($id: ID!) {
+    automaticDiscountNode(id: $id) {
+      id
     }
   }
 `;
@@ -348,6 +357,7 @@ export const ADMIN_OPERATIONS = {
   STORE_CREDIT_TRANSACTIONS,
   CREATE_TIER_PERKS_DISCOUNT,
   FIND_TIER_PERKS_DISCOUNT,
+  TIER_PERKS_DISCOUNT,
   CURRENT_APP_INSTALLATION,
   SHOP_TIME_ZONE,
   SET_METAFIELDS,

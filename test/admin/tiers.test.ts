@@ -210,6 +210,8 @@ describe("tiers page", () => {
     });
     const page = await load<Loaded>(loader, "/app/tiers");
     expect(page.tierPerksError).toBe("The app has no access to the shop; reinstall it");
+    // Without customer sync no buyer carries a tier: the page warns about that too.
+    expect(page.customerSync).toBe(false);
     expect(page.tiers.find((t) => t.name === "Gold")).toMatchObject({
       perkPercent: 10,
       perkFreeShipping: true,

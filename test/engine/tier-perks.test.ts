@@ -58,10 +58,12 @@ describe("tier perks at checkout", () => {
       version: 1,
       tiers: { Gold: { percentage: 10, freeShipping: true } },
     });
-    // Nothing changed: nothing is sent.
-    const before = sandbox.api.state.calls.length;
+    // Nothing changed: nothing is written, only the discount's existence checked.
+    const writes = () => calls("discountAutomaticAppCreate") + calls("metafieldsSet");
+    const before = writes();
     expect(await sync()).toEqual({ synced: 0, failed: 0 });
-    expect(sandbox.api.state.calls.length).toBe(before);
+    expect(writes()).toBe(before);
+    expect(calls("automaticDiscountNode")).toBe(1);
   });
 
   it("writes the config again when a tier's perks change, on the same discount", async () => {
@@ -93,16 +95,40 @@ describe("tier perks at checkout", () => {
     });
   });
 
-  it("creates the discount again after the merchant deleted it", async () => {
+  it("creates the discount again after the merchant deleted it, perks unchanged", async () => {
     await sync();
     sandbox.api.state.automaticDiscounts.clear();
-    await prisma.tier.updateMany({ where: { shop: TEST_SHOP }, data: { perkPercent: 15 } });
     expect(await sync()).toEqual({ synced: 0, failed: 1 });
     expect(await program()).toMatchObject({ tierPerksDiscountId: null });
     expect((await program()).tierPerksError).toMatch(/deleted in Shopify/);
     expect(await sync()).toEqual({ synced: 1, failed: 0 });
     expect(discounts()).toHaveLength(1);
-    expect(configOf(discounts()[0]!.id)).toMatchObject({ tiers: { Silver: { percentage: 15 } } });
+    expect(configOf(discounts()[0]!.id)).toMatchObject({ tiers: { Gold: { percentage: 10 } } });
+    expect((await program()).tierPerksError).toBeNull();
+  });
+
+  it("empties the config when the perks are removed, and never adopts a merchant's discount", async () => {
+    await sync();
+    const ours = discounts()[0]!.id;
+    await prisma.tier.updateMany({
+      where: { shop: TEST_SHOP },
+      data: { perkPercent: null, perkFreeShipping: false },
+    });
+    expect(await sync()).toEqual({ synced: 1, failed: 0 });
+    expect(configOf(ours)).toEqual({ version: 1, tiers: {} });
+    // A discount of the merchant's own with our tag but another title is not ours.
+    await prisma.program.update({
+      where: { shop: TEST_SHOP },
+      data: { tierPerksDiscountId: null, tierPerksConfig: null },
+    });
+    sandbox.api.state.automaticDiscounts.get(ours)!.title = "Summer sale";
+    await prisma.tier.updateMany({
+      where: { shop: TEST_SHOP, name: "Gold" },
+      data: { perkPercent: 5 },
+    });
+    await sync();
+    expect((await program()).tierPerksDiscountId).not.toBe(ours);
+    expect(discounts()).toHaveLength(2);
   });
 
   it("gives a Gold member 10% off and free shipping at the sandbox checkout, through the function", async () => {

@@ -133,6 +133,8 @@ describe("customer account endpoints", () => {
     for (const req of refused) {
       const response = await call(member, req);
       expect(response.status).toBe(401);
+      // Readable by the extension's origin, so it can tell a refusal from a network failure.
+      expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
       expect(await response.text()).not.toContain("620");
     }
     // Nothing is redeemed with a forged token either.
