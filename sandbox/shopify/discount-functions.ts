@@ -27,53 +27,6 @@ import {
   type FunctionRunRecord,
 } from "./state";
 
-/**
- * Input queries used when the extension has no .graphql file yet: the fields the tier-perks
- * function is specified to read.
- */
-export const DEFAULT_LINES_INPUT_QUERY = /* GraphQL */ `
-  query CartLinesDiscountsGenerateRunInput {
-    cart {
-      buyerIdentity {
-        customer {
-          metafield(namespace: "$app", key: "tier") {
-            value
-          }
-        }
-      }
-    }
-    discount {
-      discountClasses
-      metafield(namespace: "$app", key: "tier-perks") {
-        jsonValue
-      }
-    }
-  }
-`;
-
-export const DEFAULT_DELIVERY_INPUT_QUERY = /* GraphQL */ `
-  query CartDeliveryOptionsDiscountsGenerateRunInput {
-    cart {
-      buyerIdentity {
-        customer {
-          metafield(namespace: "$app", key: "tier") {
-            value
-          }
-        }
-      }
-      deliveryGroups {
-        id
-      }
-    }
-    discount {
-      discountClasses
-      metafield(namespace: "$app", key: "tier-perks") {
-        jsonValue
-      }
-    }
-  }
-`;
-
 /** The cart as checkout sees it when it runs the functions. */
 export interface FunctionCart {
   customerId: string | null;
@@ -143,27 +96,33 @@ async function decide(
   const decision: AutomaticDecision = { discount, order: null, delivery: null };
   const classes = discount.discountClasses;
   const graph = inputGraph(state, discount, cart);
-  // Shopify runs a target only when the discount has a class it can produce.
+  // Shopify runs a target only when the discount has a class it can produce, and only with the
+  // input query the extension declares for it.
   if (
     module.cartLinesDiscountsGenerateRun &&
+    module.linesInputQuery &&
     (classes.includes("ORDER") || classes.includes("PRODUCT"))
   ) {
     const operations = await run(
       state,
       discount,
       "cart.lines.discounts.generate.run",
-      module.linesInputQuery ?? DEFAULT_LINES_INPUT_QUERY,
+      module.linesInputQuery,
       graph,
       module.cartLinesDiscountsGenerateRun,
     );
     if (operations) decision.order = orderCandidate(discount, operations, cart);
   }
-  if (module.cartDeliveryOptionsDiscountsGenerateRun && classes.includes("SHIPPING")) {
+  if (
+    module.cartDeliveryOptionsDiscountsGenerateRun &&
+    module.deliveryInputQuery &&
+    classes.includes("SHIPPING")
+  ) {
     const operations = await run(
       state,
       discount,
       "cart.delivery-options.discounts.generate.run",
-      module.deliveryInputQuery ?? DEFAULT_DELIVERY_INPUT_QUERY,
+      module.deliveryInputQuery,
       graph,
       module.cartDeliveryOptionsDiscountsGenerateRun,
     );

@@ -67,10 +67,5 @@ export {
   AUTOMATIC_DISCOUNT_MESSAGES,
   type AutomaticAppDiscountInput,
 } from "./automatic-discounts";
-export {
-  runAutomaticDiscounts,
-  selectInput,
-  DEFAULT_LINES_INPUT_QUERY,
-  DEFAULT_DELIVERY_INPUT_QUERY,
-} from "./discount-functions";
+export { runAutomaticDiscounts, selectInput } from "./discount-functions";
 export { installShopifyFetch, type ShopifyRoute } from "./fetch";

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 // Checkout running the app's tier-perks Discount Function, with a stand-in function module until
 // extensions/tier-perks exists (the sandbox loads the real one by default).
 import { beforeEach, describe, expect, it } from "vitest";
@@ -24,8 +25,27 @@ function perk(input: LinesInput) {
   return tier ? { tier, ...input.discount.metafield?.jsonValue.tiers[tier] } : null;
 }
 
+/** The real extension's input queries: the fake below is given exactly what the function is. */
+const inputQueries = {
+  linesInputQuery: readFileSync(
+    new URL(
+      "../../extensions/tier-perks/src/cart_lines_discounts_generate_run.graphql",
+      import.meta.url,
+    ),
+    "utf8",
+  ),
+  deliveryInputQuery: readFileSync(
+    new URL(
+      "../../extensions/tier-perks/src/cart_delivery_options_discounts_generate_run.graphql",
+      import.meta.url,
+    ),
+    "utf8",
+  ),
+};
+
 /** What the tier-perks function is specified to do, for the sandbox's own tests. */
 const fakeTierPerks: DiscountFunctionModule = {
+  ...inputQueries,
   cartLinesDiscountsGenerateRun: ((input: LinesInput) => {
     const found = perk(input);
     if (!found?.percentage || !input.discount.discountClasses.includes("ORDER"))
@@ -346,6 +366,7 @@ describe("checkout with the tier-perks function", () => {
   it("records a function error and applies nothing when the function throws", async () => {
     api.state.discountFunctions = () =>
       Promise.resolve({
+        ...inputQueries,
         cartLinesDiscountsGenerateRun: () => {
           throw new Error("boom");
         },
