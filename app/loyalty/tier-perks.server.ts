@@ -29,7 +29,7 @@ import { TIER_PERKS_METAFIELD, tierPerksConfig } from "../../extensions/tier-per
  */
 
 export const TIER_PERKS_TITLE = "Loyalty tier perks";
-/** The discount's tag: how it is found again (automaticDiscountNodes filters on tags). */
+/** The discount's tag: how it is found again (discountNodes filters on tags). */
 export const TIER_PERKS_TAG = "loyalty-tier-perks";
 
 export interface TierPerksSyncResult {
@@ -149,25 +149,26 @@ async function syncShop(
 }
 
 async function exists(admin: AdminGraphqlClient, discountId: string): Promise<boolean> {
-  const { automaticDiscountNode } = await adminQuery<LoyaltyTierPerksDiscountQuery>(
+  const { discountNode } = await adminQuery<LoyaltyTierPerksDiscountQuery>(
     admin,
     TIER_PERKS_DISCOUNT,
     { id: discountId },
   );
-  return automaticDiscountNode !== null;
+  return discountNode !== null;
 }
 
 /** The discount a create whose answer was lost may have made, or one an earlier install left. */
 async function findDiscount(admin: AdminGraphqlClient): Promise<string | null> {
-  const { automaticDiscountNodes } = await adminQuery<LoyaltyFindTierPerksDiscountQuery>(
+  const { discountNodes } = await adminQuery<LoyaltyFindTierPerksDiscountQuery>(
     admin,
     FIND_TIER_PERKS_DISCOUNT,
-    { query: `tag:${TIER_PERKS_TAG}` },
+    { query: `tag:${TIER_PERKS_TAG} method:automatic` },
   );
   // Only ours: were the filter ever ignored, the list would hold the merchant's own discounts.
-  const ours = automaticDiscountNodes.nodes.find(
+  const ours = discountNodes.nodes.find(
     (node) =>
-      "title" in node.automaticDiscount && node.automaticDiscount.title === TIER_PERKS_TITLE,
+      node.discount.__typename === "DiscountAutomaticApp" &&
+      node.discount.title === TIER_PERKS_TITLE,
   );
   return ours?.id ?? null;
 }

@@ -171,14 +171,13 @@ export const CREATE_TIER_PERKS_DISCOUNT = `#graphql
 
 export const FIND_TIER_PERKS_DISCOUNT = `#graphql
   query LoyaltyFindTierPerksDiscount($query: String!) {
-    automaticDiscountNodes(first: 25, query: $query) {
+    discountNodes(first: 25, query: $query) {
       nodes {
         id
-        automaticDiscount {
+        discount {
+          __typename
           ... on DiscountAutomaticApp {
             title
-            status
-            discountClasses
           }
         }
       }
@@ -189,7 +188,7 @@ export const FIND_TIER_PERKS_DISCOUNT = `#graphql
 /** Whether the tier perks discount still exists (a merchant can delete it in Shopify admin). */
 export const TIER_PERKS_DISCOUNT = `#graphql
   query LoyaltyTierPerksDiscount($id: ID!) {
-    automaticDiscountNode(id: $id) {
+    discountNode(id: $id) {
       id
     }
   }

@@ -92,9 +92,12 @@ export type LoyaltyFindTierPerksDiscountQueryVariables = AdminTypes.Exact<{
 }>;
 
 
-export type LoyaltyFindTierPerksDiscountQuery = { automaticDiscountNodes: { nodes: Array<(
-      Pick<AdminTypes.DiscountAutomaticNode, 'id'>
-      & { automaticDiscount: Pick<AdminTypes.DiscountAutomaticApp, 'title' | 'status' | 'discountClasses'> }
+export type LoyaltyFindTierPerksDiscountQuery = { discountNodes: { nodes: Array<(
+      Pick<AdminTypes.DiscountNode, 'id'>
+      & { discount: (
+        { __typename: 'DiscountAutomaticApp' }
+        & Pick<AdminTypes.DiscountAutomaticApp, 'title'>
+      ) | { __typename: 'DiscountAutomaticBasic' | 'DiscountAutomaticBxgy' | 'DiscountAutomaticFreeShipping' | 'DiscountCodeApp' | 'DiscountCodeBasic' | 'DiscountCodeBxgy' | 'DiscountCodeFreeShipping' } }
     )> } };
 
 export type LoyaltyTierPerksDiscountQueryVariables = AdminTypes.Exact<{
@@ -102,7 +105,7 @@ export type LoyaltyTierPerksDiscountQueryVariables = AdminTypes.Exact<{
 }>;
 
 
-export type LoyaltyTierPerksDiscountQuery = { automaticDiscountNode?: AdminTypes.Maybe<Pick<AdminTypes.DiscountAutomaticNode, 'id'>> };
+export type LoyaltyTierPerksDiscountQuery = { discountNode?: AdminTypes.Maybe<Pick<AdminTypes.DiscountNode, 'id'>> };
 
 export type LoyaltyCurrentAppInstallationQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
 
@@ -190,8 +193,8 @@ export type LoyaltyCollectionProductsQuery = { collection?: AdminTypes.Maybe<{ p
 interface GeneratedQueryTypes {
   "#graphql\n  query LoyaltyFindDiscountByCode($code: String!) {\n    codeDiscountNodeByCode(code: $code) {\n      id\n    }\n  }\n": {return: LoyaltyFindDiscountByCodeQuery, variables: LoyaltyFindDiscountByCodeQueryVariables},
   "#graphql\n  query LoyaltyStoreCreditTransactions($customerId: ID!, $accountQuery: String!) {\n    customer(id: $customerId) {\n      storeCreditAccounts(first: 1, query: $accountQuery) {\n        nodes {\n          id\n          balance {\n            amount\n            currencyCode\n          }\n          transactions(first: 100, reverse: true) {\n            nodes {\n              __typename\n              createdAt\n              event\n              amount {\n                amount\n                currencyCode\n              }\n              ... on StoreCreditAccountCreditTransaction {\n                id\n                expiresAt\n                remainingAmount {\n                  amount\n                  currencyCode\n                }\n              }\n              ... on StoreCreditAccountDebitTransaction {\n                id\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": {return: LoyaltyStoreCreditTransactionsQuery, variables: LoyaltyStoreCreditTransactionsQueryVariables},
-  "#graphql\n  query LoyaltyFindTierPerksDiscount($query: String!) {\n    automaticDiscountNodes(first: 25, query: $query) {\n      nodes {\n        id\n        automaticDiscount {\n          ... on DiscountAutomaticApp {\n            title\n            status\n            discountClasses\n          }\n        }\n      }\n    }\n  }\n": {return: LoyaltyFindTierPerksDiscountQuery, variables: LoyaltyFindTierPerksDiscountQueryVariables},
-  "#graphql\n  query LoyaltyTierPerksDiscount($id: ID!) {\n    automaticDiscountNode(id: $id) {\n      id\n    }\n  }\n": {return: LoyaltyTierPerksDiscountQuery, variables: LoyaltyTierPerksDiscountQueryVariables},
+  "#graphql\n  query LoyaltyFindTierPerksDiscount($query: String!) {\n    discountNodes(first: 25, query: $query) {\n      nodes {\n        id\n        discount {\n          __typename\n          ... on DiscountAutomaticApp {\n            title\n          }\n        }\n      }\n    }\n  }\n": {return: LoyaltyFindTierPerksDiscountQuery, variables: LoyaltyFindTierPerksDiscountQueryVariables},
+  "#graphql\n  query LoyaltyTierPerksDiscount($id: ID!) {\n    discountNode(id: $id) {\n      id\n    }\n  }\n": {return: LoyaltyTierPerksDiscountQuery, variables: LoyaltyTierPerksDiscountQueryVariables},
   "#graphql\n  query LoyaltyCurrentAppInstallation {\n    currentAppInstallation {\n      id\n    }\n  }\n": {return: LoyaltyCurrentAppInstallationQuery, variables: LoyaltyCurrentAppInstallationQueryVariables},
   "#graphql\n  query LoyaltyShopTimeZone {\n    shop {\n      ianaTimezone\n    }\n  }\n": {return: LoyaltyShopTimeZoneQuery, variables: LoyaltyShopTimeZoneQueryVariables},
   "#graphql\n  query LoyaltyFindCustomersByEmail($query: String!) {\n    customers(first: 2, query: $query) {\n      nodes {\n        id\n        defaultEmailAddress {\n          emailAddress\n        }\n        firstName\n        lastName\n      }\n    }\n  }\n": {return: LoyaltyFindCustomersByEmailQuery, variables: LoyaltyFindCustomersByEmailQueryVariables},

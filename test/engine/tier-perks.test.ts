@@ -63,7 +63,7 @@ describe("tier perks at checkout", () => {
     const before = writes();
     expect(await sync()).toEqual({ synced: 0, failed: 0 });
     expect(writes()).toBe(before);
-    expect(calls("automaticDiscountNode")).toBe(1);
+    expect(calls("discountNode")).toBe(1);
   });
 
   it("writes the config again when a tier's perks change, on the same discount", async () => {
