@@ -5,7 +5,7 @@ import type { ProgramSettings } from "../domain/program-settings";
 import { storefrontProgramValue } from "../domain/program-settings";
 import { parsePointsNames } from "../domain/storefront-text";
 import { balanceExpiresAt } from "../domain/schedule";
-import { rewardTermErrors } from "../domain/rewards";
+import { canWelcomeFriends, rewardTermErrors } from "../domain/rewards";
 import { parseSocialFollows } from "../domain/social";
 import { programFor } from "../loyalty/program.server";
 import { rewardTerms } from "../loyalty/redemptions.server";
@@ -119,9 +119,11 @@ export async function saveProgram(options: {
     });
     const problem = !reward
       ? "Choose one of your rewards"
-      : Object.keys(rewardTermErrors(rewardTerms(reward), current.currency)).length
-        ? "This reward's settings are incomplete: fix it on its page first"
-        : null;
+      : !canWelcomeFriends(reward.type)
+        ? "Friends get a single-use code: choose an amount off, a percentage off or free shipping"
+        : Object.keys(rewardTermErrors(rewardTerms(reward), current.currency)).length
+          ? "This reward's settings are incomplete: fix it on its page first"
+          : null;
     if (problem) return { ok: false, errors: { referralRewardId: problem } };
   }
 

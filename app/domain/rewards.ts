@@ -10,6 +10,20 @@ export const REWARD_TYPE_VALUES = [
   "STORE_CREDIT",
 ] as const satisfies readonly RewardType[];
 
+/**
+ * What a referred friend's welcome code can be: a code made from the reward's terms alone, with
+ * no customer and nothing read from Shopify first.
+ */
+export const WELCOME_REWARD_TYPES = [
+  "FIXED_AMOUNT",
+  "PERCENTAGE",
+  "FREE_SHIPPING",
+] as const satisfies readonly RewardType[];
+
+export function canWelcomeFriends(type: RewardType): boolean {
+  return (WELCOME_REWARD_TYPES as readonly RewardType[]).includes(type);
+}
+
 // A type, not an interface: it is stored in Json columns and must be a plain JSON object type.
 export type RewardTerms = {
   name: string;

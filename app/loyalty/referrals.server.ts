@@ -14,7 +14,7 @@ import {
   welcomeCodesIn,
 } from "../domain/referrals";
 import { decide } from "../domain/redemption-state";
-import { generateRewardCode, rewardTermErrors } from "../domain/rewards";
+import { canWelcomeFriends, generateRewardCode, rewardTermErrors } from "../domain/rewards";
 import { availableAt, isPending } from "../domain/schedule";
 import { rewardTerms as parseRewardTerms, stringListSchema } from "../domain/snapshots";
 import { isUniqueViolation } from "../db/errors";
@@ -57,7 +57,8 @@ export async function welcomeReward(db: Db, program: Program) {
   const reward = await db.reward.findFirst({
     where: { id: program.referralRewardId, shop: program.shop },
   });
-  if (!reward) return null;
+  // Saved before such rewards were refused as the offer: as good as no offer.
+  if (!reward || !canWelcomeFriends(reward.type)) return null;
   const invalid = Object.keys(rewardTermErrors(rewardTerms(reward), program.currency)).length > 0;
   return invalid ? null : reward;
 }

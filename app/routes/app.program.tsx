@@ -30,6 +30,7 @@ import { useToast } from "../components/toast";
 import type { FieldErrors } from "../domain/forms";
 import { formValues } from "../domain/forms";
 import { SOCIAL_NETWORKS } from "../domain/social";
+import { canWelcomeFriends } from "../domain/rewards";
 import {
   followField,
   parseProgramSettings,
@@ -45,12 +46,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const program = await loadProgram(session.shop);
   const rewards = await prisma.reward.findMany({
     where: { shop: session.shop },
-    select: { id: true, name: true, enabled: true },
+    select: { id: true, name: true, enabled: true, type: true },
     orderBy: { pointsCost: "asc" },
   });
   return {
     settings: settingsOf(program),
-    rewards,
+    referralRewards: rewards
+      .filter((r) => canWelcomeFriends(r.type))
+      .map(({ id, name, enabled }) => ({ id, name, enabled })),
     currency: program.currency,
     storefrontSyncError: program.storefrontSyncError,
     storefrontSyncedAt: program.storefrontSyncedAt?.toISOString() ?? null,
@@ -125,7 +128,8 @@ interface FormValues extends Record<string, unknown> {
 }
 
 export default function ProgramSettingsPage() {
-  const { settings, currency, storefrontSyncError, rewards } = useLoaderData<typeof loader>();
+  const { settings, currency, storefrontSyncError, referralRewards } =
+    useLoaderData<typeof loader>();
   const fetcher = useFetcher<typeof action>();
   const toast = useToast();
   const form = useFormState<FormValues>({
@@ -476,10 +480,10 @@ export default function ProgramSettingsPage() {
               />
               <Select
                 label="What friends get"
-                helpText="A single-use code with this reward's terms (its points cost is ignored). A reward switched off for members still works here."
+                helpText="A single-use code with this reward's terms (its points cost is ignored): an amount off, a percentage off or free shipping. A reward switched off for members still works here."
                 options={[
                   { label: "Choose a reward", value: "" },
-                  ...rewards.map((r) => ({
+                  ...referralRewards.map((r) => ({
                     label: r.enabled ? r.name : `${r.name} (off for members)`,
                     value: r.id,
                   })),

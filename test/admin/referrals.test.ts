@@ -2,7 +2,7 @@
 // all, and the Referrals page listing the shop's invitations by status.
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
-import { action as saveProgram } from "../../app/routes/app.program";
+import { loader as programLoader, action as saveProgram } from "../../app/routes/app.program";
 import { loader as listLoader } from "../../app/routes/app.referrals._index";
 import { adminSandbox } from "../support/admin-sandbox";
 import {
@@ -84,6 +84,32 @@ describe("referral settings", () => {
     const program = await prisma.program.findUnique({ where: { shop: TEST_SHOP } });
     expect(program?.earnPoints ?? 1).toBe(1);
     expect(program?.referrals ?? false).toBe(false);
+  });
+
+  it("offers friends only rewards a code can carry, and refuses store credit", async () => {
+    const credit = await seedReward({ name: "$10 credit", type: "STORE_CREDIT", amount: "10.00" });
+    const code = await seedReward({ name: "$5 off" });
+    const page = await load<Awaited<ReturnType<typeof programLoader>>>(
+      programLoader,
+      "/app/program",
+    );
+    expect(page.referralRewards.map((r) => r.name)).toEqual(["$5 off"]);
+
+    const saved = await post<Saved>(saveProgram, "/app/program", {
+      ...form,
+      earnPoints: "9",
+      referralRewardId: credit.id,
+    });
+    expect(saved).toMatchObject({
+      ok: false,
+      errors: {
+        referralRewardId:
+          "Friends get a single-use code: choose an amount off, a percentage off or free shipping",
+      },
+    });
+    const program = await prisma.program.findUnique({ where: { shop: TEST_SHOP } });
+    expect(program?.referrals ?? false).toBe(false);
+    expect(code.type).toBe("FIXED_AMOUNT");
   });
 });
 

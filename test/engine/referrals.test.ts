@@ -136,6 +136,16 @@ describe("the referral link and the welcome code", () => {
     expect((await page(submit, "zzzzzzzzzz", "5304")).status).toBe(404);
   });
 
+  it("offers nothing when the saved offer is store credit, which no code can carry", async () => {
+    const code = await linkCode();
+    // Programs saved before store credit was refused as the friends' offer.
+    await prisma.reward.updateMany({ data: { type: "STORE_CREDIT" } });
+    expect((await page(landing, code, "5305")).status).toBe(404);
+    expect((await page(submit, code, "5305")).status).toBe(404);
+    expect(sandbox.api.state.discounts.size).toBe(0);
+    expect(await prisma.referral.count()).toBe(0);
+  });
+
   it("stops a link after 20 codes in a day", async () => {
     for (let i = 0; i < 20; i++) await welcome(5400 + i);
     const { html } = await page(submit, await linkCode(), "5499");
