@@ -74,7 +74,18 @@ function collection(n: number, handle: string, title: string, products: string[]
 export function adminCatalog() {
   const productGid = (p: Product) => gid("Product", p.id);
   return {
-    products: CATALOG.map((p) => ({ id: productGid(p), title: p.title, handle: p.handle })),
+    products: CATALOG.map((p) => ({
+      id: productGid(p),
+      title: p.title,
+      handle: p.handle,
+      // The storefront's variant ids, so a cart line and a discount's variant gid agree.
+      variants: p.variants.map((v) => ({
+        id: gid("ProductVariant", v.id),
+        title: v.title,
+        price: v.price,
+        sku: variantSku(v.id),
+      })),
+    })),
     collections: COLLECTIONS.map((c) => ({
       id: gid("Collection", c.id),
       title: c.title,
@@ -104,6 +115,11 @@ function product(
       price,
     })),
   };
+}
+
+/** The SKU a catalogue variant carries in the Admin API and in order payloads. */
+export function variantSku(variantId: number): string {
+  return `SKU-${variantId}`;
 }
 
 export function findVariant(variantId: number): { product: Product; variant: Variant } | null {
@@ -938,7 +954,7 @@ export class Shop {
       properties: [],
       quantity: line.quantity,
       requires_shipping: true,
-      sku: line.variantId ? `SKU-${line.variantId}` : null,
+      sku: line.variantId ? variantSku(line.variantId) : null,
       taxable: true,
       title: line.title,
       total_discount: "0.00",

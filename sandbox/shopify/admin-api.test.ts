@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { adminCatalog } from "../shop";
 import { createAdminApi, type AdminApi } from "./admin-api";
 import { installShopifyFetch } from "./fetch";
 import { validateAdminDocument } from "./schema";
@@ -1818,5 +1819,143 @@ describe("automatic app discounts (tier perks)", () => {
       userErrors: [{ field: ["automaticAppDiscount", "title"], message: "Boom", code: "INVALID" }],
     });
     expect(api.state.automaticDiscounts.size).toBe(0);
+  });
+});
+
+// The free-product reward reads the variant's price when a shopper redeems (its query, verbatim).
+const FREE_PRODUCT_VARIANT = /* GraphQL */ `
+  query LoyaltyFreeProductVariant($id: ID!) {
+    productVariant(id: $id) {
+      id
+      price
+      displayName
+      product {
+        id
+        handle
+      }
+    }
+  }
+`;
+
+const WALLET_BROWN = "gid://shopify/ProductVariant/4400000000060";
+const WALLET = "gid://shopify/Product/8800000000006";
+const TOTE_DEFAULT = "gid://shopify/ProductVariant/4400000000010";
+
+describe("products and their variants", () => {
+  let shop: AdminApi;
+  beforeEach(() => {
+    shop = createAdminApi({ shop: "demo-shop.myshopify.com", ...adminCatalog() });
+  });
+
+  it("validates the app's variant query against the real schema", () => {
+    expect(validateAdminDocument(FREE_PRODUCT_VARIANT, { forbidDeprecated: true })).toEqual([]);
+  });
+
+  it("answers productVariant with the catalogue's price, Shopify's display name and its product", async () => {
+    const reply = await shop.graphql(FREE_PRODUCT_VARIANT, { variables: { id: WALLET_BROWN } });
+    expect(reply.body.errors).toBeUndefined();
+    expect(reply.body.data).toEqual({
+      productVariant: {
+        id: WALLET_BROWN,
+        price: "45.99",
+        displayName: "Leather Wallet - Brown",
+        product: { id: WALLET, handle: "leather-wallet" },
+      },
+    });
+    // An object (1) and its product (1); scalars are free.
+    expect(reply.body.extensions?.cost).toMatchObject({
+      requestedQueryCost: 2,
+      actualQueryCost: 2,
+    });
+    // A product without options has one "Default Title" variant, and Shopify keeps it in the name.
+    const tote = await shop.graphql(FREE_PRODUCT_VARIANT, { variables: { id: TOTE_DEFAULT } });
+    expect(tote.body.data).toMatchObject({
+      productVariant: { price: "28.00", displayName: "Canvas Tote - Default Title" },
+    });
+  });
+
+  it("answers null for a variant the shop does not have, and refuses a non-gid", async () => {
+    const unknown = await shop.graphql(FREE_PRODUCT_VARIANT, {
+      variables: { id: "gid://shopify/ProductVariant/1" },
+    });
+    expect(unknown.body).toMatchObject({ data: { productVariant: null } });
+    expect(unknown.body.errors).toBeUndefined();
+    const numeric = await shop.graphql(FREE_PRODUCT_VARIANT, {
+      variables: { id: "4400000000060" },
+    });
+    expect(numeric.body.errors?.[0]).toMatchObject({
+      message: "Invalid global id '4400000000060'",
+      path: ["productVariant"],
+    });
+  });
+
+  it("lists a product's variants in position order, and finds both through node", async () => {
+    const reply = await shop.graphql<{
+      product: {
+        hasOnlyDefaultVariant: boolean;
+        variantsCount: { count: number };
+        variants: unknown;
+      };
+      variant: unknown;
+      product2: unknown;
+    }>(
+      `query($product: ID!, $variant: ID!) {
+        product(id: $product) {
+          hasOnlyDefaultVariant
+          variantsCount { count }
+          variants(first: 1) { nodes { id title position sku price } pageInfo { hasNextPage } }
+        }
+        variant: node(id: $variant) { __typename ... on ProductVariant { title product { title } } }
+        product2: node(id: $product) { __typename ... on Product { handle } }
+      }`,
+      { variables: { product: WALLET, variant: "gid://shopify/ProductVariant/4400000000061" } },
+    );
+    expect(reply.body.errors).toBeUndefined();
+    expect(reply.body.data).toEqual({
+      product: {
+        hasOnlyDefaultVariant: false,
+        variantsCount: { count: 2 },
+        variants: {
+          nodes: [
+            {
+              id: WALLET_BROWN,
+              title: "Brown",
+              position: 1,
+              sku: "SKU-4400000000060",
+              price: "45.99",
+            },
+          ],
+          pageInfo: { hasNextPage: true },
+        },
+      },
+      variant: {
+        __typename: "ProductVariant",
+        title: "Black",
+        product: { title: "Leather Wallet" },
+      },
+      product2: { __typename: "Product", handle: "leather-wallet" },
+    });
+  });
+
+  it("needs read_products, as the ProductVariant object says", async () => {
+    const token = shop.issueAccessToken({ scopes: ["read_customers"] });
+    const reply = await shop.graphql(FREE_PRODUCT_VARIANT, {
+      token,
+      variables: { id: WALLET_BROWN },
+    });
+    expect(reply.body.errors?.[0]).toMatchObject({ extensions: { code: "ACCESS_DENIED" } });
+  });
+
+  it("says so instead of answering for a product seeded without its variants", async () => {
+    shop.state.products.set(WALLET, {
+      id: WALLET,
+      title: "Leather Wallet",
+      handle: "leather-wallet",
+    });
+    const reply = await shop.graphql(FREE_PRODUCT_VARIANT, { variables: { id: WALLET_BROWN } });
+    expect(reply.body.errors?.[0]).toMatchObject({
+      extensions: { code: "SANDBOX_NOT_SIMULATED" },
+      message: expect.stringContaining("seeded without variants"),
+    });
   });
 });

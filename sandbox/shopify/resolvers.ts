@@ -43,6 +43,7 @@ import {
   digest,
   discountStatus,
   findDiscountByCode,
+  findProductVariant,
   gid,
   hasScope,
   metafieldKey,
@@ -59,9 +60,11 @@ import {
   type MetafieldOwnerType,
   type MetafieldRecord,
   type ProductRecord,
+  type ProductVariantRecord,
   type StoreCreditAccountRecord,
   type StoreCreditTransactionKind,
   type StoreCreditTransactionRecord,
+  variantDisplayName,
 } from "./state";
 
 export interface ExecContext {
@@ -854,8 +857,10 @@ function nodeView(state: AdminApiState, id: string, context?: ExecContext): View
       return id === state.shop.id ? shopView(state) : null;
     case "Product": {
       const product = state.products.get(id);
-      return product ? productView(product) : null;
+      return product ? productView(state, product) : null;
     }
+    case "ProductVariant":
+      return variantNode(state, id);
     case "Collection": {
       const collection = state.collections.get(id);
       return collection ? collectionView(state, collection) : null;
@@ -1122,13 +1127,79 @@ function filterBySearch<T>(
   return items.filter((item) => terms.every((term) => matches(item, term) !== term.negate));
 }
 
-function productView(product: ProductRecord): View {
+/** A product's variants; products seeded without them (titles only) cannot answer. */
+function variantsOf(product: ProductRecord): ProductVariantRecord[] {
+  if (!product.variants)
+    throw new NotSimulatedError(
+      `${product.id} was seeded without variants (ProductRecord.variants); its variants are not simulated`,
+    );
+  return product.variants;
+}
+
+function productView(state: AdminApiState, product: ProductRecord): View {
   return {
+    __typename: "Product",
     id: product.id,
     legacyResourceId: parseGid(product.id)?.id ?? "0",
     title: product.title,
     handle: product.handle,
+    hasOnlyDefaultVariant: () => {
+      const variants = variantsOf(product);
+      return variants.length === 1 && variants[0]?.title === "Default Title";
+    },
+    variantsCount: () => ({ count: variantsOf(product).length, precision: "EXACT" }),
+    // In position order, the connection's default sort (POSITION).
+    variants: (args: Args) => {
+      if (args["sortKey"] !== undefined && args["sortKey"] !== "POSITION")
+        throw new NotSimulatedError(`sorting variants by ${String(args["sortKey"])}`);
+      return connection(
+        variantsOf(product),
+        args as PageArgs,
+        (v) => v.id,
+        (v) => productVariantView(state, product, v),
+      );
+    },
   };
+}
+
+function productVariantView(
+  state: AdminApiState,
+  product: ProductRecord,
+  variant: ProductVariantRecord,
+): View {
+  const currency = state.shop.currencyCode;
+  return {
+    __typename: "ProductVariant",
+    id: variant.id,
+    legacyResourceId: parseGid(variant.id)?.id ?? "0",
+    title: variant.title,
+    displayName: variantDisplayName(product, variant),
+    // The Money scalar is the price with the currency's digits ("45.99", "28.00").
+    price: fromMinorUnits(toMinorUnits(variant.price, currency), currency),
+    compareAtPrice: null,
+    sku: variant.sku,
+    barcode: null,
+    position: variantsOf(product).indexOf(variant) + 1,
+    // The sandbox storefront sells every variant, with Shopify's defaults for the rest.
+    availableForSale: true,
+    taxable: true,
+    product: () => productView(state, product),
+  };
+}
+
+/**
+ * A variant by gid: null when no product has it, as Shopify answers. With products seeded without
+ * their variants, "no such variant" cannot be told apart from "not seeded", so it is not simulated.
+ */
+function variantNode(state: AdminApiState, id: string): View | null {
+  const found = findProductVariant(state, id);
+  if (found) return productVariantView(state, found.product, found.variant);
+  const unseeded = [...state.products.values()].filter((p) => !p.variants).map((p) => p.id);
+  if (unseeded.length)
+    throw new NotSimulatedError(
+      `looking up ${id}: ${unseeded.join(", ")} ${unseeded.length === 1 ? "was" : "were"} seeded without variants`,
+    );
+  return null;
 }
 
 function collectionView(state: AdminApiState, collection: CollectionRecord): View {
@@ -1137,6 +1208,7 @@ function collectionView(state: AdminApiState, collection: CollectionRecord): Vie
     return product ? [product] : [];
   });
   return {
+    __typename: "Collection",
     id: collection.id,
     legacyResourceId: parseGid(collection.id)?.id ?? "0",
     title: collection.title,
@@ -1148,7 +1220,7 @@ function collectionView(state: AdminApiState, collection: CollectionRecord): Vie
         products,
         args as PageArgs,
         (p) => p.id,
-        (p) => productView(p),
+        (p) => productView(state, p),
       ),
   };
 }
@@ -1262,7 +1334,13 @@ export const rootValue: View = {
   product: (args: Args, context: ExecContext) => {
     const { gid: id } = requireGid(args["id"]);
     const product = context.state.products.get(id);
-    return product ? productView(product) : null;
+    return product ? productView(context.state, product) : null;
+  },
+  productVariant: (args: Args, context: ExecContext) => {
+    const { gid: id, type } = requireGid(args["id"]);
+    if (type !== "ProductVariant")
+      throw new NotSimulatedError(`productVariant(id:) with a ${type} id is not simulated`);
+    return variantNode(context.state, id);
   },
   collection: (args: Args, context: ExecContext) => {
     const { gid: id } = requireGid(args["id"]);

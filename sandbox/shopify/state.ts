@@ -271,6 +271,39 @@ export interface ProductRecord {
   id: string;
   title: string;
   handle: string;
+  /**
+   * In position order. Every Shopify product has at least one (a product without options has a
+   * single "Default Title" variant); a product seeded without them (a test that only needs titles)
+   * answers variant fields with "not simulated".
+   */
+  variants?: ProductVariantRecord[];
+}
+
+export interface ProductVariantRecord {
+  /** gid://shopify/ProductVariant/N, N being the storefront's variant id. */
+  id: string;
+  /** The variant's option values joined by " / "; "Default Title" for a product without options. */
+  title: string;
+  /** Decimal string in the shop currency. */
+  price: string;
+  sku: string | null;
+}
+
+/** "Leather Wallet - Brown"; Shopify keeps "Default Title" too ("Canvas Tote - Default Title"). */
+export function variantDisplayName(product: ProductRecord, variant: ProductVariantRecord): string {
+  return `${product.title} - ${variant.title}`;
+}
+
+/** The product a variant gid belongs to, with the variant; null when no product has it. */
+export function findProductVariant(
+  state: AdminApiState,
+  variantId: string,
+): { product: ProductRecord; variant: ProductVariantRecord } | null {
+  for (const product of state.products.values()) {
+    const variant = product.variants?.find((v) => v.id === variantId);
+    if (variant) return { product, variant };
+  }
+  return null;
 }
 
 export interface CollectionRecord {
@@ -491,7 +524,12 @@ export function createState(options: StateOptions = {}): AdminApiState {
     discountFunctions: functionLoader(options.discountFunctions),
     functionRuns: [],
     metafields: new Map(),
-    products: new Map((options.products ?? []).map((p) => [p.id, { ...p }])),
+    products: new Map(
+      (options.products ?? []).map((p) => [
+        p.id,
+        { ...p, ...(p.variants && { variants: p.variants.map((v) => ({ ...v })) }) },
+      ]),
+    ),
     collections: new Map(
       (options.collections ?? []).map((c) => [c.id, { ...c, productIds: [...c.productIds] }]),
     ),
