@@ -9,7 +9,7 @@ import { forwardAppProxy, proxySignature } from "./app-proxy";
 import { replaceInStream } from "./app-server";
 import { readAppConfig } from "./config";
 import { listen, type RunningServer } from "./http";
-import { Shop } from "./shop";
+import { Shop, adminCatalog } from "./shop";
 import { createAdminApi } from "./shopify";
 import { FlowRunner } from "./flow";
 import { WebhookSender } from "./webhooks";
@@ -285,5 +285,121 @@ describe("order payloads", () => {
     const repaid = toPaidOrder(orderPayload.parse(after), new Date());
     expect(repaid.basisMinor).toBe(5400);
     expect(repaid.listedRefunds.map((r) => r.refundId)).toEqual([String(refund.id)]);
+  });
+
+  it("allocate a free-product code to its variant's line only, one unit's price", async () => {
+    const api = createAdminApi({ shop: "demo-shop.myshopify.com", ...adminCatalog() });
+    const webhooks = new WebhookSender({
+      appUrl: "http://127.0.0.1:9",
+      shop: api.shopDomain,
+      secret: SECRET,
+      apiVersion: "2026-10",
+      subscriptions: readAppConfig().subscriptions,
+    });
+    webhooks.holdAll = true;
+    const shop = new Shop(api, webhooks);
+    const { customer } = await shop.createCustomer({ email: "ada@example.com" });
+    const brown = 4_400_000_000_000 + 60; // Leather Wallet - Brown, $45.99
+    const black = 4_400_000_000_000 + 61; // Leather Wallet - Black, $52.00
+    const tote = 4_400_000_000_000 + 10; // Canvas Tote, $28.00
+    const create = (code: string, amount: string, appliesOnEachItem: boolean, variants = [brown]) =>
+      api.graphql<{ discountCodeBasicCreate: { userErrors: unknown[] } }>(
+        `mutation($d: DiscountCodeBasicInput!) { discountCodeBasicCreate(basicCodeDiscount: $d) { userErrors { message } } }`,
+        {
+          variables: {
+            d: {
+              title: "Free Leather Wallet - Brown",
+              code,
+              startsAt: "2020-01-01T00:00:00Z",
+              context: { customers: { add: [customer.id] } },
+              customerGets: {
+                value: { discountAmount: { amount, appliesOnEachItem } },
+                items: {
+                  products: {
+                    productVariantsToAdd: variants.map((v) => `gid://shopify/ProductVariant/${v}`),
+                  },
+                },
+              },
+              minimumRequirement: { quantity: { greaterThanOrEqualToQuantity: "1" } },
+              usageLimit: 1,
+              appliesOncePerCustomer: true,
+            },
+          },
+        },
+      );
+    expect((await create("FREE-WALLET", "45.99", false)).body.data).toEqual({
+      discountCodeBasicCreate: { userErrors: [] },
+    });
+    const customerId = customer.id.split("/").pop()!;
+    // The other colour alone does not take the code, and nothing is recorded.
+    await expect(
+      shop.placeOrder({
+        customerId,
+        lines: [{ variantId: black, quantity: 1 }],
+        code: "FREE-WALLET",
+      }),
+    ).rejects.toThrow("FREE-WALLET discount code isn’t valid for the items in your cart");
+    expect(api.findDiscountByCode("FREE-WALLET")?.asyncUsageCount).toBe(0);
+
+    const { order } = await shop.placeOrder({
+      customerId,
+      lines: [
+        { variantId: tote, quantity: 1 },
+        { variantId: brown, quantity: 2 },
+        { variantId: black, quantity: 1 },
+      ],
+      code: "FREE-WALLET",
+    });
+    const payload = shop.orderPayload(order);
+    expect(payload).toMatchObject({
+      total_line_items_price: "171.98",
+      total_discounts: "45.99",
+      subtotal_price: "125.99",
+      discount_codes: [{ code: "FREE-WALLET", amount: "45.99", type: "fixed_amount" }],
+      discount_applications: [
+        {
+          type: "discount_code",
+          target_type: "line_item",
+          value: "45.99",
+          value_type: "fixed_amount",
+          allocation_method: "across",
+          target_selection: "entitled",
+        },
+      ],
+    });
+    expect(
+      payload.line_items.map((l) => [l.name, l.discount_allocations.map((a) => a.amount)]),
+    ).toEqual([
+      ["Canvas Tote", []],
+      ["Leather Wallet - Brown", ["45.99"]],
+      ["Leather Wallet - Black", []],
+    ]);
+    expect(toPaidOrder(orderPayload.parse(payload), new Date())).toMatchObject({
+      basisMinor: 12599,
+      discountCodes: ["FREE-WALLET"],
+    });
+
+    // An amount off each item is allocated per line ("each"), each unit's worth, not in proportion.
+    expect((await create("FIVE-EACH", "5.00", true, [brown, tote])).body.data).toEqual({
+      discountCodeBasicCreate: { userErrors: [] },
+    });
+    const each = await shop.placeOrder({
+      customerId,
+      lines: [
+        { variantId: brown, quantity: 3 },
+        { variantId: tote, quantity: 1 },
+      ],
+      code: "FIVE-EACH",
+    });
+    const eachPayload = shop.orderPayload(each.order);
+    expect(eachPayload.discount_applications[0]).toMatchObject({
+      allocation_method: "each",
+      target_selection: "entitled",
+      value: "5.0",
+    });
+    expect(eachPayload.line_items.map((l) => l.discount_allocations.map((a) => a.amount))).toEqual([
+      ["15.00"],
+      ["5.00"],
+    ]);
   });
 });

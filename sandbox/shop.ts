@@ -15,6 +15,7 @@ import {
   payWithStoreCredit,
   quoteCheckout,
   recordOrderWithCode,
+  type CheckoutLine,
   type CheckoutQuote,
 } from "./shopify";
 import { fromMinorUnits, shopifyDecimal, toMinorUnits } from "./shopify/money";
@@ -170,8 +171,13 @@ export interface AppliedCode {
   amount: string;
   /** The discount's own value, as discount_applications reports it ("5.0", "10.0"). */
   value: string;
-  /** Taken off some lines only (a discount on collections): Shopify's target_selection "entitled". */
+  /**
+   * Taken off some lines only (a discount on products, variants or collections): Shopify's
+   * target_selection "entitled".
+   */
   entitled?: boolean;
+  /** "each" for an amount off each item (appliesOnEachItem); absent: "across" its lines. */
+  allocationMethod?: "across" | "each";
 }
 
 export interface RefundLine {
@@ -415,13 +421,15 @@ export class Shop {
     });
   }
 
-  /** Cart lines as checkout prices a discount on some products: product gid and subtotal. */
-  private checkoutLines(cart: CartLine[]) {
+  /** Cart lines as checkout sees them: product and variant gids, quantity and subtotal. */
+  private checkoutLines(cart: CartLine[]): CheckoutLine[] {
     return cart.map((line) => {
       const found = findVariant(line.variantId);
       if (!found) throw new ShopError(`Unknown variant ${line.variantId}`);
       return {
         productId: gid("Product", found.product.id),
+        variantId: gid("ProductVariant", found.variant.id),
+        quantity: line.quantity,
         subtotal: this.money(this.minor(found.variant.price) * BigInt(line.quantity)),
       };
     });
@@ -516,6 +524,8 @@ export class Shop {
         subtotal,
         lines: lines.map((l) => ({
           productId: l.productId === null ? null : gid("Product", l.productId),
+          variantId: l.variantId === null ? null : gid("ProductVariant", l.variantId),
+          quantity: l.quantity,
           subtotal: this.money(this.minor(l.price) * BigInt(l.quantity)),
         })),
         orderId: gid("Order", id),
@@ -535,9 +545,17 @@ export class Shop {
               ? (Math.round(value.percentage * 10_000) / 100).toFixed(1)
               : "100.0",
         entitled: result.discount.eligibleLines !== null,
+        ...(result.discount.lineAmounts && { allocationMethod: "each" as const }),
       };
       if (result.discount.freeShipping) shipping = this.money(0n);
-      else {
+      else if (result.discount.lineAmounts) {
+        // An amount off each item: every entitled line gets its own units' worth.
+        for (const { line, amount } of result.discount.lineAmounts) {
+          const target = lines[line]!;
+          target.discount = this.money(this.minor(target.discount) + this.minor(amount));
+          (target.allocations ??= []).push({ application: 0, amount });
+        }
+      } else {
         const eligible = result.discount.eligibleLines;
         this.allocate(
           eligible ? lines.filter((_, i) => eligible.includes(i)) : lines,
@@ -1068,7 +1086,8 @@ export class Shop {
                 type: "discount_code",
                 value: code.value,
                 value_type: code.kind === "percentage" ? "percentage" : "fixed_amount",
-                allocation_method: code.kind === "freeShipping" ? "each" : "across",
+                allocation_method:
+                  code.kind === "freeShipping" ? "each" : (code.allocationMethod ?? "across"),
                 target_selection: code.entitled ? "entitled" : "all",
                 code: code.code,
               },
@@ -1214,6 +1233,8 @@ export function checkoutMessage(reason: CheckoutRejection["reason"], code: strin
       return `Log in to use ${code}`;
     case "MINIMUM_SUBTOTAL_NOT_MET":
       return `${code} requires a higher order subtotal`;
+    // Shopify checkout words a minimum the cart does not meet as it words items it cannot take.
+    case "MINIMUM_QUANTITY_NOT_MET":
     case "NOT_APPLICABLE":
       return `${code} discount code isn’t valid for the items in your cart`;
     case "NOT_COMBINABLE":

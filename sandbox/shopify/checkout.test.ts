@@ -7,6 +7,7 @@ import {
   payWithStoreCredit,
   recordOrderWithCode,
 } from "./checkout";
+import { NotSimulatedError } from "./discounts";
 import { creditStoreCredit } from "./store-credit";
 import { createManualClock, type ManualClock } from "./state";
 
@@ -58,6 +59,7 @@ describe("applyDiscountCode", () => {
         subtotalAfterDiscount: "37.50",
         freeShipping: false,
         eligibleLines: null,
+        lineAmounts: null,
       },
     });
     const small = applyDiscountCode(api.state, {
@@ -208,6 +210,177 @@ describe("applyDiscountCode", () => {
     expect(
       applyDiscountCode(api.state, { code: "NOPE", customerId: alice, subtotal: "10.00" }),
     ).toEqual({ ok: false, reason: "NOT_FOUND" });
+  });
+});
+
+describe("a discount on one product variant (the free-product reward)", () => {
+  const WALLET = "gid://shopify/Product/6";
+  const BROWN = "gid://shopify/ProductVariant/60"; // $45.99
+  const BLACK = "gid://shopify/ProductVariant/61"; // $52.00
+  const TOTE = "gid://shopify/Product/1";
+  const TOTE_DEFAULT = "gid://shopify/ProductVariant/10"; // $28.00
+  const PRICES: Record<string, string> = {
+    [BROWN]: "45.99",
+    [BLACK]: "52.00",
+    [TOTE_DEFAULT]: "28.00",
+  };
+
+  /** Lines of [variant, quantity], as the storefront's cart gives them to checkout. */
+  function cart(code: string, ...items: Array<[string, number]>) {
+    const lines = items.map(([variantId, quantity]) => ({
+      productId: variantId === TOTE_DEFAULT ? TOTE : WALLET,
+      variantId,
+      quantity,
+      subtotal: (Number(PRICES[variantId]) * quantity).toFixed(2),
+    }));
+    const cents = lines.reduce((sum, l) => sum + Math.round(Number(l.subtotal) * 100), 0);
+    return { code, customerId: alice, subtotal: (cents / 100).toFixed(2), lines };
+  }
+
+  /** What the app sends for a free Leather Wallet - Brown. */
+  async function freeProduct(code: string, overrides: Record<string, unknown> = {}) {
+    await createCode({
+      code,
+      context: { customers: { add: [alice] } },
+      customerGets: {
+        value: { discountAmount: { amount: "45.99", appliesOnEachItem: false } },
+        items: { products: { productVariantsToAdd: [BROWN] } },
+      },
+      minimumRequirement: { quantity: { greaterThanOrEqualToQuantity: "1" } },
+      usageLimit: 1,
+      appliesOncePerCustomer: true,
+      ...overrides,
+    });
+  }
+
+  it("takes one unit's price off that variant's line, however many the cart holds", async () => {
+    await freeProduct("FREE-WALLET");
+    expect(
+      applyDiscountCode(api.state, cart("FREE-WALLET", [TOTE_DEFAULT, 1], [BROWN, 2])),
+    ).toEqual({
+      ok: true,
+      discount: expect.objectContaining({
+        kind: "amount",
+        amount: "45.99",
+        subtotalAfterDiscount: "73.99",
+        eligibleLines: [1],
+        lineAmounts: null,
+      }),
+    });
+    const order = recordOrderWithCode(api.state, cart("FREE-WALLET", [BROWN, 1]));
+    expect(order).toMatchObject({ ok: true, discount: { subtotalAfterDiscount: "0.00" } });
+    expect(recordOrderWithCode(api.state, cart("FREE-WALLET", [BROWN, 1]))).toEqual({
+      ok: false,
+      reason: "USAGE_LIMIT_REACHED",
+    });
+  });
+
+  it("does not apply without that variant: another product, or another variant of the same product", async () => {
+    await freeProduct("FREE-WALLET");
+    for (const items of [
+      [[TOTE_DEFAULT, 3]],
+      [[BLACK, 1]],
+      [
+        [BLACK, 2],
+        [TOTE_DEFAULT, 1],
+      ],
+    ] as Array<Array<[string, number]>>)
+      expect(applyDiscountCode(api.state, cart("FREE-WALLET", ...items))).toEqual({
+        ok: false,
+        reason: "NOT_APPLICABLE",
+      });
+    // A product gid takes in every variant of the product.
+    await createCode({
+      code: "WALLETS",
+      customerGets: {
+        value: { percentage: 0.5 },
+        items: { products: { productsToAdd: [WALLET] } },
+      },
+    });
+    expect(
+      applyDiscountCode(api.state, cart("WALLETS", [BLACK, 1], [TOTE_DEFAULT, 1])),
+    ).toMatchObject({
+      ok: true,
+      discount: { amount: "26.00", eligibleLines: [0] },
+    });
+    // Lines without their variant cannot be told apart: the simulation says so instead of guessing.
+    const { lines, ...rest } = cart("FREE-WALLET", [BROWN, 1]);
+    expect(() =>
+      applyDiscountCode(api.state, {
+        ...rest,
+        lines: lines.map(({ productId, subtotal }) => ({ productId, subtotal })),
+      }),
+    ).toThrow("needs each line's variantId");
+  });
+
+  it("counts a minimum quantity on the items the discount applies to", async () => {
+    await freeProduct("TWO-WALLETS", {
+      minimumRequirement: { quantity: { greaterThanOrEqualToQuantity: "2" } },
+    });
+    // Three totes do not make up for a single wallet.
+    expect(
+      applyDiscountCode(api.state, cart("TWO-WALLETS", [BROWN, 1], [TOTE_DEFAULT, 3])),
+    ).toEqual({ ok: false, reason: "MINIMUM_QUANTITY_NOT_MET" });
+    expect(applyDiscountCode(api.state, cart("TWO-WALLETS", [BROWN, 2])).ok).toBe(true);
+    // On all items, the whole cart counts.
+    await createCode({
+      code: "THREE-ITEMS",
+      minimumRequirement: { quantity: { greaterThanOrEqualToQuantity: "3" } },
+    });
+    expect(
+      applyDiscountCode(api.state, cart("THREE-ITEMS", [BROWN, 1], [TOTE_DEFAULT, 1])),
+    ).toEqual({ ok: false, reason: "MINIMUM_QUANTITY_NOT_MET" });
+    expect(
+      applyDiscountCode(api.state, cart("THREE-ITEMS", [BROWN, 1], [TOTE_DEFAULT, 2])).ok,
+    ).toBe(true);
+    expect(() =>
+      applyDiscountCode(api.state, { code: "THREE-ITEMS", customerId: null, subtotal: "90.00" }),
+    ).toThrow("minimum quantity needs the cart's lines");
+  });
+
+  it("takes an amount off each item when appliesOnEachItem says so, never more than a unit's price", async () => {
+    await createCode({
+      code: "TEN-EACH",
+      customerGets: {
+        value: { discountAmount: { amount: "10.00", appliesOnEachItem: true } },
+        items: { products: { productVariantsToAdd: [BROWN, TOTE_DEFAULT] } },
+      },
+    });
+    expect(
+      applyDiscountCode(api.state, cart("TEN-EACH", [BROWN, 2], [BLACK, 1], [TOTE_DEFAULT, 1])),
+    ).toMatchObject({
+      ok: true,
+      discount: {
+        amount: "30.00",
+        eligibleLines: [0, 2],
+        lineAmounts: [
+          { line: 0, amount: "20.00" },
+          { line: 2, amount: "10.00" },
+        ],
+      },
+    });
+    await createCode({
+      code: "FIFTY-EACH",
+      customerGets: {
+        value: { discountAmount: { amount: "50.00", appliesOnEachItem: true } },
+        items: { products: { productVariantsToAdd: [BROWN] } },
+      },
+    });
+    expect(applyDiscountCode(api.state, cart("FIFTY-EACH", [BROWN, 2]))).toMatchObject({
+      ok: true,
+      discount: { amount: "91.98", subtotalAfterDiscount: "0.00" },
+    });
+    // Each item of a whole order is not modelled: refused rather than priced as "across".
+    await createCode({
+      code: "ALL-EACH",
+      customerGets: {
+        value: { discountAmount: { amount: "1.00", appliesOnEachItem: true } },
+        items: { all: true },
+      },
+    });
+    expect(() => applyDiscountCode(api.state, cart("ALL-EACH", [BROWN, 2]))).toThrow(
+      NotSimulatedError,
+    );
   });
 });
 

@@ -1,8 +1,7 @@
 /**
  * What Shopify checkout does with a code the app created: the eligibility rules a buyer hits
- * (dates, customer restriction, usage limits, minimum subtotal, the products a discount is
- * limited to) and the usage counting an
- * order causes. Lets end-to-end tests prove a reward code is actually redeemable, once.
+ * (dates, customer restriction, usage limits, minimum subtotal or quantity, the products,
+ * variants or collections a discount is limited to) and the usage counting an order causes. Lets end-to-end tests prove a reward code is actually redeemable, once.
  * Also the buyer's store credit as a payment method: `applyStoreCredit` says what it would pay,
  * `payWithStoreCredit` debits it for an order.
  */
@@ -19,12 +18,14 @@ import {
   shopifyDecimal,
   toMinorUnits,
 } from "./money";
+import { NotSimulatedError } from "./discounts";
 import { debitStoreCredit, findStoreCreditAccount, storeCreditBalance } from "./store-credit";
 import {
   discountStatus,
   findDiscountByCode,
   gid,
   nextNumericId,
+  parseGid,
   type AdminApiState,
   type CombinesWith,
   type DiscountClass,
@@ -40,7 +41,9 @@ export type CheckoutRejection =
   | "CUSTOMER_NOT_ELIGIBLE"
   | "ALREADY_USED_BY_CUSTOMER"
   | "MINIMUM_SUBTOTAL_NOT_MET"
-  /** A discount on some products or collections, and none of them in the cart. */
+  /** Fewer items than the minimum quantity among those the discount applies to. */
+  | "MINIMUM_QUANTITY_NOT_MET"
+  /** A discount on some products, variants or collections, and none of them in the cart. */
   | "NOT_APPLICABLE"
   /**
    * Valid, but it does not combine with an automatic discount that saves the buyer more, so
@@ -61,6 +64,11 @@ export interface AppliedDiscount {
   freeShipping: boolean;
   /** Indexes of the cart lines the discount is taken off; null for the whole order. */
   eligibleLines: number[] | null;
+  /**
+   * An amount off each item (appliesOnEachItem): what each eligible line gets, as the order
+   * allocates it ("each"). null when the discount is taken across its lines, in proportion.
+   */
+  lineAmounts: Array<{ line: number; amount: string }> | null;
 }
 
 export type CheckoutResult =
@@ -73,12 +81,26 @@ export interface CheckoutInput {
   /** Merchandise subtotal before discounts, decimal string in the shop currency ("42.50"). */
   subtotal: string;
   /**
-   * The cart's lines (product gid, or null for a custom item; the line's subtotal): needed to
-   * price a discount on some products or collections.
+   * The cart's lines: needed to price a discount on some products, variants or collections, a
+   * minimum quantity, or an amount off each item.
    */
-  lines?: ReadonlyArray<{ productId: string | null; subtotal: string }>;
+  lines?: ReadonlyArray<CheckoutLine>;
   /** Defaults to the simulation's clock. */
   now?: Date | number;
+}
+
+export interface CheckoutLine {
+  /** Product gid, or null for a custom item. */
+  productId: string | null;
+  /**
+   * ProductVariant gid, or null for a custom item. Needed (the sandbox throws without it) when
+   * the discount is on variants.
+   */
+  variantId?: string | null;
+  /** Units on the line; needed for a minimum quantity and an amount off each item. */
+  quantity?: number;
+  /** Unit price × quantity, decimal string in the shop currency. */
+  subtotal: string;
 }
 
 /** Checks a code against a cart the way checkout does; changes nothing. */
@@ -112,20 +134,16 @@ export function applyDiscountCode(state: AdminApiState, input: CheckoutInput): C
 
   const currency = state.shop.currencyCode;
   const subtotal = toMinorUnits(input.subtotal, currency);
+  const lines = input.lines;
   let eligibleLines: number[] | null = null;
   let base = subtotal;
   if (discount.kind === "basic" && discount.items !== "all") {
-    if (!input.lines)
+    if (!lines)
       throw new Error("[sandbox] pricing a product/collection discount needs the cart's lines");
-    const products = itemProducts(state, discount.items);
-    eligibleLines = input.lines.flatMap((line, i) =>
-      line.productId !== null && products.has(line.productId) ? [i] : [],
-    );
+    const applies = itemMatcher(state, discount.items);
+    eligibleLines = lines.flatMap((line, i) => (applies(line) ? [i] : []));
     if (!eligibleLines.length) return { ok: false, reason: "NOT_APPLICABLE" };
-    base = eligibleLines.reduce(
-      (sum, i) => sum + toMinorUnits(input.lines![i]!.subtotal, currency),
-      0n,
-    );
+    base = eligibleLines.reduce((sum, i) => sum + toMinorUnits(lines[i]!.subtotal, currency), 0n);
   }
   // A minimum purchase counts the items the discount applies to ("Applies only to selected
   // collections", as Shopify admin says under the requirement): the whole cart, or those lines.
@@ -135,18 +153,47 @@ export function applyDiscountCode(state: AdminApiState, input: CheckoutInput): C
   ) {
     return { ok: false, reason: "MINIMUM_SUBTOTAL_NOT_MET" };
   }
-  return { ok: true, discount: price(state, discount, subtotal, base, eligibleLines) };
+  if (discount.minimumQuantity !== null) {
+    if (!lines) throw new Error("[sandbox] checking a minimum quantity needs the cart's lines");
+    const counted = eligibleLines ?? lines.map((_, i) => i);
+    const items = counted.reduce((sum, i) => sum + quantityOf(lines[i]!), 0);
+    if (items < Number(discount.minimumQuantity))
+      return { ok: false, reason: "MINIMUM_QUANTITY_NOT_MET" };
+  }
+  return { ok: true, discount: price(state, discount, subtotal, base, eligibleLines, lines) };
 }
 
-/** The products a discount's items name: products directly, and the products of collections. */
-function itemProducts(state: AdminApiState, items: readonly string[]): Set<string> {
+function quantityOf(line: CheckoutLine): number {
+  if (line.quantity === undefined)
+    throw new Error("[sandbox] this discount needs each cart line's quantity");
+  return line.quantity;
+}
+
+/**
+ * Which lines a discount's items take in: a product gid any variant of the product, a variant gid
+ * that variant only, a collection its products' lines.
+ */
+function itemMatcher(
+  state: AdminApiState,
+  items: readonly string[],
+): (line: CheckoutLine) => boolean {
   const products = new Set<string>();
+  const variants = new Set<string>();
   for (const id of items) {
     const collection = state.collections.get(id);
     if (collection) for (const product of collection.productIds) products.add(product);
+    else if (parseGid(id)?.type === "ProductVariant") variants.add(id);
     else products.add(id);
   }
-  return products;
+  return (line) => {
+    if (line.productId !== null && products.has(line.productId)) return true;
+    if (!variants.size) return false;
+    if (line.variantId === undefined)
+      throw new Error(
+        "[sandbox] pricing a discount on product variants needs each line's variantId",
+      );
+    return line.variantId !== null && variants.has(line.variantId);
+  };
 }
 
 /** `base` is what the discount is taken off: the subtotal, or its eligible lines' part. */
@@ -156,17 +203,33 @@ function price(
   subtotal: bigint,
   base: bigint,
   eligibleLines: number[] | null,
+  lines: ReadonlyArray<CheckoutLine> | undefined,
 ): AppliedDiscount {
   const currency = state.shop.currencyCode;
   let off = 0n;
   let kind: AppliedDiscount["kind"] = "freeShipping";
+  let lineAmounts: AppliedDiscount["lineAmounts"] = null;
   if (discount.kind === "basic") {
     const value = discount.value;
     if (!value) throw new Error(`[sandbox] discount ${discount.id} has no value`);
     if (value.kind === "amount") {
       kind = "amount";
       const amount = toMinorUnits(value.amount, currency);
-      off = amount < base ? amount : base; // never below zero
+      if (value.appliesOnEachItem) {
+        // The amount comes off every unit of the entitled lines, never more than a unit's price.
+        if (eligibleLines === null || !lines)
+          throw new NotSimulatedError(
+            "an amount off each item (appliesOnEachItem) of a discount on all items is not simulated",
+          );
+        lineAmounts = eligibleLines.map((i) => {
+          const line = lines[i]!;
+          const each = amount * BigInt(quantityOf(line));
+          const lineTotal = toMinorUnits(line.subtotal, currency);
+          const taken = each < lineTotal ? each : lineTotal;
+          off += taken;
+          return { line: i, amount: fromMinorUnits(taken, currency) };
+        });
+      } else off = amount < base ? amount : base; // once across the lines, never below zero
     } else {
       kind = "percentage";
       const { numerator, denominator } = decimalFraction(value.percentage);
@@ -182,6 +245,7 @@ function price(
     subtotalAfterDiscount: fromMinorUnits(subtotal - off, currency),
     freeShipping: discount.kind === "freeShipping",
     eligibleLines,
+    lineAmounts,
   };
 }
 
@@ -424,7 +488,12 @@ export async function quoteCheckout(
         code: input.code.trim(),
         customerId: input.customerId,
         subtotal: fromMinorUnits(subtotal, currency),
-        lines: input.lines.map((line) => ({ productId: line.productId, subtotal: line.subtotal })),
+        lines: input.lines.map((line) => ({
+          productId: line.productId,
+          variantId: line.variantId,
+          quantity: line.quantity,
+          subtotal: line.subtotal,
+        })),
         now,
       })
     : null;

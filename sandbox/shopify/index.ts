@@ -49,6 +49,7 @@ export {
   quoteCheckout,
   countAutomaticUsage,
   type AutomaticApplication,
+  type CheckoutLine,
   type CheckoutQuote,
   type CheckoutResult,
   type AppliedDiscount,
