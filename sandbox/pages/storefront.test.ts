@@ -231,3 +231,142 @@ describe("storefront checkout page", () => {
     expect(shop.storeCreditBalance(ada)).toBe("12.00");
   });
 });
+
+describe("cart links", () => {
+  const BROWN = 4_400_000_000_000 + 60; // Leather Wallet - Brown, $45.99
+  const BLACK = 4_400_000_000_000 + 61; // Leather Wallet - Black, $52.00
+
+  beforeEach(() => {
+    shop.carts.set("c2", { token: "c2", lines: [], code: null });
+  });
+
+  const cart = () => shop.carts.get("c2")!;
+
+  async function get(path: string) {
+    const response = await storefront.handle(
+      new Request(`${ORIGIN}${path}`, {
+        headers: { cookie: `cart=c2; sandbox_customer=${ada.split("/").pop()}` },
+        redirect: "manual",
+      }),
+    );
+    expect(response).not.toBeNull();
+    return response!;
+  }
+
+  it("adds with GET /cart/add?id=…&quantity=…, then shows the cart", async () => {
+    const added = await get(`/cart/add?id=${BLACK}&quantity=2`);
+    expect([added.status, added.headers.get("location")]).toEqual([302, "/cart"]);
+    expect(cart().lines).toEqual([{ variantId: BLACK, quantity: 2 }]);
+    // Again: the same line grows; no quantity means one.
+    await get(`/cart/add?id=${BLACK}`);
+    expect(cart().lines).toEqual([{ variantId: BLACK, quantity: 3 }]);
+    // Under a locale root, it lands on that locale's cart.
+    expect((await get(`/de/cart/add?id=${BROWN}&quantity=1`)).headers.get("location")).toBe(
+      "/de/cart",
+    );
+  });
+
+  it("answers a variant the shop does not sell with a cart error page, and adds nothing", async () => {
+    for (const id of ["999", "", "abc"]) {
+      const response = await get(`/cart/add?id=${id}&quantity=1`);
+      expect(response.status).toBe(404);
+      expect(await response.text()).toContain("Cannot find variant");
+    }
+    expect(cart().lines).toEqual([]);
+  });
+
+  it("follows /discount/CODE to /cart/add and lands on the cart with the code: one unit free", async () => {
+    const created = await api.graphql<{ discountCodeBasicCreate: { userErrors: unknown[] } }>(
+      `mutation($d: DiscountCodeBasicInput!) { discountCodeBasicCreate(basicCodeDiscount: $d) { userErrors { message } } }`,
+      {
+        variables: {
+          d: {
+            title: "Free Leather Wallet - Brown",
+            code: "FREE-WALLET",
+            startsAt: "2020-01-01T00:00:00Z",
+            context: { customers: { add: [ada] } },
+            customerGets: {
+              value: { discountAmount: { amount: "45.99", appliesOnEachItem: false } },
+              items: {
+                products: { productVariantsToAdd: [`gid://shopify/ProductVariant/${BROWN}`] },
+              },
+            },
+            minimumRequirement: { quantity: { greaterThanOrEqualToQuantity: "1" } },
+            usageLimit: 1,
+            appliesOncePerCustomer: true,
+          },
+        },
+      },
+    );
+    expect(created.body.data?.discountCodeBasicCreate.userErrors).toEqual([]);
+    cart().lines.push({ variantId: MUG, quantity: 1 });
+
+    // The widget's "Apply to cart" link, as the app builds it.
+    const link = `/discount/FREE-WALLET?redirect=%2Fcart%2Fadd%3Fid%3D${BROWN}%26quantity%3D1`;
+    const applied = await get(link);
+    expect([applied.status, applied.headers.get("location")]).toEqual([
+      302,
+      `/cart/add?id=${BROWN}&quantity=1`,
+    ]);
+    expect(cart().code).toBe("FREE-WALLET");
+    const added = await get(applied.headers.get("location")!);
+    expect(added.headers.get("location")).toBe("/cart");
+    expect(cart()).toMatchObject({
+      code: "FREE-WALLET",
+      lines: [
+        { variantId: MUG, quantity: 1 },
+        { variantId: BROWN, quantity: 1 },
+      ],
+    });
+    expect(await (await get("/cart")).text()).toMatch(
+      /Discount code <strong>FREE-WALLET<\/strong> will be applied at checkout/,
+    );
+    // A second wallet in the cart: still one unit free.
+    await get(`/cart/add?id=${BROWN}&quantity=1`);
+    const checkout = (await (await get("/checkout")).text())
+      .replace(/<[^>]+>/g, " ")
+      .replace(/\s+/g, " ");
+    expect(checkout).toContain("Discount FREE-WALLET applied.");
+    expect(checkout).toContain(
+      "Subtotal $109.98 Discount (FREE-WALLET) −$45.99 Shipping $5.00 Total $68.99",
+    );
+
+    const paid = await storefront.handle(
+      new Request(`${ORIGIN}/checkout/pay`, {
+        method: "POST",
+        headers: { cookie: `cart=c2; sandbox_customer=${ada.split("/").pop()}` },
+      }),
+    );
+    expect(paid?.status).toBe(303);
+    const payload = paidPayload(shop.orders[0]!.id);
+    expect(payload.total_discounts).toBe("45.99");
+    expect(
+      payload.line_items.map((l) => [l.variant_id, l.discount_allocations.map((a) => a.amount)]),
+    ).toEqual([
+      [MUG, []],
+      [BROWN, ["45.99"]],
+    ]);
+  });
+
+  it("redirects only to a path of this shop", async () => {
+    for (const target of [
+      "//evil.com/cart",
+      "/\\evil.com",
+      "https://evil.com/cart",
+      "javascript:alert(1)",
+      "cart",
+    ]) {
+      const response = await get(`/discount/SAVE?redirect=${encodeURIComponent(target)}`);
+      expect([target, response.headers.get("location")]).toEqual([target, "/cart"]);
+    }
+    expect(
+      (await get("/discount/SAVE?redirect=%2Fproducts%2Ftrail-mug")).headers.get("location"),
+    ).toBe("/products/trail-mug");
+    expect((await get("/discount/SAVE")).headers.get("location")).toBe("/cart");
+    expect(
+      (
+        await get(`/de/discount/SAVE?redirect=${encodeURIComponent(`/cart/add?id=${BROWN}`)}`)
+      ).headers.get("location"),
+    ).toBe(`/de/cart/add?id=${BROWN}`);
+  });
+});

@@ -80,6 +80,23 @@ function cookie(name: string, value: string, maxAge?: number) {
   return `${name}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax${maxAge === undefined ? "" : `; Max-Age=${maxAge}`}`;
 }
 
+/**
+ * A redirect target that stays on this shop: a path ("/cart", "/cart/add?id=1&quantity=1"), never
+ * another host ("//evil.com", "/\\evil.com", "https://evil.com"); null for anything else.
+ */
+export function sameShopPath(base: URL, target: string | null): string | null {
+  if (!target || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\"))
+    return null;
+  let resolved: URL;
+  try {
+    resolved = new URL(target, base.origin);
+  } catch {
+    return null;
+  }
+  if (resolved.origin !== base.origin) return null;
+  return `${resolved.pathname}${resolved.search}`;
+}
+
 export class Storefront {
   private readonly languages = extensionLanguages(EXTENSION_DIR);
   private readonly engines = new Map<string, Liquid>();
@@ -161,14 +178,18 @@ export class Storefront {
       if (method === "GET" && pathname === "/cart") return withCookies(await this.cartPage(ctx));
       if (method === "POST" && pathname === "/cart/add")
         return withCookies(await this.cartAdd(ctx));
+      // Shopify's cart permalink form: /cart/add?id={variant}&quantity={n} adds, then shows the cart.
+      if (method === "GET" && pathname === "/cart/add")
+        return withCookies(await this.cartAddLink(ctx, url.searchParams));
       if (method === "POST" && pathname === "/cart/change")
         return withCookies(await this.cartChange(ctx));
       const discountMatch = /^\/discount\/([^/]+)$/.exec(pathname);
       if (method === "GET" && discountMatch) {
-        // Shopify's shareable discount link: puts the code on the cart, then redirects.
+        // Shopify's shareable discount link: puts the code on the cart, then redirects to a path
+        // of this shop (with its own query, e.g. /cart/add?id=…&quantity=1), else to the cart.
         ctx.cart.code = decodeURIComponent(discountMatch[1]!).trim().toUpperCase();
-        const target = url.searchParams.get("redirect") ?? "/cart";
-        return withCookies(redirect(this.local(root, target.startsWith("/") ? target : "/cart")));
+        const target = sameShopPath(url, url.searchParams.get("redirect")) ?? "/cart";
+        return withCookies(redirect(this.local(root, target), { status: 302 }));
       }
       if (method === "GET" && pathname === "/checkout")
         return withCookies(await this.checkout(ctx));
@@ -536,12 +557,34 @@ export class Storefront {
   private async cartAdd(ctx: PageContext) {
     const form = await formFields(ctx.request);
     const variantId = Number(form.id);
-    const quantity = Math.max(1, Math.floor(Number(form.quantity) || 1));
     if (!findVariant(variantId)) throw new ShopError("That product is not available");
-    const line = ctx.cart.lines.find((l) => l.variantId === variantId);
-    if (line) line.quantity += quantity;
-    else ctx.cart.lines.push({ variantId, quantity });
+    this.addLine(ctx.cart, variantId, form.quantity);
     return redirect(this.local(ctx.root, "/cart"));
+  }
+
+  /** GET /cart/add?id=…&quantity=…: adds to the cart and shows it; an unknown variant is an error. */
+  private async cartAddLink(ctx: PageContext, params: URLSearchParams): Promise<Response> {
+    const variantId = Number(params.get("id"));
+    if (!Number.isSafeInteger(variantId) || !findVariant(variantId)) {
+      // Shopify's cart error for a variant the shop does not sell (the Ajax API's wording).
+      const page = await this.layout(ctx, {
+        title: "Cart Error",
+        pageType: "cart",
+        body: html`<h1>Cart Error</h1>
+          <p role="alert">Cannot find variant</p>
+          <p><a href="${this.local(ctx.root, "/cart")}">Continue to your cart</a></p>`,
+      });
+      return new Response(page.body, { status: 404, headers: page.headers });
+    }
+    this.addLine(ctx.cart, variantId, params.get("quantity") ?? undefined);
+    return redirect(this.local(ctx.root, "/cart"), { status: 302 });
+  }
+
+  private addLine(cart: Cart, variantId: number, quantityText: string | undefined) {
+    const quantity = Math.max(1, Math.floor(Number(quantityText) || 1));
+    const line = cart.lines.find((l) => l.variantId === variantId);
+    if (line) line.quantity += quantity;
+    else cart.lines.push({ variantId, quantity });
   }
 
   private async cartChange(ctx: PageContext) {
