@@ -16,6 +16,8 @@ import {
   type Fault,
 } from "./shopify";
 import { cookies, formFields, jsonResponse, redirect } from "./http";
+import { fromMinorUnits, toMinorUnits } from "./shopify/money";
+import { variantDisplayName } from "./shopify/state";
 import { ShopError, type CartLine, type Shop } from "./shop";
 import type { FlowRunner } from "./flow";
 import type { Delivery, DuplicateMode, SendOptions, WebhookSender } from "./webhooks";
@@ -71,6 +73,43 @@ export function deliverySummary(d: Delivery) {
     status: last?.status ?? null,
     error: last?.error ?? null,
     note: d.note,
+  };
+}
+
+/**
+ * The shop's resources as App Bridge's resource picker answers with them, by type. Variants have
+ * the fields of App Bridge's `ProductVariant` the catalogue models (price is its Money string).
+ */
+export function pickerResources(state: AdminApiState) {
+  const currency = state.shop.currencyCode;
+  const products = [...state.products.values()];
+  return {
+    product: products.map(({ id, title, handle }) => ({ id, title, handle })),
+    collection: [...state.collections.values()].map(({ id, title, handle, productIds }) => ({
+      id,
+      title,
+      handle,
+      productsCount: productIds.length,
+    })),
+    // Products seeded without variants (titles only) have none to pick.
+    variant: products.flatMap((product) =>
+      (product.variants ?? []).map((variant, i) => ({
+        id: variant.id,
+        title: variant.title,
+        displayName: variantDisplayName(product, variant),
+        price: fromMinorUnits(toMinorUnits(variant.price, currency), currency),
+        compareAtPrice: null,
+        sku: variant.sku,
+        barcode: null,
+        availableForSale: true,
+        position: i + 1,
+        taxable: true,
+        requiresShipping: true,
+        selectedOptions: [{ value: variant.title }],
+        image: null,
+        product: { id: product.id, title: product.title, handle: product.handle },
+      })),
+    ),
   };
 }
 
@@ -213,18 +252,8 @@ export async function handleApi(request: Request, ctx: ApiContext): Promise<Resp
 
   if (request.method === "GET" && route === "/state") return jsonResponse(stateSummary(ctx));
   // What the admin's resource picker lists (sandbox/browser/admin-host.ts).
-  if (request.method === "GET" && route === "/resources") {
-    const { state } = ctx.api;
-    return jsonResponse({
-      product: [...state.products.values()].map(({ id, title, handle }) => ({ id, title, handle })),
-      collection: [...state.collections.values()].map(({ id, title, handle, productIds }) => ({
-        id,
-        title,
-        handle,
-        productsCount: productIds.length,
-      })),
-    });
-  }
+  if (request.method === "GET" && route === "/resources")
+    return jsonResponse(pickerResources(ctx.api.state));
   // A customer's store credit accounts with their ledgers, newest transaction first.
   const credit = /^\/customers\/(\d+)\/store-credit$/.exec(route);
   if (request.method === "GET" && credit) {

@@ -147,11 +147,27 @@ type ButtonInfo = { label: string; primary: boolean; disabled: boolean; loading:
   };
 
   // ---------------------------------------------------------------- resource picker
-  // A modal dialog over the admin, as Shopify's picker: the shop's products or collections with
-  // the app's current choice ticked; Select answers with what is ticked, Cancel with nothing.
-  type Resource = { id: string; title: string; [key: string]: unknown };
+  // A modal dialog over the admin, as Shopify's picker: the shop's products, variants or
+  // collections with the app's current choice ticked; Select answers with what is ticked (App
+  // Bridge's shapes, from the resources endpoint), Cancel with nothing.
+  type Resource = {
+    id: string;
+    title: string;
+    displayName?: string;
+    product?: { title: string };
+    [key: string]: unknown;
+  };
+  // A variant goes by its display name ("Leather Wallet - Brown"); the only variant of a product
+  // without options by the product's title, not "Canvas Tote - Default Title".
+  const labelOf = (resource: Resource) =>
+    resource.title === "Default Title" && resource.product
+      ? resource.product.title
+      : (resource.displayName ?? resource.title);
   const pickResources = async (data: Message): Promise<Resource[] | null> => {
-    const type = data.resourceType === "collection" ? "collection" : "product";
+    const type =
+      data.resourceType === "collection" || data.resourceType === "variant"
+        ? data.resourceType
+        : "product";
     const all = ((await (await fetch(resourcesUrl)).json()) as Record<string, Resource[]>)[type]!;
     const limit = data.multiple === true ? Infinity : Number(data.multiple) || 1;
     const chosen = new Set((data.selectionIds as string[]) ?? []);
@@ -187,7 +203,7 @@ type ButtonInfo = { label: string; primary: boolean; disabled: boolean; loading:
         else chosen.delete(resource.id);
         refresh();
       });
-      label.append(box, ` ${resource.title}`);
+      label.append(box, ` ${labelOf(resource)}`);
       item.append(label);
       list.append(item);
     }

@@ -6,7 +6,7 @@
  *  - fetch: same-origin requests get `Authorization: Bearer <session token>`, and a response with
  *    `X-Shopify-Retry-Invalid-Session-Request: 1` is retried once with a new token;
  *  - the bounce page (`shopify-reload` parameter) reloads with a fresh `id_token`;
- *  - `shopify.resourcePicker` for products and collections, drawn by the admin page;
+ *  - `shopify.resourcePicker` for products, variants and collections, drawn by the admin page;
  *  - `shopify.toast`, `shopify.loading`, `shopify.saveBar` and the `ui-nav-menu`, `ui-title-bar`,
  *    `ui-save-bar` and `ui-modal` elements, whose chrome the admin page draws outside the iframe
  *    (as Shopify admin does) and whose buttons it clicks back in here;
@@ -418,11 +418,6 @@ const AUTH_PARAMS = [
       selectionIds?: Array<{ id: string }>;
       action?: "add" | "select";
     }) => {
-      if (options.type === "variant") {
-        throw new Error(
-          "shopify.resourcePicker({ type: 'variant' }) is not simulated by the sandbox",
-        );
-      }
       const reply = await call("resourcePicker", {
         resourceType: options.type,
         multiple: options.multiple ?? false,
