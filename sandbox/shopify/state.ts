@@ -85,7 +85,7 @@ export interface DiscountRecord {
   eligibility: "all" | string[];
   /** null for free shipping. */
   value: DiscountValue | null;
-  /** "all" or the product/collection gids; only "all" is priced by checkout.ts. */
+  /** "all", or the product, product variant and collection gids the discount is limited to. */
   items: "all" | string[];
   minimumSubtotal: string | null;
   minimumQuantity: string | null;
