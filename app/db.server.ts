@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { Prisma, PrismaClient as SqlitePrismaClient } from "@prisma/client";
 import { databaseKind } from "./database-url";
-import { createPostgresClient } from "./db/postgresql.server";
+import { createPostgresClient, postgresDbNull } from "./db/postgresql.server";
 import { DurableSqliteAdapter, yieldWriteLock } from "./db/sqlite.server";
 import { databaseEnv } from "./env.server";
 
@@ -57,6 +57,16 @@ export function sqlTime(date: Date): Prisma.Sql {
   return databaseProvider === "postgresql"
     ? Prisma.sql`CAST(${date} AS timestamp(3))`
     : Prisma.sql`${date}`;
+}
+
+/**
+ * SQL NULL for a nullable Json column. Each generated client knows only its own DbNull: the
+ * PostgreSQL client would store the SQLite one as the object {}.
+ */
+export function dbNull(): typeof Prisma.DbNull {
+  return databaseProvider === "postgresql"
+    ? (postgresDbNull() as typeof Prisma.DbNull)
+    : Prisma.DbNull;
 }
 
 declare global {

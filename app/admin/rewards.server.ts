@@ -1,5 +1,5 @@
 import type { Reward } from "@prisma/client";
-import prisma from "../db.server";
+import prisma, { dbNull } from "../db.server";
 import type { FieldErrors } from "../domain/forms";
 import type { RewardFormData } from "../domain/reward-form";
 import { describeReward } from "../domain/reward-form";
@@ -69,6 +69,7 @@ function columns(data: RewardFormData) {
     combinesWithProduct: data.combinesWithProduct,
     combinesWithShipping: data.combinesWithShipping,
     collections: [...(data.collections ?? [])],
+    variant: data.variant ?? dbNull(),
     tierId: data.tierId,
     enabled: data.enabled,
   };

@@ -23,11 +23,12 @@ export function pickedResources(json: string): PickedResource[] {
 }
 
 /**
- * The products or collections something (a campaign, a reward) is limited to, chosen with Shopify
- * admin's own resource picker (App Bridge), each removable.
+ * The products or collections something (a campaign, a reward) is limited to, or the variant a
+ * reward gives, chosen with Shopify admin's own resource picker (App Bridge), each removable.
  */
 export function ResourceChoice(props: {
-  type: "product" | "collection";
+  type: "product" | "variant" | "collection";
+  /** Also the button's noun: "Choose collections". */
   label: string;
   /** The most that may be chosen. */
   max: number;
@@ -54,7 +55,11 @@ export function ResourceChoice(props: {
       // Cancelled: nothing changes.
       if (!selection) return;
       // Those kept first, in their order, so confirming the same choice changes nothing.
-      const picks = selection.map(({ id, title }) => ({ id, title }));
+      // A variant's own title is "Brown" or "Default Title"; its displayName names the product.
+      const picks = selection.map((item) => ({
+        id: item.id,
+        title: "displayName" in item && item.displayName ? item.displayName : item.title,
+      }));
       const kept = chosen.filter((item) => picks.some((p) => p.id === item.id));
       const added = picks.filter((p) => !chosen.some((item) => item.id === p.id));
       props.onChange(JSON.stringify([...kept, ...added]));
@@ -73,7 +78,7 @@ export function ResourceChoice(props: {
           onClick={() => void choose()}
           ariaDescribedBy={error ? `${id}Error` : undefined}
         >{`Choose ${noun}`}</Button>
-        {chosen.length ? (
+        {chosen.length && max > 1 ? (
           <Text as="span" tone="subdued">{`${chosen.length} of up to ${max}`}</Text>
         ) : null}
       </InlineStack>

@@ -72,7 +72,7 @@ export function textField(max: number, requiredMessage: string) {
  * gids and titles, each once, in the order given.
  */
 export function pickedResourcesField(
-  type: "Product" | "Collection",
+  type: "Product" | "ProductVariant" | "Collection",
   max: number,
   noun: string,
   /** Said after the limit, as "or a collection" for products. */

@@ -19,6 +19,7 @@ export const REWARD_TYPES: { value: RewardType; label: string }[] = [
   { value: "PERCENTAGE", label: "Percentage off the order or some collections" },
   { value: "FREE_SHIPPING", label: "Free shipping" },
   { value: "STORE_CREDIT", label: "Store credit on the shopper's account" },
+  { value: "FREE_PRODUCT", label: "A free product" },
 ];
 
 // Loose shape only: the meaning of each field is checked by rewardTermErrors, the same rules
@@ -39,6 +40,7 @@ const shape = () =>
     combinesWithShipping: checkboxField(),
     tierId: z.string().optional(),
     collections: pickedResourcesField("Collection", MAX_REWARD_COLLECTIONS, "collections"),
+    variant: pickedResourcesField("ProductVariant", 1, "product"),
     enabled: checkboxField(),
   });
 
@@ -70,16 +72,20 @@ export function parseRewardForm(
         ? blankToNull(value.amount)
         : null,
     percentage: value.type === "PERCENTAGE" ? wholeNumber(value.percentage) : null,
-    // Store credit pays for anything, with no minimum purchase.
-    minimumSubtotal: value.type === "STORE_CREDIT" ? null : blankToNull(value.minimumSubtotal),
+    // Store credit pays for anything, with no minimum purchase; a free product needs only itself.
+    minimumSubtotal:
+      value.type === "STORE_CREDIT" || value.type === "FREE_PRODUCT"
+        ? null
+        : blankToNull(value.minimumSubtotal),
     codeLifetimeDays: wholeNumber(value.codeLifetimeDays),
     combinesWithOrder: value.combinesWithOrder,
     combinesWithProduct: value.combinesWithProduct,
     combinesWithShipping: value.combinesWithShipping,
     // As amount and percentage: only what the type uses (free shipping is off the whole order,
-    // store credit pays for anything).
+    // store credit pays for anything, a free product is that product).
     collections:
-      value.type === "FREE_SHIPPING" || value.type === "STORE_CREDIT" ? [] : value.collections,
+      value.type === "FIXED_AMOUNT" || value.type === "PERCENTAGE" ? value.collections : [],
+    ...(value.type === "FREE_PRODUCT" && value.variant[0] && { variant: value.variant[0] }),
     tierId: blankToNull(value.tierId),
     enabled: value.enabled,
   };
@@ -91,11 +97,16 @@ export function parseRewardForm(
   return { ok: true, data };
 }
 
-/** "$5.00 off", "10% off", "Free shipping", "$5.00 store credit" — how a reward reads in lists. */
+/**
+ * "$5.00 off", "10% off", "Free shipping", "$5.00 store credit", "Free Trail Mug" — how a reward
+ * reads in lists.
+ */
 export function describeReward(
   reward: Pick<RewardTerms, "type" | "amount" | "percentage" | "minimumSubtotal"> & {
     /** As stored: the picked collections, or anything else (not a list: none shown). */
     collections?: unknown;
+    /** As stored: the picked variant, or anything else (no title: none shown). */
+    variant?: unknown;
   },
   currency: string,
 ): string {
@@ -118,5 +129,9 @@ export function describeReward(
       return `Free shipping${minimum}`;
     case "STORE_CREDIT":
       return `${formatAmount(reward.amount ?? "0", currency)} store credit`;
+    case "FREE_PRODUCT": {
+      const variant = reward.variant as { title?: unknown } | null | undefined;
+      return typeof variant?.title === "string" ? `Free ${variant.title}` : "Free product";
+    }
   }
 }

@@ -119,6 +119,66 @@ describe("discount input", () => {
     );
   });
 
+  it("makes a free product one unit of its variant, priced as when redeemed", () => {
+    const mug = { id: "gid://shopify/ProductVariant/4400000000030", title: "Trail Mug" };
+    const free = {
+      ...terms,
+      type: "FREE_PRODUCT" as const,
+      amount: "18.00",
+      minimumSubtotal: null,
+      variant: mug,
+    };
+    const { kind, input } = discountInput({ ...window, terms: free });
+    expect(kind).toBe("AMOUNT");
+    expect(input).toMatchObject({
+      usageLimit: 1,
+      context: { customers: { add: ["gid://shopify/Customer/42"] } },
+      customerGets: {
+        // Once across the variant's lines: one unit, however many the cart holds.
+        value: { discountAmount: { amount: "18.00", appliesOnEachItem: false } },
+        items: { products: { productVariantsToAdd: [mug.id] } },
+      },
+      minimumRequirement: { quantity: { greaterThanOrEqualToQuantity: "1" } },
+    });
+    expect(JSON.stringify(input)).not.toContain("percentage");
+    // The reward itself has no price: only a redemption's terms do.
+    expect(() => discountInput({ ...window, terms: { ...free, amount: null } })).toThrow(/price/);
+    expect(applyUrl("shop.myshopify.com", "LOYAL-X", free)).toBe(
+      "https://shop.myshopify.com/discount/LOYAL-X?redirect=/cart/add%3Fid%3D4400000000030%26quantity%3D1",
+    );
+    expect(applyUrl("shop.myshopify.com", "LOYAL-X", { ...terms })).toBe(
+      "https://shop.myshopify.com/discount/LOYAL-X?redirect=/cart",
+    );
+
+    expect(rewardTermErrors({ ...free, amount: null }, "USD")).toEqual({});
+    expect(
+      rewardTermErrors(
+        {
+          ...free,
+          variant: { id: "gid://shopify/Product/1", title: "Mug" },
+          minimumSubtotal: "20.00",
+          collections: [{ id: "gid://shopify/Collection/1", title: "Outdoor" }],
+        },
+        "USD",
+      ),
+    ).toEqual({
+      variant: "Choose the product shoppers get",
+      minimumSubtotal: "A free product needs only itself in the cart; leave the minimum empty",
+      collections: "A free product is that product alone; remove the collections",
+    });
+    const { variant: _, ...none } = free;
+    expect(rewardTermErrors(none, "USD")).toEqual({ variant: "Choose the product shoppers get" });
+  });
+
+  it("never makes a code of store credit", () => {
+    expect(() =>
+      discountInput({
+        ...window,
+        terms: { ...terms, type: "STORE_CREDIT", minimumSubtotal: null },
+      }),
+    ).toThrow(/never made a code/);
+  });
+
   it("restricts the code to one customer and one use", () => {
     const startsAt = new Date("2026-11-22T00:00:00Z");
     const { kind, input } = discountInput({

@@ -1,13 +1,15 @@
 import type { PickedResource } from "./campaigns";
-import { isDecimalString, toMinorUnits } from "./money";
+import { fromMinorUnits, isDecimalString, toMinorUnits } from "./money";
 
-export type RewardType = "FIXED_AMOUNT" | "PERCENTAGE" | "FREE_SHIPPING" | "STORE_CREDIT";
+export type RewardType =
+  "FIXED_AMOUNT" | "PERCENTAGE" | "FREE_SHIPPING" | "STORE_CREDIT" | "FREE_PRODUCT";
 
 export const REWARD_TYPE_VALUES = [
   "FIXED_AMOUNT",
   "PERCENTAGE",
   "FREE_SHIPPING",
   "STORE_CREDIT",
+  "FREE_PRODUCT",
 ] as const satisfies readonly RewardType[];
 
 /**
@@ -42,6 +44,11 @@ export type RewardTerms = {
    * could have them.
    */
   collections?: PickedResource[];
+  /**
+   * FREE_PRODUCT: the variant one unit of which is free (its gid, and its name as the merchant
+   * picked it). Its price at the moment of redeeming is the `amount` of the redemption's terms.
+   */
+  variant?: PickedResource;
 };
 
 export type Ineligibility =
@@ -81,6 +88,7 @@ export function rewardTermErrors(
   if (!Number.isInteger(terms.pointsCost) || terms.pointsCost < 1)
     errors.pointsCost = "Cost must be a whole number of points, at least 1";
   const credit = terms.type === "STORE_CREDIT";
+  const freeProduct = terms.type === "FREE_PRODUCT";
   if (
     !Number.isInteger(terms.codeLifetimeDays) ||
     terms.codeLifetimeDays < (credit ? 0 : 1) ||
@@ -110,17 +118,24 @@ export function rewardTermErrors(
   if (
     terms.minimumSubtotal !== null &&
     terms.minimumSubtotal !== "" &&
-    (credit || !positiveAmount(terms.minimumSubtotal))
+    (credit || freeProduct || !positiveAmount(terms.minimumSubtotal))
   ) {
     errors.minimumSubtotal = credit
       ? "Store credit has no minimum purchase; leave it empty"
-      : `Enter a minimum in ${currency}, or leave it empty`;
+      : freeProduct
+        ? "A free product needs only itself in the cart; leave the minimum empty"
+        : `Enter a minimum in ${currency}, or leave it empty`;
+  }
+  if (freeProduct && !/^gid:\/\/shopify\/ProductVariant\/\d+$/.test(terms.variant?.id ?? "")) {
+    errors.variant = "Choose the product shoppers get";
   }
   const collections = terms.collections ?? [];
-  if (collections.length && (terms.type === "FREE_SHIPPING" || credit)) {
+  if (collections.length && (terms.type === "FREE_SHIPPING" || credit || freeProduct)) {
     errors.collections = credit
       ? "Store credit pays for anything in the shop; remove the collections"
-      : "Free shipping applies to the whole order; remove the collections";
+      : freeProduct
+        ? "A free product is that product alone; remove the collections"
+        : "Free shipping applies to the whole order; remove the collections";
   } else if (collections.some((c) => !/^gid:\/\/shopify\/Collection\/\d+$/.test(c.id))) {
     // A list stored by hand or damaged: the code could never be created as the merchant meant.
     errors.collections = "Choose the collections again";
@@ -198,6 +213,25 @@ export function discountInput(input: {
   if (terms.type === "FREE_SHIPPING") {
     return { kind: "FREE_SHIPPING" as const, input: { ...common, destination: { all: true } } };
   }
+  if (terms.type === "FREE_PRODUCT") {
+    // One unit free however many the cart holds: the unit's price taken once across the
+    // variant's lines. A percentage would take 100 % off every unit of it.
+    if (!terms.variant || !terms.amount)
+      throw new Error("A free product's code needs its variant and the price read when redeemed");
+    return {
+      kind: "AMOUNT" as const,
+      input: {
+        ...common,
+        customerGets: {
+          value: { discountAmount: { amount: terms.amount, appliesOnEachItem: false } },
+          items: { products: { productVariantsToAdd: [terms.variant.id] } },
+        },
+        minimumRequirement: { quantity: { greaterThanOrEqualToQuantity: "1" } },
+      },
+    };
+  }
+  if (terms.type === "STORE_CREDIT")
+    throw new Error("Store credit is credited to the shopper's account, never made a code");
   const value =
     terms.type === "FIXED_AMOUNT"
       ? { discountAmount: { amount: terms.amount, appliesOnEachItem: false } }
@@ -208,6 +242,19 @@ export function discountInput(input: {
     ? { collections: { add: collections.map((c) => c.id) } }
     : { all: true };
   return { kind: "AMOUNT" as const, input: { ...common, customerGets: { value, items } } };
+}
+
+/**
+ * The amount a free product's code takes off, from the variant's price as Shopify gives it
+ * ("18.0"): in the currency's own decimals, or null when it costs nothing (or is unreadable).
+ */
+export function freeProductAmount(price: string, currency: string): string | null {
+  try {
+    const minor = toMinorUnits(price, currency);
+    return minor > 0 ? fromMinorUnits(minor, currency) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Store credit redemptions carry a reference of this prefix where codes carry the code. */
@@ -315,7 +362,18 @@ export function customerGid(customerId: string): string {
   return `gid://shopify/Customer/${customerId}`;
 }
 
-/** Link that puts the code in the buyer's cart. */
-export function applyUrl(shopDomain: string, code: string): string {
-  return `https://${shopDomain}/discount/${encodeURIComponent(code)}?redirect=/cart`;
+/**
+ * Link that puts the code in the buyer's cart; for a free product, then one unit of it too
+ * (GET /cart/add adds it and lands on the cart).
+ */
+export function applyUrl(
+  shopDomain: string,
+  code: string,
+  terms?: Pick<RewardTerms, "type" | "variant">,
+): string {
+  const variant = terms?.type === "FREE_PRODUCT" ? terms.variant?.id.split("/").pop() : undefined;
+  const then = variant ? `/cart/add?id=${variant}&quantity=1` : "/cart";
+  // Slashes may stay as they are in a query; its own ? and & may not.
+  const redirect = encodeURIComponent(then).replaceAll("%2F", "/");
+  return `https://${shopDomain}/discount/${encodeURIComponent(code)}?redirect=${redirect}`;
 }

@@ -64,6 +64,7 @@ export const rewardTermsSchema = z.object({
   combinesWithProduct: z.boolean(),
   combinesWithShipping: z.boolean(),
   collections: z.array(z.object({ id: z.string(), title: z.string() })).optional(),
+  variant: z.object({ id: z.string(), title: z.string() }).optional(),
 }) satisfies z.ZodType<RewardTerms>;
 
 export const stringListSchema = z.array(z.string());

@@ -96,6 +96,8 @@ interface FormValues extends Record<string, unknown> {
   tierId: string;
   /** JSON of the picked collections, as the form posts them. */
   collections: string;
+  /** JSON of the picked variant (a list of one, or none), as the form posts it. */
+  variant: string;
   enabled: boolean;
 }
 
@@ -120,10 +122,12 @@ export default function RewardPage() {
     combinesWithShipping: reward?.combinesWithShipping ?? true,
     tierId: reward?.tierId ?? "",
     collections: JSON.stringify(reward?.collections ?? []),
+    variant: JSON.stringify(reward?.variant ? [reward.variant] : []),
     enabled: reward?.enabled ?? true,
   });
   const { values, set } = form;
   const credit = values.type === "STORE_CREDIT";
+  const freeProduct = values.type === "FREE_PRODUCT";
   const busy = navigation.state !== "idle";
   const saving = busy && navigation.formData?.get("intent") === "save";
   const errors: FieldErrors = actionData && !actionData.ok ? actionData.errors : {};
@@ -237,7 +241,29 @@ export default function RewardPage() {
                     error={errors.percentage}
                   />
                 ) : null}
-                {values.type !== "FREE_SHIPPING" && !credit ? (
+                {freeProduct ? (
+                  <BlockStack gap="200">
+                    <ResourceChoice
+                      type="variant"
+                      label="Product"
+                      max={1}
+                      idPrefix="reward"
+                      value={values.variant}
+                      onChange={(json) => {
+                        set("variant")(json);
+                        // A name to start from, kept if the merchant already wrote one.
+                        const [picked] = pickedResources(json);
+                        if (picked && !values.name.trim()) set("name")(`Free ${picked.title}`);
+                      }}
+                      error={errors.variant}
+                    />
+                    <Text as="p" tone="subdued">
+                      The code takes one unit of it off, at its price when the member redeems: the
+                      shopper adds it to the cart (the widget's link does) and pays nothing for it.
+                    </Text>
+                  </BlockStack>
+                ) : null}
+                {values.type === "FIXED_AMOUNT" || values.type === "PERCENTAGE" ? (
                   <BlockStack gap="200">
                     <ResourceChoice
                       type="collection"
@@ -271,7 +297,7 @@ export default function RewardPage() {
                 <Text as="h2" variant="headingSm">
                   Conditions
                 </Text>
-                {credit ? null : (
+                {credit || freeProduct ? null : (
                   <TextField
                     label={`Minimum order subtotal (${currency})`}
                     helpText={

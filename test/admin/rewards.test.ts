@@ -196,6 +196,91 @@ describe("reward form", () => {
     expect(await prisma.reward.count({ where: { shop: TEST_SHOP } })).toBe(1);
   });
 
+  it("creates a free product reward for the variant picked, and lists it by its name", async () => {
+    const wallet = {
+      id: "gid://shopify/ProductVariant/4400000000061",
+      title: "Leather Wallet - Black",
+    };
+    const created = await post<Response>(
+      action,
+      "/app/rewards/new",
+      {
+        ...fixed,
+        name: "Free wallet",
+        type: "FREE_PRODUCT",
+        // What the form still held from "amount off": not a free product's.
+        amount: "5.00",
+        minimumSubtotal: "",
+        collections: JSON.stringify([{ id: "gid://shopify/Collection/1", title: "Outdoor" }]),
+        variant: JSON.stringify([wallet]),
+      },
+      { params: { id: "new" } },
+    );
+    expectStatus(created, 302);
+    const row = await prisma.reward.findFirstOrThrow({ where: { shop: TEST_SHOP } });
+    expect(row).toMatchObject({
+      type: "FREE_PRODUCT",
+      amount: null,
+      minimumSubtotal: null,
+      collections: [],
+      variant: wallet,
+    });
+    const page = await load<Loaded>(loader, `/app/rewards/${row.id}`, { params: { id: row.id } });
+    expect(page.reward?.variant).toEqual(wallet);
+    const listed = await load<Listed>(listLoader, "/app/rewards");
+    expect(listed.rewards[0]).toMatchObject({ summary: "Free Leather Wallet - Black" });
+
+    // Switched to an amount off, it keeps no variant.
+    await post(
+      action,
+      `/app/rewards/${row.id}`,
+      { ...fixed, variant: JSON.stringify([wallet]) },
+      {
+        params: { id: row.id },
+      },
+    );
+    expect((await prisma.reward.findUniqueOrThrow({ where: { id: row.id } })).variant).toBeNull();
+  });
+
+  it("asks for the free product's variant, and refuses a product, saving nothing", async () => {
+    await load(loader, "/app/rewards/new", { params: { id: "new" } }); // the page was open
+    const before = await shopRows();
+    const free = { ...fixed, type: "FREE_PRODUCT", minimumSubtotal: "20" };
+    expect(await post<Result>(action, "/app/rewards/new", free, { params: { id: "new" } })).toEqual(
+      {
+        ok: false,
+        // The minimum the form still held from "amount off" is not a free product's.
+        errors: { variant: "Choose the product shoppers get" },
+      },
+    );
+    const product = await post<Result>(
+      action,
+      "/app/rewards/new",
+      {
+        ...free,
+        minimumSubtotal: "",
+        variant: JSON.stringify([{ id: "gid://shopify/Product/8800000000006", title: "Wallet" }]),
+      },
+      { params: { id: "new" } },
+    );
+    expect(product).toEqual({ ok: false, errors: { variant: "Choose the product again" } });
+    const two = await post<Result>(
+      action,
+      "/app/rewards/new",
+      {
+        ...free,
+        minimumSubtotal: "",
+        variant: JSON.stringify([
+          { id: "gid://shopify/ProductVariant/1", title: "A" },
+          { id: "gid://shopify/ProductVariant/2", title: "B" },
+        ]),
+      },
+      { params: { id: "new" } },
+    );
+    expect(two.ok).toBe(false);
+    expect(await shopRows()).toEqual(before);
+  });
+
   it("limits a reward to collections picked in the resource picker", async () => {
     const outdoor = { id: "gid://shopify/Collection/9900000000001", title: "Outdoor" };
     await post(
@@ -264,7 +349,7 @@ describe("reward form", () => {
     const type = await post<Result>(
       action,
       "/app/rewards/new",
-      { ...fixed, type: "FREE_PRODUCT" },
+      { ...fixed, type: "GIFT_CARD" },
       { params: { id: "new" } },
     );
     expect(type.errors).toEqual({ type: "Choose a reward type" });
