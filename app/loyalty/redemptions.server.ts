@@ -56,6 +56,8 @@ import { InsufficientPointsError, postEntry } from "./ledger.server";
 import type { Db } from "./program.server";
 import { programFor } from "./program.server";
 import { shopConfig } from "./shop-config.server";
+import type { FreeProductPrice } from "./free-product.server";
+import { freeProductPrice } from "./free-product.server";
 import { log } from "../log.server";
 import { knownTimeZone } from "../domain/time-zones";
 import {
@@ -96,6 +98,8 @@ const STATUS = {
   CREDIT_NOT_ADDED: 503,
   /** Another store credit of the shopper's is still being confirmed. */
   CREDIT_PENDING: 409,
+  /** Shopify could not be asked something the redemption needs first; nothing was taken. */
+  TRY_AGAIN: 503,
 } as const satisfies Partial<Record<ShopperErrorCode, number>>;
 
 export type RedemptionErrorCode = keyof typeof STATUS;
@@ -125,6 +129,7 @@ export function redeemFailure(caught: unknown): { status: number; code: ShopperE
 
 export function rewardTerms(reward: Reward): RewardTerms {
   const collections = reward.collections === null ? [] : pickedCollections(reward.collections);
+  const variant = reward.type === "FREE_PRODUCT" ? pickedVariant(reward.variant) : undefined;
   return {
     name: reward.name,
     type: reward.type,
@@ -138,7 +143,14 @@ export function rewardTerms(reward: Reward): RewardTerms {
     combinesWithShipping: reward.combinesWithShipping,
     // Only when there are some: rewards off the whole order keep the terms they always had.
     ...(collections.length && { collections }),
+    ...(variant && { variant }),
   };
+}
+
+/** Unreadable or absent: none, so rewardTermErrors refuses the reward. */
+function pickedVariant(value: Prisma.JsonValue): PickedResource | undefined {
+  const parsed = rewardTermsSchema.shape.variant.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** Not a list of picks: one no Shopify collection has, so rewardTermErrors refuses the reward. */
@@ -180,6 +192,8 @@ export async function reserveRedemption(
   rewardId: string,
   now: Date,
   requestKey: string | null = null,
+  /** FREE_PRODUCT: its variant's price, read from Shopify just before (freeProductPrice). */
+  freeProduct: { variantId: string; amount: string } | null = null,
 ) {
   return prisma.$transaction(async (tx) => {
     const member = await tx.member.findUnique({
@@ -210,9 +224,15 @@ export async function reserveRedemption(
       redemptionsPerHour: program.redemptionsPerHour,
     });
     if (blocker) throw new RedemptionError(blocker);
-    const terms = rewardTerms(reward);
+    let terms = rewardTerms(reward);
     if (terms.type === "STORE_CREDIT" && (await creditInFlight(tx, member.id)))
       throw new RedemptionError("CREDIT_PENDING");
+    if (terms.type === "FREE_PRODUCT") {
+      // The merchant changed the product while its price was being read: read it again.
+      if (!freeProduct || freeProduct.variantId !== terms.variant?.id)
+        throw new RedemptionError("TRY_AGAIN");
+      terms = { ...terms, amount: freeProduct.amount };
+    }
 
     const redemption = await tx.redemption.create({
       data: {
@@ -237,7 +257,7 @@ export async function reserveRedemption(
           source: "REDEMPTION",
           sourceId: redemption.id,
           idempotencyKey: `redemption:${redemption.id}:redeem`,
-          rule: rewardTerms(reward),
+          rule: terms,
           text: { key: "redeem", reward: reward.name },
           occurredAt: now,
           requireBalance: true,
@@ -640,7 +660,9 @@ async function answer(prisma: PrismaClient, redemption: Redemption): Promise<Red
         status: "ISSUED",
         redemption,
         code: redemption.code,
-        applyUrl: credit ? null : applyUrl(redemption.shop, redemption.code),
+        applyUrl: credit
+          ? null
+          : applyUrl(redemption.shop, redemption.code, parseRewardTerms(redemption.rewardSnapshot)),
         expiresAt: redemption.endsAt.getTime() < NEVER.getTime() ? redemption.endsAt : null,
         points,
         credit: credit ? await creditShown(redemption) : null,
@@ -704,6 +726,47 @@ async function issue(
   return apply(prisma, admin, redemption, decision, now);
 }
 
+/**
+ * A free product reward's variant and its price now, read before anything is taken; null for
+ * other rewards, and for a redemption the reserve will refuse anyway (no need to ask Shopify).
+ */
+async function freeProductToGive(options: {
+  prisma: PrismaClient;
+  admin: AdminGraphqlClient;
+  shop: string;
+  customerId: string;
+  rewardId: string;
+  retry?: RetryPolicy;
+}) {
+  const { prisma, shop, customerId, rewardId } = options;
+  const reward = await prisma.reward.findFirst({ where: { id: rewardId, shop } });
+  const variant = reward?.type === "FREE_PRODUCT" ? rewardTerms(reward).variant : undefined;
+  if (!reward || !variant || !reward.enabled) return null;
+  const member = await prisma.member.findUnique({
+    where: { shop_customerId: { shop, customerId } },
+    select: { balance: true },
+  });
+  if (!member || member.balance < reward.pointsCost) return null;
+  const { program } = await shopConfig(shop);
+  let price: FreeProductPrice;
+  try {
+    price = await freeProductPrice(options.admin, variant.id, program.currency, options.retry);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    log.warn("free product price not read; nothing taken", { shop, rewardId, reason });
+    throw new RedemptionError("TRY_AGAIN", reason);
+  }
+  if (price.kind === "gone") {
+    log.warn("free product reward names a variant Shopify no longer sells", {
+      shop,
+      rewardId,
+      variantId: variant.id,
+    });
+    throw new RedemptionError("REWARD_NOT_FOUND");
+  }
+  return { variantId: variant.id, amount: price.amount };
+}
+
 export async function redeemReward(options: {
   prisma: PrismaClient;
   admin: AdminGraphqlClient;
@@ -724,7 +787,16 @@ export async function redeemReward(options: {
   }
   let reserved: Awaited<ReturnType<typeof reserveRedemption>>;
   try {
-    reserved = await reserveRedemption(prisma, shop, customerId, rewardId, now, requestKey);
+    const freeProduct = await freeProductToGive(options);
+    reserved = await reserveRedemption(
+      prisma,
+      shop,
+      customerId,
+      rewardId,
+      now,
+      requestKey,
+      freeProduct,
+    );
   } catch (error) {
     // The same key at the same moment (a double submit): the other request's answer is ours —
     // whether we met its row (a unique violation) or only the points it had just taken.

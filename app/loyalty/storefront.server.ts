@@ -15,6 +15,7 @@ import {
   waysToEarn,
 } from "../domain/storefront-text";
 import { nextTier } from "../domain/tiers";
+import { rewardTermsSchema } from "../domain/snapshots";
 import { memberWithTierMetric, nextRelease } from "./members.server";
 import { referralCard } from "./referrals.server";
 import { birthdayCard } from "./birthdays.server";
@@ -93,9 +94,10 @@ export async function memberView(
       ORDER BY e."id" DESC LIMIT ${HISTORY_LENGTH}`,
     // Codes the shopper holds and can still use, so a reload (or a redeem that settled late)
     // shows them: the newest per reward.
-    prisma.$queryRaw<{ rewardId: string; code: string; endsAt: Date }[]>(
+    // Their terms too: a free product's link adds the variant its code was made for.
+    prisma.$queryRaw<{ rewardId: string; code: string; endsAt: Date; terms: unknown }[]>(
       Prisma.sql`
-        SELECT r."rewardId", r."code", r."endsAt"
+        SELECT r."rewardId", r."code", r."endsAt", r."rewardSnapshot" AS "terms"
         FROM "Member" m JOIN "Redemption" r ON r."memberId" = m."id"
         WHERE m."shop" = ${shop} AND m."customerId" = ${customerId}
           AND CAST(r."status" AS TEXT) = 'ISSUED' AND r."cancelledAt" IS NULL
@@ -144,7 +146,7 @@ export async function memberView(
       r.rewardId,
       {
         code: r.code,
-        applyUrl: applyUrl(shop, r.code),
+        applyUrl: applyUrl(shop, r.code, heldTerms(r.terms)),
         expiresAt: r.endsAt.toISOString(),
         points: balance,
       },
@@ -228,6 +230,14 @@ export async function memberView(
       ),
     },
   };
+}
+
+/** A held code's terms as the query returns them: JSON text on SQLite, parsed on PostgreSQL. */
+function heldTerms(value: unknown) {
+  const parsed = rewardTermsSchema.safeParse(
+    typeof value === "string" ? parseJsonOrNull(value) : value,
+  );
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** A system entry in the shopper's language; a merchant's own words as they wrote them. */

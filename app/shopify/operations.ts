@@ -327,6 +327,19 @@ export const REMOVE_CUSTOMER_TAGS = `#graphql
 `;
 
 /**
+ * A free product reward's variant, read when a member redeems it: its price now is what the code
+ * takes off. Needs read_products.
+ */
+export const FREE_PRODUCT_VARIANT = `#graphql
+  query LoyaltyFreeProductVariant($id: ID!) {
+    productVariant(id: $id) {
+      id
+      price
+    }
+  }
+`;
+
+/**
  * A collection's products, for campaigns on collections (order payloads name a line's product,
  * never its collections). Needs read_products.
  */
@@ -368,4 +381,5 @@ export const ADMIN_OPERATIONS = {
   ADD_CUSTOMER_TAGS,
   REMOVE_CUSTOMER_TAGS,
   COLLECTION_PRODUCTS,
+  FREE_PRODUCT_VARIANT,
 } as const;

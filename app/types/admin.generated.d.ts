@@ -182,6 +182,13 @@ export type LoyaltyRemoveCustomerTagsMutationVariables = AdminTypes.Exact<{
 
 export type LoyaltyRemoveCustomerTagsMutation = { tagsRemove?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
 
+export type LoyaltyFreeProductVariantQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type LoyaltyFreeProductVariantQuery = { productVariant?: AdminTypes.Maybe<Pick<AdminTypes.ProductVariant, 'id' | 'price'>> };
+
 export type LoyaltyCollectionProductsQueryVariables = AdminTypes.Exact<{
   id: AdminTypes.Scalars['ID']['input'];
   after?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
@@ -199,6 +206,7 @@ interface GeneratedQueryTypes {
   "#graphql\n  query LoyaltyShopTimeZone {\n    shop {\n      ianaTimezone\n    }\n  }\n": {return: LoyaltyShopTimeZoneQuery, variables: LoyaltyShopTimeZoneQueryVariables},
   "#graphql\n  query LoyaltyFindCustomersByEmail($query: String!) {\n    customers(first: 2, query: $query) {\n      nodes {\n        id\n        defaultEmailAddress {\n          emailAddress\n        }\n        firstName\n        lastName\n      }\n    }\n  }\n": {return: LoyaltyFindCustomersByEmailQuery, variables: LoyaltyFindCustomersByEmailQueryVariables},
   "#graphql\n  query LoyaltyCustomersById($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      ... on Customer {\n        id\n        defaultEmailAddress {\n          emailAddress\n        }\n        firstName\n        lastName\n      }\n    }\n  }\n": {return: LoyaltyCustomersByIdQuery, variables: LoyaltyCustomersByIdQueryVariables},
+  "#graphql\n  query LoyaltyFreeProductVariant($id: ID!) {\n    productVariant(id: $id) {\n      id\n      price\n    }\n  }\n": {return: LoyaltyFreeProductVariantQuery, variables: LoyaltyFreeProductVariantQueryVariables},
   "#graphql\n  query LoyaltyCollectionProducts($id: ID!, $after: String) {\n    collection(id: $id) {\n      products(first: 250, after: $after) {\n        nodes {\n          id\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": {return: LoyaltyCollectionProductsQuery, variables: LoyaltyCollectionProductsQueryVariables},
 }
 
