@@ -148,6 +148,41 @@ describe("admin pages", { timeout: 120_000 }, () => {
     await context.close();
   });
 
+  it("makes a free product reward of the variant chosen in the admin's resource picker", async () => {
+    const { context, page, app } = await openPage("/app/rewards/new");
+    await app.getByLabel("Reward type").selectOption("FREE_PRODUCT");
+    await app.getByRole("button", { name: "Choose product" }).click();
+    // Shopify admin draws the picker over the page, outside the app's frame.
+    const picker = page.getByRole("dialog", { name: "Select variants" });
+    await picker.getByLabel("Leather Wallet - Black").check();
+    await picker.getByRole("button", { name: "Select" }).click();
+    await poll(() => app.getByRole("list", { name: "Product" }).innerText()).toContain(
+      "Leather Wallet - Black",
+    );
+    // A name to start from, which the merchant may change.
+    expect(await app.getByLabel("Reward name").inputValue()).toBe("Free Leather Wallet - Black");
+    expect(await app.getByLabel(/Minimum order subtotal/).count()).toBe(0);
+    await app.getByLabel("Points cost").fill("900");
+    const frame = page.frames().find((f) => f.url().includes("/app/rewards/new"))!;
+    expect(await seriousViolations(frame)).toEqual([]);
+    await saveBar(page).click();
+    await poll(() => page.locator("#toasts").innerText()).toContain("Reward created");
+    const reward = await session.db.reward.findFirstOrThrow({
+      where: { shop: SHOP, name: "Free Leather Wallet - Black" },
+    });
+    expect(reward).toMatchObject({
+      type: "FREE_PRODUCT",
+      pointsCost: 900,
+      amount: null,
+      variant: {
+        id: "gid://shopify/ProductVariant/4400000000061",
+        title: "Leather Wallet - Black",
+      },
+    });
+    await session.db.reward.delete({ where: { id: reward.id } });
+    await context.close();
+  });
+
   it("runs a campaign from the form: times in the shop's zone, limited to a tier", async () => {
     const day = (offset: number) =>
       new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);

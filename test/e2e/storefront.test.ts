@@ -146,6 +146,56 @@ describe("storefront widget through the app proxy", { timeout: 90_000 }, () => {
     await context.close();
   });
 
+  it("redeems a free product: the link puts one in the cart, and checkout makes one unit free", async () => {
+    const reward = await session.db.reward.create({
+      data: {
+        shop: SHOP,
+        name: "Free mug",
+        type: "FREE_PRODUCT",
+        pointsCost: 1,
+        variant: { id: "gid://shopify/ProductVariant/4400000000030", title: "Trail Mug" },
+      },
+    });
+    const { context, page } = await signedInAs("ada@example.com");
+    await page.goto(session.demo.storefrontUrl);
+    await page.getByRole("button", { name: "Rewards" }).click();
+    const panel = page.getByRole("dialog", { name: "Rewards" });
+    await panel.getByRole("button", { name: "Redeem Free mug" }).click();
+    const redemption = () =>
+      session.db.redemption.findFirst({ where: { shop: SHOP, rewardId: reward.id } });
+    await poll(() => redemption().then((r) => r?.code ?? null)).toMatch(/^LOYAL-/);
+    const code = (await redemption())!.code!;
+    const item = panel.getByRole("listitem").filter({ hasText: "Free mug" });
+    await poll(() => item.getByRole("textbox", { name: "Your discount code" }).inputValue()).toBe(
+      code,
+    );
+
+    // The link applies the code and adds the mug: the cart holds it without a visit to its page.
+    await item.getByRole("link", { name: "Apply to cart" }).click();
+    await page.waitForURL(/\/cart$/);
+    expect(await page.locator("main").innerText()).toContain("Trail Mug");
+    // A second mug and a tote: one mug ($18.00) is free, the rest is paid.
+    for (const product of ["trail-mug", "canvas-tote"]) {
+      await page.goto(`${session.demo.storefrontUrl}products/${product}`);
+      await page.getByRole("button", { name: "Add to cart" }).click();
+    }
+    await page.getByRole("link", { name: "Check out" }).click();
+    await poll(() => page.getByRole("status").first().innerText()).toContain(
+      `Discount ${code} applied`,
+    );
+    expect(await page.locator(".totals").innerText()).toMatch(/Discount \(.+\)\s+−\$18\.00/);
+    expect(describeViolations(await seriousViolations(page))).toEqual([]);
+    await page.getByRole("button", { name: "Pay now" }).click();
+    await page.waitForURL(/thank-you/);
+    await poll(() =>
+      session.db.redemption
+        .findFirst({ where: { shop: SHOP, code } })
+        .then((r) => r?.status ?? null),
+    ).toBe("USED");
+    await session.db.reward.update({ where: { id: reward.id }, data: { enabled: false } });
+    await context.close();
+  });
+
   it("turns points into store credit, which pays at checkout with no code", async () => {
     const reward = await session.db.reward.create({
       data: {
