@@ -228,6 +228,7 @@ export async function seedDemoShop(
     tierId: null,
     enabled: true,
   };
+  const mug = CATALOG.find((p) => p.handle === "trail-mug")!;
   const rewards = [
     { ...reward, name: "Free shipping", type: "FREE_SHIPPING" as const, pointsCost: 300 },
     { ...reward, name: "$5 off", type: "FIXED_AMOUNT" as const, pointsCost: 500, amount: "5.00" },
@@ -238,6 +239,13 @@ export async function seedDemoShop(
       pointsCost: 1200,
       amount: "15.00",
       minimumSubtotal: "75.00",
+    },
+    {
+      ...reward,
+      name: "Free Trail Mug",
+      type: "FREE_PRODUCT" as const,
+      pointsCost: 1500,
+      variant: { id: `gid://shopify/ProductVariant/${mug.variants[0]!.id}`, title: mug.title },
     },
     {
       ...reward,
