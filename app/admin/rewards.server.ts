@@ -3,6 +3,10 @@ import prisma, { dbNull } from "../db.server";
 import type { FieldErrors } from "../domain/forms";
 import type { RewardFormData } from "../domain/reward-form";
 import { describeReward } from "../domain/reward-form";
+import { freeProductPrice } from "../loyalty/free-product.server";
+import { rewardTerms } from "../loyalty/redemptions.server";
+import { appAdmin } from "../shopify.server";
+import { log } from "../log.server";
 import { loadProgram } from "./program.server";
 import { notFound } from "./staff.server";
 
@@ -34,6 +38,35 @@ export async function findReward(shop: string, id: string): Promise<Reward> {
   const reward = await prisma.reward.findFirst({ where: { id, shop } });
   if (!reward) notFound("Reward not found");
   return reward;
+}
+
+export type FreeProductNow =
+  | { kind: "price"; amount: string }
+  | { kind: "gone" }
+  /** Shopify did not answer: the page says nothing rather than guess. */
+  | { kind: "unknown" };
+
+/**
+ * What a free product reward's variant costs in Shopify now, for its page: the amount a member
+ * redeeming now gets, or that the product is gone (redeeming it is refused, points kept).
+ */
+export async function freeProductNow(
+  shop: string,
+  reward: Reward,
+  currency: string,
+): Promise<FreeProductNow | null> {
+  const variant = reward.type === "FREE_PRODUCT" ? rewardTerms(reward).variant : undefined;
+  if (!variant) return null;
+  try {
+    return await freeProductPrice(await appAdmin(shop), variant.id, currency);
+  } catch (error) {
+    log.warn("free product price not read for the reward page", {
+      shop,
+      rewardId: reward.id,
+      reason: error instanceof Error ? error.message : String(error),
+    });
+    return { kind: "unknown" };
+  }
 }
 
 export async function redemptionCount(rewardId: string) {

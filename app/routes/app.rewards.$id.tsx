@@ -19,6 +19,7 @@ import {
   createReward,
   deleteReward,
   findReward,
+  freeProductNow,
   redemptionCount,
   rewardFormContext,
   setRewardEnabled,
@@ -30,6 +31,7 @@ import { toFormData, useFormState } from "../components/form-state";
 import { doneUrl, useDoneToast, useToast } from "../components/toast";
 import type { FieldErrors } from "../domain/forms";
 import { formValues } from "../domain/forms";
+import { formatAmount } from "../domain/money";
 import { MAX_REWARD_COLLECTIONS, parseRewardForm, REWARD_TYPES } from "../domain/reward-form";
 import { pickedResources, ResourceChoice } from "../components/ResourceChoice";
 import { authenticate } from "../shopify.server";
@@ -39,9 +41,13 @@ const NEW = "new";
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const context = await rewardFormContext(session.shop);
-  if (params.id === NEW) return { ...context, reward: null, redemptions: 0 };
+  if (params.id === NEW) return { ...context, reward: null, redemptions: 0, product: null };
   const reward = await findReward(session.shop, params.id ?? "");
-  return { ...context, reward, redemptions: await redemptionCount(reward.id) };
+  const [redemptions, product] = await Promise.all([
+    redemptionCount(reward.id),
+    freeProductNow(session.shop, reward, context.currency),
+  ]);
+  return { ...context, reward, redemptions, product };
 };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -102,13 +108,14 @@ interface FormValues extends Record<string, unknown> {
 }
 
 export default function RewardPage() {
-  const { reward, tiers, currency, redemptions } = useLoaderData<typeof loader>();
+  const { reward, tiers, currency, redemptions, product } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const submit = useSubmit();
   const navigation = useNavigation();
   const toast = useToast();
   useDoneToast();
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const savedVariant = JSON.stringify(reward?.variant ? [reward.variant] : []);
   const form = useFormState<FormValues>({
     name: reward?.name ?? "",
     type: reward?.type ?? "FIXED_AMOUNT",
@@ -122,7 +129,7 @@ export default function RewardPage() {
     combinesWithShipping: reward?.combinesWithShipping ?? true,
     tierId: reward?.tierId ?? "",
     collections: JSON.stringify(reward?.collections ?? []),
-    variant: JSON.stringify(reward?.variant ? [reward.variant] : []),
+    variant: savedVariant,
     enabled: reward?.enabled ?? true,
   });
   const { values, set } = form;
@@ -193,6 +200,16 @@ export default function RewardPage() {
             </Banner>
           </Layout.Section>
         ) : null}
+        {product?.kind === "gone" ? (
+          <Layout.Section>
+            <Banner tone="critical" title="This reward's product is no longer in your shop">
+              <p>
+                Members who try to redeem it are told it is no longer available, and keep their
+                points. Choose another product, or disable the reward.
+              </p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
           <BlockStack gap="400">
             <Card>
@@ -260,6 +277,9 @@ export default function RewardPage() {
                     <Text as="p" tone="subdued">
                       The code takes one unit of it off, at its price when the member redeems: the
                       shopper adds it to the cart (the widget's link does) and pays nothing for it.
+                      {product?.kind === "price" && values.variant === savedVariant
+                        ? ` Today one costs ${formatAmount(product.amount, currency)}.`
+                        : null}
                     </Text>
                   </BlockStack>
                 ) : null}

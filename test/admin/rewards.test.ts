@@ -13,6 +13,10 @@ import {
   signIn,
 } from "../support/admin";
 import { TEST_SHOP } from "../support/shopify";
+import { adminSandbox } from "../support/admin-sandbox";
+import { adminCatalog } from "../../sandbox/shop";
+
+const sandbox = adminSandbox();
 
 type Loaded = Awaited<ReturnType<typeof loader>>;
 type Listed = Awaited<ReturnType<typeof listLoader>>;
@@ -240,6 +244,33 @@ describe("reward form", () => {
       },
     );
     expect((await prisma.reward.findUniqueOrThrow({ where: { id: row.id } })).variant).toBeNull();
+  });
+
+  it("says on a free product reward's page what one costs now, or that the product is gone", async () => {
+    const mug = { id: "gid://shopify/ProductVariant/4400000000030", title: "Trail Mug" };
+    for (const product of adminCatalog().products)
+      sandbox.api.state.products.set(product.id, product);
+    const row = await reward(TEST_SHOP, { type: "FREE_PRODUCT", percentage: null, variant: mug });
+    const open = () => load<Loaded>(loader, `/app/rewards/${row.id}`, { params: { id: row.id } });
+    expect((await open()).product).toEqual({ kind: "price", amount: "18.00" });
+    sandbox.api.state.products.delete("gid://shopify/Product/8800000000003");
+    expect((await open()).product).toEqual({ kind: "gone" });
+    // Shopify not answering: the page opens, saying nothing of the price.
+    sandbox.api.state.faults.push({
+      kind: "http",
+      status: 503,
+      match: "LoyaltyFreeProductVariant",
+      times: 10,
+    });
+    expect((await open()).product).toEqual({ kind: "unknown" });
+    // Other rewards ask Shopify nothing.
+    const other = await reward();
+    const calls = sandbox.api.state.calls.length;
+    expect(
+      (await load<Loaded>(loader, `/app/rewards/${other.id}`, { params: { id: other.id } }))
+        .product,
+    ).toBeNull();
+    expect(sandbox.api.state.calls.length).toBe(calls);
   });
 
   it("asks for the free product's variant, and refuses a product, saving nothing", async () => {
