@@ -1828,6 +1828,19 @@ const FREE_PRODUCT_VARIANT = /* GraphQL */ `
     productVariant(id: $id) {
       id
       price
+      availableForSale
+      product {
+        status
+      }
+    }
+  }
+`;
+
+// What the picker shows, and the product a variant belongs to.
+const VARIANT_NAMES = /* GraphQL */ `
+  query VariantNames($id: ID!) {
+    productVariant(id: $id) {
+      id
       displayName
       product {
         id
@@ -1849,6 +1862,7 @@ describe("products and their variants", () => {
 
   it("validates the app's variant query against the real schema", () => {
     expect(validateAdminDocument(FREE_PRODUCT_VARIANT, { forbidDeprecated: true })).toEqual([]);
+    expect(validateAdminDocument(VARIANT_NAMES, { forbidDeprecated: true })).toEqual([]);
   });
 
   it("answers productVariant with the catalogue's price, Shopify's display name and its product", async () => {
@@ -1858,8 +1872,8 @@ describe("products and their variants", () => {
       productVariant: {
         id: WALLET_BROWN,
         price: "45.99",
-        displayName: "Leather Wallet - Brown",
-        product: { id: WALLET, handle: "leather-wallet" },
+        availableForSale: true,
+        product: { status: "ACTIVE" },
       },
     });
     // An object (1) and its product (1); scalars are free.
@@ -1867,10 +1881,33 @@ describe("products and their variants", () => {
       requestedQueryCost: 2,
       actualQueryCost: 2,
     });
+    const names = await shop.graphql(VARIANT_NAMES, { variables: { id: WALLET_BROWN } });
+    expect(names.body.data).toEqual({
+      productVariant: {
+        id: WALLET_BROWN,
+        displayName: "Leather Wallet - Brown",
+        product: { id: WALLET, handle: "leather-wallet" },
+      },
+    });
     // A product without options has one "Default Title" variant, and Shopify keeps it in the name.
-    const tote = await shop.graphql(FREE_PRODUCT_VARIANT, { variables: { id: TOTE_DEFAULT } });
+    const tote = await shop.graphql(VARIANT_NAMES, { variables: { id: TOTE_DEFAULT } });
     expect(tote.body.data).toMatchObject({
-      productVariant: { price: "28.00", displayName: "Canvas Tote - Default Title" },
+      productVariant: { displayName: "Canvas Tote - Default Title" },
+    });
+  });
+
+  it("says a sold-out variant, or any of a draft or archived product, is not for sale", async () => {
+    const wallet = shop.state.products.get(WALLET)!;
+    wallet.variants![0]!.availableForSale = false;
+    const soldOut = await shop.graphql(FREE_PRODUCT_VARIANT, { variables: { id: WALLET_BROWN } });
+    expect(soldOut.body.data).toMatchObject({
+      productVariant: { availableForSale: false, product: { status: "ACTIVE" } },
+    });
+    wallet.variants![0]!.availableForSale = true;
+    wallet.status = "DRAFT";
+    const draft = await shop.graphql(FREE_PRODUCT_VARIANT, { variables: { id: WALLET_BROWN } });
+    expect(draft.body.data).toMatchObject({
+      productVariant: { availableForSale: false, product: { status: "DRAFT" } },
     });
   });
 

@@ -1143,6 +1143,7 @@ function productView(state: AdminApiState, product: ProductRecord): View {
     legacyResourceId: parseGid(product.id)?.id ?? "0",
     title: product.title,
     handle: product.handle,
+    status: product.status ?? "ACTIVE",
     hasOnlyDefaultVariant: () => {
       const variants = variantsOf(product);
       return variants.length === 1 && variants[0]?.title === "Default Title";
@@ -1180,8 +1181,9 @@ function productVariantView(
     sku: variant.sku,
     barcode: null,
     position: variantsOf(product).indexOf(variant) + 1,
-    // The sandbox storefront sells every variant, with Shopify's defaults for the rest.
-    availableForSale: true,
+    // Unless a test says otherwise, the sandbox storefront sells every variant of an active
+    // product, with Shopify's defaults for the rest.
+    availableForSale: (product.status ?? "ACTIVE") === "ACTIVE" && variant.availableForSale !== false,
     taxable: true,
     product: () => productView(state, product),
   };

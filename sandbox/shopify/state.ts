@@ -277,6 +277,8 @@ export interface ProductRecord {
    * answers variant fields with "not simulated".
    */
   variants?: ProductVariantRecord[];
+  /** Shopify's ProductStatus; ACTIVE when absent. Draft and archived products are not sold. */
+  status?: "ACTIVE" | "DRAFT" | "ARCHIVED";
 }
 
 export interface ProductVariantRecord {
@@ -287,6 +289,8 @@ export interface ProductVariantRecord {
   /** Decimal string in the shop currency. */
   price: string;
   sku: string | null;
+  /** False for one sold out that may not be oversold (and for any of a product not ACTIVE). */
+  availableForSale?: boolean;
 }
 
 /** "Leather Wallet - Brown"; Shopify keeps "Default Title" too ("Canvas Tote - Default Title"). */
