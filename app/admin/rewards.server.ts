@@ -1,6 +1,8 @@
 import type { Reward } from "@prisma/client";
 import prisma, { dbNull } from "../db.server";
 import type { FieldErrors } from "../domain/forms";
+import type { FreeProductOffer } from "../domain/rewards";
+import { canWelcomeFriends } from "../domain/rewards";
 import type { RewardFormData } from "../domain/reward-form";
 import { describeReward } from "../domain/reward-form";
 import { freeProductPrice } from "../loyalty/free-product.server";
@@ -41,14 +43,13 @@ export async function findReward(shop: string, id: string): Promise<Reward> {
 }
 
 export type FreeProductNow =
-  | { kind: "price"; amount: string }
-  | { kind: "gone" }
+  | FreeProductOffer
   /** Shopify did not answer: the page says nothing rather than guess. */
   | { kind: "unknown" };
 
 /**
  * What a free product reward's variant costs in Shopify now, for its page: the amount a member
- * redeeming now gets, or that the product is gone (redeeming it is refused, points kept).
+ * redeeming now gets, or why it cannot be given (redeeming it is refused, points kept).
  */
 export async function freeProductNow(
   shop: string,
@@ -89,6 +90,17 @@ async function tierError(shop: string, tierId: string | null): Promise<FieldErro
   return tier ? {} : { tierId: "Choose one of your tiers, or everyone" };
 }
 
+/** The friends' welcome offer must stay a reward a code can carry, or referral links would stop. */
+async function offerError(shop: string, id: string, data: RewardFormData): Promise<FieldErrors> {
+  if (canWelcomeFriends(data.type)) return {};
+  const program = await prisma.program.findUnique({ where: { shop } });
+  return program?.referrals && program.referralRewardId === id
+    ? {
+        type: "Referred friends get this reward as a code: choose another offer for them in Program settings first",
+      }
+    : {};
+}
+
 function columns(data: RewardFormData) {
   return {
     name: data.name,
@@ -124,7 +136,7 @@ export async function updateReward(
   data: RewardFormData,
 ): Promise<{ ok: true; reward: Reward } | { ok: false; errors: FieldErrors }> {
   await findReward(shop, id);
-  const errors = await tierError(shop, data.tierId);
+  const errors = { ...(await tierError(shop, data.tierId)), ...(await offerError(shop, id, data)) };
   if (Object.keys(errors).length) return { ok: false, errors };
   return { ok: true, reward: await prisma.reward.update({ where: { id }, data: columns(data) }) };
 }

@@ -5,6 +5,7 @@ import {
   applyUrl,
   customerGid,
   discountInput,
+  freeProductOffer,
   generateRewardCode,
   isStoreCreditReference,
   ownTransaction,
@@ -168,6 +169,31 @@ describe("discount input", () => {
     });
     const { variant: _, ...none } = free;
     expect(rewardTermErrors(none, "USD")).toEqual({ variant: "Choose the product shoppers get" });
+  });
+
+  it("gives a free product only when the shop sells it, at its price in the currency's digits", () => {
+    const mug = { price: "18.0", availableForSale: true, productStatus: "ACTIVE" };
+    expect(freeProductOffer(mug, "USD")).toEqual({ kind: "price", amount: "18.00" });
+    expect(freeProductOffer({ ...mug, price: "1800.0" }, "JPY")).toEqual({
+      kind: "price",
+      amount: "1800",
+    });
+    expect(freeProductOffer(null, "USD")).toEqual({ kind: "gone" });
+    expect(freeProductOffer({ ...mug, productStatus: "DRAFT" }, "USD")).toEqual({
+      kind: "unavailable",
+      why: "the product is draft",
+    });
+    expect(freeProductOffer({ ...mug, availableForSale: false }, "USD")).toEqual({
+      kind: "unavailable",
+      why: "it is sold out",
+    });
+    expect(freeProductOffer({ ...mug, price: "0.00" }, "USD")).toEqual({
+      kind: "unavailable",
+      why: "it costs nothing",
+    });
+    expect(freeProductOffer({ ...mug, price: "18.005" }, "USD")).toMatchObject({
+      kind: "unavailable",
+    });
   });
 
   it("never makes a code of store credit", () => {

@@ -244,17 +244,38 @@ export function discountInput(input: {
   return { kind: "AMOUNT" as const, input: { ...common, customerGets: { value, items } } };
 }
 
+/** What a free product reward can give right now, from its variant as Shopify describes it. */
+export type FreeProductOffer =
+  | { kind: "price"; amount: string }
+  /** No such variant in the shop any more. */
+  | { kind: "gone" }
+  /** It exists, but a code for it could not be used: why, in the merchant's words. */
+  | { kind: "unavailable"; why: string };
+
 /**
- * The amount a free product's code takes off, from the variant's price as Shopify gives it
- * ("18.0"): in the currency's own decimals, or null when it costs nothing (or is unreadable).
+ * The amount a free product's code takes off: the variant's price as Shopify gives it ("18.0"),
+ * in the currency's own decimals — when the shop sells it (product ACTIVE, variant available
+ * for sale) and it costs something.
  */
-export function freeProductAmount(price: string, currency: string): string | null {
+export function freeProductOffer(
+  variant: { price: string; availableForSale: boolean; productStatus: string } | null,
+  currency: string,
+): FreeProductOffer {
+  if (!variant) return { kind: "gone" };
+  if (variant.productStatus !== "ACTIVE")
+    return { kind: "unavailable", why: `the product is ${variant.productStatus.toLowerCase()}` };
+  if (!variant.availableForSale) return { kind: "unavailable", why: "it is sold out" };
+  let minor: number;
   try {
-    const minor = toMinorUnits(price, currency);
-    return minor > 0 ? fromMinorUnits(minor, currency) : null;
+    minor = toMinorUnits(variant.price, currency);
   } catch {
-    return null;
+    return {
+      kind: "unavailable",
+      why: `its price "${variant.price}" is not an amount in ${currency}`,
+    };
   }
+  if (minor <= 0) return { kind: "unavailable", why: "it costs nothing" };
+  return { kind: "price", amount: fromMinorUnits(minor, currency) };
 }
 
 /** Store credit redemptions carry a reference of this prefix where codes carry the code. */

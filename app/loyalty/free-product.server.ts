@@ -1,4 +1,5 @@
-import { freeProductAmount } from "../domain/rewards";
+import type { FreeProductOffer } from "../domain/rewards";
+import { freeProductOffer } from "../domain/rewards";
 import type { AdminGraphqlClient, RetryPolicy } from "../shopify/admin-api.server";
 import { adminQuery, DEFAULT_RETRY_POLICY } from "../shopify/admin-api.server";
 import { FREE_PRODUCT_VARIANT } from "../shopify/operations";
@@ -14,28 +15,31 @@ const PRICE_POLICY: RetryPolicy = {
   attemptTimeoutMs: 2_500,
 };
 
-export type FreeProductPrice =
-  | { kind: "price"; amount: string }
-  /** The variant is gone from the shop, or costs nothing: there is nothing to give. */
-  | { kind: "gone" };
-
 /**
- * What one unit of a free product reward's variant costs now, in the shop currency: the amount
- * its code takes off. Throws (AdminApiError) when Shopify cannot be asked; nothing has changed
- * then, so the shopper may simply try again.
+ * What one unit of a free product reward's variant costs now, in the shop currency (the amount
+ * its code takes off), or why there is nothing to give. Throws (AdminApiError) when Shopify
+ * cannot be asked; nothing has changed then, so the shopper may simply try again.
  */
 export async function freeProductPrice(
   admin: AdminGraphqlClient,
   variantId: string,
   currency: string,
   retry: RetryPolicy = PRICE_POLICY,
-): Promise<FreeProductPrice> {
-  const { productVariant } = await adminQuery<LoyaltyFreeProductVariantQuery>(
+): Promise<FreeProductOffer> {
+  const { productVariant: variant } = await adminQuery<LoyaltyFreeProductVariantQuery>(
     admin,
     FREE_PRODUCT_VARIANT,
     { id: variantId } satisfies LoyaltyFreeProductVariantQueryVariables,
     retry,
   );
-  const amount = productVariant ? freeProductAmount(String(productVariant.price), currency) : null;
-  return amount === null ? { kind: "gone" } : { kind: "price", amount };
+  return freeProductOffer(
+    variant
+      ? {
+          price: String(variant.price),
+          availableForSale: variant.availableForSale,
+          productStatus: variant.product.status,
+        }
+      : null,
+    currency,
+  );
 }

@@ -56,7 +56,7 @@ import { InsufficientPointsError, postEntry } from "./ledger.server";
 import type { Db } from "./program.server";
 import { programFor } from "./program.server";
 import { shopConfig } from "./shop-config.server";
-import type { FreeProductPrice } from "./free-product.server";
+import type { FreeProductOffer } from "../domain/rewards";
 import { freeProductPrice } from "./free-product.server";
 import { log } from "../log.server";
 import { knownTimeZone } from "../domain/time-zones";
@@ -81,7 +81,7 @@ import {
  * A PENDING redemption is settled by the shopper's widget polling, or the worker's
  * reconciliation: found → ISSUED; still absent once REDEMPTION_SETTLE_SECONDS have passed (no
  * call can still be on its way) → FAILED with the points back. Answers within ~10 s: the create
- * has a 6 s budget, the lookup 3 s.
+ * has a 6 s budget, the lookup 3 s (a free product's price read adds up to 3 s before them).
  */
 
 // The refusals a redemption can meet, each with its HTTP status: named rather than everything
@@ -184,6 +184,42 @@ async function creditInFlight(db: Db, memberId: string) {
   return pending > 0;
 }
 
+/**
+ * Whether the member may redeem the reward now: the refusal thrown, or what was read to decide.
+ * Reserving decides it again under its transaction.
+ */
+async function eligibility(db: Db, shop: string, customerId: string, rewardId: string, now: Date) {
+  const member = await db.member.findUnique({
+    where: { shop_customerId: { shop, customerId } },
+    include: { tier: true },
+  });
+  if (!member) throw new RedemptionError("NOT_A_MEMBER");
+  const reward = await db.reward.findFirst({ where: { id: rewardId, shop } });
+  if (!reward) throw new RedemptionError("REWARD_NOT_FOUND");
+  const program = await programFor(db, shop);
+  // The widget hides while paused, but a page open from before (or a stale theme) can still ask.
+  if (!program.enabled) throw new RedemptionError("PROGRAM_PAUSED");
+  const requiredTier = reward.tierId
+    ? await db.tier.findFirst({ where: { id: reward.tierId, shop } })
+    : null;
+  const recentRedemptions = await db.redemption.count({
+    where: { memberId: member.id, createdAt: { gte: new Date(now.getTime() - HOUR_MS) } },
+  });
+  const blocker = redemptionBlocker({
+    enabled:
+      reward.enabled &&
+      Object.keys(rewardTermErrors(rewardTerms(reward), program.currency)).length === 0,
+    pointsCost: reward.pointsCost,
+    balance: member.balance,
+    requiredTierThreshold: requiredTier?.threshold ?? null,
+    memberTierThreshold: member.tier?.threshold ?? null,
+    recentRedemptions,
+    redemptionsPerHour: program.redemptionsPerHour,
+  });
+  if (blocker) throw new RedemptionError(blocker);
+  return { member, reward, program };
+}
+
 /** Step 1: checks eligibility and takes the points, leaving a PENDING redemption. */
 export async function reserveRedemption(
   prisma: PrismaClient,
@@ -196,34 +232,7 @@ export async function reserveRedemption(
   freeProduct: { variantId: string; amount: string } | null = null,
 ) {
   return prisma.$transaction(async (tx) => {
-    const member = await tx.member.findUnique({
-      where: { shop_customerId: { shop, customerId } },
-      include: { tier: true },
-    });
-    if (!member) throw new RedemptionError("NOT_A_MEMBER");
-    const reward = await tx.reward.findFirst({ where: { id: rewardId, shop } });
-    if (!reward) throw new RedemptionError("REWARD_NOT_FOUND");
-    const program = await programFor(tx, shop);
-    // The widget hides while paused, but a page open from before (or a stale theme) can still ask.
-    if (!program.enabled) throw new RedemptionError("PROGRAM_PAUSED");
-    const requiredTier = reward.tierId
-      ? await tx.tier.findFirst({ where: { id: reward.tierId, shop } })
-      : null;
-    const recentRedemptions = await tx.redemption.count({
-      where: { memberId: member.id, createdAt: { gte: new Date(now.getTime() - HOUR_MS) } },
-    });
-    const blocker = redemptionBlocker({
-      enabled:
-        reward.enabled &&
-        Object.keys(rewardTermErrors(rewardTerms(reward), program.currency)).length === 0,
-      pointsCost: reward.pointsCost,
-      balance: member.balance,
-      requiredTierThreshold: requiredTier?.threshold ?? null,
-      memberTierThreshold: member.tier?.threshold ?? null,
-      recentRedemptions,
-      redemptionsPerHour: program.redemptionsPerHour,
-    });
-    if (blocker) throw new RedemptionError(blocker);
+    const { member, reward, program } = await eligibility(tx, shop, customerId, rewardId, now);
     let terms = rewardTerms(reward);
     if (terms.type === "STORE_CREDIT" && (await creditInFlight(tx, member.id)))
       throw new RedemptionError("CREDIT_PENDING");
@@ -728,7 +737,8 @@ async function issue(
 
 /**
  * A free product reward's variant and its price now, read before anything is taken; null for
- * other rewards, and for a redemption the reserve will refuse anyway (no need to ask Shopify).
+ * other rewards. A redemption refused anyway (too few points, a tier, a pause) is refused
+ * without asking Shopify, with the refusal the reserve would give.
  */
 async function freeProductToGive(options: {
   prisma: PrismaClient;
@@ -736,35 +746,55 @@ async function freeProductToGive(options: {
   shop: string;
   customerId: string;
   rewardId: string;
+  now: Date;
   retry?: RetryPolicy;
 }) {
   const { prisma, shop, customerId, rewardId } = options;
-  const reward = await prisma.reward.findFirst({ where: { id: rewardId, shop } });
-  const variant = reward?.type === "FREE_PRODUCT" ? rewardTerms(reward).variant : undefined;
-  if (!reward || !variant || !reward.enabled) return null;
-  const member = await prisma.member.findUnique({
-    where: { shop_customerId: { shop, customerId } },
-    select: { balance: true },
+  const kind = await prisma.reward.findFirst({
+    where: { id: rewardId, shop },
+    select: { type: true },
   });
-  if (!member || member.balance < reward.pointsCost) return null;
-  const { program } = await shopConfig(shop);
-  let price: FreeProductPrice;
+  if (kind?.type !== "FREE_PRODUCT") return null;
+  const { reward, program } = await eligibility(prisma, shop, customerId, rewardId, options.now);
+  // An eligible free product reward has its variant (rewardTermErrors).
+  const variant = rewardTerms(reward).variant!;
+  const offer = await freeProductOfferNow(options.admin, variant.id, program.currency, {
+    shop,
+    rewardId,
+    retry: options.retry,
+  });
+  if (offer.kind === "price") return { variantId: variant.id, amount: offer.amount };
+  throw new RedemptionError(offer.kind === "gone" ? "REWARD_NOT_FOUND" : "REWARD_DISABLED");
+}
+
+/**
+ * freeProductPrice, logged: a variant that cannot be given is the merchant's to fix, and
+ * Shopify not answering is TRY_AGAIN (nothing taken).
+ */
+async function freeProductOfferNow(
+  admin: AdminGraphqlClient,
+  variantId: string,
+  currency: string,
+  context: { shop: string; rewardId: string; retry?: RetryPolicy },
+): Promise<FreeProductOffer> {
+  const { shop, rewardId } = context;
+  let offer: FreeProductOffer;
   try {
-    price = await freeProductPrice(options.admin, variant.id, program.currency, options.retry);
+    offer = await freeProductPrice(admin, variantId, currency, context.retry);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     log.warn("free product price not read; nothing taken", { shop, rewardId, reason });
     throw new RedemptionError("TRY_AGAIN", reason);
   }
-  if (price.kind === "gone") {
-    log.warn("free product reward names a variant Shopify no longer sells", {
+  if (offer.kind !== "price") {
+    log.warn("free product reward cannot be given", {
       shop,
       rewardId,
-      variantId: variant.id,
+      variantId,
+      why: offer.kind === "gone" ? "the variant is no longer in the shop" : offer.why,
     });
-    throw new RedemptionError("REWARD_NOT_FOUND");
   }
-  return { variantId: variant.id, amount: price.amount };
+  return offer;
 }
 
 export async function redeemReward(options: {
@@ -787,7 +817,7 @@ export async function redeemReward(options: {
   }
   let reserved: Awaited<ReturnType<typeof reserveRedemption>>;
   try {
-    const freeProduct = await freeProductToGive(options);
+    const freeProduct = await freeProductToGive({ ...options, now });
     reserved = await reserveRedemption(
       prisma,
       shop,
@@ -1261,7 +1291,26 @@ export async function reissueRedemption(
   });
   if (earlier) return reissued(earlier, true);
 
-  const terms = parseRewardTerms(failed.rewardSnapshot);
+  let terms = parseRewardTerms(failed.rewardSnapshot);
+  if (terms.type === "FREE_PRODUCT" && terms.variant) {
+    // At today's price: the failed code's may be out of date, and the shopper must pay nothing.
+    const { program } = await shopConfig(shop);
+    let offer: FreeProductOffer;
+    try {
+      offer = await freeProductOfferNow(admin, terms.variant.id, program.currency, {
+        shop,
+        rewardId: failed.rewardId,
+        retry: options.retry,
+      });
+    } catch {
+      return { ok: false, error: "Shopify did not say what the product costs now. Try again." };
+    }
+    if (offer.kind === "gone")
+      return { ok: false, error: `${terms.variant.title} is no longer in your shop.` };
+    if (offer.kind === "unavailable")
+      return { ok: false, error: `${terms.variant.title} cannot be given now: ${offer.why}.` };
+    terms = { ...terms, amount: offer.amount };
+  }
   let reserved: Redemption;
   try {
     reserved = await prisma.$transaction(async (tx) => {

@@ -200,12 +200,19 @@ export default function RewardPage() {
             </Banner>
           </Layout.Section>
         ) : null}
-        {product?.kind === "gone" ? (
+        {product?.kind === "gone" || product?.kind === "unavailable" ? (
           <Layout.Section>
-            <Banner tone="critical" title="This reward's product is no longer in your shop">
+            <Banner
+              tone="critical"
+              title={
+                product.kind === "gone"
+                  ? "This reward's product is no longer in your shop"
+                  : `Members cannot redeem this reward now: ${product.why}`
+              }
+            >
               <p>
-                Members who try to redeem it are told it is no longer available, and keep their
-                points. Choose another product, or disable the reward.
+                Members who try to redeem it are told it is not available, and keep their points.
+                Choose another product, or disable the reward.
               </p>
             </Banner>
           </Layout.Section>

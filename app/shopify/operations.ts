@@ -328,13 +328,17 @@ export const REMOVE_CUSTOMER_TAGS = `#graphql
 
 /**
  * A free product reward's variant, read when a member redeems it: its price now is what the code
- * takes off. Needs read_products.
+ * takes off, and whether the shop sells it at all. Needs read_products.
  */
 export const FREE_PRODUCT_VARIANT = `#graphql
   query LoyaltyFreeProductVariant($id: ID!) {
     productVariant(id: $id) {
       id
       price
+      availableForSale
+      product {
+        status
+      }
     }
   }
 `;

@@ -187,7 +187,10 @@ export type LoyaltyFreeProductVariantQueryVariables = AdminTypes.Exact<{
 }>;
 
 
-export type LoyaltyFreeProductVariantQuery = { productVariant?: AdminTypes.Maybe<Pick<AdminTypes.ProductVariant, 'id' | 'price'>> };
+export type LoyaltyFreeProductVariantQuery = { productVariant?: AdminTypes.Maybe<(
+    Pick<AdminTypes.ProductVariant, 'id' | 'price' | 'availableForSale'>
+    & { product: Pick<AdminTypes.Product, 'status'> }
+  )> };
 
 export type LoyaltyCollectionProductsQueryVariables = AdminTypes.Exact<{
   id: AdminTypes.Scalars['ID']['input'];
@@ -206,7 +209,7 @@ interface GeneratedQueryTypes {
   "#graphql\n  query LoyaltyShopTimeZone {\n    shop {\n      ianaTimezone\n    }\n  }\n": {return: LoyaltyShopTimeZoneQuery, variables: LoyaltyShopTimeZoneQueryVariables},
   "#graphql\n  query LoyaltyFindCustomersByEmail($query: String!) {\n    customers(first: 2, query: $query) {\n      nodes {\n        id\n        defaultEmailAddress {\n          emailAddress\n        }\n        firstName\n        lastName\n      }\n    }\n  }\n": {return: LoyaltyFindCustomersByEmailQuery, variables: LoyaltyFindCustomersByEmailQueryVariables},
   "#graphql\n  query LoyaltyCustomersById($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      ... on Customer {\n        id\n        defaultEmailAddress {\n          emailAddress\n        }\n        firstName\n        lastName\n      }\n    }\n  }\n": {return: LoyaltyCustomersByIdQuery, variables: LoyaltyCustomersByIdQueryVariables},
-  "#graphql\n  query LoyaltyFreeProductVariant($id: ID!) {\n    productVariant(id: $id) {\n      id\n      price\n    }\n  }\n": {return: LoyaltyFreeProductVariantQuery, variables: LoyaltyFreeProductVariantQueryVariables},
+  "#graphql\n  query LoyaltyFreeProductVariant($id: ID!) {\n    productVariant(id: $id) {\n      id\n      price\n      availableForSale\n      product {\n        status\n      }\n    }\n  }\n": {return: LoyaltyFreeProductVariantQuery, variables: LoyaltyFreeProductVariantQueryVariables},
   "#graphql\n  query LoyaltyCollectionProducts($id: ID!, $after: String) {\n    collection(id: $id) {\n      products(first: 250, after: $after) {\n        nodes {\n          id\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": {return: LoyaltyCollectionProductsQuery, variables: LoyaltyCollectionProductsQueryVariables},
 }
 

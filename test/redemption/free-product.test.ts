@@ -4,6 +4,7 @@ import {
   redeemFailure,
   redeemReward,
   RedemptionError,
+  reissueRedemption,
   reserveRedemption,
 } from "../../app/loyalty/redemptions.server";
 import { memberView, redemptionResponse } from "../../app/loyalty/storefront.server";
@@ -180,10 +181,21 @@ describe("redeeming a free product", () => {
     expect(await points()).toBe(200);
   });
 
-  it("refuses a variant Shopify no longer sells, or that costs nothing, taking nothing", async () => {
+  it("refuses a product the shop does not sell now, or no longer has, taking nothing", async () => {
     const reward = await freeMug();
+    const mug = () => sandbox.api.state.products.get(MUG.product)!;
+    const unavailable = { status: 409, code: "REWARD_DISABLED" };
+    // Sold out (and not to be oversold): the link could not add it to a cart.
+    mug().variants![0]!.availableForSale = false;
+    expect(await refusal(reward.id)).toEqual(unavailable);
+    mug().variants![0]!.availableForSale = true;
+    for (const status of ["DRAFT", "ARCHIVED"] as const) {
+      mug().status = status;
+      expect(await refusal(reward.id)).toEqual(unavailable);
+    }
+    mug().status = "ACTIVE";
     mugPrice("0.00");
-    expect(await refusal(reward.id)).toEqual({ status: 404, code: "REWARD_NOT_FOUND" });
+    expect(await refusal(reward.id)).toEqual(unavailable);
     sandbox.api.state.products.delete(MUG.product);
     expect(await refusal(reward.id)).toEqual({ status: 404, code: "REWARD_NOT_FOUND" });
 
@@ -216,15 +228,63 @@ describe("redeeming a free product", () => {
     expect(await points()).toBe(600);
   });
 
-  it("does not ask Shopify for a redemption it would refuse anyway", async () => {
+  it("refuses what it would refuse anyway as it always does, without asking Shopify", async () => {
+    // Even with the product gone, the shopper hears the reason that is theirs to act on.
+    sandbox.api.state.products.delete(MUG.product);
     const reward = await freeMug({ pointsCost: 5_000 });
     expect(await refusal(reward.id)).toEqual({ status: 409, code: "INSUFFICIENT_POINTS" });
+    const gold = await prisma.tier.create({
+      data: { shop: TEST_SHOP, name: "Gold", threshold: 5_000 },
+    });
     await prisma.reward.update({
       where: { id: reward.id },
-      data: { pointsCost: 400, enabled: false },
+      data: { pointsCost: 400, tierId: gold.id },
     });
+    expect(await refusal(reward.id)).toEqual({ status: 403, code: "TIER_REQUIRED" });
+    await prisma.reward.update({ where: { id: reward.id }, data: { tierId: null } });
+    await prisma.program.update({ where: { shop: TEST_SHOP }, data: { enabled: false } });
+    expect(await refusal(reward.id)).toEqual({ status: 409, code: "PROGRAM_PAUSED" });
+    await prisma.program.update({ where: { shop: TEST_SHOP }, data: { enabled: true } });
+    await prisma.reward.update({ where: { id: reward.id }, data: { enabled: false } });
     expect(await refusal(reward.id)).toEqual({ status: 409, code: "REWARD_DISABLED" });
     expect(priceReads()).toBe(0);
+  });
+
+  it("issues a failed code again at today's price, and not for a product that is gone", async () => {
+    const reward = await freeMug();
+    inject({
+      kind: "userErrors",
+      match: "discountCodeBasicCreate",
+      userErrors: [{ field: ["basicCodeDiscount"], message: "Something went wrong" }],
+    });
+    await expect(redeem(reward.id)).rejects.toMatchObject({ code: "CODE_NOT_CREATED" });
+    const failed = await prisma.redemption.findFirstOrThrow();
+    expect(failed).toMatchObject({ status: "FAILED", pointsReturned: true });
+    expect(await points()).toBe(1_000);
+
+    const again = async () =>
+      reissueRedemption({
+        prisma,
+        admin: await admin(),
+        shop: TEST_SHOP,
+        redemptionId: failed.id,
+        staff: "Ada",
+        retry,
+      });
+    sandbox.api.state.products.delete(MUG.product);
+    expect(await again()).toEqual({
+      ok: false,
+      error: "Trail Mug - Default Title is no longer in your shop.",
+    });
+    for (const product of adminCatalog().products)
+      sandbox.api.state.products.set(product.id, product);
+    mugPrice("25.00");
+    const reissued = await again();
+    expect(reissued).toMatchObject({ ok: true });
+    expect(sandbox.api.findDiscountByCode(reissued.redemption!.code)?.value).toMatchObject({
+      amount: "25.00",
+    });
+    expect(await points()).toBe(600);
   });
 
   it("refuses a reserve priced for another variant than the reward now names", async () => {
