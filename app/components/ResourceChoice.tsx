@@ -23,6 +23,21 @@ export function pickedResources(json: string): PickedResource[] {
 }
 
 /**
+ * What a pick is called. A variant's own title is "Brown", or "Default Title" for a product
+ * without options; shown alone it must name its product: "Leather Wallet - Brown", but
+ * "Trail Mug" rather than Shopify's displayName "Trail Mug - Default Title".
+ */
+function pickedTitle(item: {
+  title: string;
+  displayName?: string;
+  product?: { title?: string };
+}): string {
+  if (item.displayName === undefined) return item.title;
+  if (item.title === "Default Title" && item.product?.title) return item.product.title;
+  return item.displayName || item.title;
+}
+
+/**
  * The products or collections something (a campaign, a reward) is limited to, or the variant a
  * reward gives, chosen with Shopify admin's own resource picker (App Bridge), each removable.
  */
@@ -55,11 +70,7 @@ export function ResourceChoice(props: {
       // Cancelled: nothing changes.
       if (!selection) return;
       // Those kept first, in their order, so confirming the same choice changes nothing.
-      // A variant's own title is "Brown" or "Default Title"; its displayName names the product.
-      const picks = selection.map((item) => ({
-        id: item.id,
-        title: "displayName" in item && item.displayName ? item.displayName : item.title,
-      }));
+      const picks = selection.map((item) => ({ id: item.id, title: pickedTitle(item) }));
       const kept = chosen.filter((item) => picks.some((p) => p.id === item.id));
       const added = picks.filter((p) => !chosen.some((item) => item.id === p.id));
       props.onChange(JSON.stringify([...kept, ...added]));

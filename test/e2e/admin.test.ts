@@ -151,16 +151,24 @@ describe("admin pages", { timeout: 120_000 }, () => {
   it("makes a free product reward of the variant chosen in the admin's resource picker", async () => {
     const { context, page, app } = await openPage("/app/rewards/new");
     await app.getByLabel("Reward type").selectOption("FREE_PRODUCT");
-    await app.getByRole("button", { name: "Choose product" }).click();
-    // Shopify admin draws the picker over the page, outside the app's frame.
-    const picker = page.getByRole("dialog", { name: "Select variants" });
-    await picker.getByLabel("Leather Wallet - Black").check();
-    await picker.getByRole("button", { name: "Select" }).click();
+    const choose = async (label: string) => {
+      await app.getByRole("button", { name: "Choose product" }).click();
+      // Shopify admin draws the picker over the page, outside the app's frame.
+      const picker = page.getByRole("dialog", { name: "Select variants" });
+      await picker.getByLabel(label).check();
+      await picker.getByRole("button", { name: "Select" }).click();
+    };
+    await choose("Leather Wallet - Black");
     await poll(() => app.getByRole("list", { name: "Product" }).innerText()).toContain(
       "Leather Wallet - Black",
     );
-    // A name to start from, which the merchant may change.
+    // A name to start from, kept once there is one.
     expect(await app.getByLabel("Reward name").inputValue()).toBe("Free Leather Wallet - Black");
+    await app.getByLabel("Reward name").fill("");
+    // A product without options goes by its own name, not "Trail Mug - Default Title".
+    await choose("Trail Mug");
+    await poll(() => app.getByRole("list", { name: "Product" }).innerText()).toBe("Trail Mug");
+    expect(await app.getByLabel("Reward name").inputValue()).toBe("Free Trail Mug");
     expect(await app.getByLabel(/Minimum order subtotal/).count()).toBe(0);
     await app.getByLabel("Points cost").fill("900");
     const frame = page.frames().find((f) => f.url().includes("/app/rewards/new"))!;
@@ -168,17 +176,15 @@ describe("admin pages", { timeout: 120_000 }, () => {
     await saveBar(page).click();
     await poll(() => page.locator("#toasts").innerText()).toContain("Reward created");
     const reward = await session.db.reward.findFirstOrThrow({
-      where: { shop: SHOP, name: "Free Leather Wallet - Black" },
+      where: { shop: SHOP, name: "Free Trail Mug", pointsCost: 900 },
     });
     expect(reward).toMatchObject({
       type: "FREE_PRODUCT",
-      pointsCost: 900,
       amount: null,
-      variant: {
-        id: "gid://shopify/ProductVariant/4400000000061",
-        title: "Leather Wallet - Black",
-      },
+      variant: { id: "gid://shopify/ProductVariant/4400000000030", title: "Trail Mug" },
     });
+    // Its page says what one costs today.
+    await poll(() => app.getByText("Today one costs $18.00.", { exact: false }).count()).toBe(1);
     await session.db.reward.delete({ where: { id: reward.id } });
     await context.close();
   });
