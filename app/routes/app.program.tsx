@@ -51,9 +51,16 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   });
   return {
     settings: settingsOf(program),
+    // The saved offer is listed even when it can no longer be one, so the page shows what is
+    // saved (and the save refuses it) rather than silently naming nothing.
     referralRewards: rewards
-      .filter((r) => canWelcomeFriends(r.type))
-      .map(({ id, name, enabled }) => ({ id, name, enabled })),
+      .filter((r) => canWelcomeFriends(r.type) || r.id === program.referralRewardId)
+      .map(({ id, name, enabled, type }) => ({
+        id,
+        name,
+        enabled,
+        offerable: canWelcomeFriends(type),
+      })),
     currency: program.currency,
     storefrontSyncError: program.storefrontSyncError,
     storefrontSyncedAt: program.storefrontSyncedAt?.toISOString() ?? null,
@@ -484,7 +491,11 @@ export default function ProgramSettingsPage() {
                 options={[
                   { label: "Choose a reward", value: "" },
                   ...referralRewards.map((r) => ({
-                    label: r.enabled ? r.name : `${r.name} (off for members)`,
+                    label: !r.offerable
+                      ? `${r.name} (not a code: choose another)`
+                      : r.enabled
+                        ? r.name
+                        : `${r.name} (off for members)`,
                     value: r.id,
                   })),
                 ]}

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { loader as programLoader, action as saveProgram } from "../../app/routes/app.program";
 import { loader as listLoader } from "../../app/routes/app.referrals._index";
+import { action as rewardAction } from "../../app/routes/app.rewards.$id";
 import { adminSandbox } from "../support/admin-sandbox";
 import {
   load,
@@ -110,6 +111,53 @@ describe("referral settings", () => {
     const program = await prisma.program.findUnique({ where: { shop: TEST_SHOP } });
     expect(program?.referrals ?? false).toBe(false);
     expect(code.type).toBe("FIXED_AMOUNT");
+  });
+});
+
+describe("the friends' offer kept a code", () => {
+  it("refuses to make the offer store credit or a free product, and shows an offer saved so", async () => {
+    const offer = await seedReward({ name: "$10 off", amount: "10.00" });
+    await post<Saved>(saveProgram, "/app/program", { ...form, referralRewardId: offer.id });
+    const edit = (fields: Record<string, string>) =>
+      post<Saved>(
+        rewardAction,
+        `/app/rewards/${offer.id}`,
+        {
+          intent: "save",
+          name: "$10 off",
+          pointsCost: "500",
+          codeLifetimeDays: "30",
+          enabled: "true",
+          ...fields,
+        },
+        { params: { id: offer.id } },
+      );
+    const refused = {
+      ok: false,
+      errors: {
+        type: "Referred friends get this reward as a code: choose another offer for them in Program settings first",
+      },
+    };
+    expect(await edit({ type: "STORE_CREDIT", amount: "10.00" })).toEqual(refused);
+    const mug = JSON.stringify([
+      { id: "gid://shopify/ProductVariant/4400000000030", title: "Mug" },
+    ]);
+    expect(await edit({ type: "FREE_PRODUCT", variant: mug })).toEqual(refused);
+    expect(await prisma.reward.findUniqueOrThrow({ where: { id: offer.id } })).toMatchObject({
+      type: "FIXED_AMOUNT",
+    });
+    // Another code type is fine.
+    expect(await edit({ type: "PERCENTAGE", percentage: "10" })).toMatchObject({ ok: true });
+
+    // Saved before that was refused: the page still names it, and says it cannot be the offer.
+    await prisma.reward.update({ where: { id: offer.id }, data: { type: "STORE_CREDIT" } });
+    const page = await load<Awaited<ReturnType<typeof programLoader>>>(
+      programLoader,
+      "/app/program",
+    );
+    expect(page.referralRewards).toEqual([
+      { id: offer.id, name: "$10 off", enabled: true, offerable: false },
+    ]);
   });
 });
 
