@@ -17,7 +17,7 @@ import {
 } from "./shopify";
 import { cookies, formFields, jsonResponse, redirect } from "./http";
 import { fromMinorUnits, toMinorUnits } from "./shopify/money";
-import { variantDisplayName } from "./shopify/state";
+import { variantDisplayName, variantForSale } from "./shopify/state";
 import { ShopError, type CartLine, type Shop } from "./shop";
 import type { FlowRunner } from "./flow";
 import type { Delivery, DuplicateMode, SendOptions, WebhookSender } from "./webhooks";
@@ -101,7 +101,7 @@ export function pickerResources(state: AdminApiState) {
         compareAtPrice: null,
         sku: variant.sku,
         barcode: null,
-        availableForSale: true,
+        availableForSale: variantForSale(product, variant),
         position: i + 1,
         taxable: true,
         requiresShipping: true,

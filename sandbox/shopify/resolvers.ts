@@ -65,6 +65,7 @@ import {
   type StoreCreditTransactionKind,
   type StoreCreditTransactionRecord,
   variantDisplayName,
+  variantForSale,
 } from "./state";
 
 export interface ExecContext {
@@ -1181,9 +1182,8 @@ function productVariantView(
     sku: variant.sku,
     barcode: null,
     position: variantsOf(product).indexOf(variant) + 1,
-    // Unless a test says otherwise, the sandbox storefront sells every variant of an active
-    // product, with Shopify's defaults for the rest.
-    availableForSale: (product.status ?? "ACTIVE") === "ACTIVE" && variant.availableForSale !== false,
+    // Shopify's defaults for the rest.
+    availableForSale: variantForSale(product, variant),
     taxable: true,
     product: () => productView(state, product),
   };

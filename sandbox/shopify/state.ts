@@ -293,6 +293,13 @@ export interface ProductVariantRecord {
   availableForSale?: boolean;
 }
 
+/**
+ * Unless a test says otherwise, the sandbox storefront sells every variant of an active product.
+ */
+export function variantForSale(product: ProductRecord, variant: ProductVariantRecord): boolean {
+  return (product.status ?? "ACTIVE") === "ACTIVE" && variant.availableForSale !== false;
+}
+
 /** "Leather Wallet - Brown"; Shopify keeps "Default Title" too ("Canvas Tote - Default Title"). */
 export function variantDisplayName(product: ProductRecord, variant: ProductVariantRecord): string {
   return `${product.title} - ${variant.title}`;
