@@ -33,6 +33,35 @@ async function member(email: string) {
   return session.db.member.findFirstOrThrow({ where: { shop: SHOP, email } });
 }
 
+/**
+ * Redeems the reward in the panel, and waits for its code there: this redemption's, not one the
+ * panel may still show from an earlier one. Returns the code and the reward's item in the panel.
+ */
+async function redeemInPanel(page: Page, reward: { id: string; name: string }) {
+  await page.goto(session.demo.storefrontUrl);
+  await page.getByRole("button", { name: "Rewards" }).click();
+  const panel = page.getByRole("dialog", { name: "Rewards" });
+  await panel.getByRole("button", { name: `Redeem ${reward.name}` }).click();
+  const redemption = () =>
+    session.db.redemption.findFirst({ where: { shop: SHOP, rewardId: reward.id } });
+  await poll(() => redemption().then((r) => r?.code ?? null)).toMatch(/^LOYAL-/);
+  const code = (await redemption())!.code!;
+  const item = panel.getByRole("listitem").filter({ hasText: reward.name });
+  await poll(() => item.getByRole("textbox", { name: "Your discount code" }).inputValue()).toBe(
+    code,
+  );
+  return { code, item };
+}
+
+/** Pays at the sandbox checkout, and waits for the app to mark the code's reward used. */
+async function payAndSeeUsed(page: Page, code: string) {
+  await page.getByRole("button", { name: "Pay now" }).click();
+  await page.waitForURL(/thank-you/);
+  await poll(() =>
+    session.db.redemption.findFirst({ where: { shop: SHOP, code } }).then((r) => r?.status ?? null),
+  ).toBe("USED");
+}
+
 /** What the widget prints for a balance: "1,234 points". */
 const points = (n: number) => `${n.toLocaleString("en-US")} ${n === 1 ? "point" : "points"}`;
 
@@ -109,19 +138,7 @@ describe("storefront widget through the app proxy", { timeout: 90_000 }, () => {
       },
     });
     const { context, page } = await signedInAs("ada@example.com");
-    await page.goto(session.demo.storefrontUrl);
-    await page.getByRole("button", { name: "Rewards" }).click();
-    const panel = page.getByRole("dialog", { name: "Rewards" });
-    await panel.getByRole("button", { name: "Redeem 20% off Outdoor" }).click();
-    // The code of this redemption, not one the panel may still show from an earlier one.
-    const redemption = () =>
-      session.db.redemption.findFirst({ where: { shop: SHOP, rewardId: reward.id } });
-    await poll(() => redemption().then((r) => r?.code ?? null)).toMatch(/^LOYAL-/);
-    const code = (await redemption())!.code!;
-    const item = panel.getByRole("listitem").filter({ hasText: "20% off Outdoor" });
-    await poll(() => item.getByRole("textbox", { name: "Your discount code" }).inputValue()).toBe(
-      code,
-    );
+    const { code, item } = await redeemInPanel(page, reward);
     await item.getByRole("link", { name: "Apply to cart" }).click();
     await page.waitForURL(/\/cart$/);
 
@@ -135,13 +152,7 @@ describe("storefront widget through the app proxy", { timeout: 90_000 }, () => {
       `Discount ${code} applied`,
     );
     expect(await page.locator(".totals").innerText()).toMatch(/Discount \(.+\)\s+−\$3\.60/);
-    await page.getByRole("button", { name: "Pay now" }).click();
-    await page.waitForURL(/thank-you/);
-    await poll(() =>
-      session.db.redemption
-        .findFirst({ where: { shop: SHOP, code } })
-        .then((r) => r?.status ?? null),
-    ).toBe("USED");
+    await payAndSeeUsed(page, code);
     await session.db.reward.update({ where: { id: reward.id }, data: { enabled: false } });
     await context.close();
   });
@@ -157,18 +168,7 @@ describe("storefront widget through the app proxy", { timeout: 90_000 }, () => {
       },
     });
     const { context, page } = await signedInAs("ada@example.com");
-    await page.goto(session.demo.storefrontUrl);
-    await page.getByRole("button", { name: "Rewards" }).click();
-    const panel = page.getByRole("dialog", { name: "Rewards" });
-    await panel.getByRole("button", { name: "Redeem Free mug" }).click();
-    const redemption = () =>
-      session.db.redemption.findFirst({ where: { shop: SHOP, rewardId: reward.id } });
-    await poll(() => redemption().then((r) => r?.code ?? null)).toMatch(/^LOYAL-/);
-    const code = (await redemption())!.code!;
-    const item = panel.getByRole("listitem").filter({ hasText: "Free mug" });
-    await poll(() => item.getByRole("textbox", { name: "Your discount code" }).inputValue()).toBe(
-      code,
-    );
+    const { code, item } = await redeemInPanel(page, reward);
 
     // The link applies the code and adds the mug: the cart holds it without a visit to its page.
     await item.getByRole("link", { name: "Apply to cart" }).click();
@@ -185,13 +185,7 @@ describe("storefront widget through the app proxy", { timeout: 90_000 }, () => {
     );
     expect(await page.locator(".totals").innerText()).toMatch(/Discount \(.+\)\s+−\$18\.00/);
     expect(describeViolations(await seriousViolations(page))).toEqual([]);
-    await page.getByRole("button", { name: "Pay now" }).click();
-    await page.waitForURL(/thank-you/);
-    await poll(() =>
-      session.db.redemption
-        .findFirst({ where: { shop: SHOP, code } })
-        .then((r) => r?.status ?? null),
-    ).toBe("USED");
+    await payAndSeeUsed(page, code);
     await session.db.reward.update({ where: { id: reward.id }, data: { enabled: false } });
     await context.close();
   });
